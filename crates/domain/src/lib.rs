@@ -1,0 +1,16 @@
+//! Pure types and rules of Dongneng. No I/O, no async: everything here can be unit-tested
+//! directly, and every other crate builds on it.
+
+pub mod area;
+pub mod codes;
+pub mod money;
+pub mod paging;
+pub mod policy;
+pub mod reference;
+pub mod role;
+pub mod user;
+pub mod validate;
+
+pub use money::Money;
+pub use role::{Grant, Role, ScopeKind};
+pub use validate::{FieldError, FieldErrors};

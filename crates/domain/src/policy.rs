@@ -1,0 +1,139 @@
+//! Who may do what: the one table of permissions. Every service call asks this module; no
+//! handler or template decides a permission on its own.
+
+use crate::role::{Grant, Role, ScopeKind};
+use serde::Serialize;
+
+/// Something a user may be allowed to do.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Permission {
+    /// Read regions, departments, industries and the other reference lists.
+    ViewReference,
+    /// Create and edit regions, departments and industries.
+    ManageReference,
+    /// Create, edit and disable accounts and their grants.
+    ManageUsers,
+    /// Read the audit trail.
+    ViewAudit,
+    /// Read projects and industry profiles (within scope).
+    ViewProgramme,
+    /// Create and edit projects (within scope).
+    EditProjects,
+    /// Edit an industry's coordination structure (within scope).
+    EditIndustryProfile,
+}
+
+/// The roles that hold each permission. This table is the whole policy.
+pub fn roles_with(permission: Permission) -> &'static [Role] {
+    use Role::*;
+    match permission {
+        Permission::ViewReference => &[
+            Admin, Office, Leader, Supervisor, Taskforce, Dept, District, Stats, Expert,
+        ],
+        Permission::ManageReference => &[Admin, Office],
+        Permission::ManageUsers => &[Admin],
+        Permission::ViewAudit => &[Admin],
+        Permission::ViewProgramme => &[
+            Admin, Office, Leader, Supervisor, Taskforce, Dept, District, Stats, Expert,
+        ],
+        Permission::EditProjects => &[Office, Taskforce, District],
+        Permission::EditIndustryProfile => &[Office, Taskforce],
+    }
+}
+
+/// The part of the data a permission reaches for one user: the union of the scopes of every
+/// grant whose role holds the permission. Region ids are as granted; the store expands them to
+/// their subtrees.
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize)]
+pub struct DataScope {
+    pub all: bool,
+    pub regions: Vec<i64>,
+    pub industries: Vec<i64>,
+}
+
+impl DataScope {
+    pub fn everything() -> Self {
+        DataScope {
+            all: true,
+            ..Default::default()
+        }
+    }
+    pub fn is_empty(&self) -> bool {
+        !self.all && self.regions.is_empty() && self.industries.is_empty()
+    }
+    /// Whether a record in `region` (with its ancestors) and `industry` falls in this scope.
+    /// `region_path` holds the record's region and all regions above it.
+    pub fn covers(&self, region_path: &[i64], industry: Option<i64>) -> bool {
+        self.all
+            || region_path.iter().any(|r| self.regions.contains(r))
+            || industry.is_some_and(|i| self.industries.contains(&i))
+    }
+    pub fn covers_industry(&self, industry: i64) -> bool {
+        self.all || self.industries.contains(&industry)
+    }
+}
+
+/// Whether any grant holds the permission, and over what.
+pub fn scope_for(grants: &[Grant], permission: Permission) -> Option<DataScope> {
+    let roles = roles_with(permission);
+    let mut scope = DataScope::default();
+    let mut any = false;
+    for g in grants.iter().filter(|g| roles.contains(&g.role)) {
+        any = true;
+        match &g.scope {
+            ScopeKind::City => scope.all = true,
+            ScopeKind::Regions(ids) => scope.regions.extend(ids),
+            ScopeKind::Industries(ids) => scope.industries.extend(ids),
+        }
+    }
+    if !any {
+        return None;
+    }
+    scope.regions.sort_unstable();
+    scope.regions.dedup();
+    scope.industries.sort_unstable();
+    scope.industries.dedup();
+    Some(scope)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn grant(role: Role, scope: ScopeKind) -> Grant {
+        Grant { role, scope }
+    }
+
+    #[test]
+    fn district_edits_only_its_subtree() {
+        let grants = [grant(Role::District, ScopeKind::Regions(vec![2]))];
+        let s = scope_for(&grants, Permission::EditProjects).unwrap();
+        assert!(s.covers(&[5, 2, 1], None));
+        assert!(!s.covers(&[3, 1], Some(9)));
+        assert!(scope_for(&grants, Permission::ManageUsers).is_none());
+    }
+
+    #[test]
+    fn union_of_grants() {
+        let grants = [
+            grant(Role::Taskforce, ScopeKind::Industries(vec![7])),
+            grant(Role::District, ScopeKind::Regions(vec![2])),
+        ];
+        let s = scope_for(&grants, Permission::EditProjects).unwrap();
+        assert!(s.covers(&[3], Some(7)));
+        assert!(s.covers(&[2], Some(1)));
+        assert!(!s.covers(&[3], Some(1)));
+    }
+
+    #[test]
+    fn only_admin_manages_users() {
+        for r in Role::ALL {
+            let grants = [grant(r, ScopeKind::City)];
+            assert_eq!(
+                scope_for(&grants, Permission::ManageUsers).is_some(),
+                r == Role::Admin
+            );
+        }
+    }
+}

@@ -1,0 +1,134 @@
+//! Puts Dongneng together: picks the storage backend from the database URL, builds the
+//! service and the web application, and serves it. `main.rs` is the command line around this;
+//! tests start servers through [`start`].
+
+use anyhow::Context;
+use dongneng_service::{Service, ServiceConfig};
+use dongneng_store::Store;
+use dongneng_web::{AppState, WebConfig};
+use std::net::SocketAddr;
+use std::path::Path;
+use std::sync::Arc;
+use tokio::net::TcpListener;
+
+pub use dongneng_service::demo::{DEMO_ACCOUNTS, DEMO_PASSWORD};
+
+/// Opens the store named by `url`: `sqlite://…` or `postgres://…` (or `postgresql://…`).
+pub async fn open_store(url: &str) -> anyhow::Result<Arc<dyn Store>> {
+    open_store_in_schema(url, None).await
+}
+
+/// As [`open_store`], with every PostgreSQL connection working in `schema` (tests).
+pub async fn open_store_in_schema(
+    url: &str,
+    schema: Option<&str>,
+) -> anyhow::Result<Arc<dyn Store>> {
+    if url.starts_with("postgres://") || url.starts_with("postgresql://") {
+        let store = dongneng_store_postgres::PgStore::connect(url, schema)
+            .await
+            .context("connecting to PostgreSQL")?;
+        Ok(Arc::new(store))
+    } else if url.starts_with("sqlite:") {
+        let store = dongneng_store_sqlite::SqliteStore::connect(url)
+            .await
+            .context("opening the SQLite database")?;
+        Ok(Arc::new(store))
+    } else {
+        anyhow::bail!("unsupported database URL (use sqlite://… or postgres://…): {url}")
+    }
+}
+
+/// The default database: a SQLite file in the data directory.
+pub fn default_database_url(data_dir: &Path) -> String {
+    format!("sqlite://{}", data_dir.join("dongneng.db").display())
+}
+
+/// A running server.
+pub struct Running {
+    pub addr: SocketAddr,
+    pub service: Service,
+    pub task: tokio::task::JoinHandle<std::io::Result<()>>,
+}
+
+/// Migrates, optionally loads the demo data, binds and serves in a background task until
+/// `shutdown` resolves.
+pub async fn start<F>(
+    store: Arc<dyn Store>,
+    bind: &str,
+    web: WebConfig,
+    service_config: ServiceConfig,
+    shutdown: F,
+) -> anyhow::Result<Running>
+where
+    F: std::future::Future<Output = ()> + Send + 'static,
+{
+    store.migrate().await.context("migrating the database")?;
+    let service = Service::new(store, service_config);
+    if web.demo {
+        service
+            .load_demo()
+            .await
+            .map_err(|e| anyhow::anyhow!("loading the demo data: {e}"))?;
+    }
+    let listener = TcpListener::bind(bind)
+        .await
+        .with_context(|| format!("binding {bind}"))?;
+    let addr = listener.local_addr()?;
+    let state = AppState {
+        service: service.clone(),
+        config: Arc::new(web),
+    };
+    let app = dongneng_web::app(state);
+    let sweeper = service.clone();
+    tokio::spawn(async move {
+        // Expired sessions are swept hourly; deleting them twice is harmless, so every
+        // instance may do it.
+        let mut tick = tokio::time::interval(std::time::Duration::from_secs(3600));
+        loop {
+            tick.tick().await;
+            if let Err(e) = sweeper
+                .store
+                .delete_expired_sessions(chrono::Utc::now())
+                .await
+            {
+                tracing::warn!(error = %e, "session sweep failed");
+            }
+        }
+    });
+    let task = tokio::spawn(async move {
+        axum::serve(
+            listener,
+            app.into_make_service_with_connect_info::<SocketAddr>(),
+        )
+        .with_graceful_shutdown(shutdown)
+        .await
+    });
+    Ok(Running {
+        addr,
+        service,
+        task,
+    })
+}
+
+/// Resolves on Ctrl-C or SIGTERM.
+pub async fn shutdown_signal() {
+    let ctrl_c = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    #[cfg(unix)]
+    let term = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut s) => {
+                s.recv().await;
+            }
+            Err(_) => std::future::pending::<()>().await,
+        }
+    };
+    #[cfg(not(unix))]
+    let term = std::future::pending::<()>();
+    tokio::select! {
+        _ = ctrl_c => {},
+        _ = term => {},
+    }
+    tracing::info!("shutting down");
+}

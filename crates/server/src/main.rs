@@ -1,0 +1,260 @@
+//! The `dongneng` command: serve, migrate, user, backup.
+
+use anyhow::{Context, bail};
+use clap::{Parser, Subcommand};
+use dongneng::{
+    DEMO_ACCOUNTS, DEMO_PASSWORD, default_database_url, open_store, shutdown_signal, start,
+};
+use dongneng_domain::paging::Page;
+use dongneng_domain::role::{Grant, Role, ScopeKind};
+use dongneng_domain::user::NewUser;
+use dongneng_service::{Service, ServiceConfig};
+use dongneng_store::AuditBy;
+use dongneng_web::WebConfig;
+use std::io::BufRead;
+use std::path::PathBuf;
+use tracing_subscriber::EnvFilter;
+
+#[derive(Parser)]
+#[command(
+    name = "dongneng",
+    version,
+    about = "动能 · major-programme coordination platform"
+)]
+struct Cli {
+    /// Folder for the SQLite database and other files.
+    #[arg(
+        long,
+        global = true,
+        env = "DONGNENG_DATA_DIR",
+        default_value = "./data"
+    )]
+    data_dir: PathBuf,
+    /// Database: sqlite://path/file.db (default: a file in the data folder) or postgres://…
+    #[arg(long, global = true, env = "DONGNENG_DATABASE_URL")]
+    database_url: Option<String>,
+    /// Log as JSON lines (for log collectors) instead of text.
+    #[arg(long, global = true, env = "DONGNENG_LOG_JSON")]
+    log_json: bool,
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Run the web server.
+    Serve {
+        #[arg(long, env = "DONGNENG_BIND", default_value = "127.0.0.1:8080")]
+        bind: String,
+        /// Load the Zibo demo data and demo accounts (once) and print them.
+        #[arg(long)]
+        demo: bool,
+        /// Mark cookies Secure (the server is reached over TLS).
+        #[arg(long, env = "DONGNENG_SECURE_COOKIES")]
+        secure_cookies: bool,
+        /// Trust X-Forwarded-For / X-Forwarded-Proto from a reverse proxy.
+        #[arg(long, env = "DONGNENG_TRUST_PROXY")]
+        trust_proxy: bool,
+        /// Largest request body in bytes.
+        #[arg(long, env = "DONGNENG_BODY_LIMIT", default_value_t = 2 * 1024 * 1024)]
+        body_limit: usize,
+        /// Minutes without a request before a session ends.
+        #[arg(long, env = "DONGNENG_SESSION_IDLE_MINUTES", default_value_t = 120)]
+        session_idle_minutes: i64,
+        /// Hours after login when a session ends regardless.
+        #[arg(long, env = "DONGNENG_SESSION_HOURS", default_value_t = 12)]
+        session_hours: i64,
+    },
+    /// Apply database migrations and exit.
+    Migrate,
+    /// Manage accounts.
+    #[command(subcommand)]
+    User(UserCommand),
+    /// Write an online backup of the SQLite database (PostgreSQL: use pg_dump).
+    Backup {
+        /// Target file; must not exist.
+        #[arg(long)]
+        out: PathBuf,
+    },
+}
+
+#[derive(Subcommand)]
+enum UserCommand {
+    /// Create an account. The password is read from standard input (one line).
+    Create {
+        username: String,
+        #[arg(long)]
+        display_name: Option<String>,
+        /// Role: admin, office, leader, supervisor, taskforce, dept, district, stats, expert.
+        #[arg(long, default_value = "admin")]
+        role: String,
+    },
+    /// Set a new password, read from standard input (one line).
+    SetPassword { username: String },
+    /// List accounts.
+    List,
+    /// Disable an account and end its sessions.
+    Disable { username: String },
+}
+
+fn read_password() -> anyhow::Result<String> {
+    eprintln!("Password (one line on standard input):");
+    let mut line = String::new();
+    std::io::stdin().lock().read_line(&mut line)?;
+    Ok(line.trim_end_matches(['\r', '\n']).to_string())
+}
+
+#[tokio::main]
+async fn main() -> anyhow::Result<()> {
+    let cli = Cli::parse();
+    let filter = EnvFilter::try_from_env("DONGNENG_LOG")
+        .unwrap_or_else(|_| EnvFilter::new("info,sqlx=warn"));
+    if cli.log_json {
+        tracing_subscriber::fmt()
+            .json()
+            .with_env_filter(filter)
+            .init();
+    } else {
+        tracing_subscriber::fmt().with_env_filter(filter).init();
+    }
+    let url = match &cli.database_url {
+        Some(u) => u.clone(),
+        None => {
+            std::fs::create_dir_all(&cli.data_dir)
+                .with_context(|| format!("creating {}", cli.data_dir.display()))?;
+            default_database_url(&cli.data_dir)
+        }
+    };
+    let store = open_store(&url).await?;
+    match cli.command {
+        Command::Serve {
+            bind,
+            demo,
+            secure_cookies,
+            trust_proxy,
+            body_limit,
+            session_idle_minutes,
+            session_hours,
+        } => {
+            let web = WebConfig {
+                secure_cookies,
+                trust_proxy,
+                body_limit,
+                demo,
+            };
+            let service_config = ServiceConfig {
+                session_idle: chrono::Duration::minutes(session_idle_minutes.max(1)),
+                session_absolute: chrono::Duration::hours(session_hours.max(1)),
+                ..ServiceConfig::default()
+            };
+            let running =
+                start(store.clone(), &bind, web, service_config, shutdown_signal()).await?;
+            println!("动能 Dongneng is listening on http://{}", running.addr);
+            if demo {
+                println!("Demo accounts (password: {DEMO_PASSWORD}):");
+                for a in DEMO_ACCOUNTS {
+                    println!("  {:<11} {}", a.username, a.description);
+                }
+            } else if store.count_users().await? == 0 {
+                println!("No accounts yet. Create the first administrator with:");
+                println!("  dongneng user create <username> --role admin");
+            }
+            running.task.await??;
+            store.close().await;
+        }
+        Command::Migrate => {
+            store.migrate().await?;
+            println!(
+                "Migrations applied: {:?}",
+                store.migration_versions().await?
+            );
+        }
+        Command::User(cmd) => {
+            store.migrate().await?;
+            let service = Service::new(store.clone(), ServiceConfig::default());
+            let by = AuditBy::system("cli");
+            match cmd {
+                UserCommand::Create {
+                    username,
+                    display_name,
+                    role,
+                } => {
+                    let Some(role) = Role::parse(&role) else {
+                        bail!("unknown role: {role}")
+                    };
+                    if role.allowed_scopes().first()
+                        != Some(&dongneng_domain::role::ScopeKindTag::City)
+                    {
+                        bail!(
+                            "from the command line only whole-city roles can be created; give scoped roles in the web interface"
+                        );
+                    }
+                    let password = read_password()?;
+                    let user = service
+                        .create_user_as(
+                            NewUser {
+                                display_name: display_name.unwrap_or_else(|| username.clone()),
+                                username,
+                                department_id: None,
+                                password,
+                                grants: vec![Grant {
+                                    role,
+                                    scope: ScopeKind::City,
+                                }],
+                            },
+                            &by,
+                        )
+                        .await
+                        .map_err(|e| anyhow::anyhow!("{e}: {e:?}"))?;
+                    println!("Created user {} (id {})", user.username, user.id);
+                }
+                UserCommand::SetPassword { username } => {
+                    let Some(login) = store.find_login(&username).await? else {
+                        bail!("no such user: {username}")
+                    };
+                    let password = read_password()?;
+                    service
+                        .set_password_as(login.id, &password, &by)
+                        .await
+                        .map_err(|e| anyhow::anyhow!("{e}: {e:?}"))?;
+                    println!("Password set for {username}; their sessions have ended.");
+                }
+                UserCommand::List => {
+                    let (users, _) = store.list_users(Page::new(Some(1), Some(500))).await?;
+                    for u in users {
+                        let roles: Vec<&str> = u.grants.iter().map(|g| g.role.as_str()).collect();
+                        println!(
+                            "{:>5}  {:<20} {:<24} {}{}",
+                            u.id,
+                            u.username,
+                            u.display_name,
+                            roles.join(","),
+                            if u.disabled { "  (disabled)" } else { "" }
+                        );
+                    }
+                }
+                UserCommand::Disable { username } => {
+                    let Some(login) = store.find_login(&username).await? else {
+                        bail!("no such user: {username}")
+                    };
+                    let Some(u) = store.get_user(login.id).await? else {
+                        bail!("no such user: {username}")
+                    };
+                    let update = dongneng_domain::user::UserUpdate {
+                        display_name: u.display_name,
+                        department_id: u.department_id,
+                        grants: u.grants,
+                        disabled: true,
+                    };
+                    store.update_user(u.id, u.version, &update, &by).await?;
+                    println!("Disabled {username}.");
+                }
+            }
+        }
+        Command::Backup { out } => {
+            store.backup_to(&out.display().to_string()).await?;
+            println!("Backup written to {}", out.display());
+        }
+    }
+    Ok(())
+}

@@ -1,0 +1,55 @@
+//! Use cases. Each public method takes the acting user, asks the policy (`dongneng_domain::
+//! policy`) for permission and scope, validates input, then calls the store, which writes the
+//! change and its audit row in one transaction. No HTTP types here.
+
+pub mod actor;
+pub mod auth;
+pub mod demo;
+pub mod error;
+pub mod reference;
+pub mod users;
+
+pub use actor::Actor;
+pub use error::ServiceError;
+
+use dongneng_store::Store;
+use std::sync::Arc;
+
+/// Tunable rules of the service layer.
+#[derive(Debug, Clone)]
+pub struct ServiceConfig {
+    /// A session ends after this long without a request.
+    pub session_idle: chrono::Duration,
+    /// A session ends this long after login, however active.
+    pub session_absolute: chrono::Duration,
+    /// Failed logins for one account within `throttle_window` before it is held off.
+    pub max_failures_per_user: i64,
+    /// Failed logins from one address within `throttle_window` before it is held off.
+    pub max_failures_per_ip: i64,
+    pub throttle_window: chrono::Duration,
+}
+
+impl Default for ServiceConfig {
+    fn default() -> Self {
+        ServiceConfig {
+            session_idle: chrono::Duration::hours(2),
+            session_absolute: chrono::Duration::hours(12),
+            max_failures_per_user: 5,
+            max_failures_per_ip: 30,
+            throttle_window: chrono::Duration::minutes(15),
+        }
+    }
+}
+
+/// The service: the store plus its rules. Cheap to clone.
+#[derive(Clone)]
+pub struct Service {
+    pub store: Arc<dyn Store>,
+    pub config: ServiceConfig,
+}
+
+impl Service {
+    pub fn new(store: Arc<dyn Store>, config: ServiceConfig) -> Self {
+        Service { store, config }
+    }
+}

@@ -1,0 +1,148 @@
+//! Account administration (admin only) and the command line's first-admin path.
+
+use crate::Service;
+use crate::actor::Actor;
+use crate::auth::hash_password;
+use crate::error::{Result, ServiceError};
+use crate::reference::check_ids;
+use dongneng_domain::paging::Page;
+use dongneng_domain::policy::Permission;
+use dongneng_domain::role::{Grant, Role, ScopeKind};
+use dongneng_domain::user::{NewUser, UserUpdate, check_password};
+use dongneng_domain::{FieldErrors, validate};
+use dongneng_store::{AuditBy, AuditEntry, AuditFilter, NewUserRecord, User};
+
+impl Service {
+    pub async fn list_users(&self, actor: &Actor, page: Page) -> Result<(Vec<User>, i64)> {
+        actor.require(Permission::ManageUsers)?;
+        Ok(self.store.list_users(page).await?)
+    }
+
+    pub async fn get_user(&self, actor: &Actor, id: i64) -> Result<User> {
+        actor.require(Permission::ManageUsers)?;
+        self.store.get_user(id).await?.ok_or(ServiceError::NotFound)
+    }
+
+    /// Grants may only name regions and industries that exist; the department must exist.
+    async fn check_user_refs(&self, department_id: Option<i64>, grants: &[Grant]) -> Result<()> {
+        let mut errs = FieldErrors::new();
+        if let Some(d) = department_id
+            && self.store.get_department(d).await?.is_none()
+        {
+            errs.add("department_id", "unknown_reference");
+        }
+        let regions: Vec<i64> = self
+            .store
+            .list_regions()
+            .await?
+            .iter()
+            .map(|r| r.id)
+            .collect();
+        let industries: Vec<i64> = self
+            .store
+            .list_industries()
+            .await?
+            .iter()
+            .map(|i| i.id)
+            .collect();
+        for (i, g) in grants.iter().enumerate() {
+            let field = format!("grants[{i}].scope");
+            match &g.scope {
+                ScopeKind::City => {}
+                ScopeKind::Regions(ids) => errs.extend(check_ids(&field, ids, &regions)),
+                ScopeKind::Industries(ids) => errs.extend(check_ids(&field, ids, &industries)),
+            }
+        }
+        Ok(errs.into_result()?)
+    }
+
+    pub async fn create_user(&self, actor: &Actor, input: NewUser) -> Result<User> {
+        actor.require(Permission::ManageUsers)?;
+        self.create_user_as(input, &actor.audit()).await
+    }
+
+    /// Creates an account on behalf of `by`; the command line uses this for the first admin.
+    pub async fn create_user_as(&self, mut input: NewUser, by: &AuditBy) -> Result<User> {
+        input.username = input.username.trim().to_lowercase();
+        input.display_name = validate::tidy(&input.display_name).into_owned();
+        input.validate_all()?;
+        self.check_user_refs(input.department_id, &input.grants)
+            .await?;
+        let password_hash = hash_password(&input.password).await?;
+        Ok(self
+            .store
+            .create_user(
+                &NewUserRecord {
+                    username: input.username,
+                    display_name: input.display_name,
+                    department_id: input.department_id,
+                    password_hash,
+                    grants: input.grants,
+                },
+                by,
+            )
+            .await?)
+    }
+
+    pub async fn update_user(
+        &self,
+        actor: &Actor,
+        id: i64,
+        version: i64,
+        mut input: UserUpdate,
+    ) -> Result<User> {
+        actor.require(Permission::ManageUsers)?;
+        input.display_name = validate::tidy(&input.display_name).into_owned();
+        input.validate_all()?;
+        if id == actor.user.id {
+            // An administrator cannot lock themselves out.
+            if input.disabled {
+                return Err(ServiceError::field("disabled", "self_disable"));
+            }
+            if !input.grants.iter().any(|g| g.role == Role::Admin) {
+                return Err(ServiceError::field("grants", "self_demote"));
+            }
+        }
+        self.check_user_refs(input.department_id, &input.grants)
+            .await?;
+        Ok(self
+            .store
+            .update_user(id, version, &input, &actor.audit())
+            .await?)
+    }
+
+    /// Disables an account and ends its sessions.
+    pub async fn disable_user(&self, actor: &Actor, id: i64, version: i64) -> Result<User> {
+        let user = self.get_user(actor, id).await?;
+        let update = UserUpdate {
+            display_name: user.display_name,
+            department_id: user.department_id,
+            grants: user.grants,
+            disabled: true,
+        };
+        self.update_user(actor, id, version, update).await
+    }
+
+    pub async fn set_user_password(&self, actor: &Actor, id: i64, password: &str) -> Result<()> {
+        actor.require(Permission::ManageUsers)?;
+        self.set_password_as(id, password, &actor.audit()).await
+    }
+
+    /// Sets a password on behalf of `by` (the command line uses this).
+    pub async fn set_password_as(&self, id: i64, password: &str, by: &AuditBy) -> Result<()> {
+        check_password("password", password)
+            .map_err(|e| ServiceError::Invalid(FieldErrors(vec![e])))?;
+        let hash = hash_password(password).await?;
+        Ok(self.store.set_password(id, &hash, by).await?)
+    }
+
+    pub async fn list_audit(
+        &self,
+        actor: &Actor,
+        filter: &AuditFilter,
+        page: Page,
+    ) -> Result<(Vec<AuditEntry>, i64)> {
+        actor.require(Permission::ViewAudit)?;
+        Ok(self.store.list_audit(filter, page).await?)
+    }
+}

@@ -1,0 +1,100 @@
+// Shared query code: included into `store-sqlite` and `store-postgres` (see store/src/lib.rs).
+// `Db` is the backend's sqlx database type; everything here is written once for both.
+//
+// Helpers every area uses: error mapping, the audit writer, and the versioned-update check.
+
+use crate::Db;
+use chrono::{DateTime, Utc};
+use dongneng_store::{AuditBy, StoreError};
+use serde::Serialize;
+
+/// Turns a sqlx error into a storage error, naming the field of a violated constraint.
+pub(crate) fn map_err(e: sqlx::Error) -> StoreError {
+    match &e {
+        sqlx::Error::RowNotFound => StoreError::NotFound,
+        sqlx::Error::Database(db) => {
+            let field = crate::dialect::constraint_field(db.as_ref());
+            match db.kind() {
+                sqlx::error::ErrorKind::UniqueViolation => StoreError::Duplicate {
+                    field: field.unwrap_or_else(|| "id".into()),
+                },
+                sqlx::error::ErrorKind::ForeignKeyViolation => StoreError::BadReference {
+                    field: field.unwrap_or_else(|| "reference".into()),
+                },
+                _ if crate::dialect::is_busy(db.as_ref()) => {
+                    StoreError::Unavailable(db.message().to_string())
+                }
+                _ => StoreError::Internal(e.to_string()),
+            }
+        }
+        sqlx::Error::PoolTimedOut | sqlx::Error::PoolClosed | sqlx::Error::Io(_) => {
+            StoreError::Unavailable(e.to_string())
+        }
+        _ => StoreError::Internal(e.to_string()),
+    }
+}
+
+/// Starts a write transaction. On SQLite this takes the write lock at once (`BEGIN
+/// IMMEDIATE`), so two writers queue on the busy timeout instead of failing on upgrade.
+pub(crate) async fn begin_write(
+    pool: &sqlx::Pool<Db>,
+) -> Result<sqlx::Transaction<'static, Db>, StoreError> {
+    pool.begin_with(crate::dialect::BEGIN_WRITE)
+        .await
+        .map_err(map_err)
+}
+
+pub(crate) fn now() -> DateTime<Utc> {
+    // Microsecond precision: what PostgreSQL keeps, so a value reads back equal on both.
+    let n = Utc::now();
+    DateTime::from_timestamp_micros(n.timestamp_micros()).unwrap_or(n)
+}
+
+/// Appends one row to the audit trail inside the caller's transaction.
+pub(crate) async fn write_audit<B: Serialize, A: Serialize>(
+    tx: &mut sqlx::Transaction<'static, Db>,
+    by: &AuditBy,
+    action: &str,
+    record_type: &str,
+    record_id: Option<i64>,
+    before: Option<&B>,
+    after: Option<&A>,
+) -> Result<(), StoreError> {
+    let before = before.map(|b| serde_json::to_string(b).unwrap_or_default());
+    let after = after.map(|a| serde_json::to_string(a).unwrap_or_default());
+    sqlx::query(
+        "insert into audit_log (at, user_id, username, action, record_type, record_id, \
+         before_json, after_json, request_id) values ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
+    )
+    .bind(now())
+    .bind(by.user_id)
+    .bind(&by.username)
+    .bind(action)
+    .bind(record_type)
+    .bind(record_id)
+    .bind(before)
+    .bind(after)
+    .bind(&by.request_id)
+    .execute(&mut **tx)
+    .await
+    .map_err(map_err)?;
+    Ok(())
+}
+
+/// After an update touched no row: was the record gone, or had its version moved on?
+/// `count_sql` counts rows with the id bound as `$1`.
+pub(crate) async fn missing_or_conflict(
+    tx: &mut sqlx::Transaction<'static, Db>,
+    count_sql: &'static str,
+    id: i64,
+) -> StoreError {
+    match sqlx::query_scalar::<Db, i64>(count_sql)
+        .bind(id)
+        .fetch_one(&mut **tx)
+        .await
+    {
+        Ok(0) => StoreError::NotFound,
+        Ok(_) => StoreError::Conflict,
+        Err(e) => map_err(e),
+    }
+}

@@ -1,0 +1,173 @@
+//! The storage port. Services talk to a `dyn Store`; `store-sqlite` and `store-postgres`
+//! implement it from one body of query code kept in `shared/` and `include!`d into both.
+//!
+//! Rules every backend keeps:
+//! - every write records its audit row in the same transaction as the change;
+//! - an update names the version it read and fails with [`StoreError::Conflict`] when the row
+//!   has moved on, changing nothing;
+//! - list methods that reach programme data take a [`DataScope`] and filter in SQL.
+
+pub mod error;
+pub mod rows;
+
+pub use error::StoreError;
+pub use rows::*;
+
+use async_trait::async_trait;
+use chrono::{DateTime, Utc};
+use dongneng_domain::paging::Page;
+use dongneng_domain::reference::{DepartmentInput, IndustryGroupInput, IndustryInput, RegionInput};
+use dongneng_domain::user::UserUpdate;
+
+pub type Result<T, E = StoreError> = std::result::Result<T, E>;
+
+/// Who is making a change, as the audit trail records it.
+#[derive(Debug, Clone, Default)]
+pub struct AuditBy {
+    pub user_id: Option<i64>,
+    pub username: String,
+    pub request_id: Option<String>,
+}
+
+impl AuditBy {
+    /// Changes made by the system itself (demo loading, the command line).
+    pub fn system(what: &str) -> Self {
+        AuditBy {
+            user_id: None,
+            username: format!("system:{what}"),
+            request_id: None,
+        }
+    }
+}
+
+/// Which database a store runs on.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Backend {
+    Sqlite,
+    Postgres,
+}
+
+/// Health, schema and small key-value settings.
+#[async_trait]
+pub trait AdminStore {
+    fn backend(&self) -> Backend;
+    /// Answers when the database does.
+    async fn ping(&self) -> Result<()>;
+    /// Applies pending migrations.
+    async fn migrate(&self) -> Result<()>;
+    /// The applied migration versions, oldest first.
+    async fn migration_versions(&self) -> Result<Vec<i64>>;
+    async fn get_meta(&self, key: &str) -> Result<Option<String>>;
+    async fn set_meta(&self, key: &str, value: &str) -> Result<()>;
+    /// Writes a consistent copy of the database to `path` while it stays in use.
+    async fn backup_to(&self, path: &str) -> Result<()>;
+    /// Closes the pool, waiting for connections to return.
+    async fn close(&self);
+}
+
+/// Regions, departments, industry groups and industries.
+#[async_trait]
+pub trait ReferenceStore {
+    async fn list_regions(&self) -> Result<Vec<Region>>;
+    async fn get_region(&self, id: i64) -> Result<Option<Region>>;
+    async fn create_region(&self, input: &RegionInput, by: &AuditBy) -> Result<Region>;
+    async fn update_region(
+        &self,
+        id: i64,
+        version: i64,
+        input: &RegionInput,
+        by: &AuditBy,
+    ) -> Result<Region>;
+
+    async fn list_departments(&self) -> Result<Vec<Department>>;
+    async fn get_department(&self, id: i64) -> Result<Option<Department>>;
+    async fn create_department(&self, input: &DepartmentInput, by: &AuditBy) -> Result<Department>;
+    async fn update_department(
+        &self,
+        id: i64,
+        version: i64,
+        input: &DepartmentInput,
+        by: &AuditBy,
+    ) -> Result<Department>;
+
+    async fn list_industry_groups(&self) -> Result<Vec<IndustryGroup>>;
+    async fn create_industry_group(
+        &self,
+        input: &IndustryGroupInput,
+        by: &AuditBy,
+    ) -> Result<IndustryGroup>;
+
+    async fn list_industries(&self) -> Result<Vec<Industry>>;
+    async fn get_industry(&self, id: i64) -> Result<Option<Industry>>;
+    async fn create_industry(&self, input: &IndustryInput, by: &AuditBy) -> Result<Industry>;
+    async fn update_industry(
+        &self,
+        id: i64,
+        version: i64,
+        input: &IndustryInput,
+        by: &AuditBy,
+    ) -> Result<Industry>;
+
+    /// The entries of one code list, in order.
+    async fn list_lookups(&self, kind: &str) -> Result<Vec<Lookup>>;
+    async fn create_lookup(&self, entry: &Lookup, by: &AuditBy) -> Result<()>;
+}
+
+/// Accounts, sessions and login attempts.
+#[async_trait]
+pub trait UserStore {
+    async fn list_users(&self, page: Page) -> Result<(Vec<User>, i64)>;
+    async fn get_user(&self, id: i64) -> Result<Option<User>>;
+    async fn find_login(&self, username: &str) -> Result<Option<LoginRecord>>;
+    async fn create_user(&self, user: &NewUserRecord, by: &AuditBy) -> Result<User>;
+    async fn update_user(
+        &self,
+        id: i64,
+        version: i64,
+        update: &UserUpdate,
+        by: &AuditBy,
+    ) -> Result<User>;
+    /// Sets a new password hash and ends the user's sessions.
+    async fn set_password(&self, id: i64, password_hash: &str, by: &AuditBy) -> Result<()>;
+    async fn count_users(&self) -> Result<i64>;
+
+    async fn create_session(&self, session: &NewSession) -> Result<()>;
+    /// The live session with this token hash, with its user; `None` when unknown, expired or
+    /// the user is disabled.
+    async fn find_session(
+        &self,
+        token_hash: &str,
+        now: DateTime<Utc>,
+    ) -> Result<Option<SessionRecord>>;
+    /// Pushes the idle deadline forward.
+    async fn touch_session(&self, id: i64, idle_expires_at: DateTime<Utc>) -> Result<()>;
+    async fn delete_session(&self, token_hash: &str) -> Result<()>;
+    async fn delete_expired_sessions(&self, now: DateTime<Utc>) -> Result<u64>;
+
+    async fn record_login_attempt(&self, attempt: &LoginAttempt) -> Result<()>;
+    /// Failed attempts since `since` for this username and for this address, and the time of
+    /// the oldest one counted (to tell the client when to try again).
+    async fn recent_failures(
+        &self,
+        username: &str,
+        ip: &str,
+        since: DateTime<Utc>,
+    ) -> Result<FailureCounts>;
+}
+
+/// The append-only audit trail.
+#[async_trait]
+pub trait AuditStore {
+    async fn list_audit(&self, filter: &AuditFilter, page: Page) -> Result<(Vec<AuditEntry>, i64)>;
+}
+
+/// Everything a backend provides.
+pub trait Store:
+    AdminStore + ReferenceStore + UserStore + AuditStore + Send + Sync + 'static
+{
+}
+
+impl<T> Store for T where
+    T: AdminStore + ReferenceStore + UserStore + AuditStore + Send + Sync + 'static
+{
+}

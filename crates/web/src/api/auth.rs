@@ -1,0 +1,89 @@
+use crate::AppState;
+use crate::context::{RequestCtx, Signed};
+use crate::error::{AppError, AppResult};
+use crate::json::ApiJson;
+use axum::Json;
+use axum::extract::State;
+use axum::http::{HeaderMap, StatusCode, header};
+use chrono::{DateTime, Utc};
+use dongneng_store::{SessionKind, User};
+use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
+
+#[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct LoginRequest {
+    pub username: String,
+    pub password: String,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct LoginResponse {
+    /// Send as `Authorization: Bearer <token>`.
+    pub token: String,
+    pub expires_at: DateTime<Utc>,
+    pub user: User,
+}
+
+/// Exchanges a username and password for an API token. Repeated failures for one account or
+/// address are refused with 429 and a `Retry-After`.
+#[utoipa::path(post, path = "/api/v1/auth/login", tag = "auth", security(),
+    request_body = LoginRequest,
+    responses((status = 200, body = LoginResponse), (status = 401), (status = 422), (status = 429)))]
+pub async fn login(
+    State(app): State<AppState>,
+    ctx: RequestCtx,
+    headers: HeaderMap,
+    ApiJson(body): ApiJson<LoginRequest>,
+) -> AppResult<Json<LoginResponse>> {
+    if body.username.trim().is_empty() || body.username.len() > 200 {
+        return Err(AppError::invalid("username", "required"));
+    }
+    if body.password.is_empty() || body.password.len() > 1000 {
+        return Err(AppError::invalid("password", "required"));
+    }
+    let ua = headers
+        .get(header::USER_AGENT)
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or("");
+    let out = app
+        .service
+        .login(
+            &body.username,
+            &body.password,
+            &ctx.client_ip,
+            ua,
+            SessionKind::Api,
+        )
+        .await?;
+    Ok(Json(LoginResponse {
+        token: out.token,
+        expires_at: out.expires_at,
+        user: out.actor.user,
+    }))
+}
+
+/// Ends the session of the bearer token.
+#[utoipa::path(post, path = "/api/v1/auth/logout", tag = "auth",
+    responses((status = 204), (status = 401)))]
+pub async fn logout(
+    State(app): State<AppState>,
+    _signed: Signed,
+    headers: HeaderMap,
+) -> AppResult<StatusCode> {
+    if let Some(token) = headers
+        .get(header::AUTHORIZATION)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.strip_prefix("Bearer "))
+    {
+        app.service.logout(token.trim()).await?;
+    }
+    Ok(StatusCode::NO_CONTENT)
+}
+
+/// The signed-in user with their grants.
+#[utoipa::path(get, path = "/api/v1/me", tag = "auth",
+    responses((status = 200, body = User), (status = 401)))]
+pub async fn me(signed: Signed) -> Json<User> {
+    Json(signed.actor.user)
+}

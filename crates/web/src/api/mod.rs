@@ -1,0 +1,177 @@
+//! The JSON API under `/api/v1/`, described by an OpenAPI 3.1 document generated from the
+//! handlers (`GET /api/v1/openapi.json`).
+
+mod audit;
+mod auth;
+mod health;
+mod reference;
+mod users;
+
+pub use audit::AuditQuery;
+
+use crate::AppState;
+use crate::error::ErrorInfo;
+use crate::i18n::Lang;
+use axum::Json;
+use axum::http::{HeaderValue, StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use serde::Serialize;
+use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
+use utoipa::{Modify, OpenApi, ToSchema};
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
+
+/// A list with its total count (and, when paged, the page).
+#[derive(Serialize, ToSchema)]
+pub struct List<T> {
+    pub items: Vec<T>,
+    pub total: i64,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub page: Option<u32>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub per_page: Option<u32>,
+}
+
+impl<T> List<T> {
+    pub fn all(items: Vec<T>) -> Self {
+        let total = items.len() as i64;
+        List {
+            items,
+            total,
+            page: None,
+            per_page: None,
+        }
+    }
+    pub fn paged(items: Vec<T>, total: i64, page: dongneng_domain::paging::Page) -> Self {
+        List {
+            items,
+            total,
+            page: Some(page.page),
+            per_page: Some(page.per_page),
+        }
+    }
+}
+
+/// The error envelope: `{"error":{"code","message","details"}}`.
+#[derive(Serialize, ToSchema)]
+pub struct ErrorEnvelope {
+    pub error: ErrorBody,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct ErrorBody {
+    /// Stable machine-readable code (`invalid`, `conflict`, `forbidden` …).
+    pub code: String,
+    /// The message in the caller's language.
+    pub message: String,
+    /// Per-field problems for `invalid`; `retry_after` for `throttled`.
+    #[schema(value_type = Object)]
+    pub details: serde_json::Value,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct FieldDetail {
+    pub field: String,
+    pub code: String,
+    pub message: String,
+}
+
+/// Renders an error as the JSON envelope in `lang`.
+pub fn error_response(lang: Lang, status: StatusCode, info: &ErrorInfo) -> Response {
+    let message = match info.retry_after {
+        Some(s) => lang.t_with("error.throttled", &[("seconds", &s.to_string())]),
+        None => lang.t(&format!("error.{}", info.code)),
+    };
+    let details = if let Some(s) = info.retry_after {
+        serde_json::json!({ "retry_after": s })
+    } else {
+        serde_json::to_value(
+            info.fields
+                .iter()
+                .map(|f| FieldDetail {
+                    field: f.field.clone(),
+                    code: f.code.clone(),
+                    message: lang.field_message(f),
+                })
+                .collect::<Vec<_>>(),
+        )
+        .unwrap_or_default()
+    };
+    let body = ErrorEnvelope {
+        error: ErrorBody {
+            code: info.code.to_string(),
+            message,
+            details,
+        },
+    };
+    let mut resp = (status, Json(body)).into_response();
+    if let Some(s) = info.retry_after
+        && let Ok(v) = HeaderValue::from_str(&s.to_string())
+    {
+        resp.headers_mut().insert(header::RETRY_AFTER, v);
+    }
+    resp
+}
+
+struct BearerAuth;
+
+impl Modify for BearerAuth {
+    fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
+        if let Some(components) = openapi.components.as_mut() {
+            components.add_security_scheme(
+                "bearer",
+                SecurityScheme::Http(HttpBuilder::new().scheme(HttpAuthScheme::Bearer).build()),
+            );
+        }
+    }
+}
+
+#[derive(OpenApi)]
+#[openapi(
+    info(
+        title = "Dongneng API",
+        description = "JSON API of Dongneng (动能), the major-programme coordination platform. \
+                       Sign in with POST /api/v1/auth/login and send the token as \
+                       `Authorization: Bearer <token>`. Every record carries `id` and `version`; \
+                       updates send the version they read and get 409 when it is stale.",
+    ),
+    modifiers(&BearerAuth),
+    security(("bearer" = [])),
+    components(schemas(ErrorEnvelope, ErrorBody, FieldDetail))
+)]
+struct ApiDoc;
+
+/// All API routes and the OpenAPI document describing them.
+pub fn router() -> (axum::Router<AppState>, utoipa::openapi::OpenApi) {
+    OpenApiRouter::with_openapi(ApiDoc::openapi())
+        .routes(routes!(health::healthz))
+        .routes(routes!(auth::login))
+        .routes(routes!(auth::logout))
+        .routes(routes!(auth::me))
+        .routes(routes!(reference::list_regions, reference::create_region))
+        .routes(routes!(reference::get_region, reference::update_region))
+        .routes(routes!(
+            reference::list_departments,
+            reference::create_department
+        ))
+        .routes(routes!(
+            reference::get_department,
+            reference::update_department
+        ))
+        .routes(routes!(
+            reference::list_industry_groups,
+            reference::create_industry_group
+        ))
+        .routes(routes!(
+            reference::list_industries,
+            reference::create_industry
+        ))
+        .routes(routes!(reference::get_industry, reference::update_industry))
+        .routes(routes!(reference::list_lookups))
+        .routes(routes!(users::list_users, users::create_user))
+        .routes(routes!(users::get_user, users::update_user))
+        .routes(routes!(users::disable_user))
+        .routes(routes!(users::set_password))
+        .routes(routes!(audit::list_audit))
+        .split_for_parts()
+}
