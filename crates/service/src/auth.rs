@@ -82,7 +82,15 @@ impl Service {
         kind: SessionKind,
     ) -> Result<LoginOutcome> {
         let now = Utc::now();
-        let username = username.trim().to_lowercase();
+        // What a client typed is recorded for throttling; control characters (which
+        // PostgreSQL cannot store) are dropped and the length bounded.
+        let username: String = username
+            .trim()
+            .to_lowercase()
+            .chars()
+            .filter(|c| !c.is_control())
+            .take(64)
+            .collect();
         let window = self.config.throttle_window;
         let counts = self
             .store

@@ -187,6 +187,9 @@ impl Service {
     /// The entries of one code list (`report_topic`, `project_stage` …).
     pub async fn list_lookups(&self, actor: &Actor, kind: &str) -> Result<Vec<Lookup>> {
         actor.require(Permission::ViewReference)?;
+        if validate::key(kind).is_err() {
+            return Err(ServiceError::NotFound);
+        }
         Ok(self.store.list_lookups(kind).await?)
     }
 }

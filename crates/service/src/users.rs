@@ -143,6 +143,18 @@ impl Service {
         page: Page,
     ) -> Result<(Vec<AuditEntry>, i64)> {
         actor.require(Permission::ViewAudit)?;
+        let mut errs = FieldErrors::new();
+        for (field, value) in [
+            ("username", &filter.username),
+            ("record_type", &filter.record_type),
+        ] {
+            if let Some(v) = value
+                && (v.len() > 100 || v.chars().any(|c| c.is_control()))
+            {
+                errs.add(field, "control_chars");
+            }
+        }
+        errs.into_result()?;
         Ok(self.store.list_audit(filter, page).await?)
     }
 }

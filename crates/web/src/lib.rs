@@ -21,7 +21,6 @@ use dongneng_service::Service;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
 use tower_http::catch_panic::CatchPanicLayer;
-use tower_http::limit::RequestBodyLimitLayer;
 use tower_http::request_id::{
     MakeRequestId, PropagateRequestIdLayer, RequestId, SetRequestIdLayer,
 };
@@ -100,7 +99,8 @@ pub fn app(state: AppState) -> Router {
             state.clone(),
             context::request_context,
         ))
-        .layer(RequestBodyLimitLayer::new(body_limit))
+        // Bodies are read by extractors that honour this limit (and by the CSRF check, with
+        // the same limit), so an oversized body is refused as 413 inside `request_context`.
         .layer(axum::extract::DefaultBodyLimit::max(body_limit))
         .layer(SetResponseHeaderLayer::if_not_present(
             header::X_CONTENT_TYPE_OPTIONS,

@@ -23,6 +23,10 @@ use dongneng_domain::area;
 use dongneng_service::ServiceError;
 
 pub fn router() -> Router<AppState> {
+    let admin = Router::new()
+        .merge(admin::router())
+        .merge(users::router())
+        .route_layer(axum::middleware::from_fn(admin_area_guard));
     Router::new()
         .route("/", get(home))
         .route("/static/app.css", get(stylesheet))
@@ -32,8 +36,7 @@ pub fn router() -> Router<AppState> {
             get(session::login_form).post(session::login_submit),
         )
         .route("/logout", axum::routing::post(session::logout))
-        .merge(admin::router())
-        .merge(users::router())
+        .merge(admin)
         .route("/{area}", get(area_page))
 }
 
@@ -88,6 +91,28 @@ async fn home(State(app): State<AppState>, ctx: RequestCtx) -> AppResult<Respons
         roles,
     })?
     .into_response())
+}
+
+/// Administration pages open only to the roles of their area (`dongneng_domain::area`), in
+/// one place; the service still checks each action's permission behind it.
+async fn admin_area_guard(
+    ctx: RequestCtx,
+    req: axum::extract::Request,
+    next: axum::middleware::Next,
+) -> Result<Response, AppError> {
+    let path = req.uri().path();
+    let Some(actor) = ctx.actor() else {
+        return Err(AppError::Service(ServiceError::Unauthenticated));
+    };
+    let roles = actor.roles();
+    let found = area::AREAS
+        .iter()
+        .filter(|a| a.admin)
+        .find(|a| path == format!("/{}", a.key) || path.starts_with(&format!("/{}/", a.key)));
+    match found {
+        Some(a) if a.roles.iter().any(|r| roles.contains(r)) => Ok(next.run(req).await),
+        _ => Err(AppError::Service(ServiceError::Forbidden)),
+    }
 }
 
 #[derive(Template)]
