@@ -9,3 +9,20 @@ mod hostile;
 mod reference;
 mod scope_matrix;
 mod users_audit;
+
+/// Both backends carry the same migrations, by version and name.
+#[test]
+fn migration_lists_match() {
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
+    let list = |dir: &str| {
+        let mut v: Vec<String> = std::fs::read_dir(root.join(dir))
+            .expect("migrations dir")
+            .filter_map(|e| e.ok()?.file_name().into_string().ok())
+            .collect();
+        v.sort();
+        v
+    };
+    let sqlite = list("store-sqlite/migrations");
+    assert!(!sqlite.is_empty());
+    assert_eq!(sqlite, list("store-postgres/migrations"));
+}
