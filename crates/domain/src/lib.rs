@@ -6,6 +6,7 @@ pub mod codes;
 pub mod money;
 pub mod paging;
 pub mod policy;
+pub mod project;
 pub mod reference;
 pub mod role;
 pub mod user;

@@ -10,9 +10,20 @@ pub const FEN_PER_WAN: i64 = 1_000_000;
 /// 1 亿元 in fen.
 pub const FEN_PER_YI: i64 = 10_000 * FEN_PER_WAN;
 
-/// An exact amount of money, stored as fen.
+/// An exact amount of money, stored as fen. In JSON it is an integer count of 分 (fen).
 #[derive(
-    Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Default, Serialize, Deserialize,
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    PartialOrd,
+    Ord,
+    Hash,
+    Default,
+    Serialize,
+    Deserialize,
+    utoipa::ToSchema,
 )]
 #[serde(transparent)]
 pub struct Money(pub i64);
