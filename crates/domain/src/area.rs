@@ -33,8 +33,9 @@ pub const AREAS: &[Area] = &[
     },
     Area {
         key: "industries",
-        ready: false,
-        roles: PROGRAMME,
+        ready: true,
+        // The roles of `Permission::ViewIndustryProfile`.
+        roles: &[Office, Leader, Supervisor, Taskforce, Expert],
         admin: false,
     },
     Area {

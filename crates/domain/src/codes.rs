@@ -23,6 +23,21 @@ pub fn normalise_project_code(input: &str) -> Option<String> {
     }
 }
 
+/// The check character (GB 32100-2015) that completes the first 17 characters of a unified
+/// social credit code; `None` when they use characters outside the code's alphabet.
+pub fn credit_code_check_char(first17: &str) -> Option<char> {
+    const ALPHABET: &str = "0123456789ABCDEFGHJKLMNPQRTUWXY";
+    const WEIGHTS: [u32; 17] = [1, 3, 9, 27, 19, 26, 16, 17, 20, 29, 25, 13, 8, 24, 10, 30, 28];
+    if first17.chars().count() != 17 {
+        return None;
+    }
+    let mut sum = 0;
+    for (c, w) in first17.chars().zip(WEIGHTS) {
+        sum += ALPHABET.find(c)? as u32 * w;
+    }
+    ALPHABET.chars().nth(((31 - sum % 31) % 31) as usize)
+}
+
 /// Checks a unified social credit code (18 characters, GB 32100-2015) including its check
 /// character. Lower-case letters are accepted and upper-cased.
 pub fn normalise_credit_code(input: &str) -> Option<String> {
@@ -79,5 +94,6 @@ mod tests {
         assert!(normalise_credit_code("91110000802100433C").is_none());
         assert!(normalise_credit_code("9111000080210043").is_none());
         assert!(normalise_credit_code("91110000802100433I").is_none());
+        assert_eq!(credit_code_check_char("91110000802100433"), Some('B'));
     }
 }

@@ -6,11 +6,13 @@ pub mod codes;
 pub mod money;
 pub mod paging;
 pub mod policy;
+pub mod profile;
 pub mod project;
 pub mod reference;
 pub mod role;
 pub mod user;
 pub mod validate;
+pub mod warning;
 
 pub use money::Money;
 pub use role::{Grant, Role, ScopeKind};

@@ -16,12 +16,17 @@ pub enum Permission {
     ManageUsers,
     /// Read the audit trail.
     ViewAudit,
-    /// Read projects and industry profiles (within scope).
+    /// Read projects (within scope).
     ViewProgramme,
     /// Create and edit projects (within scope).
     EditProjects,
     /// Edit an industry's coordination structure (within scope).
     EditIndustryProfile,
+    /// Read an industry's coordination structure: leader, task force, think tank,
+    /// alliances, special plans, work plans (within scope).
+    ViewIndustryProfile,
+    /// Change programme settings such as the warning thresholds.
+    ManageSettings,
 }
 
 /// The roles that hold each permission. This table is the whole policy.
@@ -34,11 +39,16 @@ pub fn roles_with(permission: Permission) -> &'static [Role] {
         Permission::ManageReference => &[Admin, Office],
         Permission::ManageUsers => &[Admin],
         Permission::ViewAudit => &[Admin],
+        // Not Admin, for the same separation of duties as below.
         Permission::ViewProgramme => &[
-            Admin, Office, Leader, Supervisor, Taskforce, Dept, District, Stats, Expert,
+            Office, Leader, Supervisor, Taskforce, Dept, District, Stats, Expert,
         ],
         Permission::EditProjects => &[Office, Taskforce, District],
         Permission::EditIndustryProfile => &[Office, Taskforce],
+        // Not Admin: the system administrator runs accounts and reference data, not the
+        // programme (separation of duties; no programme area in `area.rs` shows it either).
+        Permission::ViewIndustryProfile => &[Office, Leader, Supervisor, Taskforce, Expert],
+        Permission::ManageSettings => &[Admin, Office],
     }
 }
 

@@ -319,6 +319,9 @@ impl Service {
             .await?;
         }
 
+        if self.config.demo_projects {
+            self.load_demo_projects(&by).await?;
+        }
         self.store.set_meta(DEMO_MARKER, "1").await?;
         Ok(true)
     }

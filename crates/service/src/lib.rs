@@ -5,7 +5,10 @@
 pub mod actor;
 pub mod auth;
 pub mod demo;
+mod demo_projects;
 pub mod error;
+pub mod profiles;
+pub mod projects;
 pub mod reference;
 pub mod users;
 
@@ -27,6 +30,9 @@ pub struct ServiceConfig {
     /// Failed logins from one address within `throttle_window` before it is held off.
     pub max_failures_per_ip: i64,
     pub throttle_window: chrono::Duration,
+    /// With the demo data, also load the demo project library (tests of other areas skip it
+    /// to start faster).
+    pub demo_projects: bool,
 }
 
 impl Default for ServiceConfig {
@@ -37,6 +43,7 @@ impl Default for ServiceConfig {
             max_failures_per_user: 5,
             max_failures_per_ip: 30,
             throttle_window: chrono::Duration::minutes(15),
+            demo_projects: true,
         }
     }
 }

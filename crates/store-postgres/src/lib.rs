@@ -24,6 +24,12 @@ mod users {
 mod audit {
     include!("../../store/shared/audit.rs");
 }
+mod profiles {
+    include!("../../store/shared/profiles.rs");
+}
+mod projects {
+    include!("../../store/shared/projects.rs");
+}
 
 /// What differs between PostgreSQL and SQLite, in one place.
 mod dialect {
@@ -51,6 +57,13 @@ mod dialect {
             e.code().as_deref(),
             Some("40001") | Some("40P01") | Some("53300") | Some("57P03")
         )
+    }
+
+    /// Chinese substring search: `ilike` served by the pg_trgm GIN index.
+    pub fn push_search(qb: &mut sqlx::QueryBuilder<crate::Db>, alias: &str, q: &str) {
+        qb.push(format!(" and {alias}.search_text ilike "))
+            .push_bind(format!("%{}%", crate::projects::like_escape(q)))
+            .push(" escape '\\'");
     }
 }
 

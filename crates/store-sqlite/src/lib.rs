@@ -24,6 +24,12 @@ mod users {
 mod audit {
     include!("../../store/shared/audit.rs");
 }
+mod profiles {
+    include!("../../store/shared/profiles.rs");
+}
+mod projects {
+    include!("../../store/shared/projects.rs");
+}
 
 /// What differs between SQLite and PostgreSQL, in one place.
 mod dialect {
@@ -41,6 +47,23 @@ mod dialect {
 
     pub fn is_busy(e: &dyn sqlx::error::DatabaseError) -> bool {
         matches!(e.code().as_deref(), Some("5") | Some("6") | Some("517"))
+    }
+
+    /// Chinese substring search. Three characters or more use the FTS5 trigram index; shorter
+    /// queries (two-character words are common in Chinese) fall back to LIKE.
+    pub fn push_search(qb: &mut sqlx::QueryBuilder<crate::Db>, alias: &str, q: &str) {
+        if q.chars().count() >= 3 {
+            let phrase = format!("\"{}\"", q.replace('"', "\"\""));
+            qb.push(format!(
+                " and {alias}.id in (select rowid from projects_fts where projects_fts match "
+            ))
+            .push_bind(phrase)
+            .push(")");
+        } else {
+            qb.push(format!(" and {alias}.search_text like "))
+                .push_bind(format!("%{}%", crate::projects::like_escape(q)))
+                .push(" escape '\\'");
+        }
     }
 }
 

@@ -8,9 +8,13 @@
 //! - list methods that reach programme data take a [`DataScope`] and filter in SQL.
 
 pub mod error;
+pub mod profiles;
+pub mod projects;
 pub mod rows;
 
 pub use error::StoreError;
+pub use profiles::*;
+pub use projects::*;
 pub use rows::*;
 
 use async_trait::async_trait;
@@ -163,11 +167,11 @@ pub trait AuditStore {
 
 /// Everything a backend provides.
 pub trait Store:
-    AdminStore + ReferenceStore + UserStore + AuditStore + Send + Sync + 'static
+    AdminStore + ReferenceStore + UserStore + AuditStore + ProjectStore + ProfileStore + Send + Sync + 'static
 {
 }
 
 impl<T> Store for T where
-    T: AdminStore + ReferenceStore + UserStore + AuditStore + Send + Sync + 'static
+    T: AdminStore + ReferenceStore + UserStore + AuditStore + ProjectStore + ProfileStore + Send + Sync + 'static
 {
 }

@@ -98,6 +98,7 @@ async fn idle_sessions_expire() {
     for db in backends() {
         let config = ServiceConfig {
             session_idle: chrono::Duration::seconds(1),
+            demo_projects: false,
             ..ServiceConfig::default()
         };
         let app = TestApp::spawn_with(db, config).await;

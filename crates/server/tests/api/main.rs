@@ -6,6 +6,7 @@ mod harness;
 mod auth;
 mod durability;
 mod hostile;
+mod projects;
 mod reference;
 mod scope_matrix;
 mod users_audit;

@@ -4,6 +4,8 @@
 mod audit;
 mod auth;
 mod health;
+pub(crate) mod profiles;
+mod projects;
 mod reference;
 mod users;
 
@@ -19,6 +21,7 @@ use serde::Serialize;
 use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
 use utoipa::{Modify, OpenApi, ToSchema};
 use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::router::UtoipaMethodRouterExt;
 use utoipa_axum::routes;
 
 /// A list with its total count (and, when paged, the page).
@@ -173,5 +176,42 @@ pub fn router() -> (axum::Router<AppState>, utoipa::openapi::OpenApi) {
         .routes(routes!(users::disable_user))
         .routes(routes!(users::set_password))
         .routes(routes!(audit::list_audit))
+        .routes(routes!(profiles::list_profiles))
+        .routes(routes!(profiles::get_profile, profiles::save_structure))
+        .routes(routes!(profiles::create_member))
+        .routes(routes!(profiles::update_member, profiles::delete_member))
+        .routes(routes!(profiles::create_expert))
+        .routes(routes!(profiles::update_expert, profiles::delete_expert))
+        .routes(routes!(profiles::create_alliance))
+        .routes(routes!(profiles::update_alliance, profiles::delete_alliance))
+        .routes(routes!(profiles::create_alliance_member))
+        .routes(routes!(
+            profiles::update_alliance_member,
+            profiles::delete_alliance_member
+        ))
+        .routes(routes!(profiles::create_plan))
+        .routes(routes!(profiles::update_plan, profiles::delete_plan))
+        .routes(routes!(profiles::move_plan))
+        // Uploads take a larger body than the server-wide limit, on this route only.
+        .routes(
+            routes!(profiles::upload_file).layer(axum::extract::DefaultBodyLimit::max(
+                profiles::UPLOAD_BODY_LIMIT,
+            )),
+        )
+        .routes(routes!(profiles::download_file, profiles::delete_file))
+        .routes(routes!(profiles::create_work_plan))
+        .routes(routes!(profiles::update_work_plan, profiles::delete_work_plan))
+        .routes(routes!(profiles::create_measure))
+        .routes(routes!(profiles::update_measure, profiles::delete_measure))
+        .routes(routes!(projects::list_projects, projects::create_project))
+        .routes(routes!(projects::projects_as_at))
+        .routes(routes!(projects::get_project, projects::update_project))
+        .routes(routes!(projects::move_stage))
+        .routes(routes!(projects::leave_library))
+        .routes(routes!(projects::enter_library))
+        .routes(routes!(projects::set_batch))
+        .routes(routes!(projects::report_progress))
+        .routes(routes!(projects::set_factor))
+        .routes(routes!(projects::get_warning_rules, projects::set_warning_rules))
         .split_for_parts()
 }

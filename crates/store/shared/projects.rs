@@ -1,0 +1,1264 @@
+// Shared query code (see common.rs): the key-project library.
+//
+// Every write runs in one transaction that also: re-derives the project's current-year
+// figures and completed total, re-evaluates its warning, closes the open row of
+// `project_versions` and opens a new one (for "as at" views), and appends the audit row.
+
+use crate::common::{begin_write, map_err, now, write_audit};
+use crate::{BackendStore, Db};
+use async_trait::async_trait;
+use chrono::{DateTime, Datelike, NaiveDate, Utc};
+use dongneng_domain::money::Money;
+use dongneng_domain::paging::Page;
+use dongneng_domain::project::{
+    FactorInput, FactorKind, LibraryClass, Nature, ProgressInput, ProjectInput, Quantity, Stage, ym,
+};
+use dongneng_domain::warning::{self, Level, Reason};
+use dongneng_store::{
+    AuditBy, Batch, Factor, ImportOp, NewProject, Progress, Project, ProjectAsAt, ProjectEvent,
+    ProjectFilter, ProjectKey, ProjectSort, ProjectStore, ProjectSums, ProgressOp, StoreError,
+    WarningContext,
+};
+use sqlx::Row;
+
+type R<T> = Result<T, StoreError>;
+type Tx = sqlx::Transaction<'static, Db>;
+
+macro_rules! project_cols {
+    () => {
+        "id, code, name, owner_name, owner_credit_code, region_id, industry_id, gbt_section, \
+         gbt_division, library_class, nature, content, total_investment, initial_completed, \
+         completed_investment, plan_year, year_plan, year_completed, planned_start, actual_start, \
+         planned_finish, actual_finish, responsible_unit, leader_in_charge, contact_name, \
+         contact_phone, stage, in_library, left_reason, left_on, last_progress_ym, warning_level, \
+         warning_reasons, version, created_at, updated_at"
+    };
+}
+
+#[derive(sqlx::FromRow)]
+struct ProjectRow {
+    id: i64,
+    code: Option<String>,
+    name: String,
+    owner_name: String,
+    owner_credit_code: Option<String>,
+    region_id: i64,
+    industry_id: i64,
+    gbt_section: Option<String>,
+    gbt_division: Option<String>,
+    library_class: String,
+    nature: String,
+    content: String,
+    total_investment: i64,
+    initial_completed: i64,
+    completed_investment: i64,
+    plan_year: i32,
+    year_plan: i64,
+    year_completed: i64,
+    planned_start: Option<NaiveDate>,
+    actual_start: Option<NaiveDate>,
+    planned_finish: Option<NaiveDate>,
+    actual_finish: Option<NaiveDate>,
+    responsible_unit: Option<String>,
+    leader_in_charge: Option<String>,
+    contact_name: Option<String>,
+    contact_phone: Option<String>,
+    stage: String,
+    in_library: bool,
+    left_reason: Option<String>,
+    left_on: Option<NaiveDate>,
+    last_progress_ym: Option<i32>,
+    warning_level: String,
+    warning_reasons: String,
+    version: i64,
+    created_at: DateTime<Utc>,
+    updated_at: DateTime<Utc>,
+}
+
+impl ProjectRow {
+    fn into_project(self) -> Project {
+        Project {
+            id: self.id,
+            code: self.code,
+            name: self.name,
+            owner_name: self.owner_name,
+            owner_credit_code: self.owner_credit_code,
+            region_id: self.region_id,
+            industry_id: self.industry_id,
+            gbt_section: self.gbt_section,
+            gbt_division: self.gbt_division,
+            library_class: LibraryClass::parse(&self.library_class).unwrap_or(LibraryClass::District),
+            nature: Nature::parse(&self.nature).unwrap_or(Nature::Other),
+            content: self.content,
+            total_investment: Money(self.total_investment),
+            initial_completed: Money(self.initial_completed),
+            completed_investment: Money(self.completed_investment),
+            plan_year: self.plan_year,
+            year_plan: Money(self.year_plan),
+            year_completed: Money(self.year_completed),
+            planned_start: self.planned_start,
+            actual_start: self.actual_start,
+            planned_finish: self.planned_finish,
+            actual_finish: self.actual_finish,
+            responsible_unit: self.responsible_unit,
+            leader_in_charge: self.leader_in_charge,
+            contact_name: self.contact_name,
+            contact_phone: self.contact_phone,
+            stage: Stage::parse(&self.stage).unwrap_or(Stage::Planning),
+            in_library: self.in_library,
+            left_reason: self.left_reason,
+            left_on: self.left_on,
+            last_progress_ym: self.last_progress_ym,
+            warning_level: Level::parse(&self.warning_level).unwrap_or(Level::Green),
+            warning_reasons: serde_json::from_str(&self.warning_reasons).unwrap_or_default(),
+            version: self.version,
+            created_at: self.created_at,
+            updated_at: self.updated_at,
+        }
+    }
+}
+
+/// When a change is recorded: now, unless a loader of past data says otherwise.
+fn stamp(ctx: &WarningContext) -> DateTime<Utc> {
+    ctx.at.unwrap_or_else(now)
+}
+
+fn search_text(i: &ProjectInput) -> String {
+    format!("{} {} {} {}", i.name, i.owner_name, i.content, i.code.as_deref().unwrap_or(""))
+}
+
+async fn load(tx: &mut Tx, id: i64) -> R<Option<Project>> {
+    let row = sqlx::query_as::<Db, ProjectRow>(concat!(
+        "select ",
+        project_cols!(),
+        " from projects where id = $1"
+    ))
+    .bind(id)
+    .fetch_optional(&mut **tx)
+    .await
+    .map_err(map_err)?;
+    Ok(row.map(ProjectRow::into_project))
+}
+
+/// Loads the project at `version` or says why not (gone, or moved on).
+async fn load_at(tx: &mut Tx, id: i64, version: i64) -> R<Project> {
+    match load(tx, id).await? {
+        None => Err(StoreError::NotFound),
+        Some(p) if p.version != version => Err(StoreError::Conflict),
+        Some(p) => Ok(p),
+    }
+}
+
+async fn unmet_factors(tx: &mut Tx, id: i64) -> R<Vec<(FactorKind, Option<NaiveDate>)>> {
+    let rows = sqlx::query("select kind, needed_by from project_factors where project_id = $1 and fulfilled < required")
+        .bind(id)
+        .fetch_all(&mut **tx)
+        .await
+        .map_err(map_err)?;
+    Ok(rows
+        .iter()
+        .filter_map(|r| {
+            let kind: String = r.get("kind");
+            Some((FactorKind::parse(&kind)?, r.get::<Option<NaiveDate>, _>("needed_by")))
+        })
+        .collect())
+}
+
+fn facts(p: &Project, unmet: Vec<(FactorKind, Option<NaiveDate>)>) -> warning::Facts {
+    warning::Facts {
+        stage: p.stage,
+        in_library: p.in_library,
+        planned_start: p.planned_start,
+        plan_year: p.plan_year,
+        year_plan: p.year_plan,
+        year_completed: p.year_completed,
+        last_progress_ym: p.last_progress_ym,
+        unmet_factors: unmet,
+    }
+}
+
+/// Re-derives the current-year figures, the completed total and the last reported month from
+/// batches and progress, then re-evaluates the warning. Touches neither version nor audit:
+/// these are derived values.
+async fn refresh(tx: &mut Tx, id: i64, ctx: &WarningContext) -> R<Project> {
+    let year = ctx.today.year();
+    sqlx::query(
+        "update projects set plan_year = $2, \
+         year_plan = coalesce((select b.planned_investment from project_batches b \
+             where b.project_id = $1 and b.year = $2 and b.valid_to is null), 0), \
+         year_completed = coalesce((select g.ytd_investment from project_progress g \
+             where g.project_id = $1 and g.year = $2 and g.valid_to is null \
+             order by g.ym desc limit 1), 0), \
+         completed_investment = initial_completed + coalesce((select g.cumulative_investment \
+             from project_progress g where g.project_id = $1 and g.valid_to is null \
+             order by g.ym desc limit 1), 0), \
+         last_progress_ym = (select max(g.ym) from project_progress g \
+             where g.project_id = $1 and g.valid_to is null) \
+         where id = $1",
+    )
+    .bind(id)
+    .bind(year)
+    .execute(&mut **tx)
+    .await
+    .map_err(map_err)?;
+    let p = load(tx, id).await?.ok_or(StoreError::NotFound)?;
+    let unmet = unmet_factors(tx, id).await?;
+    let (level, reasons) = warning::evaluate(&facts(&p, unmet), &ctx.rules, ctx.today);
+    set_warning(tx, id, level, &reasons).await?;
+    Ok(Project {
+        warning_level: level,
+        warning_reasons: reasons,
+        ..p
+    })
+}
+
+async fn set_warning(tx: &mut Tx, id: i64, level: Level, reasons: &[Reason]) -> R<()> {
+    sqlx::query("update projects set warning_level = $2, warning_reasons = $3 where id = $1")
+        .bind(id)
+        .bind(level.code())
+        .bind(serde_json::to_string(reasons).unwrap_or_else(|_| "[]".into()))
+        .execute(&mut **tx)
+        .await
+        .map_err(map_err)?;
+    Ok(())
+}
+
+/// Closes the open version row and opens one with the project's present state.
+async fn snapshot(tx: &mut Tx, id: i64, by: &AuditBy, t: DateTime<Utc>) -> R<()> {
+    sqlx::query("update project_versions set valid_to = $2 where project_id = $1 and valid_to is null")
+        .bind(id)
+        .bind(t)
+        .execute(&mut **tx)
+        .await
+        .map_err(map_err)?;
+    sqlx::query(
+        "insert into project_versions (project_id, valid_from, valid_to, code, name, owner_name, \
+         region_id, industry_id, library_class, nature, stage, in_library, total_investment, \
+         initial_completed, username) \
+         select id, $2, null, code, name, owner_name, region_id, industry_id, library_class, \
+         nature, stage, in_library, total_investment, initial_completed, $3 \
+         from projects where id = $1",
+    )
+    .bind(id)
+    .bind(t)
+    .bind(&by.username)
+    .execute(&mut **tx)
+    .await
+    .map_err(map_err)?;
+    Ok(())
+}
+
+async fn insert_event(
+    tx: &mut Tx,
+    id: i64,
+    kind: &str,
+    from: Option<Stage>,
+    to: Option<Stage>,
+    on_date: NaiveDate,
+    note: &str,
+    by: &AuditBy,
+    t: DateTime<Utc>,
+) -> R<()> {
+    sqlx::query(
+        "insert into project_events (project_id, kind, from_stage, to_stage, on_date, note, \
+         username, at) values ($1, $2, $3, $4, $5, $6, $7, $8)",
+    )
+    .bind(id)
+    .bind(kind)
+    .bind(from.map(|s| s.code()))
+    .bind(to.map(|s| s.code()))
+    .bind(on_date)
+    .bind(note)
+    .bind(&by.username)
+    .bind(t)
+    .execute(&mut **tx)
+    .await
+    .map_err(map_err)?;
+    Ok(())
+}
+
+async fn put_batch(tx: &mut Tx, id: i64, batch: &Batch, t: DateTime<Utc>) -> R<bool> {
+    let current: Option<i64> = sqlx::query_scalar::<Db, i64>(
+        "select planned_investment from project_batches where project_id = $1 and year = $2 \
+         and valid_to is null",
+    )
+    .bind(id)
+    .bind(batch.year)
+    .fetch_optional(&mut **tx)
+    .await
+    .map_err(map_err)?;
+    if current == Some(batch.planned_investment.0) {
+        return Ok(false);
+    }
+    sqlx::query("update project_batches set valid_to = $3 where project_id = $1 and year = $2 and valid_to is null")
+        .bind(id)
+        .bind(batch.year)
+        .bind(t)
+        .execute(&mut **tx)
+        .await
+        .map_err(map_err)?;
+    sqlx::query(
+        "insert into project_batches (project_id, year, planned_investment, valid_from) \
+         values ($1, $2, $3, $4)",
+    )
+    .bind(id)
+    .bind(batch.year)
+    .bind(batch.planned_investment.0)
+    .bind(t)
+    .execute(&mut **tx)
+    .await
+    .map_err(map_err)?;
+    Ok(true)
+}
+
+/// Inserts or updates the need of one kind; `true` when something changed.
+async fn put_factor(tx: &mut Tx, id: i64, f: &FactorInput, t: DateTime<Utc>) -> R<bool> {
+    let existing = sqlx::query(
+        "select required, fulfilled, needed_by, note from project_factors \
+         where project_id = $1 and kind = $2",
+    )
+    .bind(id)
+    .bind(f.kind.code())
+    .fetch_optional(&mut **tx)
+    .await
+    .map_err(map_err)?;
+    match existing {
+        Some(r) => {
+            let same = r.get::<i64, _>("required") == f.required.0
+                && r.get::<i64, _>("fulfilled") == f.fulfilled.0
+                && r.get::<Option<NaiveDate>, _>("needed_by") == f.needed_by
+                && r.get::<Option<String>, _>("note") == f.note;
+            if same {
+                return Ok(false);
+            }
+            sqlx::query(
+                "update project_factors set required = $3, fulfilled = $4, needed_by = $5, \
+                 note = $6, version = version + 1, updated_at = $7 \
+                 where project_id = $1 and kind = $2",
+            )
+            .bind(id)
+            .bind(f.kind.code())
+            .bind(f.required.0)
+            .bind(f.fulfilled.0)
+            .bind(f.needed_by)
+            .bind(&f.note)
+            .bind(t)
+            .execute(&mut **tx)
+            .await
+            .map_err(map_err)?;
+        }
+        None => {
+            sqlx::query(
+                "insert into project_factors (project_id, kind, required, fulfilled, needed_by, \
+                 note, version, created_at, updated_at) values ($1, $2, $3, $4, $5, $6, 1, $7, $7)",
+            )
+            .bind(id)
+            .bind(f.kind.code())
+            .bind(f.required.0)
+            .bind(f.fulfilled.0)
+            .bind(f.needed_by)
+            .bind(&f.note)
+            .bind(t)
+            .execute(&mut **tx)
+            .await
+            .map_err(map_err)?;
+        }
+    }
+    Ok(true)
+}
+
+async fn create_in(tx: &mut Tx, new: &NewProject, ctx: &WarningContext, by: &AuditBy) -> R<i64> {
+    let t = stamp(ctx);
+    let i = &new.input;
+    let id: i64 = sqlx::query_scalar::<Db, i64>(
+        "insert into projects (code, name, owner_name, owner_credit_code, region_id, industry_id, \
+         gbt_section, gbt_division, library_class, nature, content, total_investment, \
+         initial_completed, completed_investment, plan_year, year_plan, year_completed, \
+         planned_start, actual_start, planned_finish, actual_finish, responsible_unit, \
+         leader_in_charge, contact_name, contact_phone, stage, in_library, search_text, version, \
+         created_at, updated_at) values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, \
+         $13, $14, 0, 0, $15, $16, $17, $18, $19, $20, $21, $22, $23, true, $24, 1, $25, $25) \
+         returning id",
+    )
+    .bind(&i.code)
+    .bind(&i.name)
+    .bind(&i.owner_name)
+    .bind(&i.owner_credit_code)
+    .bind(i.region_id)
+    .bind(i.industry_id)
+    .bind(&i.gbt_section)
+    .bind(&i.gbt_division)
+    .bind(i.library_class.code())
+    .bind(i.nature.code())
+    .bind(&i.content)
+    .bind(i.total_investment.0)
+    .bind(i.initial_completed.0)
+    .bind(ctx.today.year())
+    .bind(i.planned_start)
+    .bind(i.actual_start)
+    .bind(i.planned_finish)
+    .bind(i.actual_finish)
+    .bind(&i.responsible_unit)
+    .bind(&i.leader_in_charge)
+    .bind(&i.contact_name)
+    .bind(&i.contact_phone)
+    .bind(new.stage.code())
+    .bind(search_text(i))
+    .bind(t)
+    .fetch_one(&mut **tx)
+    .await
+    .map_err(map_err)?;
+    if let Some(b) = &new.batch {
+        put_batch(tx, id, b, t).await?;
+    }
+    for f in &new.factors {
+        put_factor(tx, id, f, t).await?;
+    }
+    insert_event(tx, id, "enter", None, Some(new.stage), ctx.today, "", by, t).await?;
+    let p = refresh(tx, id, ctx).await?;
+    snapshot(tx, id, by, t).await?;
+    write_audit(tx, by, "create", "project", Some(id), None::<&()>, Some(&p)).await?;
+    Ok(id)
+}
+
+/// Applies new field values; `None` when nothing differs.
+async fn update_in(
+    tx: &mut Tx,
+    id: i64,
+    version: i64,
+    i: &ProjectInput,
+    ctx: &WarningContext,
+    by: &AuditBy,
+) -> R<Project> {
+    let before = load_at(tx, id, version).await?;
+    let t = stamp(ctx);
+    let n = sqlx::query(
+        "update projects set code = $3, name = $4, owner_name = $5, owner_credit_code = $6, \
+         region_id = $7, industry_id = $8, gbt_section = $9, gbt_division = $10, \
+         library_class = $11, nature = $12, content = $13, total_investment = $14, \
+         initial_completed = $15, planned_start = $16, actual_start = $17, planned_finish = $18, \
+         actual_finish = $19, responsible_unit = $20, leader_in_charge = $21, contact_name = $22, \
+         contact_phone = $23, search_text = $24, version = version + 1, updated_at = $25 \
+         where id = $1 and version = $2",
+    )
+    .bind(id)
+    .bind(version)
+    .bind(&i.code)
+    .bind(&i.name)
+    .bind(&i.owner_name)
+    .bind(&i.owner_credit_code)
+    .bind(i.region_id)
+    .bind(i.industry_id)
+    .bind(&i.gbt_section)
+    .bind(&i.gbt_division)
+    .bind(i.library_class.code())
+    .bind(i.nature.code())
+    .bind(&i.content)
+    .bind(i.total_investment.0)
+    .bind(i.initial_completed.0)
+    .bind(i.planned_start)
+    .bind(i.actual_start)
+    .bind(i.planned_finish)
+    .bind(i.actual_finish)
+    .bind(&i.responsible_unit)
+    .bind(&i.leader_in_charge)
+    .bind(&i.contact_name)
+    .bind(&i.contact_phone)
+    .bind(search_text(i))
+    .bind(t)
+    .execute(&mut **tx)
+    .await
+    .map_err(map_err)?
+    .rows_affected();
+    if n == 0 {
+        return Err(StoreError::Conflict);
+    }
+    let after = refresh(tx, id, ctx).await?;
+    snapshot(tx, id, by, t).await?;
+    write_audit(tx, by, "update", "project", Some(id), Some(&before), Some(&after)).await?;
+    Ok(after)
+}
+
+async fn move_in(
+    tx: &mut Tx,
+    id: i64,
+    version: i64,
+    to: Stage,
+    on_date: NaiveDate,
+    note: &str,
+    ctx: &WarningContext,
+    by: &AuditBy,
+) -> R<Project> {
+    let before = load_at(tx, id, version).await?;
+    let t = stamp(ctx);
+    // Entering 开工 or 建成 records the actual date unless one is already there.
+    sqlx::query(
+        "update projects set stage = $3, \
+         actual_start = case when $3 = 'started' and actual_start is null then $4 else actual_start end, \
+         actual_finish = case when $3 = 'completed' and actual_finish is null then $4 else actual_finish end, \
+         version = version + 1, updated_at = $5 where id = $1 and version = $2",
+    )
+    .bind(id)
+    .bind(version)
+    .bind(to.code())
+    .bind(on_date)
+    .bind(t)
+    .execute(&mut **tx)
+    .await
+    .map_err(map_err)?;
+    insert_event(tx, id, "stage", Some(before.stage), Some(to), on_date, note, by, t).await?;
+    let after = refresh(tx, id, ctx).await?;
+    snapshot(tx, id, by, t).await?;
+    write_audit(tx, by, "stage", "project", Some(id), Some(&before), Some(&after)).await?;
+    Ok(after)
+}
+
+/// Writes one month's report and re-bases the running totals of the months after it.
+async fn progress_in(
+    tx: &mut Tx,
+    id: i64,
+    input: &ProgressInput,
+    ctx: &WarningContext,
+    by: &AuditBy,
+) -> R<Progress> {
+    if load(tx, id).await?.is_none() {
+        return Err(StoreError::NotFound);
+    }
+    let t = stamp(ctx);
+    let this_ym = ym(input.year, input.month);
+    let prev = sqlx::query(
+        "select year, ytd_investment, cumulative_investment from project_progress \
+         where project_id = $1 and ym < $2 and valid_to is null order by ym desc limit 1",
+    )
+    .bind(id)
+    .bind(this_ym)
+    .fetch_optional(&mut **tx)
+    .await
+    .map_err(map_err)?;
+    let (prev_ytd, prev_cum) = match &prev {
+        Some(r) => {
+            let y: i32 = r.get("year");
+            let ytd = if y == input.year { r.get::<i64, _>("ytd_investment") } else { 0 };
+            (ytd, r.get::<i64, _>("cumulative_investment"))
+        }
+        None => (0, 0),
+    };
+    let old: Option<i64> = sqlx::query_scalar::<Db, i64>(
+        "select month_investment from project_progress where project_id = $1 and ym = $2 \
+         and valid_to is null",
+    )
+    .bind(id)
+    .bind(this_ym)
+    .fetch_optional(&mut **tx)
+    .await
+    .map_err(map_err)?;
+    let before_json = old.map(|m| serde_json::json!({"year": input.year, "month": input.month, "month_investment": m}));
+    sqlx::query("update project_progress set valid_to = $3 where project_id = $1 and ym = $2 and valid_to is null")
+        .bind(id)
+        .bind(this_ym)
+        .bind(t)
+        .execute(&mut **tx)
+        .await
+        .map_err(map_err)?;
+    let m = input.month_investment.0;
+    let ytd = prev_ytd + m;
+    let cum = prev_cum + m;
+    let new_id: i64 = sqlx::query_scalar::<Db, i64>(
+        "insert into project_progress (project_id, ym, year, month, month_investment, \
+         ytd_investment, cumulative_investment, image_progress, milestone, problems, next_steps, \
+         username, valid_from) values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13) \
+         returning id",
+    )
+    .bind(id)
+    .bind(this_ym)
+    .bind(input.year)
+    .bind(input.month as i32)
+    .bind(m)
+    .bind(ytd)
+    .bind(cum)
+    .bind(&input.image_progress)
+    .bind(&input.milestone)
+    .bind(&input.problems)
+    .bind(&input.next_steps)
+    .bind(&by.username)
+    .bind(t)
+    .fetch_one(&mut **tx)
+    .await
+    .map_err(map_err)?;
+    // Later months carry running totals that now change: close and re-open them.
+    let delta = m - old.unwrap_or(0);
+    if delta != 0 {
+        let later = sqlx::query(
+            "select id, year from project_progress where project_id = $1 and ym > $2 \
+             and valid_to is null order by ym",
+        )
+        .bind(id)
+        .bind(this_ym)
+        .fetch_all(&mut **tx)
+        .await
+        .map_err(map_err)?;
+        for r in later {
+            let later_id: i64 = r.get("id");
+            let y: i32 = r.get("year");
+            let ytd_delta = if y == input.year { delta } else { 0 };
+            sqlx::query("update project_progress set valid_to = $2 where id = $1")
+                .bind(later_id)
+                .bind(t)
+                .execute(&mut **tx)
+                .await
+                .map_err(map_err)?;
+            sqlx::query(
+                "insert into project_progress (project_id, ym, year, month, month_investment, \
+                 ytd_investment, cumulative_investment, image_progress, milestone, problems, \
+                 next_steps, username, valid_from) \
+                 select project_id, ym, year, month, month_investment, ytd_investment + $2, \
+                 cumulative_investment + $3, image_progress, milestone, problems, next_steps, \
+                 username, $4 from project_progress where id = $1",
+            )
+            .bind(later_id)
+            .bind(ytd_delta)
+            .bind(delta)
+            .bind(t)
+            .execute(&mut **tx)
+            .await
+            .map_err(map_err)?;
+        }
+    }
+    let after = refresh(tx, id, ctx).await?;
+    sqlx::query("update projects set updated_at = $2 where id = $1")
+        .bind(id)
+        .bind(t)
+        .execute(&mut **tx)
+        .await
+        .map_err(map_err)?;
+    let _ = after;
+    let progress = Progress {
+        id: new_id,
+        project_id: id,
+        year: input.year,
+        month: input.month as i32,
+        month_investment: Money(m),
+        ytd_investment: Money(ytd),
+        cumulative_investment: Money(cum),
+        image_progress: input.image_progress.clone(),
+        milestone: input.milestone.clone(),
+        problems: input.problems.clone(),
+        next_steps: input.next_steps.clone(),
+        username: by.username.clone(),
+        reported_at: t,
+    };
+    write_audit(tx, by, "progress", "project", Some(id), before_json.as_ref(), Some(&progress)).await?;
+    Ok(progress)
+}
+
+#[derive(sqlx::FromRow)]
+struct ProgressRow {
+    id: i64,
+    project_id: i64,
+    year: i32,
+    month: i32,
+    month_investment: i64,
+    ytd_investment: i64,
+    cumulative_investment: i64,
+    image_progress: String,
+    milestone: String,
+    problems: String,
+    next_steps: String,
+    username: String,
+    valid_from: DateTime<Utc>,
+}
+
+/// Appends the list filters (on alias `p`) to a query that already has a `where`.
+fn push_filter(qb: &mut sqlx::QueryBuilder<Db>, f: &ProjectFilter, alias: &str, with_search: bool) {
+    if !f.scope.all {
+        if f.scope.regions.is_empty() && f.scope.industries.is_empty() {
+            qb.push(" and 1 = 0");
+        } else {
+            qb.push(" and (1 = 0");
+            if !f.scope.regions.is_empty() {
+                qb.push(format!(" or {alias}.region_id in ("));
+                let mut s = qb.separated(", ");
+                for r in &f.scope.regions {
+                    s.push_bind(*r);
+                }
+                qb.push(")");
+            }
+            if !f.scope.industries.is_empty() {
+                qb.push(format!(" or {alias}.industry_id in ("));
+                let mut s = qb.separated(", ");
+                for i in &f.scope.industries {
+                    s.push_bind(*i);
+                }
+                qb.push(")");
+            }
+            qb.push(")");
+        }
+    }
+    if !f.industry_ids.is_empty() {
+        qb.push(format!(" and {alias}.industry_id in ("));
+        let mut s = qb.separated(", ");
+        for i in &f.industry_ids {
+            s.push_bind(*i);
+        }
+        qb.push(")");
+    }
+    if !f.region_ids.is_empty() {
+        qb.push(format!(" and {alias}.region_id in ("));
+        let mut s = qb.separated(", ");
+        for r in &f.region_ids {
+            s.push_bind(*r);
+        }
+        qb.push(")");
+    }
+    if let Some(st) = f.stage {
+        qb.push(format!(" and {alias}.stage = ")).push_bind(st.code());
+    }
+    if let Some(c) = f.library_class {
+        qb.push(format!(" and {alias}.library_class = ")).push_bind(c.code());
+    }
+    if let Some(l) = f.in_library {
+        qb.push(format!(" and {alias}.in_library = ")).push_bind(l);
+    }
+    if with_search {
+        if let Some(w) = f.warning {
+            qb.push(format!(" and {alias}.warning_level = ")).push_bind(w.code());
+        }
+        if let Some(y) = f.batch_year {
+            qb.push(format!(
+                " and exists (select 1 from project_batches b where b.project_id = {alias}.id \
+                 and b.year = "
+            ))
+            .push_bind(y)
+            .push(" and b.valid_to is null)");
+        }
+        if let Some(q) = f.q.as_deref().filter(|q| !q.trim().is_empty()) {
+            crate::dialect::push_search(qb, alias, q.trim());
+        }
+    } else if let Some(q) = f.q.as_deref().filter(|q| !q.trim().is_empty()) {
+        qb.push(format!(" and {alias}.name like ")).push_bind(format!("%{}%", like_escape(q.trim())));
+        qb.push(" escape '\\'");
+    }
+}
+
+/// Escapes `%`, `_` and `\` for a LIKE pattern with `escape '\'`.
+pub(crate) fn like_escape(q: &str) -> String {
+    q.replace('\\', "\\\\").replace('%', "\\%").replace('_', "\\_")
+}
+
+fn sort_sql(sort: ProjectSort) -> &'static str {
+    match sort {
+        ProjectSort::Updated => "p.updated_at",
+        ProjectSort::Name => "p.name",
+        ProjectSort::Code => "p.code",
+        ProjectSort::TotalInvestment => "p.total_investment",
+        ProjectSort::YearPlan => "p.year_plan",
+        ProjectSort::Completed => "p.completed_investment",
+        ProjectSort::Stage => "p.stage",
+        ProjectSort::Warning => "case p.warning_level when 'red' then 2 when 'yellow' then 1 else 0 end",
+    }
+}
+
+// Sums are cast to bigint: PostgreSQL sums bigints into numeric otherwise.
+const SUMS_SELECT: &str = "select count(*) as n, \
+    cast(coalesce(sum(p.total_investment), 0) as bigint) as total, \
+    cast(coalesce(sum(p.year_plan), 0) as bigint) as plan, \
+    cast(coalesce(sum(p.completed_investment), 0) as bigint) as done, \
+    cast(coalesce(sum(p.year_completed), 0) as bigint) as year_done, \
+    coalesce(sum(case when p.warning_level = 'red' then 1 else 0 end), 0) as red, \
+    coalesce(sum(case when p.warning_level = 'yellow' then 1 else 0 end), 0) as yellow, \
+    coalesce(sum(case when p.warning_level = 'green' then 1 else 0 end), 0) as green, \
+    coalesce(sum(case when p.stage = 'planning' then 1 else 0 end), 0) as s1, \
+    coalesce(sum(case when p.stage = 'reserve' then 1 else 0 end), 0) as s2, \
+    coalesce(sum(case when p.stage = 'started' then 1 else 0 end), 0) as s3, \
+    coalesce(sum(case when p.stage = 'completed' then 1 else 0 end), 0) as s4";
+
+fn sums_from(r: &<Db as sqlx::Database>::Row) -> ProjectSums {
+    let g = |c: &str| -> i64 { r.try_get::<i64, _>(c).unwrap_or(0) };
+    ProjectSums {
+        count: g("n"),
+        total_investment: Money(g("total")),
+        year_plan: Money(g("plan")),
+        completed: Money(g("done")),
+        year_completed: Money(g("year_done")),
+        red: g("red"),
+        yellow: g("yellow"),
+        green: g("green"),
+        planning: g("s1"),
+        reserve: g("s2"),
+        started: g("s3"),
+        completed_stage: g("s4"),
+    }
+}
+
+#[async_trait]
+impl ProjectStore for BackendStore {
+    async fn list_projects(
+        &self,
+        filter: &ProjectFilter,
+        sort: ProjectSort,
+        descending: bool,
+        page: Page,
+    ) -> R<(Vec<Project>, ProjectSums)> {
+        let mut sums = sqlx::QueryBuilder::<Db>::new(SUMS_SELECT);
+        sums.push(" from projects p where 1 = 1");
+        push_filter(&mut sums, filter, "p", true);
+        let row = sums.build().fetch_one(&self.pool).await.map_err(map_err)?;
+        let sums = sums_from(&row);
+        let mut qb = sqlx::QueryBuilder::<Db>::new(concat!("select ", project_cols!(), " from projects p where 1 = 1"));
+        push_filter(&mut qb, filter, "p", true);
+        qb.push(" order by ")
+            .push(sort_sql(sort))
+            .push(if descending { " desc" } else { " asc" })
+            .push(", p.id desc limit ")
+            .push_bind(page.limit())
+            .push(" offset ")
+            .push_bind(page.offset());
+        let rows: Vec<ProjectRow> = qb.build_query_as().fetch_all(&self.pool).await.map_err(map_err)?;
+        Ok((rows.into_iter().map(ProjectRow::into_project).collect(), sums))
+    }
+
+    async fn get_project(&self, id: i64) -> R<Option<Project>> {
+        let row = sqlx::query_as::<Db, ProjectRow>(concat!("select ", project_cols!(), " from projects where id = $1"))
+            .bind(id)
+            .fetch_optional(&self.pool)
+            .await
+            .map_err(map_err)?;
+        Ok(row.map(ProjectRow::into_project))
+    }
+
+    async fn export_projects(&self, filter: &ProjectFilter) -> R<Vec<Project>> {
+        let mut qb = sqlx::QueryBuilder::<Db>::new(concat!("select ", project_cols!(), " from projects p where 1 = 1"));
+        push_filter(&mut qb, filter, "p", true);
+        qb.push(" order by p.id");
+        let rows: Vec<ProjectRow> = qb.build_query_as().fetch_all(&self.pool).await.map_err(map_err)?;
+        Ok(rows.into_iter().map(ProjectRow::into_project).collect())
+    }
+
+    async fn create_project(&self, new: &NewProject, ctx: &WarningContext, by: &AuditBy) -> R<Project> {
+        let mut tx = begin_write(&self.pool).await?;
+        let id = create_in(&mut tx, new, ctx, by).await?;
+        let p = load(&mut tx, id).await?.ok_or(StoreError::NotFound)?;
+        tx.commit().await.map_err(map_err)?;
+        Ok(p)
+    }
+
+    async fn update_project(
+        &self,
+        id: i64,
+        version: i64,
+        input: &ProjectInput,
+        ctx: &WarningContext,
+        by: &AuditBy,
+    ) -> R<Project> {
+        let mut tx = begin_write(&self.pool).await?;
+        let p = update_in(&mut tx, id, version, input, ctx, by).await?;
+        tx.commit().await.map_err(map_err)?;
+        Ok(p)
+    }
+
+    async fn move_stage(
+        &self,
+        id: i64,
+        version: i64,
+        to: Stage,
+        on_date: NaiveDate,
+        note: &str,
+        ctx: &WarningContext,
+        by: &AuditBy,
+    ) -> R<Project> {
+        let mut tx = begin_write(&self.pool).await?;
+        let p = move_in(&mut tx, id, version, to, on_date, note, ctx, by).await?;
+        tx.commit().await.map_err(map_err)?;
+        Ok(p)
+    }
+
+    async fn set_in_library(
+        &self,
+        id: i64,
+        version: i64,
+        enter: bool,
+        on_date: NaiveDate,
+        note: &str,
+        ctx: &WarningContext,
+        by: &AuditBy,
+    ) -> R<Project> {
+        let mut tx = begin_write(&self.pool).await?;
+        let before = load_at(&mut tx, id, version).await?;
+        let t = stamp(ctx);
+        sqlx::query(
+            "update projects set in_library = $3, left_reason = $4, left_on = $5, \
+             version = version + 1, updated_at = $6 where id = $1 and version = $2",
+        )
+        .bind(id)
+        .bind(version)
+        .bind(enter)
+        .bind(if enter { None } else { Some(note) })
+        .bind(if enter { None } else { Some(on_date) })
+        .bind(t)
+        .execute(&mut *tx)
+        .await
+        .map_err(map_err)?;
+        let kind = if enter { "enter" } else { "leave" };
+        insert_event(&mut tx, id, kind, None, Some(before.stage), on_date, note, by, t).await?;
+        let after = refresh(&mut tx, id, ctx).await?;
+        snapshot(&mut tx, id, by, t).await?;
+        write_audit(&mut tx, by, kind, "project", Some(id), Some(&before), Some(&after)).await?;
+        tx.commit().await.map_err(map_err)?;
+        Ok(after)
+    }
+
+    async fn set_batch(&self, id: i64, batch: &Batch, ctx: &WarningContext, by: &AuditBy) -> R<Project> {
+        let mut tx = begin_write(&self.pool).await?;
+        let before = load(&mut tx, id).await?.ok_or(StoreError::NotFound)?;
+        let t = stamp(ctx);
+        if put_batch(&mut tx, id, batch, t).await? {
+            sqlx::query("update projects set version = version + 1, updated_at = $2 where id = $1")
+                .bind(id)
+                .bind(t)
+                .execute(&mut *tx)
+                .await
+                .map_err(map_err)?;
+            write_audit(&mut tx, by, "batch", "project", Some(id), Some(&before), Some(batch)).await?;
+        }
+        let after = refresh(&mut tx, id, ctx).await?;
+        tx.commit().await.map_err(map_err)?;
+        Ok(after)
+    }
+
+    async fn list_batches(&self, id: i64) -> R<Vec<Batch>> {
+        let rows = sqlx::query(
+            "select year, planned_investment from project_batches where project_id = $1 \
+             and valid_to is null order by year",
+        )
+        .bind(id)
+        .fetch_all(&self.pool)
+        .await
+        .map_err(map_err)?;
+        Ok(rows
+            .iter()
+            .map(|r| Batch { year: r.get("year"), planned_investment: Money(r.get("planned_investment")) })
+            .collect())
+    }
+
+    async fn upsert_progress(&self, id: i64, input: &ProgressInput, ctx: &WarningContext, by: &AuditBy) -> R<Progress> {
+        let mut tx = begin_write(&self.pool).await?;
+        let p = progress_in(&mut tx, id, input, ctx, by).await?;
+        tx.commit().await.map_err(map_err)?;
+        Ok(p)
+    }
+
+    async fn list_progress(&self, id: i64) -> R<Vec<Progress>> {
+        let rows: Vec<ProgressRow> = sqlx::query_as::<Db, ProgressRow>(
+            "select id, project_id, year, month, month_investment, ytd_investment, \
+             cumulative_investment, image_progress, milestone, problems, next_steps, username, \
+             valid_from from project_progress where project_id = $1 and valid_to is null \
+             order by ym desc",
+        )
+        .bind(id)
+        .fetch_all(&self.pool)
+        .await
+        .map_err(map_err)?;
+        Ok(rows
+            .into_iter()
+            .map(|r| Progress {
+                id: r.id,
+                project_id: r.project_id,
+                year: r.year,
+                month: r.month,
+                month_investment: Money(r.month_investment),
+                ytd_investment: Money(r.ytd_investment),
+                cumulative_investment: Money(r.cumulative_investment),
+                image_progress: r.image_progress,
+                milestone: r.milestone,
+                problems: r.problems,
+                next_steps: r.next_steps,
+                username: r.username,
+                reported_at: r.valid_from,
+            })
+            .collect())
+    }
+
+    async fn list_events(&self, id: i64) -> R<Vec<ProjectEvent>> {
+        let rows = sqlx::query(
+            "select id, kind, from_stage, to_stage, on_date, note, username, at \
+             from project_events where project_id = $1 order by id",
+        )
+        .bind(id)
+        .fetch_all(&self.pool)
+        .await
+        .map_err(map_err)?;
+        Ok(rows
+            .iter()
+            .map(|r| ProjectEvent {
+                id: r.get("id"),
+                kind: r.get("kind"),
+                from_stage: r.get::<Option<String>, _>("from_stage").and_then(|s| Stage::parse(&s)),
+                to_stage: r.get::<Option<String>, _>("to_stage").and_then(|s| Stage::parse(&s)),
+                on_date: r.get("on_date"),
+                note: r.get("note"),
+                username: r.get("username"),
+                at: r.get("at"),
+            })
+            .collect())
+    }
+
+    async fn set_factor(&self, id: i64, f: &FactorInput, ctx: &WarningContext, by: &AuditBy) -> R<Factor> {
+        let mut tx = begin_write(&self.pool).await?;
+        let before = load(&mut tx, id).await?.ok_or(StoreError::NotFound)?;
+        let t = stamp(ctx);
+        if put_factor(&mut tx, id, f, t).await? {
+            sqlx::query("update projects set version = version + 1, updated_at = $2 where id = $1")
+                .bind(id)
+                .bind(t)
+                .execute(&mut *tx)
+                .await
+                .map_err(map_err)?;
+            write_audit(&mut tx, by, "factor", "project", Some(id), None::<&()>, Some(f)).await?;
+            let _ = before;
+        }
+        refresh(&mut tx, id, ctx).await?;
+        let r = sqlx::query(
+            "select id, required, fulfilled, needed_by, note, version from project_factors \
+             where project_id = $1 and kind = $2",
+        )
+        .bind(id)
+        .bind(f.kind.code())
+        .fetch_one(&mut *tx)
+        .await
+        .map_err(map_err)?;
+        let factor = Factor {
+            id: r.get("id"),
+            project_id: id,
+            kind: f.kind,
+            required: Quantity(r.get("required")),
+            fulfilled: Quantity(r.get("fulfilled")),
+            needed_by: r.get("needed_by"),
+            note: r.get("note"),
+            version: r.get("version"),
+        };
+        tx.commit().await.map_err(map_err)?;
+        Ok(factor)
+    }
+
+    async fn list_factors(&self, id: i64) -> R<Vec<Factor>> {
+        let rows = sqlx::query(
+            "select id, kind, required, fulfilled, needed_by, note, version from project_factors \
+             where project_id = $1 order by id",
+        )
+        .bind(id)
+        .fetch_all(&self.pool)
+        .await
+        .map_err(map_err)?;
+        Ok(rows
+            .iter()
+            .filter_map(|r| {
+                Some(Factor {
+                    id: r.get("id"),
+                    project_id: id,
+                    kind: FactorKind::parse(&r.get::<String, _>("kind"))?,
+                    required: Quantity(r.get("required")),
+                    fulfilled: Quantity(r.get("fulfilled")),
+                    needed_by: r.get("needed_by"),
+                    note: r.get("note"),
+                    version: r.get("version"),
+                })
+            })
+            .collect())
+    }
+
+    async fn refresh_all_warnings(&self, ctx: &WarningContext) -> R<u64> {
+        // In chunks, each its own transaction, so writers are not held off for long.
+        let ids: Vec<i64> = sqlx::query_scalar::<Db, i64>("select id from projects order by id")
+            .fetch_all(&self.pool)
+            .await
+            .map_err(map_err)?;
+        let mut n = 0;
+        for chunk in ids.chunks(500) {
+            let mut tx = begin_write(&self.pool).await?;
+            for id in chunk {
+                refresh(&mut tx, *id, ctx).await?;
+                n += 1;
+            }
+            tx.commit().await.map_err(map_err)?;
+        }
+        Ok(n)
+    }
+
+    async fn projects_as_at(
+        &self,
+        filter: &ProjectFilter,
+        at: DateTime<Utc>,
+        year: i32,
+        at_ym: i32,
+        page: Page,
+    ) -> R<(Vec<ProjectAsAt>, ProjectSums)> {
+        fn inner(qb: &mut sqlx::QueryBuilder<Db>, f: &ProjectFilter, at: DateTime<Utc>, year: i32, at_ym: i32) {
+            qb.push(
+                "select p.project_id as id, p.code, p.name, p.owner_name, p.region_id, \
+                 p.industry_id, p.library_class, p.stage, p.in_library, p.total_investment, \
+                 p.initial_completed + coalesce((select g.cumulative_investment from \
+                 project_progress g where g.project_id = p.project_id and g.ym <= ",
+            )
+            .push_bind(at_ym)
+            .push(" and g.valid_from <= ")
+            .push_bind(at)
+            .push(" and (g.valid_to is null or g.valid_to > ")
+            .push_bind(at)
+            .push(") order by g.ym desc limit 1), 0) as completed_investment, \
+                 coalesce((select g.ytd_investment from project_progress g \
+                 where g.project_id = p.project_id and g.year = ")
+            .push_bind(year)
+            .push(" and g.ym <= ")
+            .push_bind(at_ym)
+            .push(" and g.valid_from <= ")
+            .push_bind(at)
+            .push(" and (g.valid_to is null or g.valid_to > ")
+            .push_bind(at)
+            .push(") order by g.ym desc limit 1), 0) as year_completed, \
+                 coalesce((select b.planned_investment from project_batches b \
+                 where b.project_id = p.project_id and b.year = ")
+            .push_bind(year)
+            .push(" and b.valid_from <= ")
+            .push_bind(at)
+            .push(" and (b.valid_to is null or b.valid_to > ")
+            .push_bind(at)
+            .push(")), 0) as year_plan from project_versions p where p.valid_from <= ")
+            .push_bind(at)
+            .push(" and (p.valid_to is null or p.valid_to > ")
+            .push_bind(at)
+            .push(")");
+            push_filter(qb, f, "p", false);
+        }
+        let mut sums = sqlx::QueryBuilder::<Db>::new(
+            "select count(*) as n, cast(coalesce(sum(x.total_investment), 0) as bigint) as total, \
+             cast(coalesce(sum(x.year_plan), 0) as bigint) as plan, \
+             cast(coalesce(sum(x.completed_investment), 0) as bigint) as done, \
+             cast(coalesce(sum(x.year_completed), 0) as bigint) as year_done, \
+             0 as red, 0 as yellow, 0 as green, \
+             coalesce(sum(case when x.stage = 'planning' then 1 else 0 end), 0) as s1, \
+             coalesce(sum(case when x.stage = 'reserve' then 1 else 0 end), 0) as s2, \
+             coalesce(sum(case when x.stage = 'started' then 1 else 0 end), 0) as s3, \
+             coalesce(sum(case when x.stage = 'completed' then 1 else 0 end), 0) as s4 from (",
+        );
+        inner(&mut sums, filter, at, year, at_ym);
+        sums.push(") x");
+        let row = sums.build().fetch_one(&self.pool).await.map_err(map_err)?;
+        let totals = sums_from(&row);
+        let mut qb = sqlx::QueryBuilder::<Db>::new("select * from (");
+        inner(&mut qb, filter, at, year, at_ym);
+        qb.push(") x order by x.id limit ")
+            .push_bind(page.limit())
+            .push(" offset ")
+            .push_bind(page.offset());
+        let rows = qb.build().fetch_all(&self.pool).await.map_err(map_err)?;
+        let items = rows
+            .iter()
+            .map(|r| ProjectAsAt {
+                id: r.get("id"),
+                code: r.get("code"),
+                name: r.get("name"),
+                owner_name: r.get("owner_name"),
+                region_id: r.get("region_id"),
+                industry_id: r.get("industry_id"),
+                library_class: LibraryClass::parse(&r.get::<String, _>("library_class")).unwrap_or(LibraryClass::District),
+                stage: Stage::parse(&r.get::<String, _>("stage")).unwrap_or(Stage::Planning),
+                in_library: r.get("in_library"),
+                total_investment: Money(r.get("total_investment")),
+                year_plan: Money(r.try_get("year_plan").unwrap_or(0)),
+                completed_investment: Money(r.try_get("completed_investment").unwrap_or(0)),
+                year_completed: Money(r.try_get("year_completed").unwrap_or(0)),
+            })
+            .collect();
+        Ok((items, totals))
+    }
+
+    async fn project_keys(&self) -> R<Vec<ProjectKey>> {
+        let rows = sqlx::query("select id, version, code, name, owner_name from projects")
+            .fetch_all(&self.pool)
+            .await
+            .map_err(map_err)?;
+        Ok(rows
+            .iter()
+            .map(|r| ProjectKey {
+                id: r.get("id"),
+                version: r.get("version"),
+                code: r.get("code"),
+                name: r.get("name"),
+                owner_name: r.get("owner_name"),
+            })
+            .collect())
+    }
+
+    async fn import_projects(&self, ops: &[ImportOp], ctx: &WarningContext, by: &AuditBy) -> R<(usize, usize)> {
+        let mut tx = begin_write(&self.pool).await?;
+        let (mut created, mut updated) = (0, 0);
+        for op in ops {
+            match op {
+                ImportOp::Create(new) => {
+                    create_in(&mut tx, new, ctx, by).await?;
+                    created += 1;
+                }
+                ImportOp::Update { id, version, input, stage, batch, factors } => {
+                    let mut p = load_at(&mut tx, *id, *version).await?;
+                    if &p.input() != input {
+                        p = update_in(&mut tx, *id, p.version, input, ctx, by).await?;
+                    }
+                    if p.stage != *stage {
+                        p = move_in(&mut tx, *id, p.version, *stage, ctx.today, "", ctx, by).await?;
+                    }
+                    let t = stamp(ctx);
+                    let mut touched = false;
+                    if let Some(b) = batch {
+                        touched |= put_batch(&mut tx, *id, b, t).await?;
+                    }
+                    for f in factors {
+                        touched |= put_factor(&mut tx, *id, f, t).await?;
+                    }
+                    if touched {
+                        sqlx::query("update projects set version = version + 1, updated_at = $2 where id = $1")
+                            .bind(id)
+                            .bind(t)
+                            .execute(&mut *tx)
+                            .await
+                            .map_err(map_err)?;
+                        let after = refresh(&mut tx, *id, ctx).await?;
+                        write_audit(&mut tx, by, "import", "project", Some(*id), Some(&p), Some(&after)).await?;
+                    }
+                    updated += 1;
+                }
+            }
+        }
+        tx.commit().await.map_err(map_err)?;
+        Ok((created, updated))
+    }
+
+    async fn import_progress(&self, ops: &[ProgressOp], ctx: &WarningContext, by: &AuditBy) -> R<usize> {
+        let mut tx = begin_write(&self.pool).await?;
+        for op in ops {
+            progress_in(&mut tx, op.project_id, &op.input, ctx, by).await?;
+        }
+        tx.commit().await.map_err(map_err)?;
+        Ok(ops.len())
+    }
+
+    async fn try_lease(&self, name: &str, holder: &str, secs: i64) -> R<bool> {
+        let t = now();
+        let until = t + chrono::Duration::seconds(secs);
+        let mut tx = begin_write(&self.pool).await?;
+        let n = sqlx::query(
+            "insert into leases (name, holder, expires_at) values ($1, $2, $3) \
+             on conflict (name) do update set holder = excluded.holder, \
+             expires_at = excluded.expires_at where leases.expires_at < $4 or leases.holder = $2",
+        )
+        .bind(name)
+        .bind(holder)
+        .bind(until)
+        .bind(t)
+        .execute(&mut *tx)
+        .await
+        .map_err(map_err)?
+        .rows_affected();
+        tx.commit().await.map_err(map_err)?;
+        Ok(n > 0)
+    }
+}

@@ -1,0 +1,361 @@
+//! The key-project library: lists with totals, records, stage moves, library entry and exit,
+//! batches, monthly progress, factor needs, the "as at" view and warning settings.
+
+use crate::AppState;
+use crate::context::Signed;
+use crate::error::{AppError, AppResult};
+use crate::extract::{Id, Query};
+use crate::json::{ApiJson, Versioned};
+use axum::Json;
+use axum::extract::{Path, State};
+use axum::http::StatusCode;
+use chrono::NaiveDate;
+use dongneng_domain::money::Money;
+use dongneng_domain::paging::Page;
+use dongneng_domain::project::{
+    FactorInput, FactorKind, LibraryClass, ProgressInput, ProjectInput, Stage,
+};
+use dongneng_domain::warning::{Level, WarningRules};
+use dongneng_service::projects::{CreateProject, ProjectDetail, ProjectQuery};
+use dongneng_store::{Factor, Progress, Project, ProjectAsAt, ProjectSort, ProjectSums};
+use serde::{Deserialize, Serialize};
+use utoipa::{IntoParams, ToSchema};
+
+/// List filters. Regions include everything below them; a user only ever sees their scope.
+#[derive(Debug, Deserialize, IntoParams, Default)]
+pub struct ProjectListQuery {
+    pub industry: Option<i64>,
+    pub region: Option<i64>,
+    pub stage: Option<Stage>,
+    pub class: Option<LibraryClass>,
+    /// Only projects in this year's batch.
+    pub batch_year: Option<i32>,
+    pub warning: Option<Level>,
+    /// `true` (default): in the library; `false`: left it; `all`: both.
+    pub in_library: Option<String>,
+    /// Chinese substring of the name, owner or content.
+    pub q: Option<String>,
+    pub sort: Option<ProjectSort>,
+    /// `asc` or `desc` (default).
+    pub order: Option<String>,
+    pub page: Option<u32>,
+    pub per_page: Option<u32>,
+}
+
+impl ProjectListQuery {
+    pub fn to_query(&self) -> AppResult<ProjectQuery> {
+        let (in_library, include_left) = match self.in_library.as_deref() {
+            None | Some("true") | Some("1") => (Some(true), false),
+            Some("false") | Some("0") => (Some(false), false),
+            Some("all") => (None, true),
+            Some(_) => return Err(AppError::invalid("in_library", "one_of")),
+        };
+        let descending = match self.order.as_deref() {
+            None | Some("desc") => true,
+            Some("asc") => false,
+            Some(_) => return Err(AppError::invalid("order", "one_of")),
+        };
+        Ok(ProjectQuery {
+            industry_id: self.industry,
+            region_id: self.region,
+            stage: self.stage,
+            library_class: self.class,
+            batch_year: self.batch_year,
+            warning: self.warning,
+            in_library,
+            include_left,
+            q: self.q.clone(),
+            sort: self.sort.unwrap_or_default(),
+            descending,
+        })
+    }
+
+    pub fn page(&self) -> Page {
+        Page::new(self.page, self.per_page)
+    }
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct ProjectList {
+    pub items: Vec<Project>,
+    /// Number of projects matching the filters (all pages).
+    pub total: i64,
+    /// Totals of the filtered set: count, money (fen), warnings and stages.
+    pub sums: ProjectSums,
+    pub page: u32,
+    pub per_page: u32,
+}
+
+#[utoipa::path(get, path = "/api/v1/projects", tag = "projects", params(ProjectListQuery),
+    responses((status = 200, body = ProjectList), (status = 401), (status = 403), (status = 422)))]
+pub async fn list_projects(
+    State(app): State<AppState>,
+    s: Signed,
+    Query(q): Query<ProjectListQuery>,
+) -> AppResult<Json<ProjectList>> {
+    let page = q.page();
+    let (items, sums) = app.service.list_projects(&s.actor, &q.to_query()?, page).await?;
+    Ok(Json(ProjectList { items, total: sums.count, sums, page: page.page, per_page: page.per_page }))
+}
+
+/// Creates a project in a stage, optionally in a year's batch and with factor needs.
+#[utoipa::path(post, path = "/api/v1/projects", tag = "projects", request_body = CreateProject,
+    responses((status = 201, body = Project), (status = 403), (status = 422)))]
+pub async fn create_project(
+    State(app): State<AppState>,
+    s: Signed,
+    ApiJson(body): ApiJson<serde_json::Value>,
+) -> AppResult<(StatusCode, Json<Project>)> {
+    let req = create_request(body)?;
+    let p = app.service.create_project(&s.actor, req).await?;
+    Ok((StatusCode::CREATED, Json(p)))
+}
+
+/// Splits a create body into the project's fields and the entry fields around them.
+fn create_request(body: serde_json::Value) -> AppResult<CreateProject> {
+    let serde_json::Value::Object(mut obj) = body else {
+        return Err(AppError::invalid("body", "invalid_type"));
+    };
+    fn take<T: serde::de::DeserializeOwned>(
+        obj: &mut serde_json::Map<String, serde_json::Value>,
+        field: &str,
+    ) -> AppResult<Option<T>> {
+        match obj.remove(field) {
+            None | Some(serde_json::Value::Null) => Ok(None),
+            Some(v) => serde_json::from_value(v)
+                .map(Some)
+                .map_err(|_| AppError::invalid(field, "invalid_type")),
+        }
+    }
+    let stage: Option<Stage> = take(&mut obj, "stage")?;
+    let batch_year: Option<i32> = take(&mut obj, "batch_year")?;
+    let year_plan: Option<Money> = take(&mut obj, "year_plan")?;
+    let factors: Option<Vec<FactorInput>> = take(&mut obj, "factors")?;
+    let input: ProjectInput = crate::json::from_value(serde_json::Value::Object(obj))?;
+    Ok(CreateProject {
+        input,
+        stage: stage.ok_or_else(|| AppError::invalid("stage", "missing_field"))?,
+        batch_year,
+        year_plan,
+        factors: factors.unwrap_or_default(),
+    })
+}
+
+/// The project with its batches, progress, events, factor needs and history.
+#[utoipa::path(get, path = "/api/v1/projects/{id}", tag = "projects", params(("id" = i64, Path)),
+    responses((status = 200, body = ProjectDetail), (status = 403), (status = 404)))]
+pub async fn get_project(State(app): State<AppState>, s: Signed, Id(id): Id) -> AppResult<Json<ProjectDetail>> {
+    Ok(Json(app.service.project_detail(&s.actor, id).await?))
+}
+
+/// Replaces the project's fields; the body carries the `version` last read.
+#[utoipa::path(put, path = "/api/v1/projects/{id}", tag = "projects", request_body = ProjectInput,
+    params(("id" = i64, Path)),
+    responses((status = 200, body = Project), (status = 403), (status = 404), (status = 409), (status = 422)))]
+pub async fn update_project(
+    State(app): State<AppState>,
+    s: Signed,
+    Id(id): Id,
+    body: Versioned<ProjectInput>,
+) -> AppResult<Json<Project>> {
+    Ok(Json(app.service.update_project(&s.actor, id, body.version, body.data).await?))
+}
+
+#[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct StageMove {
+    pub version: i64,
+    pub to: Stage,
+    /// The date of the move (default today); never in the future.
+    pub on_date: Option<NaiveDate>,
+    #[serde(default)]
+    pub note: String,
+}
+
+/// Moves the project to another stage (策划 → 储备 → 开工 → 建成; a step back is allowed
+/// from 储备 and 开工).
+#[utoipa::path(post, path = "/api/v1/projects/{id}/stage", tag = "projects", request_body = StageMove,
+    params(("id" = i64, Path)),
+    responses((status = 200, body = Project), (status = 409), (status = 422)))]
+pub async fn move_stage(
+    State(app): State<AppState>,
+    s: Signed,
+    Id(id): Id,
+    ApiJson(b): ApiJson<StageMove>,
+) -> AppResult<Json<Project>> {
+    Ok(Json(app.service.move_stage(&s.actor, id, b.version, b.to, b.on_date, &b.note).await?))
+}
+
+#[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct LeaveLibrary {
+    pub version: i64,
+    /// Why the project leaves the library (出库原因); required.
+    pub reason: String,
+    pub on_date: Option<NaiveDate>,
+}
+
+/// Takes the project out of the library (出库).
+#[utoipa::path(post, path = "/api/v1/projects/{id}/leave", tag = "projects", request_body = LeaveLibrary,
+    params(("id" = i64, Path)), responses((status = 200, body = Project), (status = 409), (status = 422)))]
+pub async fn leave_library(
+    State(app): State<AppState>,
+    s: Signed,
+    Id(id): Id,
+    ApiJson(b): ApiJson<LeaveLibrary>,
+) -> AppResult<Json<Project>> {
+    Ok(Json(app.service.set_in_library(&s.actor, id, b.version, false, b.on_date, &b.reason).await?))
+}
+
+#[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct EnterLibrary {
+    pub version: i64,
+    #[serde(default)]
+    pub note: String,
+    pub on_date: Option<NaiveDate>,
+}
+
+/// Brings a project that left back into the library (入库).
+#[utoipa::path(post, path = "/api/v1/projects/{id}/enter", tag = "projects", request_body = EnterLibrary,
+    params(("id" = i64, Path)), responses((status = 200, body = Project), (status = 409), (status = 422)))]
+pub async fn enter_library(
+    State(app): State<AppState>,
+    s: Signed,
+    Id(id): Id,
+    ApiJson(b): ApiJson<EnterLibrary>,
+) -> AppResult<Json<Project>> {
+    Ok(Json(app.service.set_in_library(&s.actor, id, b.version, true, b.on_date, &b.note).await?))
+}
+
+#[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct BatchBody {
+    /// Planned investment for the year (fen).
+    pub planned_investment: Money,
+}
+
+/// Puts the project into a year's batch with its planned investment, or changes the plan.
+#[utoipa::path(put, path = "/api/v1/projects/{id}/batches/{year}", tag = "projects", request_body = BatchBody,
+    params(("id" = i64, Path), ("year" = i32, Path)),
+    responses((status = 200, body = Project), (status = 422)))]
+pub async fn set_batch(
+    State(app): State<AppState>,
+    s: Signed,
+    Path((id, year)): Path<(String, String)>,
+    ApiJson(b): ApiJson<BatchBody>,
+) -> AppResult<Json<Project>> {
+    let id = id.parse::<i64>().map_err(|_| AppError::RouteNotFound)?;
+    let year = year.parse::<i32>().map_err(|_| AppError::invalid("year", "not_integer"))?;
+    Ok(Json(app.service.set_batch(&s.actor, id, year, b.planned_investment).await?))
+}
+
+/// Enters (or corrects) one month's progress: investment this month, image progress,
+/// milestone, problems, next steps. Year-to-date and cumulative figures are derived.
+#[utoipa::path(post, path = "/api/v1/projects/{id}/progress", tag = "projects", request_body = ProgressInput,
+    params(("id" = i64, Path)), responses((status = 201, body = Progress), (status = 422)))]
+pub async fn report_progress(
+    State(app): State<AppState>,
+    s: Signed,
+    Id(id): Id,
+    ApiJson(b): ApiJson<ProgressInput>,
+) -> AppResult<(StatusCode, Json<Progress>)> {
+    let p = app.service.report_progress(&s.actor, id, b).await?;
+    Ok((StatusCode::CREATED, Json(p)))
+}
+
+/// Sets a factor-guarantee need (land, energy, environment, water, funds) and its fulfilment.
+#[utoipa::path(put, path = "/api/v1/projects/{id}/factors/{kind}", tag = "projects", request_body = FactorInput,
+    params(("id" = i64, Path), ("kind" = FactorKind, Path)),
+    responses((status = 200, body = Factor), (status = 422)))]
+pub async fn set_factor(
+    State(app): State<AppState>,
+    s: Signed,
+    Path((id, kind)): Path<(String, String)>,
+    ApiJson(mut b): ApiJson<FactorInput>,
+) -> AppResult<Json<Factor>> {
+    let id = id.parse::<i64>().map_err(|_| AppError::RouteNotFound)?;
+    let kind = FactorKind::parse(&kind).ok_or(AppError::RouteNotFound)?;
+    if b.kind != kind {
+        return Err(AppError::invalid("kind", "one_of"));
+    }
+    b.kind = kind;
+    Ok(Json(app.service.set_factor(&s.actor, id, b).await?))
+}
+
+/// The month plus the list filters (no warning filter: past warnings are not kept).
+#[derive(Debug, Deserialize, IntoParams)]
+pub struct AsAtQuery {
+    pub year: i32,
+    pub month: u32,
+    pub industry: Option<i64>,
+    pub region: Option<i64>,
+    pub stage: Option<Stage>,
+    pub class: Option<LibraryClass>,
+    pub in_library: Option<String>,
+    pub q: Option<String>,
+    pub page: Option<u32>,
+    pub per_page: Option<u32>,
+}
+
+impl AsAtQuery {
+    pub fn filters(&self) -> ProjectListQuery {
+        ProjectListQuery {
+            industry: self.industry,
+            region: self.region,
+            stage: self.stage,
+            class: self.class,
+            in_library: self.in_library.clone(),
+            q: self.q.clone(),
+            page: self.page,
+            per_page: self.per_page,
+            ..Default::default()
+        }
+    }
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct AsAtList {
+    pub items: Vec<ProjectAsAt>,
+    pub total: i64,
+    pub sums: ProjectSums,
+    pub page: u32,
+    pub per_page: u32,
+}
+
+/// The library as it stood at the end of a past month (stages, money, counts, totals), read
+/// from the stored history.
+#[utoipa::path(get, path = "/api/v1/projects/as-at", tag = "projects", params(AsAtQuery),
+    responses((status = 200, body = AsAtList), (status = 422)))]
+pub async fn projects_as_at(
+    State(app): State<AppState>,
+    s: Signed,
+    Query(q): Query<AsAtQuery>,
+) -> AppResult<Json<AsAtList>> {
+    let filters = q.filters();
+    let page = filters.page();
+    let (items, sums) = app
+        .service
+        .projects_as_at(&s.actor, q.year, q.month, &filters.to_query()?, page)
+        .await?;
+    Ok(Json(AsAtList { items, total: sums.count, sums, page: page.page, per_page: page.per_page }))
+}
+
+/// The warning thresholds in force.
+#[utoipa::path(get, path = "/api/v1/settings/warnings", tag = "projects",
+    responses((status = 200, body = WarningRules)))]
+pub async fn get_warning_rules(State(app): State<AppState>, s: Signed) -> AppResult<Json<WarningRules>> {
+    s.actor.require(dongneng_domain::policy::Permission::ViewProgramme)?;
+    Ok(Json(app.service.warning_rules().await?))
+}
+
+/// Changes the thresholds; every project's warning is re-evaluated.
+#[utoipa::path(put, path = "/api/v1/settings/warnings", tag = "projects", request_body = WarningRules,
+    responses((status = 200, body = WarningRules), (status = 403), (status = 422)))]
+pub async fn set_warning_rules(
+    State(app): State<AppState>,
+    s: Signed,
+    ApiJson(rules): ApiJson<WarningRules>,
+) -> AppResult<Json<WarningRules>> {
+    Ok(Json(app.service.set_warning_rules(&s.actor, rules).await?))
+}
