@@ -40,7 +40,7 @@ pub const AREAS: &[Area] = &[
     },
     Area {
         key: "projects",
-        ready: false,
+        ready: true,
         roles: PROGRAMME,
         admin: false,
     },

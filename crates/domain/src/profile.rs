@@ -321,7 +321,7 @@ impl StructureInput {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct TaskforceMemberInput {
-    pub name: String,
+    pub person_name: String,
     /// The member's department (a lead or responsible department).
     #[serde(default)]
     pub department_id: Option<i64>,
@@ -339,13 +339,13 @@ pub struct TaskforceMemberInput {
 
 impl TaskforceMemberInput {
     pub fn tidy(&mut self) {
-        tidy(&mut self.name);
+        tidy(&mut self.person_name);
         tidy_opt(&mut self.post);
     }
 
     pub fn validate(&self) -> Result<(), FieldErrors> {
         let mut errs = FieldErrors::new();
-        line(&mut errs, "name", &self.name, 100, true);
+        line(&mut errs, "person_name", &self.person_name, 100, true);
         opt_line(&mut errs, "post", &self.post, 100);
         sort_order(&mut errs, self.sort_order);
         errs.into_result()
@@ -357,7 +357,7 @@ impl TaskforceMemberInput {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct ExpertInput {
-    pub name: String,
+    pub person_name: String,
     /// Field of expertise (研究领域).
     pub specialty: String,
     /// Affiliation (工作单位).
@@ -374,7 +374,7 @@ pub struct ExpertInput {
 
 impl ExpertInput {
     pub fn tidy(&mut self) {
-        tidy(&mut self.name);
+        tidy(&mut self.person_name);
         tidy(&mut self.specialty);
         tidy(&mut self.affiliation);
         tidy_opt(&mut self.professional_title);
@@ -383,7 +383,7 @@ impl ExpertInput {
 
     pub fn validate(&self) -> Result<(), FieldErrors> {
         let mut errs = FieldErrors::new();
-        line(&mut errs, "name", &self.name, 100, true);
+        line(&mut errs, "person_name", &self.person_name, 100, true);
         line(&mut errs, "specialty", &self.specialty, 200, true);
         line(&mut errs, "affiliation", &self.affiliation, 200, true);
         opt_line(&mut errs, "professional_title", &self.professional_title, 100);
@@ -403,7 +403,7 @@ impl ExpertInput {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct AllianceInput {
-    pub name: String,
+    pub alliance_name: String,
     pub kind: AllianceKind,
     pub plan_kind: AlliancePlanKind,
     /// The formation or merger plan (组建或整合方案) as proposed by the lead department.
@@ -416,14 +416,14 @@ pub struct AllianceInput {
 
 impl AllianceInput {
     pub fn tidy(&mut self) {
-        tidy(&mut self.name);
+        tidy(&mut self.alliance_name);
         self.plan = self.plan.trim().to_string();
         tidy_text_opt(&mut self.note);
     }
 
     pub fn validate(&self) -> Result<(), FieldErrors> {
         let mut errs = FieldErrors::new();
-        line(&mut errs, "name", &self.name, 200, true);
+        line(&mut errs, "alliance_name", &self.alliance_name, 200, true);
         text(&mut errs, "plan", &self.plan, 4000, false);
         opt_text(&mut errs, "note", &self.note, 1000);
         errs.into_result()
@@ -576,7 +576,7 @@ impl WorkPlanInput {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct MeasureInput {
-    pub content: String,
+    pub measure: String,
     /// The owning department; a department, a person, or both.
     #[serde(default)]
     pub owner_department_id: Option<i64>,
@@ -593,14 +593,14 @@ pub struct MeasureInput {
 
 impl MeasureInput {
     pub fn tidy(&mut self) {
-        self.content = self.content.trim().to_string();
+        self.measure = self.measure.trim().to_string();
         tidy_opt(&mut self.owner_person);
         tidy_text_opt(&mut self.note);
     }
 
     pub fn validate(&self) -> Result<(), FieldErrors> {
         let mut errs = FieldErrors::new();
-        text(&mut errs, "content", &self.content, 1000, true);
+        text(&mut errs, "measure", &self.measure, 1000, true);
         if self.owner_department_id.is_none() && self.owner_person.is_none() {
             errs.add("owner_department_id", "owner_required");
         }
@@ -672,7 +672,7 @@ mod tests {
     #[test]
     fn expert_fields_are_named() {
         let mut e = ExpertInput {
-            name: "<b>张三</b>".into(),
+            person_name: "<b>张三</b>".into(),
             specialty: "  ".into(),
             affiliation: "山东理工大学".into(),
             professional_title: Some("x".repeat(101)),
@@ -686,7 +686,7 @@ mod tests {
         assert_eq!(
             fields,
             [
-                ("name", "markup"),
+                ("person_name", "markup"),
                 ("specialty", "required"),
                 ("professional_title", "length"),
                 ("left_on", "left_before_joined"),
@@ -726,7 +726,7 @@ mod tests {
     #[test]
     fn measures_need_an_owner() {
         let m = MeasureInput {
-            content: "推动年产10万吨项目开工".into(),
+            measure: "推动年产10万吨项目开工".into(),
             owner_department_id: None,
             owner_person: None,
             deadline: d(2026, 6, 30),

@@ -23,6 +23,8 @@ use dongneng_store::{
 };
 use sha2::{Digest, Sha256};
 
+mod demo;
+
 /// Today as the users' clock reads it (China time, UTC+8): overdue measures and serving
 /// experts are worked out against it.
 fn today() -> NaiveDate {
@@ -238,12 +240,12 @@ impl Service {
         if input.member_role == MemberRole::Head
             && let Some(h) = others().find(|m| m.member_role == MemberRole::Head)
         {
-            errs.push(FieldError::new("member_role", "head_taken").with("name", &h.name));
+            errs.push(FieldError::new("member_role", "head_taken").with("name", &h.person_name));
         }
         if input.is_contact
             && let Some(c) = others().find(|m| m.is_contact)
         {
-            errs.push(FieldError::new("is_contact", "contact_taken").with("name", &c.name));
+            errs.push(FieldError::new("is_contact", "contact_taken").with("name", &c.person_name));
         }
         errs.into_result().map_err(ServiceError::Invalid)
     }

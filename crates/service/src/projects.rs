@@ -247,6 +247,15 @@ impl Service {
         })
     }
 
+    /// Whether the actor may edit this project (for showing or hiding the forms).
+    pub async fn can_edit_project(&self, actor: &Actor, p: &Project) -> Result<bool> {
+        let Ok(scope) = actor.scope(Permission::EditProjects) else {
+            return Ok(false);
+        };
+        let regions = self.store.list_regions().await?;
+        Ok(Self::covers(&scope, &regions, p.region_id, p.industry_id))
+    }
+
     /// The project, if the actor may edit it.
     async fn editable(&self, actor: &Actor, id: i64) -> Result<(Project, DataScope, Vec<Region>)> {
         let scope = actor.scope(Permission::EditProjects)?;

@@ -43,7 +43,7 @@ fn used_keys(dir: &Path, out: &mut BTreeSet<String>) {
             continue;
         }
         let text = std::fs::read_to_string(&path).expect("source");
-        for marker in ["t(\"", "t_with(\""] {
+        for marker in [".t(\"", ".t_with(\""] {
             for (i, _) in text.match_indices(marker) {
                 let rest = &text[i + marker.len()..];
                 if let Some(end) = rest.find('"') {

@@ -5,7 +5,7 @@ mod audit;
 mod auth;
 mod health;
 pub(crate) mod profiles;
-mod projects;
+pub mod projects;
 mod reference;
 mod users;
 

@@ -41,6 +41,7 @@ pub enum FieldKind {
     Select,
     MultiSelect,
     Checkbox,
+    Date,
 }
 
 /// One form field with its current value and, after a failed submit, its error.
@@ -110,6 +111,7 @@ impl FormField {
             FieldKind::Select => "select",
             FieldKind::MultiSelect => "multiselect",
             FieldKind::Checkbox => "checkbox",
+            FieldKind::Date => "date",
         };
         k == kind
     }
@@ -118,6 +120,7 @@ impl FormField {
         match self.kind {
             FieldKind::Number => "number",
             FieldKind::Password => "password",
+            FieldKind::Date => "date",
             _ => "text",
         }
     }

@@ -4,6 +4,7 @@
 mod admin;
 mod forms;
 mod layout;
+mod projects;
 mod session;
 mod users;
 
@@ -37,6 +38,7 @@ pub fn router() -> Router<AppState> {
         )
         .route("/logout", axum::routing::post(session::logout))
         .merge(admin)
+        .merge(projects::router())
         .route("/{area}", get(area_page))
 }
 
