@@ -1,6 +1,9 @@
 //! The monthly progress layout (月度进展): one row per project and month.
 
-use crate::projects::{Formats, is_totals_label, put_money, put_opt_text, put_text, write_headers};
+use crate::projects::{
+    Formats, column_formats, is_totals_label, put_money, put_number, put_opt_text, put_text,
+    write_headers,
+};
 use crate::read::{
     self, Layout, Problem, RowReader, conv_int, conv_money, conv_project_code, conv_text,
 };
@@ -75,25 +78,28 @@ pub struct ProgressSheetRow {
 /// entry. With no rows it is the blank template.
 pub fn write_progress(rows: &[ProgressSheetRow]) -> Result<Vec<u8>, OfficeError> {
     let mut wb = Workbook::new();
+    wb.set_zip_compression_level(crate::ZIP_LEVEL);
     let f = Formats::new();
     let ws = wb.add_worksheet();
     ws.set_name(PROGRESS_SHEET)?;
     write_headers(ws, &PROGRESS_HEADERS, &WIDTHS, &f)?;
+    column_formats(ws, &[YEAR, MONTH], &f.int)?;
+    column_formats(ws, &[MONTH_INV, YTD], &f.money)?;
     for (i, p) in rows.iter().enumerate() {
         let r = u32::try_from(i + 1).map_err(|_| OfficeError::TooManyRows {
             max: read::MAX_ROWS,
         })?;
-        put_opt_text(ws, r, CODE, &p.code, &f.text)?;
-        put_text(ws, r, NAME, &p.name, &f.text)?;
-        put_text(ws, r, OWNER, &p.owner_name, &f.text)?;
-        ws.write_number_with_format(r, YEAR as u16, p.year as f64, &f.int)?;
-        ws.write_number_with_format(r, MONTH as u16, p.month as f64, &f.int)?;
-        put_money(ws, r, MONTH_INV, Some(p.month_investment), &f.money)?;
-        put_money(ws, r, YTD, p.ytd_investment, &f.money)?;
-        put_text(ws, r, IMAGE, &p.image_progress, &f.text)?;
-        put_text(ws, r, MILESTONE, &p.milestone, &f.text)?;
-        put_text(ws, r, PROBLEMS, &p.problems, &f.text)?;
-        put_text(ws, r, NEXT, &p.next_steps, &f.text)?;
+        put_opt_text(ws, r, CODE, &p.code)?;
+        put_text(ws, r, NAME, &p.name)?;
+        put_text(ws, r, OWNER, &p.owner_name)?;
+        put_number(ws, r, YEAR, p.year as f64)?;
+        put_number(ws, r, MONTH, p.month as f64)?;
+        put_money(ws, r, MONTH_INV, Some(p.month_investment))?;
+        put_money(ws, r, YTD, p.ytd_investment)?;
+        put_text(ws, r, IMAGE, &p.image_progress)?;
+        put_text(ws, r, MILESTONE, &p.milestone)?;
+        put_text(ws, r, PROBLEMS, &p.problems)?;
+        put_text(ws, r, NEXT, &p.next_steps)?;
     }
     Ok(wb.save_to_buffer()?)
 }
@@ -124,7 +130,7 @@ const LAYOUT: Layout = Layout {
 pub fn read_progress(bytes: &[u8]) -> Result<SheetRead<ProgressSheetRow>, OfficeError> {
     let sheet = read::load(bytes, &LAYOUT)?;
     let mut rows = Vec::new();
-    let mut errors = Vec::new();
+    let mut errors = read::Errors::default();
     let mut seen: HashMap<(String, i32, u32), usize> = HashMap::new();
     let mut count = 0usize;
     sheet.for_each_row(|row, vals| {
@@ -154,10 +160,11 @@ pub fn read_progress(bytes: &[u8]) -> Result<SheetRead<ProgressSheetRow>, Office
     if count == 0 {
         return Err(OfficeError::NoRows);
     }
-    sort_errors(&mut errors);
+    sort_errors(&mut errors.list);
     Ok(SheetRead {
         rows,
-        errors,
+        errors: errors.list,
+        errors_omitted: errors.omitted,
         columns: sheet.columns(&LAYOUT),
         header_row: sheet.header_row + 1,
         sheet_name: sheet.sheet_name,

@@ -16,6 +16,10 @@ use std::borrow::Cow;
 use std::collections::{BTreeMap, HashMap};
 use std::io::Cursor;
 
+/// Cell errors kept per read; beyond it they are only counted
+/// ([`crate::SheetRead::errors_omitted`]). A 200,000-row file with every cell wrong would
+/// otherwise hold millions of them (gigabytes).
+pub const MAX_ERRORS: usize = 20_000;
 /// The most data rows one file may hold.
 pub const MAX_ROWS: usize = 200_000;
 /// Columns from this one (0-based) on are not read at all.
@@ -212,12 +216,35 @@ impl SheetCells {
     }
 }
 
+/// Hashes the address of a shared string: one multiply instead of SipHash (the keys are not
+/// chosen by the file, they are addresses in calamine's table).
+#[derive(Default)]
+struct AddrHasher(u64);
+
+impl std::hash::Hasher for AddrHasher {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+    fn write(&mut self, bytes: &[u8]) {
+        for b in bytes {
+            self.0 = (self.0.rotate_left(5) ^ *b as u64).wrapping_mul(0x51_7c_c1_b7_27_22_0a_95);
+        }
+    }
+    fn write_usize(&mut self, n: usize) {
+        self.0 = (n as u64)
+            .wrapping_mul(0x9E37_79B9_7F4A_7C15)
+            .rotate_left(29);
+    }
+}
+
+type AddrMap = HashMap<usize, u64, std::hash::BuildHasherDefault<AddrHasher>>;
+
 /// Collects cells while streaming.
 #[derive(Default)]
 struct GridBuilder {
     arena: String,
     cells: Vec<Packed>,
-    shared: HashMap<usize, u64>,
+    shared: AddrMap,
     sorted: bool,
     started: bool,
     distinct_rows: usize,
@@ -416,6 +443,7 @@ fn load_inner(bytes: &[u8], layout: &Layout) -> Result<Loaded, OfficeError> {
     if !bytes.starts_with(b"PK") {
         return Err(not_a_workbook("no zip signature"));
     }
+    let pre = preflight(bytes)?;
     let mut xlsx: Xlsx<Cursor<&[u8]>> = Xlsx::new(Cursor::new(bytes)).map_err(|e| match e {
         XlsxError::Password => OfficeError::PasswordProtected,
         e => not_a_workbook(e),
@@ -429,9 +457,12 @@ fn load_inner(bytes: &[u8], layout: &Layout) -> Result<Loaded, OfficeError> {
     let (header_row, cols, field_of_col) = find_headers(&cells, layout)?;
     cells.header_row = Some(header_row);
 
-    let merged = xlsx
-        .merge_cells_by_sheet_name(&sheet_name)
-        .map_err(not_a_workbook)?;
+    let merged = if pre.any_merged {
+        xlsx.merge_cells_by_sheet_name(&sheet_name)
+            .map_err(not_a_workbook)?
+    } else {
+        Vec::new()
+    };
     if let Some(d) = merged
         .iter()
         .filter(|d| d.end.0 as usize >= header_row)
@@ -454,6 +485,178 @@ fn load_inner(bytes: &[u8], layout: &Layout) -> Result<Loaded, OfficeError> {
         cols,
         field_of_col,
     })
+}
+
+/// Decompressed shared-string XML one workbook may hold.
+const MAX_SHARED_STRINGS_XML: u64 = 256 << 20;
+/// Shared strings one workbook may declare.
+const MAX_SHARED_STRINGS: u128 = 16_000_000;
+
+/// What the preflight learnt about the package.
+struct Preflight {
+    /// Whether any worksheet mentions merged cells (then calamine is asked which).
+    any_merged: bool,
+}
+
+/// Looks at the package before calamine does, streaming each part of interest once.
+///
+/// * The shared-string table: calamine loads it whole and reserves room for the
+///   `uniqueCount` the file declares, so a one-kilobyte file declaring 10^17 strings aborts the
+///   process (an allocation failure cannot be caught). The table is refused above
+///   [`MAX_SHARED_STRINGS_XML`] bytes, and every `uniqueCount="…"` in it must be plausible for
+///   its size (each string takes at least five bytes of XML).
+/// * Worksheets: whether any mentions `mergeCell`. Asking calamine for a sheet's merged cells
+///   parses the whole sheet a second time; most uploads have none, and this byte scan is
+///   several times cheaper.
+fn preflight(bytes: &[u8]) -> Result<Preflight, OfficeError> {
+    let mut zip = zip::ZipArchive::new(Cursor::new(bytes)).map_err(not_a_workbook)?;
+    let mut info = Preflight { any_merged: false };
+    let mut buf = vec![0u8; 64 * 1024];
+    for i in 0..zip.len() {
+        let Ok(mut entry) = zip.by_index(i) else {
+            continue;
+        };
+        let name = entry
+            .name()
+            .map(|n| n.to_ascii_lowercase())
+            .unwrap_or_default();
+        let is_sst = name.ends_with("sharedstrings.xml");
+        let is_sheet = name.contains("worksheets/") && name.ends_with(".xml");
+        if !(is_sst || (is_sheet && !info.any_merged)) {
+            continue;
+        }
+        let mut count = CountScanner::default();
+        let mut merge = Needle::new(b"mergeCell");
+        let mut total: u64 = 0;
+        loop {
+            let n = match std::io::Read::read(&mut entry, &mut buf) {
+                Ok(0) => break,
+                Ok(n) => n,
+                // A damaged entry: calamine will say so.
+                Err(_) => break,
+            };
+            total += n as u64;
+            let chunk = &buf[..n];
+            if is_sst {
+                if total > MAX_SHARED_STRINGS_XML {
+                    return Err(OfficeError::TooLarge);
+                }
+                chunk.iter().for_each(|b| count.feed(*b));
+            } else if merge.find_in(chunk) {
+                info.any_merged = true;
+                break;
+            }
+        }
+        if is_sst {
+            let plausible = (total as u128 / 5 + 16).min(MAX_SHARED_STRINGS);
+            if count.max > plausible {
+                return Err(not_a_workbook("implausible shared string count"));
+            }
+        }
+    }
+    Ok(info)
+}
+
+/// Finds a short needle in a stream of chunks (the needle may straddle two chunks).
+struct Needle {
+    needle: &'static [u8],
+    carry: Vec<u8>,
+}
+
+impl Needle {
+    fn new(needle: &'static [u8]) -> Needle {
+        Needle {
+            needle,
+            carry: Vec::with_capacity(needle.len() * 2),
+        }
+    }
+
+    fn find_in(&mut self, chunk: &[u8]) -> bool {
+        let n = self.needle.len();
+        // Across the seam: the carried tail plus the chunk's head.
+        self.carry
+            .extend_from_slice(&chunk[..chunk.len().min(n - 1)]);
+        if self.carry.windows(n).any(|w| w == self.needle) {
+            return true;
+        }
+        let first = self.needle[0];
+        let mut i = 0;
+        while let Some(p) = chunk[i..].iter().position(|b| *b == first) {
+            let at = i + p;
+            if chunk[at..].starts_with(self.needle) {
+                return true;
+            }
+            i = at + 1;
+        }
+        self.carry.clear();
+        self.carry
+            .extend_from_slice(&chunk[chunk.len().saturating_sub(n - 1)..]);
+        false
+    }
+}
+
+/// Finds `uniqueCount = "digits"` (any quotes, white space around `=`) in a byte stream and
+/// keeps the largest value (saturating).
+#[derive(Default)]
+struct CountScanner {
+    /// 0..=10: bytes of the name matched; 11: want `=`; 12: want quote; 13: in digits.
+    state: u8,
+    value: u128,
+    max: u128,
+}
+
+impl CountScanner {
+    const NAME: &'static [u8] = b"uniqueCount";
+
+    fn feed(&mut self, b: u8) {
+        match self.state {
+            0..=10 => self.match_name(b),
+            11 => match b {
+                b'=' => self.state = 12,
+                b' ' | b'\t' | b'\r' | b'\n' => {}
+                _ => self.restart(b),
+            },
+            12 => match b {
+                b'"' | b'\'' => {
+                    self.state = 13;
+                    self.value = 0;
+                }
+                b' ' | b'\t' | b'\r' | b'\n' => {}
+                _ => self.restart(b),
+            },
+            _ => match b {
+                b'0'..=b'9' => {
+                    self.value = self
+                        .value
+                        .saturating_mul(10)
+                        .saturating_add((b - b'0') as u128);
+                }
+                _ => {
+                    self.max = self.max.max(self.value);
+                    self.restart(b);
+                }
+            },
+        }
+    }
+
+    /// Knuth–Morris–Pratt over the attribute name, so no overlapping start is missed.
+    fn match_name(&mut self, b: u8) {
+        // FAIL[i]: length of the longest proper prefix of NAME[..=i] that is also a suffix.
+        const FAIL: [u8; 11] = [0, 0, 0, 0, 1, 0, 0, 0, 1, 2, 0];
+        let mut k = self.state as usize;
+        while k > 0 && Self::NAME[k] != b {
+            k = FAIL[k - 1] as usize;
+        }
+        if Self::NAME[k] == b {
+            k += 1;
+        }
+        self.state = k as u8; // 11 when the whole name matched
+    }
+
+    fn restart(&mut self, b: u8) {
+        self.state = 0;
+        self.match_name(b);
+    }
 }
 
 fn pick_sheet(xlsx: &Xlsx<Cursor<&[u8]>>, preferred: &str) -> Result<String, OfficeError> {
@@ -923,6 +1126,13 @@ pub(crate) fn conv_credit_code(v: CellValue<'_>) -> Conv<String> {
     }
 }
 
+/// The errors of one read, bounded by [`MAX_ERRORS`].
+#[derive(Default)]
+pub(crate) struct Errors {
+    pub list: Vec<CellError>,
+    pub omitted: usize,
+}
+
 /// Converts the cells of one row, collecting errors.
 pub(crate) struct RowReader<'a, 'v> {
     /// 0-based sheet row.
@@ -930,7 +1140,7 @@ pub(crate) struct RowReader<'a, 'v> {
     pub vals: &'a [CellValue<'v>],
     pub headers: &'static [&'static str],
     pub cols: &'a [Option<usize>],
-    pub errors: &'a mut Vec<CellError>,
+    pub errors: &'a mut Errors,
     pub bad: bool,
 }
 
@@ -941,6 +1151,10 @@ impl<'v> RowReader<'_, 'v> {
 
     pub fn fail(&mut self, field: usize, p: Problem) {
         self.bad = true;
+        if self.errors.list.len() >= MAX_ERRORS {
+            self.errors.omitted += 1;
+            return;
+        }
         let header = self.headers.get(field).copied().unwrap_or("");
         let col = self.cols.get(field).copied().flatten();
         let mut params = BTreeMap::new();
@@ -948,7 +1162,7 @@ impl<'v> RowReader<'_, 'v> {
         for (k, v) in p.params {
             params.insert(k.to_string(), v);
         }
-        self.errors.push(CellError {
+        self.errors.list.push(CellError {
             row: self.row + 1,
             column: header.to_string(),
             column_letter: col.map(column_letter).unwrap_or_default(),
@@ -996,6 +1210,36 @@ impl<'v> RowReader<'_, 'v> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn count_scanner() {
+        let scan = |s: &str| {
+            let mut c = CountScanner::default();
+            s.bytes().for_each(|b| c.feed(b));
+            c.max
+        };
+        assert_eq!(scan(r#"<sst count="3" uniqueCount="2">"#), 2);
+        assert_eq!(
+            scan(r#"<sst uniqueCount = '99999999999999999999999999999999999999999'>"#),
+            u128::MAX
+        );
+        assert_eq!(scan(r#"uniqueuniqueCount="7" x uniqueCount="0012""#), 12);
+        assert_eq!(scan(r#"uniqueCount=x"5""#), 0);
+        assert_eq!(scan(r#"uniquniqueCount="9""#), 9);
+        assert_eq!(scan(r#"uniqueCouniqueCount="8""#), 8);
+    }
+
+    #[test]
+    fn needle_across_chunks() {
+        let text = b"xxxx<mergeCells count=\"1\">";
+        for split in 0..text.len() {
+            let mut n = Needle::new(b"mergeCell");
+            let (a, b) = text.split_at(split);
+            assert!(n.find_in(a) || n.find_in(b), "split at {split}");
+        }
+        let mut n = Needle::new(b"mergeCell");
+        assert!(!n.find_in(b"merge") && !n.find_in(b"Cel") && !n.find_in(b"l"));
+    }
 
     #[test]
     fn letters() {

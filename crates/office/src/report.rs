@@ -107,6 +107,7 @@ pub fn error_report(
     }
 
     let mut wb = Workbook::new();
+    wb.set_zip_compression_level(crate::ZIP_LEVEL);
     let ws = wb.add_worksheet();
     ws.set_name(sheet_name(sheet_name_in))?;
     let header_row = cells.header_row();
