@@ -386,7 +386,12 @@ impl ExpertInput {
         line(&mut errs, "person_name", &self.person_name, 100, true);
         line(&mut errs, "specialty", &self.specialty, 200, true);
         line(&mut errs, "affiliation", &self.affiliation, 200, true);
-        opt_line(&mut errs, "professional_title", &self.professional_title, 100);
+        opt_line(
+            &mut errs,
+            "professional_title",
+            &self.professional_title,
+            100,
+        );
         date(&mut errs, "joined_on", self.joined_on);
         if let Some(left) = self.left_on {
             date(&mut errs, "left_on", left);
@@ -453,7 +458,13 @@ impl AllianceMemberInput {
 
     pub fn validate(&self) -> Result<(), FieldErrors> {
         let mut errs = FieldErrors::new();
-        line(&mut errs, "enterprise_name", &self.enterprise_name, 200, true);
+        line(
+            &mut errs,
+            "enterprise_name",
+            &self.enterprise_name,
+            200,
+            true,
+        );
         if let Some(c) = &self.credit_code
             && codes::normalise_credit_code(c).is_none()
         {
@@ -651,7 +662,10 @@ mod tests {
         let e = m
             .validate(PlanStatus::UnderReview, d(2026, 2, 1), d(2026, 3, 1))
             .unwrap_err();
-        let fields: Vec<_> = e.0.iter().map(|f| (f.field.as_str(), f.code.as_str())).collect();
+        let fields: Vec<_> =
+            e.0.iter()
+                .map(|f| (f.field.as_str(), f.code.as_str()))
+                .collect();
         assert_eq!(
             fields,
             [("status", "status_move"), ("date", "status_date_order")]
@@ -661,9 +675,17 @@ mod tests {
     #[test]
     fn overdue_and_current() {
         let today = d(2026, 5, 10);
-        assert!(measure_overdue(d(2026, 5, 9), MeasureStatus::InProgress, today));
+        assert!(measure_overdue(
+            d(2026, 5, 9),
+            MeasureStatus::InProgress,
+            today
+        ));
         assert!(!measure_overdue(d(2026, 5, 9), MeasureStatus::Done, today));
-        assert!(!measure_overdue(d(2026, 5, 10), MeasureStatus::NotStarted, today));
+        assert!(!measure_overdue(
+            d(2026, 5, 10),
+            MeasureStatus::NotStarted,
+            today
+        ));
         assert!(expert_current(None, today));
         assert!(expert_current(Some(d(2026, 6, 1)), today));
         assert!(!expert_current(Some(d(2026, 5, 10)), today));
@@ -682,7 +704,11 @@ mod tests {
         };
         e.tidy();
         let errs = e.validate().unwrap_err();
-        let fields: Vec<_> = errs.0.iter().map(|f| (f.field.as_str(), f.code.as_str())).collect();
+        let fields: Vec<_> = errs
+            .0
+            .iter()
+            .map(|f| (f.field.as_str(), f.code.as_str()))
+            .collect();
         assert_eq!(
             fields,
             [
@@ -717,10 +743,7 @@ mod tests {
         };
         s.tidy();
         assert_eq!(s.responsible_department_ids, [3, 4]);
-        assert_eq!(
-            s.validate().unwrap_err().0[0].code,
-            "lead_not_responsible"
-        );
+        assert_eq!(s.validate().unwrap_err().0[0].code, "lead_not_responsible");
     }
 
     #[test]
@@ -743,7 +766,10 @@ mod tests {
             clean_file_name("C:\\Users\\x\\规划.pdf").as_deref(),
             Some("规划.pdf")
         );
-        assert_eq!(clean_file_name("../../etc/passwd").as_deref(), Some("passwd"));
+        assert_eq!(
+            clean_file_name("../../etc/passwd").as_deref(),
+            Some("passwd")
+        );
         assert_eq!(clean_file_name(".."), None);
         assert!(check_file("a.pdf", 0).is_err());
     }

@@ -8,12 +8,14 @@ use dongneng::{
 use dongneng_domain::paging::Page;
 use dongneng_domain::role::{Grant, Role, ScopeKind};
 use dongneng_domain::user::NewUser;
-use dongneng_service::{Service, ServiceConfig};
+use dongneng_service::{Actor, Service, ServiceConfig};
 use dongneng_store::AuditBy;
 use dongneng_web::WebConfig;
 use std::io::BufRead;
 use std::path::PathBuf;
 use tracing_subscriber::EnvFilter;
+
+mod transfer_cli;
 
 #[derive(Parser)]
 #[command(
@@ -70,12 +72,60 @@ enum Command {
     /// Manage accounts.
     #[command(subcommand)]
     User(UserCommand),
+    /// Export data to a spreadsheet.
+    #[command(subcommand)]
+    Export(ExportCommand),
+    /// Import data from a spreadsheet: the whole file is checked first; if any row is wrong
+    /// nothing is written, a report is saved beside the file and the exit status is 1.
+    #[command(subcommand)]
+    Import(ImportCommand),
     /// Write an online backup of the SQLite database (PostgreSQL: use pg_dump).
     Backup {
         /// Target file; must not exist.
         #[arg(long)]
         out: PathBuf,
     },
+}
+
+#[derive(Subcommand)]
+enum ExportCommand {
+    /// The project library as .xlsx, in the layout `import projects` reads.
+    Projects {
+        #[arg(long)]
+        out: PathBuf,
+        /// Industry key or name (新材料, new_materials).
+        #[arg(long)]
+        industry: Option<String>,
+        /// Region code or name (370303, 张店区); includes everything below it.
+        #[arg(long)]
+        region: Option<String>,
+        /// planning, reserve, started, completed (or 策划 …).
+        #[arg(long)]
+        stage: Option<String>,
+        /// Library class code or label (city_major, 市重大 …).
+        #[arg(long)]
+        class: Option<String>,
+        /// red, yellow or green.
+        #[arg(long)]
+        warning: Option<String>,
+        /// Only projects in this year's batch.
+        #[arg(long)]
+        batch_year: Option<i32>,
+        /// Chinese substring of name, owner or content.
+        #[arg(long)]
+        q: Option<String>,
+        /// Include projects that left the library.
+        #[arg(long)]
+        all: bool,
+    },
+}
+
+#[derive(Subcommand)]
+enum ImportCommand {
+    /// A project list in the export layout.
+    Projects { file: PathBuf },
+    /// A monthly-progress sheet.
+    Progress { file: PathBuf },
 }
 
 #[derive(Subcommand)]
@@ -95,6 +145,19 @@ enum UserCommand {
     List,
     /// Disable an account and end its sessions.
     Disable { username: String },
+}
+
+fn cmd_kind(cmd: &ImportCommand) -> transfer_cli::Kind {
+    match cmd {
+        ImportCommand::Projects { .. } => transfer_cli::Kind::Projects,
+        ImportCommand::Progress { .. } => transfer_cli::Kind::Progress,
+    }
+}
+
+fn cmd_file(cmd: &ImportCommand) -> &std::path::Path {
+    match cmd {
+        ImportCommand::Projects { file } | ImportCommand::Progress { file } => file,
+    }
 }
 
 fn read_password() -> anyhow::Result<String> {
@@ -250,6 +313,24 @@ async fn main() -> anyhow::Result<()> {
                     println!("Disabled {username}.");
                 }
             }
+        }
+        Command::Export(ExportCommand::Projects { out, industry, region, stage, class, warning, batch_year, q, all }) => {
+            store.migrate().await?;
+            let service = Service::new(store.clone(), ServiceConfig::default());
+            let query = transfer_cli::query(&service, industry, region, stage, class, warning, batch_year, q, all).await?;
+            let bytes = service
+                .export_projects_xlsx(&Actor::system("cli"), &query)
+                .await
+                .map_err(|e| anyhow::anyhow!("{e}"))?;
+            std::fs::write(&out, &bytes).with_context(|| format!("writing {}", out.display()))?;
+            println!("Exported to {} ({} bytes)", out.display(), bytes.len());
+        }
+        Command::Import(cmd) => {
+            store.migrate().await?;
+            let service = Service::new(store.clone(), ServiceConfig::default());
+            let code = transfer_cli::import(&service, cmd_kind(&cmd), cmd_file(&cmd)).await?;
+            store.close().await;
+            std::process::exit(code);
         }
         Command::Backup { out } => {
             store.backup_to(&out.display().to_string()).await?;

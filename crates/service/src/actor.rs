@@ -18,6 +18,29 @@ impl Actor {
         Actor { user, request_id }
     }
 
+    /// The command line acting as the programme office over the whole city. Only the
+    /// `dongneng` binary's own subcommands use it; no request can become it.
+    pub fn system(name: &str) -> Self {
+        let now = chrono::Utc::now();
+        Actor {
+            user: User {
+                id: 0,
+                username: format!("system:{name}"),
+                display_name: format!("system:{name}"),
+                department_id: None,
+                disabled: false,
+                grants: vec![dongneng_domain::Grant {
+                    role: Role::Office,
+                    scope: dongneng_domain::ScopeKind::City,
+                }],
+                version: 0,
+                created_at: now,
+                updated_at: now,
+            },
+            request_id: None,
+        }
+    }
+
     pub fn roles(&self) -> Vec<Role> {
         dongneng_domain::user::roles_of(&self.user.grants)
     }
@@ -38,7 +61,7 @@ impl Actor {
 
     pub fn audit(&self) -> AuditBy {
         AuditBy {
-            user_id: Some(self.user.id),
+            user_id: (self.user.id > 0).then_some(self.user.id),
             username: self.user.username.clone(),
             request_id: self.request_id.clone(),
         }

@@ -10,6 +10,7 @@ pub mod error;
 pub mod profiles;
 pub mod projects;
 pub mod reference;
+pub mod transfer;
 pub mod users;
 
 pub use actor::Actor;

@@ -18,8 +18,8 @@ use dongneng_domain::profile::{
 use dongneng_domain::{FieldError, FieldErrors};
 use dongneng_store::{
     Alliance, AllianceEntry, AllianceMember, Expert, Industry, IndustryProfile, IndustryStructure,
-    Measure, NewPlanFile, PlanFile, ProfileSummary, SpecialPlan, SpecialPlanEntry,
-    TaskforceMember, WorkPlan, WorkPlanEntry,
+    Measure, NewPlanFile, PlanFile, ProfileSummary, SpecialPlan, SpecialPlanEntry, TaskforceMember,
+    WorkPlan, WorkPlanEntry,
 };
 use sha2::{Digest, Sha256};
 
@@ -140,8 +140,9 @@ impl Service {
             .await?
             .into_iter()
             .map(|alliance| {
-                let (mine, rest): (Vec<AllianceMember>, Vec<AllianceMember>) =
-                    members.drain(..).partition(|m| m.alliance_id == alliance.id);
+                let (mine, rest): (Vec<AllianceMember>, Vec<AllianceMember>) = members
+                    .drain(..)
+                    .partition(|m| m.alliance_id == alliance.id);
                 members = rest;
                 AllianceEntry {
                     alliance,
@@ -156,7 +157,11 @@ impl Service {
             .await?
             .into_iter()
             .map(|plan| SpecialPlanEntry {
-                files: files.iter().filter(|f| f.plan_id == plan.id).cloned().collect(),
+                files: files
+                    .iter()
+                    .filter(|f| f.plan_id == plan.id)
+                    .cloned()
+                    .collect(),
                 plan,
             })
             .collect();
@@ -440,7 +445,14 @@ impl Service {
         input.validate()?;
         Ok(self
             .store
-            .update_alliance_member(industry_id, alliance_id, id, version, &input, &actor.audit())
+            .update_alliance_member(
+                industry_id,
+                alliance_id,
+                id,
+                version,
+                &input,
+                &actor.audit(),
+            )
             .await?)
     }
 
@@ -709,7 +721,14 @@ impl Service {
         self.check_measure(&mut input).await?;
         let m = self
             .store
-            .update_measure(industry_id, work_plan_id, id, version, &input, &actor.audit())
+            .update_measure(
+                industry_id,
+                work_plan_id,
+                id,
+                version,
+                &input,
+                &actor.audit(),
+            )
             .await?;
         Ok(Self::with_overdue(m))
     }
@@ -736,7 +755,10 @@ mod tests {
 
     #[test]
     fn content_types() {
-        assert_eq!(clean_content_type(Some("application/pdf")), "application/pdf");
+        assert_eq!(
+            clean_content_type(Some("application/pdf")),
+            "application/pdf"
+        );
         assert_eq!(
             clean_content_type(Some("Text/HTML; charset=utf-8")),
             "text/html"

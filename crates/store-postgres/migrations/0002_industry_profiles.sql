@@ -27,7 +27,7 @@ create table industry_responsible_departments (
 create table taskforce_members (
     id bigint generated always as identity primary key,
     industry_id bigint not null references industries (id),
-    name text not null,
+    person_name text not null,
     department_id bigint references departments (id),
     post text,
     member_role text not null,
@@ -47,7 +47,7 @@ create unique index taskforce_members_member_role_key on taskforce_members (indu
 create table think_tank_experts (
     id bigint generated always as identity primary key,
     industry_id bigint not null references industries (id),
-    name text not null,
+    person_name text not null,
     specialty text not null,
     affiliation text not null,
     professional_title text,
@@ -63,7 +63,7 @@ create index think_tank_experts_industry on think_tank_experts (industry_id);
 create table alliances (
     id bigint generated always as identity primary key,
     industry_id bigint not null references industries (id),
-    name text not null,
+    alliance_name text not null,
     kind text not null,
     plan_kind text not null,
     plan text not null default '',
@@ -72,7 +72,7 @@ create table alliances (
     version bigint not null default 1,
     created_at timestamptz not null,
     updated_at timestamptz not null,
-    constraint alliances_name_key unique (industry_id, name)
+    constraint alliances_alliance_name_key unique (industry_id, alliance_name)
 );
 
 create table alliance_members (
@@ -145,7 +145,7 @@ create table work_plan_measures (
     id bigint generated always as identity primary key,
     industry_id bigint not null references industries (id),
     work_plan_id bigint not null references work_plans (id) on delete cascade,
-    content text not null,
+    measure text not null,
     owner_department_id bigint references departments (id),
     owner_person text,
     deadline date not null,

@@ -135,3 +135,14 @@ create table leases (
     holder text not null,
     expires_at timestamptz not null
 );
+
+-- Error reports of refused imports: the uploaded sheet with the bad cells marked, kept a day
+-- for the user to download (in the database, so any server instance can hand it out).
+create table import_reports (
+    id bigint generated always as identity primary key,
+    token text not null unique,
+    user_id bigint,
+    filename text not null,
+    bytes bytea not null,
+    created_at timestamptz not null
+);

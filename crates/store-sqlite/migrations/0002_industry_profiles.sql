@@ -28,7 +28,7 @@ create table industry_responsible_departments (
 create table taskforce_members (
     id integer primary key,
     industry_id integer not null references industries (id),
-    name text not null,
+    person_name text not null,
     department_id integer references departments (id),
     post text,
     member_role text not null,
@@ -48,7 +48,7 @@ create unique index taskforce_members_member_role_key on taskforce_members (indu
 create table think_tank_experts (
     id integer primary key,
     industry_id integer not null references industries (id),
-    name text not null,
+    person_name text not null,
     specialty text not null,
     affiliation text not null,
     professional_title text,
@@ -64,7 +64,7 @@ create index think_tank_experts_industry on think_tank_experts (industry_id);
 create table alliances (
     id integer primary key,
     industry_id integer not null references industries (id),
-    name text not null,
+    alliance_name text not null,
     kind text not null,
     plan_kind text not null,
     plan text not null default '',
@@ -73,7 +73,7 @@ create table alliances (
     version integer not null default 1,
     created_at text not null,
     updated_at text not null,
-    constraint alliances_name_key unique (industry_id, name)
+    constraint alliances_alliance_name_key unique (industry_id, alliance_name)
 );
 
 create table alliance_members (
@@ -146,7 +146,7 @@ create table work_plan_measures (
     id integer primary key,
     industry_id integer not null references industries (id),
     work_plan_id integer not null references work_plans (id) on delete cascade,
-    content text not null,
+    measure text not null,
     owner_department_id integer references departments (id),
     owner_person text,
     deadline text not null,

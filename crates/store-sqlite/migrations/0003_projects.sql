@@ -151,3 +151,14 @@ create table leases (
     holder text not null,
     expires_at text not null
 );
+
+-- Error reports of refused imports: the uploaded sheet with the bad cells marked, kept a day
+-- for the user to download (in the database, so any server instance can hand it out).
+create table import_reports (
+    id integer primary key,
+    token text not null unique,
+    user_id integer,
+    filename text not null,
+    bytes blob not null,
+    created_at text not null
+);

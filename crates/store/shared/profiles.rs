@@ -32,20 +32,21 @@ macro_rules! structure_cols {
 }
 macro_rules! member_cols {
     () => {
-        "id, industry_id, name, department_id, post, member_role, is_contact, sort_order, \
+        "id, industry_id, person_name, department_id, post, member_role, is_contact, sort_order, \
          version, created_at, updated_at"
     };
 }
 macro_rules! expert_cols {
     () => {
-        "id, industry_id, name, specialty, affiliation, professional_title, joined_on, left_on, \
+        "id, industry_id, person_name, specialty, affiliation, professional_title, joined_on, \
+         left_on, \
          note, version, created_at, updated_at"
     };
 }
 macro_rules! alliance_cols {
     () => {
-        "id, industry_id, name, kind, plan_kind, plan, plan_status, note, version, created_at, \
-         updated_at"
+        "id, industry_id, alliance_name, kind, plan_kind, plan, plan_status, note, version, \
+         created_at, updated_at"
     };
 }
 macro_rules! alliance_member_cols {
@@ -73,7 +74,7 @@ macro_rules! work_plan_cols {
 }
 macro_rules! measure_cols {
     () => {
-        "id, industry_id, work_plan_id, content, owner_department_id, owner_person, deadline, \
+        "id, industry_id, work_plan_id, measure, owner_department_id, owner_person, deadline, \
          status, note, sort_order, version, created_at, updated_at"
     };
 }
@@ -319,7 +320,8 @@ impl ProfileStore for BackendStore {
             &input.responsible_department_ids,
         )
         .await?;
-        after.responsible_department_ids = linked_ids(&mut *tx, RESPONSIBLE_IDS, industry_id).await?;
+        after.responsible_department_ids =
+            linked_ids(&mut *tx, RESPONSIBLE_IDS, industry_id).await?;
         let action = if before.is_some() { "update" } else { "create" };
         write_audit(
             &mut tx,
@@ -359,13 +361,13 @@ impl ProfileStore for BackendStore {
     ) -> R<TaskforceMember> {
         let mut tx = begin_write(&self.pool).await?;
         let row = sqlx::query_as::<Db, TaskforceMember>(concat!(
-            "insert into taskforce_members (industry_id, name, department_id, post, member_role, \
+            "insert into taskforce_members (industry_id, person_name, department_id, post, member_role, \
              is_contact, sort_order, version, created_at, updated_at) \
              values ($1, $2, $3, $4, $5, $6, $7, 1, $8, $8) returning ",
             member_cols!()
         ))
         .bind(industry_id)
-        .bind(&input.name)
+        .bind(&input.person_name)
         .bind(input.department_id)
         .bind(&input.post)
         .bind(input.member_role.code())
@@ -375,8 +377,16 @@ impl ProfileStore for BackendStore {
         .fetch_one(&mut *tx)
         .await
         .map_err(map_err)?;
-        write_audit(&mut tx, by, "create", "taskforce_member", Some(row.id), None::<&()>, Some(&row))
-            .await?;
+        write_audit(
+            &mut tx,
+            by,
+            "create",
+            "taskforce_member",
+            Some(row.id),
+            None::<&()>,
+            Some(&row),
+        )
+        .await?;
         tx.commit().await.map_err(map_err)?;
         Ok(row)
     }
@@ -392,7 +402,11 @@ impl ProfileStore for BackendStore {
         let mut tx = begin_write(&self.pool).await?;
         let before: TaskforceMember = current(
             &mut tx,
-            concat!("select ", member_cols!(), " from taskforce_members where id = $1 and industry_id = $2"),
+            concat!(
+                "select ",
+                member_cols!(),
+                " from taskforce_members where id = $1 and industry_id = $2"
+            ),
             id,
             industry_id,
         )
@@ -400,14 +414,14 @@ impl ProfileStore for BackendStore {
         check_version(before.version, version)?;
         let after = updated(
             sqlx::query_as::<Db, TaskforceMember>(concat!(
-                "update taskforce_members set name = $3, department_id = $4, post = $5, \
+                "update taskforce_members set person_name = $3, department_id = $4, post = $5, \
                  member_role = $6, is_contact = $7, sort_order = $8, version = version + 1, \
                  updated_at = $9 where id = $1 and version = $2 returning ",
                 member_cols!()
             ))
             .bind(id)
             .bind(version)
-            .bind(&input.name)
+            .bind(&input.person_name)
             .bind(input.department_id)
             .bind(&input.post)
             .bind(input.member_role.code())
@@ -418,8 +432,16 @@ impl ProfileStore for BackendStore {
             .await
             .map_err(map_err)?,
         )?;
-        write_audit(&mut tx, by, "update", "taskforce_member", Some(id), Some(&before), Some(&after))
-            .await?;
+        write_audit(
+            &mut tx,
+            by,
+            "update",
+            "taskforce_member",
+            Some(id),
+            Some(&before),
+            Some(&after),
+        )
+        .await?;
         tx.commit().await.map_err(map_err)?;
         Ok(after)
     }
@@ -434,16 +456,33 @@ impl ProfileStore for BackendStore {
         let mut tx = begin_write(&self.pool).await?;
         let before: TaskforceMember = current(
             &mut tx,
-            concat!("select ", member_cols!(), " from taskforce_members where id = $1 and industry_id = $2"),
+            concat!(
+                "select ",
+                member_cols!(),
+                " from taskforce_members where id = $1 and industry_id = $2"
+            ),
             id,
             industry_id,
         )
         .await?;
         check_version(before.version, version)?;
-        delete_row(&mut tx, "delete from taskforce_members where id = $1 and version = $2", id, version)
-            .await?;
-        write_audit(&mut tx, by, "delete", "taskforce_member", Some(id), Some(&before), None::<&()>)
-            .await?;
+        delete_row(
+            &mut tx,
+            "delete from taskforce_members where id = $1 and version = $2",
+            id,
+            version,
+        )
+        .await?;
+        write_audit(
+            &mut tx,
+            by,
+            "delete",
+            "taskforce_member",
+            Some(id),
+            Some(&before),
+            None::<&()>,
+        )
+        .await?;
         tx.commit().await.map_err(map_err)?;
         Ok(())
     }
@@ -462,16 +501,21 @@ impl ProfileStore for BackendStore {
         .map_err(map_err)
     }
 
-    async fn create_expert(&self, industry_id: i64, input: &ExpertInput, by: &AuditBy) -> R<Expert> {
+    async fn create_expert(
+        &self,
+        industry_id: i64,
+        input: &ExpertInput,
+        by: &AuditBy,
+    ) -> R<Expert> {
         let mut tx = begin_write(&self.pool).await?;
         let row = sqlx::query_as::<Db, Expert>(concat!(
-            "insert into think_tank_experts (industry_id, name, specialty, affiliation, \
+            "insert into think_tank_experts (industry_id, person_name, specialty, affiliation, \
              professional_title, joined_on, left_on, note, version, created_at, updated_at) \
              values ($1, $2, $3, $4, $5, $6, $7, $8, 1, $9, $9) returning ",
             expert_cols!()
         ))
         .bind(industry_id)
-        .bind(&input.name)
+        .bind(&input.person_name)
         .bind(&input.specialty)
         .bind(&input.affiliation)
         .bind(&input.professional_title)
@@ -482,7 +526,16 @@ impl ProfileStore for BackendStore {
         .fetch_one(&mut *tx)
         .await
         .map_err(map_err)?;
-        write_audit(&mut tx, by, "create", "expert", Some(row.id), None::<&()>, Some(&row)).await?;
+        write_audit(
+            &mut tx,
+            by,
+            "create",
+            "expert",
+            Some(row.id),
+            None::<&()>,
+            Some(&row),
+        )
+        .await?;
         tx.commit().await.map_err(map_err)?;
         Ok(row)
     }
@@ -498,7 +551,11 @@ impl ProfileStore for BackendStore {
         let mut tx = begin_write(&self.pool).await?;
         let before: Expert = current(
             &mut tx,
-            concat!("select ", expert_cols!(), " from think_tank_experts where id = $1 and industry_id = $2"),
+            concat!(
+                "select ",
+                expert_cols!(),
+                " from think_tank_experts where id = $1 and industry_id = $2"
+            ),
             id,
             industry_id,
         )
@@ -506,7 +563,7 @@ impl ProfileStore for BackendStore {
         check_version(before.version, version)?;
         let after = updated(
             sqlx::query_as::<Db, Expert>(concat!(
-                "update think_tank_experts set name = $3, specialty = $4, affiliation = $5, \
+                "update think_tank_experts set person_name = $3, specialty = $4, affiliation = $5, \
                  professional_title = $6, joined_on = $7, left_on = $8, note = $9, \
                  version = version + 1, updated_at = $10 where id = $1 and version = $2 \
                  returning ",
@@ -514,7 +571,7 @@ impl ProfileStore for BackendStore {
             ))
             .bind(id)
             .bind(version)
-            .bind(&input.name)
+            .bind(&input.person_name)
             .bind(&input.specialty)
             .bind(&input.affiliation)
             .bind(&input.professional_title)
@@ -526,7 +583,16 @@ impl ProfileStore for BackendStore {
             .await
             .map_err(map_err)?,
         )?;
-        write_audit(&mut tx, by, "update", "expert", Some(id), Some(&before), Some(&after)).await?;
+        write_audit(
+            &mut tx,
+            by,
+            "update",
+            "expert",
+            Some(id),
+            Some(&before),
+            Some(&after),
+        )
+        .await?;
         tx.commit().await.map_err(map_err)?;
         Ok(after)
     }
@@ -535,15 +601,33 @@ impl ProfileStore for BackendStore {
         let mut tx = begin_write(&self.pool).await?;
         let before: Expert = current(
             &mut tx,
-            concat!("select ", expert_cols!(), " from think_tank_experts where id = $1 and industry_id = $2"),
+            concat!(
+                "select ",
+                expert_cols!(),
+                " from think_tank_experts where id = $1 and industry_id = $2"
+            ),
             id,
             industry_id,
         )
         .await?;
         check_version(before.version, version)?;
-        delete_row(&mut tx, "delete from think_tank_experts where id = $1 and version = $2", id, version)
-            .await?;
-        write_audit(&mut tx, by, "delete", "expert", Some(id), Some(&before), None::<&()>).await?;
+        delete_row(
+            &mut tx,
+            "delete from think_tank_experts where id = $1 and version = $2",
+            id,
+            version,
+        )
+        .await?;
+        write_audit(
+            &mut tx,
+            by,
+            "delete",
+            "expert",
+            Some(id),
+            Some(&before),
+            None::<&()>,
+        )
+        .await?;
         tx.commit().await.map_err(map_err)?;
         Ok(())
     }
@@ -570,13 +654,13 @@ impl ProfileStore for BackendStore {
     ) -> R<Alliance> {
         let mut tx = begin_write(&self.pool).await?;
         let row = sqlx::query_as::<Db, Alliance>(concat!(
-            "insert into alliances (industry_id, name, kind, plan_kind, plan, plan_status, note, \
+            "insert into alliances (industry_id, alliance_name, kind, plan_kind, plan, plan_status, note, \
              version, created_at, updated_at) values ($1, $2, $3, $4, $5, $6, $7, 1, $8, $8) \
              returning ",
             alliance_cols!()
         ))
         .bind(industry_id)
-        .bind(&input.name)
+        .bind(&input.alliance_name)
         .bind(input.kind.code())
         .bind(input.plan_kind.code())
         .bind(&input.plan)
@@ -586,7 +670,16 @@ impl ProfileStore for BackendStore {
         .fetch_one(&mut *tx)
         .await
         .map_err(map_err)?;
-        write_audit(&mut tx, by, "create", "alliance", Some(row.id), None::<&()>, Some(&row)).await?;
+        write_audit(
+            &mut tx,
+            by,
+            "create",
+            "alliance",
+            Some(row.id),
+            None::<&()>,
+            Some(&row),
+        )
+        .await?;
         tx.commit().await.map_err(map_err)?;
         Ok(row)
     }
@@ -602,7 +695,11 @@ impl ProfileStore for BackendStore {
         let mut tx = begin_write(&self.pool).await?;
         let before: Alliance = current(
             &mut tx,
-            concat!("select ", alliance_cols!(), " from alliances where id = $1 and industry_id = $2"),
+            concat!(
+                "select ",
+                alliance_cols!(),
+                " from alliances where id = $1 and industry_id = $2"
+            ),
             id,
             industry_id,
         )
@@ -610,14 +707,14 @@ impl ProfileStore for BackendStore {
         check_version(before.version, version)?;
         let after = updated(
             sqlx::query_as::<Db, Alliance>(concat!(
-                "update alliances set name = $3, kind = $4, plan_kind = $5, plan = $6, \
+                "update alliances set alliance_name = $3, kind = $4, plan_kind = $5, plan = $6, \
                  plan_status = $7, note = $8, version = version + 1, updated_at = $9 \
                  where id = $1 and version = $2 returning ",
                 alliance_cols!()
             ))
             .bind(id)
             .bind(version)
-            .bind(&input.name)
+            .bind(&input.alliance_name)
             .bind(input.kind.code())
             .bind(input.plan_kind.code())
             .bind(&input.plan)
@@ -628,16 +725,35 @@ impl ProfileStore for BackendStore {
             .await
             .map_err(map_err)?,
         )?;
-        write_audit(&mut tx, by, "update", "alliance", Some(id), Some(&before), Some(&after)).await?;
+        write_audit(
+            &mut tx,
+            by,
+            "update",
+            "alliance",
+            Some(id),
+            Some(&before),
+            Some(&after),
+        )
+        .await?;
         tx.commit().await.map_err(map_err)?;
         Ok(after)
     }
 
-    async fn delete_alliance(&self, industry_id: i64, id: i64, version: i64, by: &AuditBy) -> R<()> {
+    async fn delete_alliance(
+        &self,
+        industry_id: i64,
+        id: i64,
+        version: i64,
+        by: &AuditBy,
+    ) -> R<()> {
         let mut tx = begin_write(&self.pool).await?;
         let before: Alliance = current(
             &mut tx,
-            concat!("select ", alliance_cols!(), " from alliances where id = $1 and industry_id = $2"),
+            concat!(
+                "select ",
+                alliance_cols!(),
+                " from alliances where id = $1 and industry_id = $2"
+            ),
             id,
             industry_id,
         )
@@ -652,12 +768,27 @@ impl ProfileStore for BackendStore {
         .fetch_all(&mut *tx)
         .await
         .map_err(map_err)?;
-        delete_row(&mut tx, "delete from alliances where id = $1 and version = $2", id, version).await?;
+        delete_row(
+            &mut tx,
+            "delete from alliances where id = $1 and version = $2",
+            id,
+            version,
+        )
+        .await?;
         let gone = WithChildren {
             record: &before,
             children: &members,
         };
-        write_audit(&mut tx, by, "delete", "alliance", Some(id), Some(&gone), None::<&()>).await?;
+        write_audit(
+            &mut tx,
+            by,
+            "delete",
+            "alliance",
+            Some(id),
+            Some(&gone),
+            None::<&()>,
+        )
+        .await?;
         tx.commit().await.map_err(map_err)?;
         Ok(())
     }
@@ -686,7 +817,11 @@ impl ProfileStore for BackendStore {
         let mut tx = begin_write(&self.pool).await?;
         let _: Alliance = current(
             &mut tx,
-            concat!("select ", alliance_cols!(), " from alliances where id = $1 and industry_id = $2"),
+            concat!(
+                "select ",
+                alliance_cols!(),
+                " from alliances where id = $1 and industry_id = $2"
+            ),
             alliance_id,
             industry_id,
         )
@@ -706,8 +841,16 @@ impl ProfileStore for BackendStore {
         .fetch_one(&mut *tx)
         .await
         .map_err(map_err)?;
-        write_audit(&mut tx, by, "create", "alliance_member", Some(row.id), None::<&()>, Some(&row))
-            .await?;
+        write_audit(
+            &mut tx,
+            by,
+            "create",
+            "alliance_member",
+            Some(row.id),
+            None::<&()>,
+            Some(&row),
+        )
+        .await?;
         tx.commit().await.map_err(map_err)?;
         Ok(row)
     }
@@ -724,7 +867,11 @@ impl ProfileStore for BackendStore {
         let mut tx = begin_write(&self.pool).await?;
         let before: AllianceMember = current(
             &mut tx,
-            concat!("select ", alliance_member_cols!(), " from alliance_members where id = $1 and industry_id = $2"),
+            concat!(
+                "select ",
+                alliance_member_cols!(),
+                " from alliance_members where id = $1 and industry_id = $2"
+            ),
             id,
             industry_id,
         )
@@ -750,8 +897,16 @@ impl ProfileStore for BackendStore {
             .await
             .map_err(map_err)?,
         )?;
-        write_audit(&mut tx, by, "update", "alliance_member", Some(id), Some(&before), Some(&after))
-            .await?;
+        write_audit(
+            &mut tx,
+            by,
+            "update",
+            "alliance_member",
+            Some(id),
+            Some(&before),
+            Some(&after),
+        )
+        .await?;
         tx.commit().await.map_err(map_err)?;
         Ok(after)
     }
@@ -767,7 +922,11 @@ impl ProfileStore for BackendStore {
         let mut tx = begin_write(&self.pool).await?;
         let before: AllianceMember = current(
             &mut tx,
-            concat!("select ", alliance_member_cols!(), " from alliance_members where id = $1 and industry_id = $2"),
+            concat!(
+                "select ",
+                alliance_member_cols!(),
+                " from alliance_members where id = $1 and industry_id = $2"
+            ),
             id,
             industry_id,
         )
@@ -776,10 +935,23 @@ impl ProfileStore for BackendStore {
             return Err(StoreError::NotFound);
         }
         check_version(before.version, version)?;
-        delete_row(&mut tx, "delete from alliance_members where id = $1 and version = $2", id, version)
-            .await?;
-        write_audit(&mut tx, by, "delete", "alliance_member", Some(id), Some(&before), None::<&()>)
-            .await?;
+        delete_row(
+            &mut tx,
+            "delete from alliance_members where id = $1 and version = $2",
+            id,
+            version,
+        )
+        .await?;
+        write_audit(
+            &mut tx,
+            by,
+            "delete",
+            "alliance_member",
+            Some(id),
+            Some(&before),
+            None::<&()>,
+        )
+        .await?;
         tx.commit().await.map_err(map_err)?;
         Ok(())
     }
@@ -863,8 +1035,16 @@ impl ProfileStore for BackendStore {
         )
         .await?;
         row.drafting_department_ids = linked_ids(&mut *tx, PLAN_DEPT_IDS, row.id).await?;
-        write_audit(&mut tx, by, "create", "special_plan", Some(row.id), None::<&()>, Some(&row))
-            .await?;
+        write_audit(
+            &mut tx,
+            by,
+            "create",
+            "special_plan",
+            Some(row.id),
+            None::<&()>,
+            Some(&row),
+        )
+        .await?;
         tx.commit().await.map_err(map_err)?;
         Ok(row)
     }
@@ -880,7 +1060,11 @@ impl ProfileStore for BackendStore {
         let mut tx = begin_write(&self.pool).await?;
         let mut before: SpecialPlan = current(
             &mut tx,
-            concat!("select ", plan_cols!(), " from special_plans where id = $1 and industry_id = $2"),
+            concat!(
+                "select ",
+                plan_cols!(),
+                " from special_plans where id = $1 and industry_id = $2"
+            ),
             id,
             industry_id,
         )
@@ -913,8 +1097,16 @@ impl ProfileStore for BackendStore {
         )
         .await?;
         after.drafting_department_ids = linked_ids(&mut *tx, PLAN_DEPT_IDS, id).await?;
-        write_audit(&mut tx, by, "update", "special_plan", Some(id), Some(&before), Some(&after))
-            .await?;
+        write_audit(
+            &mut tx,
+            by,
+            "update",
+            "special_plan",
+            Some(id),
+            Some(&before),
+            Some(&after),
+        )
+        .await?;
         tx.commit().await.map_err(map_err)?;
         Ok(after)
     }
@@ -930,7 +1122,11 @@ impl ProfileStore for BackendStore {
         let mut tx = begin_write(&self.pool).await?;
         let mut before: SpecialPlan = current(
             &mut tx,
-            concat!("select ", plan_cols!(), " from special_plans where id = $1 and industry_id = $2"),
+            concat!(
+                "select ",
+                plan_cols!(),
+                " from special_plans where id = $1 and industry_id = $2"
+            ),
             id,
             industry_id,
         )
@@ -969,8 +1165,16 @@ impl ProfileStore for BackendStore {
                 .map_err(map_err)?,
         )?;
         after.drafting_department_ids = before.drafting_department_ids.clone();
-        write_audit(&mut tx, by, "status", "special_plan", Some(id), Some(&before), Some(&after))
-            .await?;
+        write_audit(
+            &mut tx,
+            by,
+            "status",
+            "special_plan",
+            Some(id),
+            Some(&before),
+            Some(&after),
+        )
+        .await?;
         tx.commit().await.map_err(map_err)?;
         Ok(after)
     }
@@ -985,7 +1189,11 @@ impl ProfileStore for BackendStore {
         let mut tx = begin_write(&self.pool).await?;
         let mut before: SpecialPlan = current(
             &mut tx,
-            concat!("select ", plan_cols!(), " from special_plans where id = $1 and industry_id = $2"),
+            concat!(
+                "select ",
+                plan_cols!(),
+                " from special_plans where id = $1 and industry_id = $2"
+            ),
             id,
             industry_id,
         )
@@ -1001,14 +1209,27 @@ impl ProfileStore for BackendStore {
         .fetch_all(&mut *tx)
         .await
         .map_err(map_err)?;
-        delete_row(&mut tx, "delete from special_plans where id = $1 and version = $2", id, version)
-            .await?;
+        delete_row(
+            &mut tx,
+            "delete from special_plans where id = $1 and version = $2",
+            id,
+            version,
+        )
+        .await?;
         let gone = WithChildren {
             record: &before,
             children: &files,
         };
-        write_audit(&mut tx, by, "delete", "special_plan", Some(id), Some(&gone), None::<&()>)
-            .await?;
+        write_audit(
+            &mut tx,
+            by,
+            "delete",
+            "special_plan",
+            Some(id),
+            Some(&gone),
+            None::<&()>,
+        )
+        .await?;
         tx.commit().await.map_err(map_err)?;
         Ok(())
     }
@@ -1035,7 +1256,11 @@ impl ProfileStore for BackendStore {
         let mut tx = begin_write(&self.pool).await?;
         let _: SpecialPlan = current(
             &mut tx,
-            concat!("select ", plan_cols!(), " from special_plans where id = $1 and industry_id = $2"),
+            concat!(
+                "select ",
+                plan_cols!(),
+                " from special_plans where id = $1 and industry_id = $2"
+            ),
             plan_id,
             industry_id,
         )
@@ -1058,8 +1283,16 @@ impl ProfileStore for BackendStore {
         .fetch_one(&mut *tx)
         .await
         .map_err(map_err)?;
-        write_audit(&mut tx, by, "create", "special_plan_file", Some(row.id), None::<&()>, Some(&row))
-            .await?;
+        write_audit(
+            &mut tx,
+            by,
+            "create",
+            "special_plan_file",
+            Some(row.id),
+            None::<&()>,
+            Some(&row),
+        )
+        .await?;
         tx.commit().await.map_err(map_err)?;
         Ok(row)
     }
@@ -1084,12 +1317,13 @@ impl ProfileStore for BackendStore {
         let Some(file) = file else {
             return Ok(None);
         };
-        let content =
-            sqlx::query_scalar::<Db, Vec<u8>>("select content from special_plan_files where id = $1")
-                .bind(id)
-                .fetch_optional(&self.pool)
-                .await
-                .map_err(map_err)?;
+        let content = sqlx::query_scalar::<Db, Vec<u8>>(
+            "select content from special_plan_files where id = $1",
+        )
+        .bind(id)
+        .fetch_optional(&self.pool)
+        .await
+        .map_err(map_err)?;
         Ok(content.map(|c| (file, c)))
     }
 
@@ -1104,7 +1338,11 @@ impl ProfileStore for BackendStore {
         let mut tx = begin_write(&self.pool).await?;
         let before: PlanFile = current(
             &mut tx,
-            concat!("select ", file_cols!(), " from special_plan_files where id = $1 and industry_id = $2"),
+            concat!(
+                "select ",
+                file_cols!(),
+                " from special_plan_files where id = $1 and industry_id = $2"
+            ),
             id,
             industry_id,
         )
@@ -1113,10 +1351,23 @@ impl ProfileStore for BackendStore {
             return Err(StoreError::NotFound);
         }
         check_version(before.version, version)?;
-        delete_row(&mut tx, "delete from special_plan_files where id = $1 and version = $2", id, version)
-            .await?;
-        write_audit(&mut tx, by, "delete", "special_plan_file", Some(id), Some(&before), None::<&()>)
-            .await?;
+        delete_row(
+            &mut tx,
+            "delete from special_plan_files where id = $1 and version = $2",
+            id,
+            version,
+        )
+        .await?;
+        write_audit(
+            &mut tx,
+            by,
+            "delete",
+            "special_plan_file",
+            Some(id),
+            Some(&before),
+            None::<&()>,
+        )
+        .await?;
         tx.commit().await.map_err(map_err)?;
         Ok(())
     }
@@ -1155,7 +1406,16 @@ impl ProfileStore for BackendStore {
         .fetch_one(&mut *tx)
         .await
         .map_err(map_err)?;
-        write_audit(&mut tx, by, "create", "work_plan", Some(row.id), None::<&()>, Some(&row)).await?;
+        write_audit(
+            &mut tx,
+            by,
+            "create",
+            "work_plan",
+            Some(row.id),
+            None::<&()>,
+            Some(&row),
+        )
+        .await?;
         tx.commit().await.map_err(map_err)?;
         Ok(row)
     }
@@ -1171,7 +1431,11 @@ impl ProfileStore for BackendStore {
         let mut tx = begin_write(&self.pool).await?;
         let before: WorkPlan = current(
             &mut tx,
-            concat!("select ", work_plan_cols!(), " from work_plans where id = $1 and industry_id = $2"),
+            concat!(
+                "select ",
+                work_plan_cols!(),
+                " from work_plans where id = $1 and industry_id = $2"
+            ),
             id,
             industry_id,
         )
@@ -1193,16 +1457,35 @@ impl ProfileStore for BackendStore {
             .await
             .map_err(map_err)?,
         )?;
-        write_audit(&mut tx, by, "update", "work_plan", Some(id), Some(&before), Some(&after)).await?;
+        write_audit(
+            &mut tx,
+            by,
+            "update",
+            "work_plan",
+            Some(id),
+            Some(&before),
+            Some(&after),
+        )
+        .await?;
         tx.commit().await.map_err(map_err)?;
         Ok(after)
     }
 
-    async fn delete_work_plan(&self, industry_id: i64, id: i64, version: i64, by: &AuditBy) -> R<()> {
+    async fn delete_work_plan(
+        &self,
+        industry_id: i64,
+        id: i64,
+        version: i64,
+        by: &AuditBy,
+    ) -> R<()> {
         let mut tx = begin_write(&self.pool).await?;
         let before: WorkPlan = current(
             &mut tx,
-            concat!("select ", work_plan_cols!(), " from work_plans where id = $1 and industry_id = $2"),
+            concat!(
+                "select ",
+                work_plan_cols!(),
+                " from work_plans where id = $1 and industry_id = $2"
+            ),
             id,
             industry_id,
         )
@@ -1217,12 +1500,27 @@ impl ProfileStore for BackendStore {
         .fetch_all(&mut *tx)
         .await
         .map_err(map_err)?;
-        delete_row(&mut tx, "delete from work_plans where id = $1 and version = $2", id, version).await?;
+        delete_row(
+            &mut tx,
+            "delete from work_plans where id = $1 and version = $2",
+            id,
+            version,
+        )
+        .await?;
         let gone = WithChildren {
             record: &before,
             children: &measures,
         };
-        write_audit(&mut tx, by, "delete", "work_plan", Some(id), Some(&gone), None::<&()>).await?;
+        write_audit(
+            &mut tx,
+            by,
+            "delete",
+            "work_plan",
+            Some(id),
+            Some(&gone),
+            None::<&()>,
+        )
+        .await?;
         tx.commit().await.map_err(map_err)?;
         Ok(())
     }
@@ -1250,13 +1548,17 @@ impl ProfileStore for BackendStore {
         let mut tx = begin_write(&self.pool).await?;
         let _: WorkPlan = current(
             &mut tx,
-            concat!("select ", work_plan_cols!(), " from work_plans where id = $1 and industry_id = $2"),
+            concat!(
+                "select ",
+                work_plan_cols!(),
+                " from work_plans where id = $1 and industry_id = $2"
+            ),
             work_plan_id,
             industry_id,
         )
         .await?;
         let row = sqlx::query_as::<Db, Measure>(concat!(
-            "insert into work_plan_measures (industry_id, work_plan_id, content, \
+            "insert into work_plan_measures (industry_id, work_plan_id, measure, \
              owner_department_id, owner_person, deadline, status, note, sort_order, version, \
              created_at, updated_at) values ($1, $2, $3, $4, $5, $6, $7, $8, $9, 1, $10, $10) \
              returning ",
@@ -1264,7 +1566,7 @@ impl ProfileStore for BackendStore {
         ))
         .bind(industry_id)
         .bind(work_plan_id)
-        .bind(&input.content)
+        .bind(&input.measure)
         .bind(input.owner_department_id)
         .bind(&input.owner_person)
         .bind(input.deadline)
@@ -1275,8 +1577,16 @@ impl ProfileStore for BackendStore {
         .fetch_one(&mut *tx)
         .await
         .map_err(map_err)?;
-        write_audit(&mut tx, by, "create", "work_plan_measure", Some(row.id), None::<&()>, Some(&row))
-            .await?;
+        write_audit(
+            &mut tx,
+            by,
+            "create",
+            "work_plan_measure",
+            Some(row.id),
+            None::<&()>,
+            Some(&row),
+        )
+        .await?;
         tx.commit().await.map_err(map_err)?;
         Ok(row)
     }
@@ -1293,7 +1603,11 @@ impl ProfileStore for BackendStore {
         let mut tx = begin_write(&self.pool).await?;
         let before: Measure = current(
             &mut tx,
-            concat!("select ", measure_cols!(), " from work_plan_measures where id = $1 and industry_id = $2"),
+            concat!(
+                "select ",
+                measure_cols!(),
+                " from work_plan_measures where id = $1 and industry_id = $2"
+            ),
             id,
             industry_id,
         )
@@ -1304,7 +1618,7 @@ impl ProfileStore for BackendStore {
         check_version(before.version, version)?;
         let after = updated(
             sqlx::query_as::<Db, Measure>(concat!(
-                "update work_plan_measures set content = $3, owner_department_id = $4, \
+                "update work_plan_measures set measure = $3, owner_department_id = $4, \
                  owner_person = $5, deadline = $6, status = $7, note = $8, sort_order = $9, \
                  version = version + 1, updated_at = $10 where id = $1 and version = $2 \
                  returning ",
@@ -1312,7 +1626,7 @@ impl ProfileStore for BackendStore {
             ))
             .bind(id)
             .bind(version)
-            .bind(&input.content)
+            .bind(&input.measure)
             .bind(input.owner_department_id)
             .bind(&input.owner_person)
             .bind(input.deadline)
@@ -1324,8 +1638,16 @@ impl ProfileStore for BackendStore {
             .await
             .map_err(map_err)?,
         )?;
-        write_audit(&mut tx, by, "update", "work_plan_measure", Some(id), Some(&before), Some(&after))
-            .await?;
+        write_audit(
+            &mut tx,
+            by,
+            "update",
+            "work_plan_measure",
+            Some(id),
+            Some(&before),
+            Some(&after),
+        )
+        .await?;
         tx.commit().await.map_err(map_err)?;
         Ok(after)
     }
@@ -1341,7 +1663,11 @@ impl ProfileStore for BackendStore {
         let mut tx = begin_write(&self.pool).await?;
         let before: Measure = current(
             &mut tx,
-            concat!("select ", measure_cols!(), " from work_plan_measures where id = $1 and industry_id = $2"),
+            concat!(
+                "select ",
+                measure_cols!(),
+                " from work_plan_measures where id = $1 and industry_id = $2"
+            ),
             id,
             industry_id,
         )
@@ -1350,10 +1676,23 @@ impl ProfileStore for BackendStore {
             return Err(StoreError::NotFound);
         }
         check_version(before.version, version)?;
-        delete_row(&mut tx, "delete from work_plan_measures where id = $1 and version = $2", id, version)
-            .await?;
-        write_audit(&mut tx, by, "delete", "work_plan_measure", Some(id), Some(&before), None::<&()>)
-            .await?;
+        delete_row(
+            &mut tx,
+            "delete from work_plan_measures where id = $1 and version = $2",
+            id,
+            version,
+        )
+        .await?;
+        write_audit(
+            &mut tx,
+            by,
+            "delete",
+            "work_plan_measure",
+            Some(id),
+            Some(&before),
+            None::<&()>,
+        )
+        .await?;
         tx.commit().await.map_err(map_err)?;
         Ok(())
     }

@@ -543,15 +543,27 @@ async fn progress_in(
         }
         None => (0, 0),
     };
-    let old: Option<i64> = sqlx::query_scalar::<Db, i64>(
-        "select month_investment from project_progress where project_id = $1 and ym = $2 \
-         and valid_to is null",
+    let current: Option<ProgressRow> = sqlx::query_as::<Db, ProgressRow>(
+        "select id, project_id, year, month, month_investment, ytd_investment, \
+         cumulative_investment, image_progress, milestone, problems, next_steps, username, \
+         valid_from from project_progress where project_id = $1 and ym = $2 and valid_to is null",
     )
     .bind(id)
     .bind(this_ym)
     .fetch_optional(&mut **tx)
     .await
     .map_err(map_err)?;
+    // The same report again (a re-imported sheet) changes nothing and leaves no trace.
+    if let Some(c) = &current
+        && c.month_investment == input.month_investment.0
+        && c.image_progress == input.image_progress
+        && c.milestone == input.milestone
+        && c.problems == input.problems
+        && c.next_steps == input.next_steps
+    {
+        return Ok(progress_of(current.expect("checked above")));
+    }
+    let old: Option<i64> = current.as_ref().map(|c| c.month_investment);
     let before_json = old.map(|m| serde_json::json!({"year": input.year, "month": input.month, "month_investment": m}));
     sqlx::query("update project_progress set valid_to = $3 where project_id = $1 and ym = $2 and valid_to is null")
         .bind(id)
@@ -649,6 +661,24 @@ async fn progress_in(
     };
     write_audit(tx, by, "progress", "project", Some(id), before_json.as_ref(), Some(&progress)).await?;
     Ok(progress)
+}
+
+fn progress_of(r: ProgressRow) -> Progress {
+    Progress {
+        id: r.id,
+        project_id: r.project_id,
+        year: r.year,
+        month: r.month,
+        month_investment: Money(r.month_investment),
+        ytd_investment: Money(r.ytd_investment),
+        cumulative_investment: Money(r.cumulative_investment),
+        image_progress: r.image_progress,
+        milestone: r.milestone,
+        problems: r.problems,
+        next_steps: r.next_steps,
+        username: r.username,
+        reported_at: r.valid_from,
+    }
 }
 
 #[derive(sqlx::FromRow)]
@@ -958,24 +988,7 @@ impl ProjectStore for BackendStore {
         .fetch_all(&self.pool)
         .await
         .map_err(map_err)?;
-        Ok(rows
-            .into_iter()
-            .map(|r| Progress {
-                id: r.id,
-                project_id: r.project_id,
-                year: r.year,
-                month: r.month,
-                month_investment: Money(r.month_investment),
-                ytd_investment: Money(r.ytd_investment),
-                cumulative_investment: Money(r.cumulative_investment),
-                image_progress: r.image_progress,
-                milestone: r.milestone,
-                problems: r.problems,
-                next_steps: r.next_steps,
-                username: r.username,
-                reported_at: r.valid_from,
-            })
-            .collect())
+        Ok(rows.into_iter().map(progress_of).collect())
     }
 
     async fn list_events(&self, id: i64) -> R<Vec<ProjectEvent>> {
@@ -1239,6 +1252,97 @@ impl ProjectStore for BackendStore {
         }
         tx.commit().await.map_err(map_err)?;
         Ok(ops.len())
+    }
+
+    async fn all_factors(&self) -> R<Vec<Factor>> {
+        let rows = sqlx::query(
+            "select id, project_id, kind, required, fulfilled, needed_by, note, version \
+             from project_factors order by project_id, id",
+        )
+        .fetch_all(&self.pool)
+        .await
+        .map_err(map_err)?;
+        Ok(rows
+            .iter()
+            .filter_map(|r| {
+                Some(Factor {
+                    id: r.get("id"),
+                    project_id: r.get("project_id"),
+                    kind: FactorKind::parse(&r.get::<String, _>("kind"))?,
+                    required: Quantity(r.get("required")),
+                    fulfilled: Quantity(r.get("fulfilled")),
+                    needed_by: r.get("needed_by"),
+                    note: r.get("note"),
+                    version: r.get("version"),
+                })
+            })
+            .collect())
+    }
+
+    async fn batches_for_year(&self, year: i32) -> R<Vec<(i64, Money)>> {
+        let rows = sqlx::query(
+            "select project_id, planned_investment from project_batches \
+             where year = $1 and valid_to is null",
+        )
+        .bind(year)
+        .fetch_all(&self.pool)
+        .await
+        .map_err(map_err)?;
+        Ok(rows
+            .iter()
+            .map(|r| (r.get("project_id"), Money(r.get("planned_investment"))))
+            .collect())
+    }
+
+    async fn progress_totals(&self) -> R<Vec<(i64, Money)>> {
+        let rows = sqlx::query(
+            "select id, completed_investment - initial_completed as reported from projects",
+        )
+        .fetch_all(&self.pool)
+        .await
+        .map_err(map_err)?;
+        Ok(rows
+            .iter()
+            .map(|r| (r.get("id"), Money(r.try_get("reported").unwrap_or(0))))
+            .collect())
+    }
+
+    async fn save_import_report(&self, token: &str, user_id: Option<i64>, filename: &str, bytes: &[u8]) -> R<()> {
+        let t = now();
+        let mut tx = begin_write(&self.pool).await?;
+        sqlx::query("delete from import_reports where created_at < $1")
+            .bind(t - chrono::Duration::days(1))
+            .execute(&mut *tx)
+            .await
+            .map_err(map_err)?;
+        sqlx::query(
+            "insert into import_reports (token, user_id, filename, bytes, created_at) \
+             values ($1, $2, $3, $4, $5)",
+        )
+        .bind(token)
+        .bind(user_id)
+        .bind(filename)
+        .bind(bytes)
+        .bind(t)
+        .execute(&mut *tx)
+        .await
+        .map_err(map_err)?;
+        tx.commit().await.map_err(map_err)?;
+        Ok(())
+    }
+
+    async fn get_import_report(&self, token: &str, user_id: Option<i64>) -> R<Option<(String, Vec<u8>)>> {
+        let row = sqlx::query(
+            "select filename, bytes, user_id from import_reports where token = $1 and created_at > $2",
+        )
+        .bind(token)
+        .bind(now() - chrono::Duration::days(1))
+        .fetch_optional(&self.pool)
+        .await
+        .map_err(map_err)?;
+        Ok(row
+            .filter(|r| r.get::<Option<i64>, _>("user_id") == user_id)
+            .map(|r| (r.get("filename"), r.get("bytes"))))
     }
 
     async fn try_lease(&self, name: &str, holder: &str, secs: i64) -> R<bool> {

@@ -10,8 +10,8 @@ use chrono::{DateTime, NaiveDate, Utc};
 use dongneng_domain::policy::DataScope;
 use dongneng_domain::profile::{
     AllianceInput, AllianceKind, AllianceMemberInput, AlliancePlanKind, AlliancePlanStatus,
-    AllianceRole, ExpertInput, MeasureInput, MeasureStatus, MemberRole, PlanStatus,
-    PlanStatusMove, SpecialPlanInput, StructureInput, TaskforceMemberInput, WorkPlanInput,
+    AllianceRole, ExpertInput, MeasureInput, MeasureStatus, MemberRole, PlanStatus, PlanStatusMove,
+    SpecialPlanInput, StructureInput, TaskforceMemberInput, WorkPlanInput,
 };
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
@@ -37,7 +37,7 @@ pub struct IndustryStructure {
 pub struct TaskforceMember {
     pub id: i64,
     pub industry_id: i64,
-    pub name: String,
+    pub person_name: String,
     pub department_id: Option<i64>,
     pub post: Option<String>,
     #[sqlx(try_from = "String")]
@@ -53,7 +53,7 @@ pub struct TaskforceMember {
 pub struct Expert {
     pub id: i64,
     pub industry_id: i64,
-    pub name: String,
+    pub person_name: String,
     pub specialty: String,
     pub affiliation: String,
     pub professional_title: Option<String>,
@@ -69,7 +69,7 @@ pub struct Expert {
 pub struct Alliance {
     pub id: i64,
     pub industry_id: i64,
-    pub name: String,
+    pub alliance_name: String,
     #[sqlx(try_from = "String")]
     pub kind: AllianceKind,
     #[sqlx(try_from = "String")]
@@ -174,7 +174,7 @@ pub struct Measure {
     pub id: i64,
     pub industry_id: i64,
     pub work_plan_id: i64,
-    pub content: String,
+    pub measure: String,
     pub owner_department_id: Option<i64>,
     pub owner_person: Option<String>,
     pub deadline: NaiveDate,

@@ -6,7 +6,7 @@ use reqwest::{Method, StatusCode};
 use serde_json::{Value, json};
 
 /// Bodies that must all be refused.
-fn hostile_bodies(valid: &Value) -> Vec<Value> {
+pub(crate) fn hostile_bodies(valid: &Value) -> Vec<Value> {
     let mut out = vec![
         json!(null),
         json!([]),

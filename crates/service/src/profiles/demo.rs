@@ -8,12 +8,30 @@ use chrono::NaiveDate;
 use dongneng_domain::FieldErrors;
 use dongneng_domain::profile::{
     AllianceInput, AllianceKind, AllianceMemberInput, AlliancePlanKind, AlliancePlanStatus,
-    AllianceRole, ExpertInput, MeasureInput, MeasureStatus, MemberRole, PlanStatus,
-    PlanStatusMove, SpecialPlanInput, StructureInput, TaskforceMemberInput, WorkPlanInput,
+    AllianceRole, ExpertInput, MeasureInput, MeasureStatus, MemberRole, PlanStatus, PlanStatusMove,
+    SpecialPlanInput, StructureInput, TaskforceMemberInput, WorkPlanInput,
 };
 use dongneng_store::{AuditBy, NewPlanFile};
 use sha2::{Digest, Sha256};
 use std::collections::HashMap;
+
+/// name, specialty, affiliation, title, joined, left
+type DemoExpert = (
+    &'static str,
+    &'static str,
+    &'static str,
+    &'static str,
+    &'static str,
+    Option<&'static str>,
+);
+
+/// title, departments, drafted, moves (status, date)
+type DemoPlan = (
+    &'static str,
+    &'static [&'static str],
+    &'static str,
+    &'static [(PlanStatus, &'static str)],
+);
 
 /// One industry's demo structure. Departments are keys of the demo reference data.
 struct Demo {
@@ -24,15 +42,7 @@ struct Demo {
     counterpart: &'static str,
     /// name, department, post, role, contact
     members: &'static [(&'static str, &'static str, &'static str, MemberRole, bool)],
-    /// name, specialty, affiliation, title, joined, left
-    experts: &'static [(
-        &'static str,
-        &'static str,
-        &'static str,
-        &'static str,
-        &'static str,
-        Option<&'static str>,
-    )],
+    experts: &'static [DemoExpert],
     alliance: &'static str,
     alliance_kind: AllianceKind,
     plan_kind: AlliancePlanKind,
@@ -40,13 +50,7 @@ struct Demo {
     alliance_status: AlliancePlanStatus,
     /// enterprise, credit code, role
     enterprises: &'static [(&'static str, Option<&'static str>, AllianceRole)],
-    /// title, departments, drafted, moves (status, date)
-    plans: &'static [(
-        &'static str,
-        &'static [&'static str],
-        &'static str,
-        &'static [(PlanStatus, &'static str)],
-    )],
+    plans: &'static [DemoPlan],
     goals: &'static str,
     /// content, owner department, owner person, deadline, status
     measures: &'static [(
@@ -78,10 +82,38 @@ const DEMOS: &[Demo] = &[
             ("陈某", "miit", "原材料工业科科长", MR::Member, true),
         ],
         experts: &[
-            ("周某某", "高分子材料", "山东理工大学", "教授", "2020-09-01", None),
-            ("吴某", "先进陶瓷", "省属科研院所", "研究员", "2020-09-01", None),
-            ("郑某某", "氟硅材料", "重点企业技术中心", "正高级工程师", "2021-03-15", None),
-            ("孙某", "新型建材", "高校材料学院", "教授", "2020-09-01", Some("2024-12-31")),
+            (
+                "周某某",
+                "高分子材料",
+                "山东理工大学",
+                "教授",
+                "2020-09-01",
+                None,
+            ),
+            (
+                "吴某",
+                "先进陶瓷",
+                "省属科研院所",
+                "研究员",
+                "2020-09-01",
+                None,
+            ),
+            (
+                "郑某某",
+                "氟硅材料",
+                "重点企业技术中心",
+                "正高级工程师",
+                "2021-03-15",
+                None,
+            ),
+            (
+                "孙某",
+                "新型建材",
+                "高校材料学院",
+                "教授",
+                "2020-09-01",
+                Some("2024-12-31"),
+            ),
         ],
         alliance: "淄博市新材料产业联盟",
         alliance_kind: AllianceKind::Alliance,
@@ -89,9 +121,21 @@ const DEMOS: &[Demo] = &[
         alliance_plan: "由市工业和信息化局牵头，联合骨干企业、高校和科研院所组建产业联盟，设理事会和秘书处，推动产业链上下游协作配套、创新产品联合推广。",
         alliance_status: AlliancePlanStatus::Completed,
         enterprises: &[
-            ("山东某某新材料股份有限公司", Some("91370300MA3C100A0T"), AR::Chair),
-            ("淄博某某高分子材料有限公司", Some("91370303MA3D200B1L"), AR::ViceChair),
-            ("山东某某先进陶瓷科技有限公司", Some("91370304MA3E300C2H"), AR::Member),
+            (
+                "山东某某新材料股份有限公司",
+                Some("91370300MA3C100A0T"),
+                AR::Chair,
+            ),
+            (
+                "淄博某某高分子材料有限公司",
+                Some("91370303MA3D200B1L"),
+                AR::ViceChair,
+            ),
+            (
+                "山东某某先进陶瓷科技有限公司",
+                Some("91370304MA3E300C2H"),
+                AR::Member,
+            ),
             ("淄博某某氟硅材料有限公司", None, AR::Member),
         ],
         plans: &[
@@ -114,10 +158,34 @@ const DEMOS: &[Demo] = &[
         ],
         goals: "新材料产业营业收入保持两位数增长；新开工过10亿元项目5个以上；新培育省级以上创新平台3家。",
         measures: &[
-            ("推动高性能膜材料等重点项目一季度集中开工", "miit", Some("李某某"), "2026-03-31", MS::InProgress),
-            ("组织新材料首批次应用保险补偿申报", "miit", None, "2026-06-30", MS::Done),
-            ("建设新材料中试基地，年内完成主体工程", "sci_tech", Some("王某"), "2026-12-31", MS::InProgress),
-            ("开展新材料产业链精准招商活动不少于4场", "commerce", None, "2026-12-31", MS::NotStarted),
+            (
+                "推动高性能膜材料等重点项目一季度集中开工",
+                "miit",
+                Some("李某某"),
+                "2026-03-31",
+                MS::InProgress,
+            ),
+            (
+                "组织新材料首批次应用保险补偿申报",
+                "miit",
+                None,
+                "2026-06-30",
+                MS::Done,
+            ),
+            (
+                "建设新材料中试基地，年内完成主体工程",
+                "sci_tech",
+                Some("王某"),
+                "2026-12-31",
+                MS::InProgress,
+            ),
+            (
+                "开展新材料产业链精准招商活动不少于4场",
+                "commerce",
+                None,
+                "2026-12-31",
+                MS::NotStarted,
+            ),
         ],
     },
     Demo {
@@ -133,9 +201,30 @@ const DEMOS: &[Demo] = &[
             ("卫某", "miit", "装备工业科科长", MR::Member, true),
         ],
         experts: &[
-            ("蒋某某", "工业机器人", "山东理工大学", "教授", "2021-01-10", None),
-            ("沈某", "数控机床", "省属科研院所", "研究员", "2021-01-10", None),
-            ("韩某某", "智能制造系统", "重点企业研究院", "正高级工程师", "2022-05-20", None),
+            (
+                "蒋某某",
+                "工业机器人",
+                "山东理工大学",
+                "教授",
+                "2021-01-10",
+                None,
+            ),
+            (
+                "沈某",
+                "数控机床",
+                "省属科研院所",
+                "研究员",
+                "2021-01-10",
+                None,
+            ),
+            (
+                "韩某某",
+                "智能制造系统",
+                "重点企业研究院",
+                "正高级工程师",
+                "2022-05-20",
+                None,
+            ),
         ],
         alliance: "淄博市智能装备产业协会",
         alliance_kind: AllianceKind::Association,
@@ -143,8 +232,16 @@ const DEMOS: &[Demo] = &[
         alliance_plan: "整合原机械工业协会装备分会和机器人应用推广中心，组建智能装备产业协会，统一承担行业自律、标准宣贯和市场对接。",
         alliance_status: AlliancePlanStatus::InProgress,
         enterprises: &[
-            ("淄博某某智能装备有限公司", Some("91370305MA3F400D3E"), AR::Chair),
-            ("山东某某机器人科技有限公司", Some("91370321MA3G500E42"), AR::SecretaryGeneral),
+            (
+                "淄博某某智能装备有限公司",
+                Some("91370305MA3F400D3E"),
+                AR::Chair,
+            ),
+            (
+                "山东某某机器人科技有限公司",
+                Some("91370321MA3G500E42"),
+                AR::SecretaryGeneral,
+            ),
             ("淄博某某数控机床有限公司", None, AR::Member),
         ],
         plans: &[
@@ -152,15 +249,41 @@ const DEMOS: &[Demo] = &[
                 "淄博市智能装备产业专项规划（2021—2025年）",
                 &["miit"],
                 "2020-08-01",
-                &[(PS::UnderReview, "2020-12-10"), (PS::Approved, "2021-03-01")],
+                &[
+                    (PS::UnderReview, "2020-12-10"),
+                    (PS::Approved, "2021-03-01"),
+                ],
             ),
-            ("淄博市工业机器人应用推广专项规划", &["miit", "sci_tech"], "2026-02-16", &[]),
+            (
+                "淄博市工业机器人应用推广专项规划",
+                &["miit", "sci_tech"],
+                "2026-02-16",
+                &[],
+            ),
         ],
         goals: "智能装备产业营业收入增长12%；认定省首台（套）技术装备10项以上。",
         measures: &[
-            ("完成首台（套）技术装备推荐申报", "miit", Some("卫某"), "2026-04-30", MS::Done),
-            ("推进智能制造示范工厂建设，新增市级示范10家", "miit", None, "2026-09-30", MS::InProgress),
-            ("开展装备制造业技能人才专项培训", "hrss", None, "2026-12-31", MS::NotStarted),
+            (
+                "完成首台（套）技术装备推荐申报",
+                "miit",
+                Some("卫某"),
+                "2026-04-30",
+                MS::Done,
+            ),
+            (
+                "推进智能制造示范工厂建设，新增市级示范10家",
+                "miit",
+                None,
+                "2026-09-30",
+                MS::InProgress,
+            ),
+            (
+                "开展装备制造业技能人才专项培训",
+                "hrss",
+                None,
+                "2026-12-31",
+                MS::NotStarted,
+            ),
         ],
     },
     Demo {
@@ -176,9 +299,30 @@ const DEMOS: &[Demo] = &[
             ("尤某", "sci_tech", "高新技术科科长", MR::Member, true),
         ],
         experts: &[
-            ("许某某", "化学制药", "高校药学院", "教授", "2020-10-12", None),
-            ("何某", "生物医药", "省属科研院所", "研究员", "2020-10-12", None),
-            ("吕某某", "医疗器械", "三甲医院", "主任医师", "2021-06-01", Some("2025-06-30")),
+            (
+                "许某某",
+                "化学制药",
+                "高校药学院",
+                "教授",
+                "2020-10-12",
+                None,
+            ),
+            (
+                "何某",
+                "生物医药",
+                "省属科研院所",
+                "研究员",
+                "2020-10-12",
+                None,
+            ),
+            (
+                "吕某某",
+                "医疗器械",
+                "三甲医院",
+                "主任医师",
+                "2021-06-01",
+                Some("2025-06-30"),
+            ),
         ],
         alliance: "淄博市生物医药产业创新联盟",
         alliance_kind: AllianceKind::Alliance,
@@ -186,8 +330,16 @@ const DEMOS: &[Demo] = &[
         alliance_plan: "由市科学技术局提出组建方案，吸纳制药企业、医疗机构和高校组建创新联盟，共建临床试验与中试服务平台。",
         alliance_status: AlliancePlanStatus::Approved,
         enterprises: &[
-            ("山东某某制药股份有限公司", Some("91370302MA3H600F50"), AR::Chair),
-            ("淄博某某生物科技有限公司", Some("91370303MA3J700G6W"), AR::Member),
+            (
+                "山东某某制药股份有限公司",
+                Some("91370302MA3H600F50"),
+                AR::Chair,
+            ),
+            (
+                "淄博某某生物科技有限公司",
+                Some("91370303MA3J700G6W"),
+                AR::Member,
+            ),
         ],
         plans: &[
             (
@@ -200,13 +352,36 @@ const DEMOS: &[Demo] = &[
                     (PS::Published, "2021-03-01"),
                 ],
             ),
-            ("淄博市医药中间体绿色发展专项规划", &["sci_tech", "ecology_env"], "2026-03-02", &[]),
+            (
+                "淄博市医药中间体绿色发展专项规划",
+                &["sci_tech", "ecology_env"],
+                "2026-03-02",
+                &[],
+            ),
         ],
         goals: "新增一类创新药临床批件2个；医药产业营业收入增长10%。",
         measures: &[
-            ("推动原料药绿色化改造项目完成环评审批", "ecology_env", None, "2026-05-31", MS::InProgress),
-            ("组建医药产业中试服务平台", "sci_tech", Some("尤某"), "2026-10-31", MS::InProgress),
-            ("举办医药产业链对接会", "commerce", None, "2026-12-15", MS::NotStarted),
+            (
+                "推动原料药绿色化改造项目完成环评审批",
+                "ecology_env",
+                None,
+                "2026-05-31",
+                MS::InProgress,
+            ),
+            (
+                "组建医药产业中试服务平台",
+                "sci_tech",
+                Some("尤某"),
+                "2026-10-31",
+                MS::InProgress,
+            ),
+            (
+                "举办医药产业链对接会",
+                "commerce",
+                None,
+                "2026-12-15",
+                MS::NotStarted,
+            ),
         ],
     },
     Demo {
@@ -221,8 +396,22 @@ const DEMOS: &[Demo] = &[
             ("孔某某", "sci_tech", "副局长", MR::Deputy, false),
         ],
         experts: &[
-            ("曹某某", "半导体材料", "高校物理学院", "教授", "2021-04-01", None),
-            ("严某", "工业互联网", "通信运营商研究院", "高级工程师", "2022-08-01", None),
+            (
+                "曹某某",
+                "半导体材料",
+                "高校物理学院",
+                "教授",
+                "2021-04-01",
+                None,
+            ),
+            (
+                "严某",
+                "工业互联网",
+                "通信运营商研究院",
+                "高级工程师",
+                "2022-08-01",
+                None,
+            ),
         ],
         alliance: "淄博市电子信息产业联盟",
         alliance_kind: AllianceKind::Alliance,
@@ -230,8 +419,16 @@ const DEMOS: &[Demo] = &[
         alliance_plan: "整合集成电路、电子元器件和软件企业资源，提出联盟组建方案，待专班审定。",
         alliance_status: AlliancePlanStatus::Proposed,
         enterprises: &[
-            ("淄博某某电子科技有限公司", Some("91370300MA3K800H70"), AR::Chair),
-            ("山东某某微电子有限公司", Some("91370306MA3L900J85"), AR::Member),
+            (
+                "淄博某某电子科技有限公司",
+                Some("91370300MA3K800H70"),
+                AR::Chair,
+            ),
+            (
+                "山东某某微电子有限公司",
+                Some("91370306MA3L900J85"),
+                AR::Member,
+            ),
         ],
         plans: &[
             (
@@ -240,12 +437,29 @@ const DEMOS: &[Demo] = &[
                 "2020-09-01",
                 &[(PS::UnderReview, "2021-01-15")],
             ),
-            ("淄博市数字经济发展专项规划", &["miit", "ndrc"], "2026-01-12", &[]),
+            (
+                "淄博市数字经济发展专项规划",
+                &["miit", "ndrc"],
+                "2026-01-12",
+                &[],
+            ),
         ],
         goals: "电子信息产业营业收入增长15%；新增省级工业互联网平台2个。",
         measures: &[
-            ("推进功率半导体器件项目设备安装", "miit", None, "2026-08-31", MS::InProgress),
-            ("组织企业申报省级工业互联网平台", "miit", Some("张某"), "2026-06-30", MS::Done),
+            (
+                "推进功率半导体器件项目设备安装",
+                "miit",
+                None,
+                "2026-08-31",
+                MS::InProgress,
+            ),
+            (
+                "组织企业申报省级工业互联网平台",
+                "miit",
+                Some("张某"),
+                "2026-06-30",
+                MS::Done,
+            ),
         ],
     },
 ];
@@ -351,7 +565,10 @@ impl Service {
                 let mut p = SpecialPlanInput {
                     plan_title: title.to_string(),
                     summary: None,
-                    drafting_department_ids: depts.iter().map(|k| dept(k)).collect::<Result<_>>()?,
+                    drafting_department_ids: depts
+                        .iter()
+                        .map(|k| dept(k))
+                        .collect::<Result<_>>()?,
                     drafted_on: day(drafted)?,
                 };
                 p.tidy();
@@ -382,7 +599,9 @@ impl Service {
                         sha256: hex::encode(Sha256::digest(&content)),
                         content,
                     };
-                    self.store.add_plan_file(industry, plan.id, &file, by).await?;
+                    self.store
+                        .add_plan_file(industry, plan.id, &file, by)
+                        .await?;
                 }
             }
 

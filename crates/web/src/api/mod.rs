@@ -6,6 +6,7 @@ mod auth;
 mod health;
 pub(crate) mod profiles;
 pub mod projects;
+pub mod transfer;
 mod reference;
 mod users;
 
@@ -146,7 +147,15 @@ struct ApiDoc;
 
 /// All API routes and the OpenAPI document describing them.
 pub fn router() -> (axum::Router<AppState>, utoipa::openapi::OpenApi) {
+    // Imports take workbooks larger than the default body limit.
+    let big = |r: utoipa_axum::router::UtoipaMethodRouter<AppState>| {
+        let (schemas, paths, method_router) = r;
+        let limit = axum::extract::DefaultBodyLimit::max(transfer::UPLOAD_LIMIT);
+        (schemas, paths, method_router.layer(limit))
+    };
     OpenApiRouter::with_openapi(ApiDoc::openapi())
+        .routes(big(routes!(transfer::import_projects)))
+        .routes(big(routes!(transfer::import_progress)))
         .routes(routes!(health::healthz))
         .routes(routes!(auth::login))
         .routes(routes!(auth::logout))
@@ -204,6 +213,9 @@ pub fn router() -> (axum::Router<AppState>, utoipa::openapi::OpenApi) {
         .routes(routes!(profiles::create_measure))
         .routes(routes!(profiles::update_measure, profiles::delete_measure))
         .routes(routes!(projects::list_projects, projects::create_project))
+        .routes(routes!(transfer::export_projects))
+        .routes(routes!(transfer::progress_template))
+        .routes(routes!(transfer::import_report))
         .routes(routes!(projects::projects_as_at))
         .routes(routes!(projects::get_project, projects::update_project))
         .routes(routes!(projects::move_stage))

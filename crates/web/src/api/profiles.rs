@@ -15,8 +15,8 @@ use axum::http::request::Parts;
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use dongneng_domain::profile::{
-    AllianceInput, AllianceMemberInput, ExpertInput, MAX_FILE_BYTES, MeasureInput,
-    PlanStatusMove, SpecialPlanInput, StructureInput, TaskforceMemberInput, WorkPlanInput,
+    AllianceInput, AllianceMemberInput, ExpertInput, MAX_FILE_BYTES, MeasureInput, PlanStatusMove,
+    SpecialPlanInput, StructureInput, TaskforceMemberInput, WorkPlanInput,
 };
 use dongneng_service::ServiceError;
 use dongneng_store::{
@@ -94,9 +94,8 @@ pub(crate) async fn read_upload(
     multipart: Result<Multipart, MultipartRejection>,
 ) -> AppResult<Upload> {
     let unreadable = || AppError::invalid("file", "file_unreadable");
-    let too_large = |e: &axum::extract::multipart::MultipartError| {
-        e.status() == StatusCode::PAYLOAD_TOO_LARGE
-    };
+    let too_large =
+        |e: &axum::extract::multipart::MultipartError| e.status() == StatusCode::PAYLOAD_TOO_LARGE;
     let mut mp = multipart.map_err(|_| unreadable())?;
     let mut found: Option<Upload> = None;
     loop {
@@ -193,7 +192,10 @@ pub(crate) fn file_response(file: &PlanFile, bytes: Vec<u8>) -> Response {
     if let Ok(v) = HeaderValue::from_str(&disposition) {
         h.insert(header::CONTENT_DISPOSITION, v);
     }
-    h.insert(header::CACHE_CONTROL, HeaderValue::from_static("private, no-store"));
+    h.insert(
+        header::CACHE_CONTROL,
+        HeaderValue::from_static("private, no-store"),
+    );
     resp
 }
 

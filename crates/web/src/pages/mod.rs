@@ -4,7 +4,9 @@
 mod admin;
 mod forms;
 mod layout;
+mod profiles;
 mod projects;
+mod transfer;
 mod session;
 mod users;
 
@@ -38,7 +40,9 @@ pub fn router() -> Router<AppState> {
         )
         .route("/logout", axum::routing::post(session::logout))
         .merge(admin)
+        .merge(transfer::router())
         .merge(projects::router())
+        .merge(profiles::router())
         .route("/{area}", get(area_page))
 }
 

@@ -1,0 +1,199 @@
+//! Excel round trips: export, re-import changing nothing, a bad row refusing the whole file
+//! with a report, fixing it, files that are not workbooks, size limits, scopes, progress.
+
+use crate::harness::{TestApp, backends};
+use dongneng_office::{ProjectTotals, read_projects, write_projects};
+use reqwest::{Method, StatusCode};
+use serde_json::Value;
+
+const XLSX: &str = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
+
+async fn export(app: &TestApp, token: &str, query: &str) -> Vec<u8> {
+    let resp = app
+        .client
+        .get(app.url(&format!("/api/v1/projects/export.xlsx?{query}")))
+        .bearer_auth(token)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(resp.status(), StatusCode::OK);
+    assert_eq!(resp.headers()["content-type"], XLSX);
+    resp.bytes().await.unwrap().to_vec()
+}
+
+async fn import(app: &TestApp, token: &str, path: &str, bytes: Vec<u8>) -> (StatusCode, Value) {
+    app.raw(Method::POST, path, Some(token), XLSX, bytes).await
+}
+
+async fn count(app: &TestApp, token: &str) -> i64 {
+    app.get("/api/v1/projects?in_library=all&per_page=1", token).await.1["total"].as_i64().unwrap()
+}
+
+#[tokio::test]
+async fn export_import_round_trip_and_refusals() {
+    for db in backends() {
+        let app = TestApp::spawn_full(db).await;
+        let t = app.token("office").await;
+        let bytes = export(&app, &t, "").await;
+        let total = count(&app, &t).await;
+        let audit = app.audit_count().await;
+
+        // The same file again changes nothing.
+        let (s, r) = import(&app, &t, "/api/v1/projects/import", bytes.clone()).await;
+        assert_eq!(s, StatusCode::OK, "{r}");
+        assert_eq!(r["created"], 0);
+        assert_eq!(r["updated"], 0);
+        assert!(r["unchanged"].as_i64().unwrap() >= 200);
+        assert_eq!(app.audit_count().await, audit, "a re-import writes nothing");
+
+        // One bad row refuses the whole file, naming row and column.
+        let sheet = read_projects(&bytes).unwrap();
+        let mut rows: Vec<_> = sheet.rows.iter().map(|(_, r)| r.clone()).collect();
+        rows[0].contact_name = Some("新联系人".into());
+        rows[2].region = "火星区".into();
+        let bad = write_projects(&rows, &ProjectTotals::default()).unwrap();
+        let (s, e) = import(&app, &t, "/api/v1/projects/import", bad).await;
+        assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY, "{e}");
+        assert_eq!(e["error"]["code"], "import_refused");
+        let d = &e["error"]["details"][0];
+        assert_eq!(d["row"], 4, "header is row 1, the third project row 4");
+        assert_eq!(d["column"], "所属区县");
+        assert_eq!(d["value"], "火星区");
+        assert!(d["message"].as_str().unwrap().contains("火星区"));
+        assert_eq!(count(&app, &t).await, total);
+        assert_eq!(app.audit_count().await, audit, "nothing written");
+        // The marked workbook can be downloaded, and is a workbook.
+        let url = e["error"]["report_url"].as_str().unwrap();
+        let resp = app.client.get(app.url(url)).bearer_auth(&t).send().await.unwrap();
+        assert_eq!(resp.status(), StatusCode::OK);
+        let report = resp.bytes().await.unwrap();
+        assert_eq!(&report[..2], b"PK");
+        // Someone else cannot fetch it.
+        let other = app.token("taskforce").await;
+        let (s, _) = app.get(url, &other).await;
+        assert_eq!(s, StatusCode::NOT_FOUND);
+
+        // Fixed: imported, only the changed row updated.
+        rows[2].region = sheet.rows[2].1.region.clone();
+        let good = write_projects(&rows, &ProjectTotals::default()).unwrap();
+        let (s, r) = import(&app, &t, "/api/v1/projects/import", good.clone()).await;
+        assert_eq!(s, StatusCode::OK, "{r}");
+        assert_eq!(r["updated"], 1);
+        assert_eq!(r["created"], 0);
+        let (s, r) = import(&app, &t, "/api/v1/projects/import", good).await;
+        assert_eq!(s, StatusCode::OK);
+        assert_eq!(r["updated"], 0, "and again: nothing");
+
+        // New rows create projects.
+        let mut new_rows = vec![rows[5].clone()];
+        new_rows[0].code = None;
+        new_rows[0].name = "导入新建的测试项目".into();
+        new_rows[0].stage = dongneng_domain::project::Stage::Planning;
+        let (s, r) = import(&app, &t, "/api/v1/projects/import", write_projects(&new_rows, &ProjectTotals::default()).unwrap()).await;
+        assert_eq!(s, StatusCode::OK, "{r}");
+        assert_eq!(r["created"], 1);
+        assert_eq!(count(&app, &t).await, total + 1);
+
+        // Files that are not what they should be.
+        let audit = app.audit_count().await;
+        let (s, e) = import(&app, &t, "/api/v1/projects/import", b"just some text".to_vec()).await;
+        assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY);
+        assert_eq!(e["error"]["code"], "not_a_workbook");
+        let (s, _) = import(&app, &t, "/api/v1/projects/import", Vec::new()).await;
+        assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY);
+        let (s, e) = import(&app, &t, "/api/v1/projects/import", vec![0u8; 50 * 1024 * 1024]).await;
+        assert_eq!(s, StatusCode::PAYLOAD_TOO_LARGE, "{e}");
+        let mut wrong = rust_xlsxwriter::Workbook::new();
+        let ws = wrong.add_worksheet();
+        ws.write_string(0, 0, "名称").unwrap();
+        ws.write_string(1, 0, "某项目").unwrap();
+        let (s, e) = import(&app, &t, "/api/v1/projects/import", wrong.save_to_buffer().unwrap()).await;
+        assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY);
+        assert_eq!(e["error"]["code"], "wrong_headers");
+        assert!(e["error"]["message"].as_str().unwrap().contains("项目名称"));
+        assert_eq!(app.audit_count().await, audit);
+
+        // A district may only import its own projects.
+        let d = app.token("district").await;
+        let (s, e) = import(&app, &d, "/api/v1/projects/import", bytes.clone()).await;
+        assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY);
+        assert!(e["error"]["details"].as_array().unwrap().iter().any(|x| x["code"] == "out_of_scope"));
+        assert_eq!(app.audit_count().await, audit);
+        // Readers may not import at all.
+        let l = app.token("leader").await;
+        let (s, _) = import(&app, &l, "/api/v1/projects/import", bytes).await;
+        assert_eq!(s, StatusCode::FORBIDDEN);
+        app.finish().await;
+    }
+}
+
+#[tokio::test]
+async fn bad_cells_in_a_raw_sheet_are_each_named() {
+    for db in backends() {
+        let app = TestApp::spawn_full(db).await;
+        let t = app.token("office").await;
+        let bytes = export(&app, &t, "stage=planning").await;
+        let sheet = read_projects(&bytes).unwrap();
+        // Write the same sheet by hand, spoiling cells the way users do.
+        let mut wb = rust_xlsxwriter::Workbook::new();
+        let ws = wb.add_worksheet();
+        ws.set_name("重点项目库").unwrap();
+        for (c, h) in dongneng_office::PROJECT_HEADERS.iter().enumerate() {
+            ws.write_string(0, c as u16, *h).unwrap();
+        }
+        let col = |h: &str| dongneng_office::PROJECT_HEADERS.iter().position(|x| *x == h).unwrap() as u16;
+        let r = &sheet.rows[0].1;
+        let row = 1;
+        ws.write_string(row, col("项目名称"), &r.name).unwrap();
+        ws.write_string(row, col("建设单位"), &r.owner_name).unwrap();
+        ws.write_string(row, col("所属区县"), &r.region).unwrap();
+        ws.write_string(row, col("所属产业"), &r.industry).unwrap();
+        ws.write_string(row, col("项目库类别"), "市重大").unwrap();
+        ws.write_string(row, col("建设性质"), "新建").unwrap();
+        ws.write_string(row, col("项目阶段"), "策划").unwrap();
+        ws.write_string(row, col("总投资（万元）"), "1.2亿").unwrap();
+        ws.write_number(row, col("累计完成投资（万元）"), -5.0).unwrap();
+        ws.write_string(row, col("统一社会信用代码"), "91110000802100433C").unwrap();
+        let (s, e) = import(&app, &t, "/api/v1/projects/import", wb.save_to_buffer().unwrap()).await;
+        assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY, "{e}");
+        let cols: Vec<&str> = e["error"]["details"].as_array().unwrap().iter().filter_map(|d| d["column"].as_str()).collect();
+        for c in ["总投资（万元）", "累计完成投资（万元）", "统一社会信用代码"] {
+            assert!(cols.contains(&c), "{c} not named: {cols:?}");
+        }
+        assert!(e["error"]["details"].as_array().unwrap().iter().all(|d| d["row"] == 2));
+        app.finish().await;
+    }
+}
+
+#[tokio::test]
+async fn monthly_progress_sheet_round_trip() {
+    for db in backends() {
+        let app = TestApp::spawn_full(db).await;
+        let t = app.token("office").await;
+        let resp = app.client.get(app.url("/api/v1/projects/progress-template.xlsx")).bearer_auth(&t).send().await.unwrap();
+        assert_eq!(resp.status(), StatusCode::OK);
+        let template = resp.bytes().await.unwrap().to_vec();
+        let mut sheet = dongneng_office::read_progress(&template).unwrap();
+        assert!(sheet.rows.len() >= 100, "one row per started project");
+        let mut rows: Vec<_> = sheet.rows.drain(..).map(|(_, r)| r).take(3).collect();
+        for r in &mut rows {
+            r.month_investment = dongneng_domain::money::Money::parse_wan("12.5").unwrap();
+            r.image_progress = "主体封顶".into();
+        }
+        let file = dongneng_office::write_progress(&rows).unwrap();
+        let (s, r) = import(&app, &t, "/api/v1/projects/progress/import", file.clone()).await;
+        assert_eq!(s, StatusCode::OK, "{r}");
+        assert_eq!(r["rows"], 3);
+        let audit = app.audit_count().await;
+        let (s, _) = import(&app, &t, "/api/v1/projects/progress/import", file).await;
+        assert_eq!(s, StatusCode::OK);
+        assert_eq!(app.audit_count().await, audit, "the same reports again change nothing");
+        // An unknown project.
+        rows[0].code = Some("2601-370303-29-01-999999".into());
+        let (s, e) = import(&app, &t, "/api/v1/projects/progress/import", dongneng_office::write_progress(&rows).unwrap()).await;
+        assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY);
+        assert_eq!(e["error"]["details"][0]["code"], "unknown_project");
+        assert_eq!(app.audit_count().await, audit);
+        app.finish().await;
+    }
+}

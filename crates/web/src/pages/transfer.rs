@@ -1,0 +1,151 @@
+//! Import and export pages of the project library.
+
+use super::{Layout, render};
+use crate::AppState;
+use crate::api::projects::ProjectListQuery;
+use crate::api::transfer::{UPLOAD_LIMIT, file_message, problem_message, xlsx_download};
+use crate::context::Signed;
+use crate::error::AppResult;
+use crate::extract::Query;
+use askama::Template;
+use axum::Router;
+use axum::extract::{DefaultBodyLimit, Multipart, Path, State};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
+use axum::routing::get;
+use dongneng_domain::policy::Permission;
+use dongneng_service::transfer::ImportResult;
+
+pub fn router() -> Router<AppState> {
+    Router::new()
+        .route("/projects/export.xlsx", get(export))
+        .route("/projects/progress-template.xlsx", get(template))
+        .route(
+            "/projects/import",
+            get(form).post(upload).layer(DefaultBodyLimit::max(UPLOAD_LIMIT)),
+        )
+        .route("/projects/import/report/{token}", get(report))
+}
+
+async fn export(State(app): State<AppState>, s: Signed, Query(q): Query<ProjectListQuery>) -> AppResult<Response> {
+    let bytes = app.service.export_projects_xlsx(&s.actor, &q.to_query()?).await?;
+    Ok(xlsx_download(&format!("重点项目库-{}.xlsx", dongneng_service::projects::china_today()), bytes))
+}
+
+async fn template(State(app): State<AppState>, s: Signed) -> AppResult<Response> {
+    Ok(xlsx_download("月度进展.xlsx", app.service.progress_template_xlsx(&s.actor).await?))
+}
+
+async fn report(State(app): State<AppState>, s: Signed, Path(token): Path<String>) -> AppResult<Response> {
+    let (name, bytes) = app.service.import_report(&s.actor, &token).await?;
+    Ok(xlsx_download(&name, bytes))
+}
+
+pub struct ProblemRow {
+    pub row: usize,
+    pub column: String,
+    pub value: String,
+    pub message: String,
+}
+
+#[derive(Template)]
+#[template(path = "projects_import.html")]
+struct ImportPage {
+    layout: Layout,
+    kind: String,
+    ok: Option<String>,
+    refused: Option<String>,
+    problems: Vec<ProblemRow>,
+    report_href: Option<String>,
+}
+
+fn page(app: &AppState, s: &Signed, kind: &str) -> ImportPage {
+    ImportPage {
+        layout: Layout::new(app, &s.ctx, "projects", s.ctx.t("project.import_title")),
+        kind: kind.to_string(),
+        ok: None,
+        refused: None,
+        problems: vec![],
+        report_href: None,
+    }
+}
+
+async fn form(State(app): State<AppState>, s: Signed) -> AppResult<Response> {
+    s.actor.require(Permission::EditProjects)?;
+    Ok(render(&page(&app, &s, "projects"))?.into_response())
+}
+
+async fn upload(State(app): State<AppState>, s: Signed, mut multipart: Multipart) -> AppResult<Response> {
+    s.actor.require(Permission::EditProjects)?;
+    let lang = s.ctx.lang;
+    let mut kind = "projects".to_string();
+    let mut file: Vec<u8> = Vec::new();
+    loop {
+        match multipart.next_field().await {
+            Ok(Some(field)) => {
+                let name = field.name().unwrap_or("").to_string();
+                let data = match field.bytes().await {
+                    Ok(d) => d,
+                    Err(e) if e.status() == StatusCode::PAYLOAD_TOO_LARGE => return Err(crate::error::AppError::PayloadTooLarge),
+                    Err(_) => return Err(crate::error::AppError::MalformedJson),
+                };
+                match name.as_str() {
+                    "kind" => kind = String::from_utf8_lossy(&data).to_string(),
+                    "file" => file = data.to_vec(),
+                    _ => {}
+                }
+            }
+            Ok(None) => break,
+            Err(e) if e.status() == StatusCode::PAYLOAD_TOO_LARGE => return Err(crate::error::AppError::PayloadTooLarge),
+            Err(_) => return Err(crate::error::AppError::MalformedJson),
+        }
+    }
+    let kind = if kind == "progress" { "progress" } else { "projects" };
+    let mut p = page(&app, &s, kind);
+    if file.is_empty() {
+        p.refused = Some(lang.t("import_error.no_file"));
+        return Ok((StatusCode::UNPROCESSABLE_ENTITY, render(&p)?).into_response());
+    }
+    let result = if kind == "progress" {
+        app.service.import_progress_xlsx(&s.actor, &file).await?
+    } else {
+        app.service.import_projects_xlsx(&s.actor, &file).await?
+    };
+    let status = match result {
+        ImportResult::Imported(sum) => {
+            p.ok = Some(if kind == "progress" {
+                lang.t_with("project.import_progress_ok", &[("n", &sum.rows.to_string())])
+            } else {
+                lang.t_with(
+                    "project.import_ok",
+                    &[
+                        ("created", &sum.created.to_string()),
+                        ("updated", &sum.updated.to_string()),
+                        ("unchanged", &sum.unchanged.to_string()),
+                    ],
+                )
+            });
+            StatusCode::OK
+        }
+        ImportResult::Refused { problems, report } => {
+            let token = app.service.keep_import_report(Some(&s.actor), "导入错误报告.xlsx", &report).await?;
+            p.refused = Some(lang.t_with("project.import_refused", &[("n", &problems.len().to_string())]));
+            p.report_href = Some(format!("/projects/import/report/{token}"));
+            p.problems = problems
+                .iter()
+                .map(|e| ProblemRow {
+                    row: e.row,
+                    column: format!("{} {}", e.column_letter, e.column).trim().to_string(),
+                    value: e.value.clone(),
+                    message: problem_message(lang, e),
+                })
+                .collect();
+            StatusCode::UNPROCESSABLE_ENTITY
+        }
+        ImportResult::FileRefused { code, params } => {
+            p.refused = Some(file_message(lang, code, &params));
+            StatusCode::UNPROCESSABLE_ENTITY
+        }
+    };
+    Ok((status, render(&p)?).into_response())
+}
