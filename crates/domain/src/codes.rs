@@ -27,7 +27,9 @@ pub fn normalise_project_code(input: &str) -> Option<String> {
 /// social credit code; `None` when they use characters outside the code's alphabet.
 pub fn credit_code_check_char(first17: &str) -> Option<char> {
     const ALPHABET: &str = "0123456789ABCDEFGHJKLMNPQRTUWXY";
-    const WEIGHTS: [u32; 17] = [1, 3, 9, 27, 19, 26, 16, 17, 20, 29, 25, 13, 8, 24, 10, 30, 28];
+    const WEIGHTS: [u32; 17] = [
+        1, 3, 9, 27, 19, 26, 16, 17, 20, 29, 25, 13, 8, 24, 10, 30, 28,
+    ];
     if first17.chars().count() != 17 {
         return None;
     }

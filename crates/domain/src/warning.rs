@@ -9,7 +9,9 @@ use std::collections::BTreeMap;
 use utoipa::ToSchema;
 
 /// Warning colour, ordered from harmless to serious.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize, ToSchema)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize, ToSchema,
+)]
 #[serde(rename_all = "snake_case")]
 pub enum Level {
     Green,
@@ -64,7 +66,11 @@ impl WarningRules {
         let mut errs = crate::FieldErrors::new();
         let range = |errs: &mut crate::FieldErrors, f: &str, v: u32, lo: u32, hi: u32| {
             if !(lo..=hi).contains(&v) {
-                errs.push(crate::FieldError::new(f, "range").with("min", lo).with("max", hi));
+                errs.push(
+                    crate::FieldError::new(f, "range")
+                        .with("min", lo)
+                        .with("max", hi),
+                );
             }
         };
         range(&mut errs, "yellow_points", self.yellow_points, 1, 100);
@@ -170,7 +176,11 @@ pub fn evaluate(f: &Facts, rules: &WarningRules, today: NaiveDate) -> (Level, Ve
             let last = f.last_progress_ym.unwrap_or(0);
             if last < due_ym {
                 let missing = months_between(last, due_ym);
-                let level = if missing >= 2 { Level::Red } else { Level::Yellow };
+                let level = if missing >= 2 {
+                    Level::Red
+                } else {
+                    Level::Yellow
+                };
                 reasons.push(
                     Reason::new("report_overdue", level)
                         .with("year", y)
@@ -186,7 +196,11 @@ pub fn evaluate(f: &Facts, rules: &WarningRules, today: NaiveDate) -> (Level, Ve
         && start < today
     {
         let days = (today - start).num_days();
-        let level = if days > rules.start_red_days as i64 { Level::Red } else { Level::Yellow };
+        let level = if days > rules.start_red_days as i64 {
+            Level::Red
+        } else {
+            Level::Yellow
+        };
         reasons.push(
             Reason::new("start_overdue", level)
                 .with("date", start)
@@ -199,7 +213,11 @@ pub fn evaluate(f: &Facts, rules: &WarningRules, today: NaiveDate) -> (Level, Ve
             && *by < today
         {
             let days = (today - *by).num_days();
-            let level = if days > rules.factor_red_days as i64 { Level::Red } else { Level::Yellow };
+            let level = if days > rules.factor_red_days as i64 {
+                Level::Red
+            } else {
+                Level::Yellow
+            };
             reasons.push(
                 Reason::new("factor_unmet", level)
                     .with("kind", kind.code())
@@ -208,7 +226,11 @@ pub fn evaluate(f: &Facts, rules: &WarningRules, today: NaiveDate) -> (Level, Ve
             );
         }
     }
-    let level = reasons.iter().map(|r| r.level).max().unwrap_or(Level::Green);
+    let level = reasons
+        .iter()
+        .map(|r| r.level)
+        .max()
+        .unwrap_or(Level::Green);
     (level, reasons)
 }
 
@@ -298,7 +320,10 @@ mod tests {
     fn left_library_is_quiet() {
         let mut f = started(100, 0);
         f.in_library = false;
-        assert_eq!(evaluate(&f, &WarningRules::default(), d(2026, 11, 26)).0, Level::Green);
+        assert_eq!(
+            evaluate(&f, &WarningRules::default(), d(2026, 11, 26)).0,
+            Level::Green
+        );
     }
 
     #[test]

@@ -80,18 +80,22 @@ where
     };
     let app = dongneng_web::app(state);
     let sweeper = service.clone();
+    let holder = format!("{}:{}", std::process::id(), addr);
     tokio::spawn(async move {
-        // Expired sessions are swept hourly; deleting them twice is harmless, so every
-        // instance may do it.
+        // Hourly housekeeping. Deleting expired sessions twice is harmless, so every instance
+        // may do it; the daily warning re-evaluation (deadlines pass without anyone writing)
+        // takes a lease in the database so that one instance does it however many run.
         let mut tick = tokio::time::interval(std::time::Duration::from_secs(3600));
+        // The first tick is immediate; start after an hour instead of slowing the start.
+        tick.tick().await;
         loop {
             tick.tick().await;
-            if let Err(e) = sweeper
-                .store
-                .delete_expired_sessions(chrono::Utc::now())
-                .await
-            {
+            let now = chrono::Utc::now();
+            if let Err(e) = sweeper.store.delete_expired_sessions(now).await {
                 tracing::warn!(error = %e, "session sweep failed");
+            }
+            if let Err(e) = sweeper.daily_warning_sweep(&holder).await {
+                tracing::warn!(error = %e, "warning sweep failed");
             }
         }
     });

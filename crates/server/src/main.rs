@@ -314,10 +314,23 @@ async fn main() -> anyhow::Result<()> {
                 }
             }
         }
-        Command::Export(ExportCommand::Projects { out, industry, region, stage, class, warning, batch_year, q, all }) => {
+        Command::Export(ExportCommand::Projects {
+            out,
+            industry,
+            region,
+            stage,
+            class,
+            warning,
+            batch_year,
+            q,
+            all,
+        }) => {
             store.migrate().await?;
             let service = Service::new(store.clone(), ServiceConfig::default());
-            let query = transfer_cli::query(&service, industry, region, stage, class, warning, batch_year, q, all).await?;
+            let query = transfer_cli::query(
+                &service, industry, region, stage, class, warning, batch_year, q, all,
+            )
+            .await?;
             let bytes = service
                 .export_projects_xlsx(&Actor::system("cli"), &query)
                 .await

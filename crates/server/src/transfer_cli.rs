@@ -33,7 +33,9 @@ pub async fn query(
         None => None,
         Some(name) => {
             let list = service.store.list_industries().await?;
-            let found = list.iter().find(|i| i.key == name || i.name_zh == name || i.name_en == name);
+            let found = list
+                .iter()
+                .find(|i| i.key == name || i.name_zh == name || i.name_en == name);
             Some(found.with_context(|| format!("no industry {name}"))?.id)
         }
     };
@@ -42,20 +44,27 @@ pub async fn query(
         Some(name) => {
             let list = service.store.list_regions().await?;
             let found = list.iter().find(|r| {
-                r.code.as_deref() == Some(name.as_str()) || r.name_zh == name || r.short_name.as_deref() == Some(name.as_str()) || r.name_en == name
+                r.code.as_deref() == Some(name.as_str())
+                    || r.name_zh == name
+                    || r.short_name.as_deref() == Some(name.as_str())
+                    || r.name_en == name
             });
             Some(found.with_context(|| format!("no region {name}"))?.id)
         }
     };
-    let parse = |v: Option<String>, f: fn(&str) -> bool, what: &str| -> anyhow::Result<Option<String>> {
-        match v {
-            Some(t) if !f(&t) => bail!("unknown {what}: {t}"),
-            other => Ok(other),
-        }
-    };
-    let stage = parse(stage, |t| Stage::parse(t).is_some(), "stage")?.and_then(|t| Stage::parse(&t));
-    let class = parse(class, |t| LibraryClass::parse(t).is_some(), "class")?.and_then(|t| LibraryClass::parse(&t));
-    let warning = parse(warning, |t| Level::parse(t).is_some(), "warning")?.and_then(|t| Level::parse(&t));
+    let parse =
+        |v: Option<String>, f: fn(&str) -> bool, what: &str| -> anyhow::Result<Option<String>> {
+            match v {
+                Some(t) if !f(&t) => bail!("unknown {what}: {t}"),
+                other => Ok(other),
+            }
+        };
+    let stage =
+        parse(stage, |t| Stage::parse(t).is_some(), "stage")?.and_then(|t| Stage::parse(&t));
+    let class = parse(class, |t| LibraryClass::parse(t).is_some(), "class")?
+        .and_then(|t| LibraryClass::parse(&t));
+    let warning =
+        parse(warning, |t| Level::parse(t).is_some(), "warning")?.and_then(|t| Level::parse(&t));
     Ok(ProjectQuery {
         industry_id,
         region_id,
@@ -74,7 +83,10 @@ pub async fn query(
 pub async fn import(service: &Service, kind: Kind, file: &Path) -> anyhow::Result<i32> {
     let bytes = std::fs::read(file).with_context(|| format!("reading {}", file.display()))?;
     let bar = ProgressBar::new_spinner();
-    bar.set_style(ProgressStyle::with_template("{spinner} {elapsed_precise} {msg}").unwrap_or_else(|_| ProgressStyle::default_spinner()));
+    bar.set_style(
+        ProgressStyle::with_template("{spinner} {elapsed_precise} {msg}")
+            .unwrap_or_else(|_| ProgressStyle::default_spinner()),
+    );
     bar.enable_steady_tick(Duration::from_millis(120));
     bar.set_message(format!("读取并校验 {} …", file.display()));
     let actor = Actor::system("cli");
@@ -98,7 +110,8 @@ pub async fn import(service: &Service, kind: Kind, file: &Path) -> anyhow::Resul
         }
         ImportResult::Refused { problems, report } => {
             let report_path = file.with_extension("errors.xlsx");
-            std::fs::write(&report_path, &report).with_context(|| format!("writing {}", report_path.display()))?;
+            std::fs::write(&report_path, &report)
+                .with_context(|| format!("writing {}", report_path.display()))?;
             eprintln!("Refused: {} problems; nothing was written.", problems.len());
             for p in problems.iter().take(50) {
                 let mut params = p.params.clone();
@@ -115,7 +128,10 @@ pub async fn import(service: &Service, kind: Kind, file: &Path) -> anyhow::Resul
             if problems.len() > 50 {
                 eprintln!("  … and {} more", problems.len() - 50);
             }
-            eprintln!("Report with the bad cells marked: {}", report_path.display());
+            eprintln!(
+                "Report with the bad cells marked: {}",
+                report_path.display()
+            );
             Ok(1)
         }
         ImportResult::FileRefused { code, params } => {

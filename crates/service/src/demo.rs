@@ -323,7 +323,8 @@ impl Service {
             self.load_demo_projects(&by).await?;
         }
         // Coordination structure of the four strong industries (profiles/demo.rs).
-        self.load_demo_profiles(&industry_ids, &dept_ids, &by).await?;
+        self.load_demo_profiles(&industry_ids, &dept_ids, &by)
+            .await?;
 
         self.store.set_meta(DEMO_MARKER, "1").await?;
         Ok(true)

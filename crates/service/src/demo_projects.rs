@@ -3,9 +3,9 @@
 //! needs — loaded with back-dated history, so the "as at" view of past months shows how the
 //! library grew, and with warnings of every colour today.
 
+use crate::Service;
 use crate::error::Result;
 use crate::projects::china_today;
-use crate::Service;
 use chrono::{DateTime, Datelike, NaiveDate, Utc};
 use dongneng_domain::codes::credit_code_check_char;
 use dongneng_domain::money::{FEN_PER_WAN, Money};
@@ -19,7 +19,10 @@ struct Lcg(u64);
 
 impl Lcg {
     fn next(&mut self) -> u64 {
-        self.0 = self.0.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
+        self.0 = self
+            .0
+            .wrapping_mul(6364136223846793005)
+            .wrapping_add(1442695040888963407);
         self.0 >> 33
     }
     fn below(&mut self, n: u64) -> u64 {
@@ -33,11 +36,55 @@ impl Lcg {
 /// Products per industry key, and the GB/T 4754 division they fall in.
 fn products(industry: &str) -> (&'static [&'static str], &'static str, &'static str) {
     match industry {
-        "new_materials" => (&["高性能分离膜材料", "碳纤维复合材料", "有机氟硅新材料", "先进陶瓷材料", "高端聚氨酯", "锂电池隔膜"], "C", "29"),
-        "intelligent_equipment" => (&["智能制造装备", "工业机器人", "新能源汽车零部件", "高档数控机床", "智能泵阀"], "C", "34"),
-        "new_medicine" => (&["创新药物制剂", "生物医药产业园", "高端医疗器械", "原料药绿色升级"], "C", "27"),
-        "electronic_information" => (&["半导体材料", "新型显示器件", "5G通信模组", "集成电路封装测试", "智能传感器"], "C", "39"),
-        "chemical" => (&["化工装置技术改造", "精细化工产业链延伸", "安全环保提升"], "C", "26"),
+        "new_materials" => (
+            &[
+                "高性能分离膜材料",
+                "碳纤维复合材料",
+                "有机氟硅新材料",
+                "先进陶瓷材料",
+                "高端聚氨酯",
+                "锂电池隔膜",
+            ],
+            "C",
+            "29",
+        ),
+        "intelligent_equipment" => (
+            &[
+                "智能制造装备",
+                "工业机器人",
+                "新能源汽车零部件",
+                "高档数控机床",
+                "智能泵阀",
+            ],
+            "C",
+            "34",
+        ),
+        "new_medicine" => (
+            &[
+                "创新药物制剂",
+                "生物医药产业园",
+                "高端医疗器械",
+                "原料药绿色升级",
+            ],
+            "C",
+            "27",
+        ),
+        "electronic_information" => (
+            &[
+                "半导体材料",
+                "新型显示器件",
+                "5G通信模组",
+                "集成电路封装测试",
+                "智能传感器",
+            ],
+            "C",
+            "39",
+        ),
+        "chemical" => (
+            &["化工装置技术改造", "精细化工产业链延伸", "安全环保提升"],
+            "C",
+            "26",
+        ),
         "metallurgy" => (&["特钢产线智能化改造", "铝材精深加工"], "C", "32"),
         "building_materials" => (&["陶瓷窑炉节能改造", "新型建材生产线"], "C", "30"),
         "light_industry" => (&["日用陶瓷智能化改造", "包装新材料"], "C", "22"),
@@ -50,7 +97,14 @@ const OWNER_WORDS: &[&str] = &[
     "齐鲁", "鲁中", "淄川", "博山", "临淄", "周村", "桓台", "沂源", "高青", "金晶", "东岳", "华光",
     "鑫泰", "新华", "瑞阳", "汇丰", "海力", "宏达", "山铝", "万昌",
 ];
-const OWNER_KINDS: &[&str] = &["新材料有限公司", "科技股份有限公司", "化工有限公司", "装备制造有限公司", "医药有限公司", "电子有限公司"];
+const OWNER_KINDS: &[&str] = &[
+    "新材料有限公司",
+    "科技股份有限公司",
+    "化工有限公司",
+    "装备制造有限公司",
+    "医药有限公司",
+    "电子有限公司",
+];
 
 fn credit_code(rng: &mut Lcg) -> String {
     const ALPHABET: &[u8] = b"0123456789ABCDEFGHJKLMNPQRTUWXY";
@@ -64,7 +118,9 @@ fn credit_code(rng: &mut Lcg) -> String {
 }
 
 fn at(date: NaiveDate) -> DateTime<Utc> {
-    date.and_hms_opt(1, 0, 0).map(|t| t.and_utc()).unwrap_or_else(Utc::now)
+    date.and_hms_opt(1, 0, 0)
+        .map(|t| t.and_utc())
+        .unwrap_or_else(Utc::now)
 }
 
 impl Service {
@@ -86,8 +142,14 @@ impl Service {
         let groups = self.store.list_industry_groups().await?;
         let strong_group = groups.iter().find(|g| g.key == "four_strong").map(|g| g.id);
         let trad_group = groups.iter().find(|g| g.key == "traditional").map(|g| g.id);
-        let strong: Vec<_> = industries.iter().filter(|i| Some(i.group_id) == strong_group).collect();
-        let trad: Vec<_> = industries.iter().filter(|i| Some(i.group_id) == trad_group).collect();
+        let strong: Vec<_> = industries
+            .iter()
+            .filter(|i| Some(i.group_id) == strong_group)
+            .collect();
+        let trad: Vec<_> = industries
+            .iter()
+            .filter(|i| Some(i.group_id) == trad_group)
+            .collect();
         if regions.is_empty() || strong.is_empty() {
             return Ok(());
         }
@@ -106,18 +168,38 @@ impl Service {
         for (stage, count) in stages {
             for n in 0..count {
                 seq += 1;
-                let industry = if n % 4 == 3 && !trad.is_empty() { *rng.pick(&trad) } else { *rng.pick(&strong) };
+                let industry = if n % 4 == 3 && !trad.is_empty() {
+                    *rng.pick(&trad)
+                } else {
+                    *rng.pick(&strong)
+                };
                 let region = rng.pick(&regions);
                 let (names, section, division) = products(&industry.key);
                 let product = rng.pick(names);
-                let owner = format!("{}{}{}", rng.pick(OWNER_WORDS), rng.pick(OWNER_WORDS), rng.pick(OWNER_KINDS));
+                let owner = format!(
+                    "{}{}{}",
+                    rng.pick(OWNER_WORDS),
+                    rng.pick(OWNER_WORDS),
+                    rng.pick(OWNER_KINDS)
+                );
                 let scale = 1 + rng.below(20);
-                let name = format!("{owner}年产{scale}万吨{product}项目").replace("有限公司年产", "年产").replace("股份年产", "年产");
+                let name = format!("{owner}年产{scale}万吨{product}项目")
+                    .replace("有限公司年产", "年产")
+                    .replace("股份年产", "年产");
                 let total_wan = (5_000 + rng.below(95) * 5_000) as i64;
                 let total = Money(total_wan * FEN_PER_WAN);
                 let code_needed = stage.code_required() || rng.below(3) == 0;
                 let region_code = region.code.clone().unwrap_or_else(|| "370391".into());
-                let code = code_needed.then(|| format!("{:02}{:02}-{}-{}-01-{:06}", (year - 1) % 100, 1 + rng.below(12), region_code, division, 100000 + seq));
+                let code = code_needed.then(|| {
+                    format!(
+                        "{:02}{:02}-{}-{}-01-{:06}",
+                        (year - 1) % 100,
+                        1 + rng.below(12),
+                        region_code,
+                        division,
+                        100000 + seq
+                    )
+                });
                 let class = match seq % 10 {
                     0 => LibraryClass::ProvMajor,
                     1 => LibraryClass::ProvPreferred,
@@ -132,24 +214,53 @@ impl Service {
                     _ => Nature::New,
                 };
                 let start_month = 1 + rng.below(12) as u32;
-                let (planned_start, actual_start, planned_finish, actual_finish, initial) = match stage {
-                    Stage::Planning => (NaiveDate::from_ymd_opt(year + 1, start_month, 1), None, NaiveDate::from_ymd_opt(year + 3, start_month, 1), None, Money::ZERO),
-                    Stage::Reserve => {
-                        // Some reserve projects were due to start already: start warnings.
-                        let y = if n % 5 == 0 { year - 1 } else if n % 5 == 1 { year } else { year + 1 };
-                        let m = if y == year { (today.month() as i32 - 1 - (n as i32 % 3)).max(1) as u32 } else { start_month };
-                        (NaiveDate::from_ymd_opt(y, m, 1), None, NaiveDate::from_ymd_opt(y + 2, m, 1), None, Money::ZERO)
-                    }
-                    Stage::Started => {
-                        let s = NaiveDate::from_ymd_opt(year - 1, start_month, 1);
-                        (s, s, NaiveDate::from_ymd_opt(year + 2, start_month, 1), None, Money(total.0 / 5))
-                    }
-                    Stage::Completed => {
-                        let s = NaiveDate::from_ymd_opt(year - 3, start_month, 1);
-                        let f = NaiveDate::from_ymd_opt(year - 1, start_month, 1);
-                        (s, s, f, f, total)
-                    }
-                };
+                let (planned_start, actual_start, planned_finish, actual_finish, initial) =
+                    match stage {
+                        Stage::Planning => (
+                            NaiveDate::from_ymd_opt(year + 1, start_month, 1),
+                            None,
+                            NaiveDate::from_ymd_opt(year + 3, start_month, 1),
+                            None,
+                            Money::ZERO,
+                        ),
+                        Stage::Reserve => {
+                            // Some reserve projects were due to start already: start warnings.
+                            let y = if n % 5 == 0 {
+                                year - 1
+                            } else if n % 5 == 1 {
+                                year
+                            } else {
+                                year + 1
+                            };
+                            let m = if y == year {
+                                (today.month() as i32 - 1 - (n as i32 % 3)).max(1) as u32
+                            } else {
+                                start_month
+                            };
+                            (
+                                NaiveDate::from_ymd_opt(y, m, 1),
+                                None,
+                                NaiveDate::from_ymd_opt(y + 2, m, 1),
+                                None,
+                                Money::ZERO,
+                            )
+                        }
+                        Stage::Started => {
+                            let s = NaiveDate::from_ymd_opt(year - 1, start_month, 1);
+                            (
+                                s,
+                                s,
+                                NaiveDate::from_ymd_opt(year + 2, start_month, 1),
+                                None,
+                                Money(total.0 / 5),
+                            )
+                        }
+                        Stage::Completed => {
+                            let s = NaiveDate::from_ymd_opt(year - 3, start_month, 1);
+                            let f = NaiveDate::from_ymd_opt(year - 1, start_month, 1);
+                            (s, s, f, f, total)
+                        }
+                    };
                 let year_plan = match stage {
                     Stage::Started => Some(Money(total.0 / 4)),
                     Stage::Reserve if n % 3 == 0 => Some(Money(total.0 / 10)),
@@ -163,7 +274,11 @@ impl Service {
                     factors.push(FactorInput {
                         kind: FactorKind::Land,
                         required,
-                        fulfilled: if met { required } else { Quantity(required.0 / 2) },
+                        fulfilled: if met {
+                            required
+                        } else {
+                            Quantity(required.0 / 2)
+                        },
                         needed_by: today.checked_sub_days(chrono::Days::new(due_offset)),
                         note: Some("新增建设用地指标".into()),
                     });
@@ -203,30 +318,42 @@ impl Service {
                     actual_finish,
                     responsible_unit: Some(format!("{}人民政府", region.name_zh)),
                     leader_in_charge: Some(format!("市领导（分管{}）", industry.name_zh)),
-                    contact_name: Some(format!("{}经理", rng.pick(&["王", "李", "张", "刘", "陈", "孙"]))),
+                    contact_name: Some(format!(
+                        "{}经理",
+                        rng.pick(&["王", "李", "张", "刘", "陈", "孙"])
+                    )),
                     contact_phone: Some(format!("0533-{}", 2000000 + rng.below(7999999))),
                 };
                 // Started projects: most on schedule, some behind, some far behind, a few
                 // silent this month.
                 let share = match (stage, n % 10) {
                     (Stage::Started, 0 | 1) => Some(-(60 + rng.below(60) as i64)), // yellow: 6–12 points behind
-                    (Stage::Started, 2) => Some(-(200 + rng.below(200) as i64)),     // red: 20–40 behind
-                    (Stage::Started, 3) => Some(0),                                   // on time, but last month missing
-                    (Stage::Started, _) => Some(rng.below(80) as i64),                // ahead or on time
+                    (Stage::Started, 2) => Some(-(200 + rng.below(200) as i64)), // red: 20–40 behind
+                    (Stage::Started, 3) => Some(0), // on time, but last month missing
+                    (Stage::Started, _) => Some(rng.below(80) as i64), // ahead or on time
                     _ => None,
                 };
                 plans.push((stage, share, stage == Stage::Started && n % 10 == 3));
                 ops.push(ImportOp::Create(NewProject {
                     input,
                     stage,
-                    batch: year_plan.map(|p| Batch { year, planned_investment: p }),
+                    batch: year_plan.map(|p| Batch {
+                        year,
+                        planned_investment: p,
+                    }),
                     factors,
                 }));
             }
         }
         let start_of_year = NaiveDate::from_ymd_opt(year, 1, 5).unwrap_or(today);
-        let ctx = |date: NaiveDate| WarningContext { rules: rules.clone(), today: date, at: Some(at(date)) };
-        self.store.import_projects(&ops, &ctx(start_of_year.min(today)), by).await?;
+        let ctx = |date: NaiveDate| WarningContext {
+            rules: rules.clone(),
+            today: date,
+            at: Some(at(date)),
+        };
+        self.store
+            .import_projects(&ops, &ctx(start_of_year.min(today)), by)
+            .await?;
 
         // Monthly reports, each filed on the 5th of the following month.
         let ids: Vec<i64> = {
@@ -239,12 +366,18 @@ impl Service {
             for month in 1..=last_month {
                 let mut reports = Vec::new();
                 for (id, ((stage, share, silent), op)) in ids.iter().zip(plans.iter().zip(&ops)) {
-                    let (Some(share), Stage::Started) = (share, stage) else { continue };
+                    let (Some(share), Stage::Started) = (share, stage) else {
+                        continue;
+                    };
                     if *silent && month == last_month {
                         continue;
                     }
                     let ImportOp::Create(new) = op else { continue };
-                    let plan = new.batch.as_ref().map(|b| b.planned_investment.0).unwrap_or(0);
+                    let plan = new
+                        .batch
+                        .as_ref()
+                        .map(|b| b.planned_investment.0)
+                        .unwrap_or(0);
                     // Cumulative target by this month: time progress plus the project's lead
                     // or lag (tenths of a point), never below zero.
                     let target = |m: u32| -> i64 {
@@ -258,29 +391,58 @@ impl Service {
                             year,
                             month,
                             month_investment: Money(month_amount),
-                            image_progress: format!("主体工程完成{}%，设备安装有序推进", (month * 8).min(100)),
-                            milestone: if month < 4 { "土建施工".into() } else if month < 8 { "设备安装".into() } else { "调试试产".into() },
-                            problems: if *share < -100 { "用地指标、环评手续办理滞后，资金到位不足".into() } else { String::new() },
+                            image_progress: format!(
+                                "主体工程完成{}%，设备安装有序推进",
+                                (month * 8).min(100)
+                            ),
+                            milestone: if month < 4 {
+                                "土建施工".into()
+                            } else if month < 8 {
+                                "设备安装".into()
+                            } else {
+                                "调试试产".into()
+                            },
+                            problems: if *share < -100 {
+                                "用地指标、环评手续办理滞后，资金到位不足".into()
+                            } else {
+                                String::new()
+                            },
                             next_steps: "加快设备采购和安装进度，确保按期投产".into(),
                         },
                     });
                 }
-                let filed = NaiveDate::from_ymd_opt(if month == 12 { year + 1 } else { year }, if month == 12 { 1 } else { month + 1 }, 5)
-                    .unwrap_or(today)
-                    .min(today);
-                self.store.import_progress(&reports, &ctx(filed), by).await?;
+                let filed = NaiveDate::from_ymd_opt(
+                    if month == 12 { year + 1 } else { year },
+                    if month == 12 { 1 } else { month + 1 },
+                    5,
+                )
+                .unwrap_or(today)
+                .min(today);
+                self.store
+                    .import_progress(&reports, &ctx(filed), by)
+                    .await?;
             }
         }
         // Two projects left the library this year, with their reasons.
         for (i, id) in ids.iter().enumerate().filter(|(i, _)| *i == 45 || *i == 47) {
             if let Some(p) = self.store.get_project(*id).await? {
-                let reason = if i == 45 { "企业投资计划调整，项目暂缓实施" } else { "项目主体变更，转入区县项目库" };
-                let left = NaiveDate::from_ymd_opt(year, (today.month().max(3) - 2).max(1), 15).unwrap_or(today).min(today);
-                self.store.set_in_library(*id, p.version, false, left, reason, &ctx(left), by).await?;
+                let reason = if i == 45 {
+                    "企业投资计划调整，项目暂缓实施"
+                } else {
+                    "项目主体变更，转入区县项目库"
+                };
+                let left = NaiveDate::from_ymd_opt(year, (today.month().max(3) - 2).max(1), 15)
+                    .unwrap_or(today)
+                    .min(today);
+                self.store
+                    .set_in_library(*id, p.version, false, left, reason, &ctx(left), by)
+                    .await?;
             }
         }
         // Today's warnings.
-        self.store.refresh_all_warnings(&self.warning_context().await?).await?;
+        self.store
+            .refresh_all_warnings(&self.warning_context().await?)
+            .await?;
         Ok(())
     }
 }

@@ -2,9 +2,9 @@
 //! covers the project (before and after the change), stage moves, library entry and exit,
 //! batches, monthly progress, factor needs, warnings and the "as at" view.
 
+use crate::Service;
 use crate::actor::Actor;
 use crate::error::{Result, ServiceError};
-use crate::Service;
 use chrono::{DateTime, Datelike, NaiveDate, Utc};
 use dongneng_domain::money::Money;
 use dongneng_domain::paging::Page;
@@ -28,7 +28,11 @@ pub fn china_today() -> NaiveDate {
 /// The first instant after the end of `year`-`month` in China, as UTC: what "as at the end
 /// of the month" means.
 pub fn end_of_month(year: i32, month: u32) -> Option<DateTime<Utc>> {
-    let (y, m) = if month == 12 { (year + 1, 1) } else { (year, month + 1) };
+    let (y, m) = if month == 12 {
+        (year + 1, 1)
+    } else {
+        (year, month + 1)
+    };
     NaiveDate::from_ymd_opt(y, m, 1)
         .and_then(|d| d.and_hms_opt(0, 0, 0))
         .map(|t| t.and_utc() - chrono::Duration::hours(8))
@@ -82,7 +86,11 @@ pub struct ProjectDetail {
 
 /// All ids below (and including) the given regions.
 pub fn subtree(regions: &[Region], roots: &[i64]) -> Vec<i64> {
-    let mut out: Vec<i64> = roots.iter().copied().filter(|r| regions.iter().any(|x| x.id == *r)).collect();
+    let mut out: Vec<i64> = roots
+        .iter()
+        .copied()
+        .filter(|r| regions.iter().any(|x| x.id == *r))
+        .collect();
     let mut i = 0;
     while i < out.len() {
         let parent = out[i];
@@ -99,7 +107,10 @@ pub fn subtree(regions: &[Region], roots: &[i64]) -> Vec<i64> {
 /// The region and all its ancestors.
 pub fn region_path(regions: &[Region], id: i64) -> Vec<i64> {
     let mut path = vec![id];
-    let mut cursor = regions.iter().find(|r| r.id == id).and_then(|r| r.parent_id);
+    let mut cursor = regions
+        .iter()
+        .find(|r| r.id == id)
+        .and_then(|r| r.parent_id);
     while let Some(c) = cursor {
         if path.contains(&c) {
             break;
@@ -128,12 +139,19 @@ impl Service {
     }
 
     /// Changes the thresholds and re-evaluates every project.
-    pub async fn set_warning_rules(&self, actor: &Actor, rules: WarningRules) -> Result<WarningRules> {
+    pub async fn set_warning_rules(
+        &self,
+        actor: &Actor,
+        rules: WarningRules,
+    ) -> Result<WarningRules> {
         actor.require(Permission::ManageSettings)?;
         rules.validate()?;
-        let json = serde_json::to_string(&rules).map_err(|e| ServiceError::Internal(e.to_string()))?;
+        let json =
+            serde_json::to_string(&rules).map_err(|e| ServiceError::Internal(e.to_string()))?;
         self.store.set_meta(RULES_KEY, &json).await?;
-        self.store.refresh_all_warnings(&self.warning_context().await?).await?;
+        self.store
+            .refresh_all_warnings(&self.warning_context().await?)
+            .await?;
         tracing::info!(user = %actor.user.username, "warning rules changed");
         Ok(rules)
     }
@@ -148,7 +166,10 @@ impl Service {
         if !self.store.try_lease("warning_sweep", holder, 600).await? {
             return Ok(false);
         }
-        let n = self.store.refresh_all_warnings(&self.warning_context().await?).await?;
+        let n = self
+            .store
+            .refresh_all_warnings(&self.warning_context().await?)
+            .await?;
         self.store.set_meta(SWEEP_KEY, &today).await?;
         tracing::info!(projects = n, "daily warning sweep done");
         Ok(true)
@@ -170,8 +191,15 @@ impl Service {
         let scope = actor.scope(Permission::ViewProgramme)?;
         let regions = self.store.list_regions().await?;
         let scope = self.scope_filter(scope, &regions).await;
-        let in_library = if q.include_left { None } else { Some(q.in_library.unwrap_or(true)) };
-        let search = q.q.as_ref().map(|s| s.trim().to_string()).filter(|s| !s.is_empty());
+        let in_library = if q.include_left {
+            None
+        } else {
+            Some(q.in_library.unwrap_or(true))
+        };
+        let search =
+            q.q.as_ref()
+                .map(|s| s.trim().to_string())
+                .filter(|s| !s.is_empty());
         if let Some(s) = &search
             && (s.chars().count() > 100 || s.chars().any(|c| c.is_control()))
         {
@@ -180,7 +208,10 @@ impl Service {
         Ok(ProjectFilter {
             scope,
             industry_ids: q.industry_id.into_iter().collect(),
-            region_ids: q.region_id.map(|r| subtree(&regions, &[r])).unwrap_or_default(),
+            region_ids: q
+                .region_id
+                .map(|r| subtree(&regions, &[r]))
+                .unwrap_or_default(),
             stage: q.stage,
             library_class: q.library_class,
             batch_year: q.batch_year,
@@ -200,7 +231,10 @@ impl Service {
         if q.region_id.is_some() && filter.region_ids.is_empty() {
             return Ok((vec![], ProjectSums::default()));
         }
-        Ok(self.store.list_projects(&filter, q.sort, q.descending, page).await?)
+        Ok(self
+            .store
+            .list_projects(&filter, q.sort, q.descending, page)
+            .await?)
     }
 
     pub async fn export_projects(&self, actor: &Actor, q: &ProjectQuery) -> Result<Vec<Project>> {
@@ -216,7 +250,11 @@ impl Service {
     /// Reads a project the actor may see.
     pub async fn get_project(&self, actor: &Actor, id: i64) -> Result<Project> {
         let scope = actor.scope(Permission::ViewProgramme)?;
-        let p = self.store.get_project(id).await?.ok_or(ServiceError::NotFound)?;
+        let p = self
+            .store
+            .get_project(id)
+            .await?
+            .ok_or(ServiceError::NotFound)?;
         let regions = self.store.list_regions().await?;
         if !Self::covers(&scope, &regions, p.region_id, p.industry_id) {
             return Err(ServiceError::Forbidden);
@@ -259,7 +297,11 @@ impl Service {
     /// The project, if the actor may edit it.
     async fn editable(&self, actor: &Actor, id: i64) -> Result<(Project, DataScope, Vec<Region>)> {
         let scope = actor.scope(Permission::EditProjects)?;
-        let p = self.store.get_project(id).await?.ok_or(ServiceError::NotFound)?;
+        let p = self
+            .store
+            .get_project(id)
+            .await?
+            .ok_or(ServiceError::NotFound)?;
         let regions = self.store.list_regions().await?;
         if !Self::covers(&scope, &regions, p.region_id, p.industry_id) {
             return Err(ServiceError::Forbidden);
@@ -300,10 +342,19 @@ impl Service {
             }
         }
         errs.into_result()?;
-        self.check_project_refs(&req.input, &scope, &regions).await?;
-        let new = NewProject { input: req.input, stage: req.stage, batch, factors: req.factors };
+        self.check_project_refs(&req.input, &scope, &regions)
+            .await?;
+        let new = NewProject {
+            input: req.input,
+            stage: req.stage,
+            batch,
+            factors: req.factors,
+        };
         let ctx = self.warning_context().await?;
-        Ok(self.store.create_project(&new, &ctx, &actor.audit()).await?)
+        Ok(self
+            .store
+            .create_project(&new, &ctx, &actor.audit())
+            .await?)
     }
 
     pub async fn update_project(
@@ -319,17 +370,26 @@ impl Service {
         if current.initial_completed != input.initial_completed {
             let progress = current.completed_investment.0 - current.initial_completed.0;
             if input.initial_completed.0 + progress > input.total_investment.0 {
-                return Err(ServiceError::field("initial_completed", "completed_above_total"));
+                return Err(ServiceError::field(
+                    "initial_completed",
+                    "completed_above_total",
+                ));
             }
         }
         if current.completed_investment > input.total_investment
             && current.initial_completed == input.initial_completed
         {
-            return Err(ServiceError::field("total_investment", "total_below_completed"));
+            return Err(ServiceError::field(
+                "total_investment",
+                "total_below_completed",
+            ));
         }
         self.check_project_refs(&input, &scope, &regions).await?;
         let ctx = self.warning_context().await?;
-        Ok(self.store.update_project(id, version, &input, &ctx, &actor.audit()).await?)
+        Ok(self
+            .store
+            .update_project(id, version, &input, &ctx, &actor.audit())
+            .await?)
     }
 
     /// Moves a project to another stage on a date, with a note. Only the moves of
@@ -381,9 +441,17 @@ impl Service {
         let (p, _, _) = self.editable(actor, id).await?;
         let mut errs = FieldErrors::new();
         if p.in_library == enter {
-            errs.add("in_library", if enter { "already_in" } else { "already_out" });
+            errs.add(
+                "in_library",
+                if enter { "already_in" } else { "already_out" },
+            );
         }
-        check_note(&mut errs, if enter { "note" } else { "reason" }, note, !enter);
+        check_note(
+            &mut errs,
+            if enter { "note" } else { "reason" },
+            note,
+            !enter,
+        );
         let date = on_date.unwrap_or_else(china_today);
         if date > china_today() {
             errs.add("on_date", "future_date");
@@ -396,19 +464,33 @@ impl Service {
             .await?)
     }
 
-    pub async fn set_batch(&self, actor: &Actor, id: i64, year: i32, plan: Money) -> Result<Project> {
+    pub async fn set_batch(
+        &self,
+        actor: &Actor,
+        id: i64,
+        year: i32,
+        plan: Money,
+    ) -> Result<Project> {
         self.editable(actor, id).await?;
         let mut errs = FieldErrors::new();
         let batch = batch_of(Some(year), Some(plan), &mut errs);
         errs.into_result()?;
         let ctx = self.warning_context().await?;
         let batch = batch.ok_or_else(|| ServiceError::field("year", "required"))?;
-        Ok(self.store.set_batch(id, &batch, &ctx, &actor.audit()).await?)
+        Ok(self
+            .store
+            .set_batch(id, &batch, &ctx, &actor.audit())
+            .await?)
     }
 
     /// Enters or corrects a month's report. The completed total may not pass the total
     /// investment.
-    pub async fn report_progress(&self, actor: &Actor, id: i64, input: ProgressInput) -> Result<Progress> {
+    pub async fn report_progress(
+        &self,
+        actor: &Actor,
+        id: i64,
+        input: ProgressInput,
+    ) -> Result<Progress> {
         let (p, _, _) = self.editable(actor, id).await?;
         input.validate(china_today())?;
         let existing = self.store.list_progress(id).await?;
@@ -425,14 +507,20 @@ impl Service {
             ])));
         }
         let ctx = self.warning_context().await?;
-        Ok(self.store.upsert_progress(id, &input, &ctx, &actor.audit()).await?)
+        Ok(self
+            .store
+            .upsert_progress(id, &input, &ctx, &actor.audit())
+            .await?)
     }
 
     pub async fn set_factor(&self, actor: &Actor, id: i64, factor: FactorInput) -> Result<Factor> {
         self.editable(actor, id).await?;
         factor.validate("factor")?;
         let ctx = self.warning_context().await?;
-        Ok(self.store.set_factor(id, &factor, &ctx, &actor.audit()).await?)
+        Ok(self
+            .store
+            .set_factor(id, &factor, &ctx, &actor.audit())
+            .await?)
     }
 
     /// The library as it stood at the end of `year`-`month`, from the stored history.
@@ -446,10 +534,18 @@ impl Service {
     ) -> Result<(Vec<ProjectAsAt>, ProjectSums)> {
         let mut errs = FieldErrors::new();
         if !(2000..=2100).contains(&year) {
-            errs.push(FieldError::new("year", "range").with("min", 2000).with("max", 2100));
+            errs.push(
+                FieldError::new("year", "range")
+                    .with("min", 2000)
+                    .with("max", 2100),
+            );
         }
         if !(1..=12).contains(&month) {
-            errs.push(FieldError::new("month", "range").with("min", 1).with("max", 12));
+            errs.push(
+                FieldError::new("month", "range")
+                    .with("min", 1)
+                    .with("max", 12),
+            );
         }
         errs.into_result()?;
         let today = china_today();
@@ -486,13 +582,20 @@ fn batch_of(year: Option<i32>, plan: Option<Money>, errs: &mut FieldErrors) -> O
         (None, None) => None,
         (Some(y), p) => {
             if !(2000..=2100).contains(&y) {
-                errs.push(FieldError::new("batch_year", "range").with("min", 2000).with("max", 2100));
+                errs.push(
+                    FieldError::new("batch_year", "range")
+                        .with("min", 2000)
+                        .with("max", 2100),
+                );
             }
             let p = p.unwrap_or_default();
             if p.0 < 0 {
                 errs.add("year_plan", "money_negative");
             }
-            Some(Batch { year: y, planned_investment: p })
+            Some(Batch {
+                year: y,
+                planned_investment: p,
+            })
         }
         (None, Some(_)) => {
             errs.add("batch_year", "required");
@@ -509,6 +612,9 @@ mod tests {
     fn month_end_in_china() {
         let t = end_of_month(2026, 10).unwrap();
         assert_eq!(t.to_rfc3339(), "2026-10-31T16:00:00+00:00");
-        assert_eq!(end_of_month(2026, 12).unwrap().to_rfc3339(), "2026-12-31T16:00:00+00:00");
+        assert_eq!(
+            end_of_month(2026, 12).unwrap().to_rfc3339(),
+            "2026-12-31T16:00:00+00:00"
+        );
     }
 }

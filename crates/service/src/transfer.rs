@@ -2,18 +2,19 @@
 //! file checked before anything is written, a marked copy of the workbook when it is refused,
 //! and re-imports that change nothing.
 
+use crate::Service;
 use crate::actor::Actor;
 use crate::error::{Result, ServiceError};
 use crate::projects::{ProjectQuery, china_today, region_path};
-use crate::Service;
 use chrono::Datelike;
 use dongneng_domain::money::Money;
 use dongneng_domain::policy::{DataScope, Permission};
 use dongneng_domain::project::{FactorInput, FactorKind, ProgressInput, ProjectInput, Stage};
 use dongneng_office::{
-    CellError, FactorCells, OfficeError, ProgressSheetRow, ProjectSheetRow, ProjectTotals, SheetRead,
+    CellError, FactorCells, OfficeError, ProgressSheetRow, ProjectSheetRow, ProjectTotals,
+    SheetRead,
 };
-use dongneng_store::{Batch, Factor, ImportOp, NewProject, Project, ProgressOp, Region};
+use dongneng_store::{Batch, Factor, ImportOp, NewProject, ProgressOp, Project, Region};
 use std::collections::{BTreeMap, HashMap};
 
 /// What an import did, or why it did nothing.
@@ -45,9 +46,15 @@ pub struct ImportProblem {
 pub enum ImportResult {
     Imported(ImportSummary),
     /// Row by row problems; nothing was written. `report` is the marked workbook.
-    Refused { problems: Vec<ImportProblem>, report: Vec<u8> },
+    Refused {
+        problems: Vec<ImportProblem>,
+        report: Vec<u8>,
+    },
     /// The file as a whole cannot be read (not a workbook, wrong headers …).
-    FileRefused { code: &'static str, params: BTreeMap<String, String> },
+    FileRefused {
+        code: &'static str,
+        params: BTreeMap<String, String>,
+    },
 }
 
 fn problem(e: &CellError) -> ImportProblem {
@@ -62,7 +69,10 @@ fn problem(e: &CellError) -> ImportProblem {
 }
 
 fn file_refused(e: OfficeError) -> ImportResult {
-    ImportResult::FileRefused { code: e.code(), params: e.params() }
+    ImportResult::FileRefused {
+        code: e.code(),
+        params: e.params(),
+    }
 }
 
 /// Names ↔ ids for regions and industries, both ways, as sheets write them.
@@ -85,7 +95,13 @@ impl NameMaps {
             if k.is_empty() {
                 return;
             }
-            map.entry(k).and_modify(|v| if *v != Some(id) { *v = None }).or_insert(Some(id));
+            map.entry(k)
+                .and_modify(|v| {
+                    if *v != Some(id) {
+                        *v = None
+                    }
+                })
+                .or_insert(Some(id));
         };
         for r in &regions {
             put(&mut region_id, &r.name_zh, r.id);
@@ -110,16 +126,30 @@ impl NameMaps {
         let mut industry_id: HashMap<String, Option<i64>> = HashMap::new();
         let mut industry_name = HashMap::new();
         for i in &industries {
-            let group = groups.iter().find(|g| g.id == i.group_id).map(|g| g.name_zh.clone()).unwrap_or_default();
+            let group = groups
+                .iter()
+                .find(|g| g.id == i.group_id)
+                .map(|g| g.name_zh.clone())
+                .unwrap_or_default();
             let qualified = format!("{}（{}）", i.name_zh, group);
-            let shown = if count.get(i.name_zh.as_str()).copied().unwrap_or(0) > 1 { qualified.clone() } else { i.name_zh.clone() };
+            let shown = if count.get(i.name_zh.as_str()).copied().unwrap_or(0) > 1 {
+                qualified.clone()
+            } else {
+                i.name_zh.clone()
+            };
             put(&mut industry_id, &qualified, i.id);
             put(&mut industry_id, &i.name_zh, i.id);
             put(&mut industry_id, &i.name_en, i.id);
             put(&mut industry_id, &i.key, i.id);
             industry_name.insert(i.id, shown);
         }
-        Ok(NameMaps { region_name, region_id, industry_name, industry_id, regions })
+        Ok(NameMaps {
+            region_name,
+            region_id,
+            industry_name,
+            industry_id,
+            regions,
+        })
     }
 }
 
@@ -133,13 +163,17 @@ fn warning_text(p: &Project) -> String {
     if p.warning_reasons.is_empty() {
         return level.to_string();
     }
-    let codes: Vec<&str> = p.warning_reasons.iter().map(|r| match r.code.as_str() {
-        "behind_schedule" => "落后序时进度",
-        "report_overdue" => "月报逾期",
-        "start_overdue" => "逾期未开工",
-        "factor_unmet" => "要素未保障",
-        other => other,
-    }).collect();
+    let codes: Vec<&str> = p
+        .warning_reasons
+        .iter()
+        .map(|r| match r.code.as_str() {
+            "behind_schedule" => "落后序时进度",
+            "report_overdue" => "月报逾期",
+            "start_overdue" => "逾期未开工",
+            "factor_unmet" => "要素未保障",
+            other => other,
+        })
+        .collect();
     format!("{level}：{}", codes.join("、"))
 }
 
@@ -147,7 +181,10 @@ fn factor_cells(factors: &[&Factor], kind: FactorKind) -> Option<FactorCells> {
     factors
         .iter()
         .find(|f| f.kind == kind)
-        .map(|f| FactorCells { required: f.required, fulfilled: f.fulfilled })
+        .map(|f| FactorCells {
+            required: f.required,
+            fulfilled: f.fulfilled,
+        })
 }
 
 impl Service {
@@ -177,8 +214,16 @@ impl Service {
                     name: p.name.clone(),
                     owner_name: p.owner_name.clone(),
                     owner_credit_code: p.owner_credit_code.clone(),
-                    region: names.region_name.get(&p.region_id).cloned().unwrap_or_default(),
-                    industry: names.industry_name.get(&p.industry_id).cloned().unwrap_or_default(),
+                    region: names
+                        .region_name
+                        .get(&p.region_id)
+                        .cloned()
+                        .unwrap_or_default(),
+                    industry: names
+                        .industry_name
+                        .get(&p.industry_id)
+                        .cloned()
+                        .unwrap_or_default(),
                     gbt_section: p.gbt_section.clone(),
                     gbt_division: p.gbt_division.clone(),
                     library_class: p.library_class,
@@ -207,7 +252,8 @@ impl Service {
                 }
             })
             .collect();
-        dongneng_office::write_projects(&rows, &totals).map_err(|e| ServiceError::Internal(e.to_string()))
+        dongneng_office::write_projects(&rows, &totals)
+            .map_err(|e| ServiceError::Internal(e.to_string()))
     }
 
     /// Reads, checks and (when every row is right) imports a project list. All or nothing.
@@ -218,13 +264,23 @@ impl Service {
             Err(e) => return Ok(file_refused(e)),
         };
         let names = NameMaps::load(self).await?;
-        let existing = self.store.export_projects(&dongneng_store::ProjectFilter {
-            scope: DataScope::everything(),
-            ..Default::default()
-        }).await?;
-        let by_code: HashMap<&str, &Project> = existing.iter().filter_map(|p| p.code.as_deref().map(|c| (c, p))).collect();
-        let by_name: HashMap<(&str, &str), &Project> = existing.iter().map(|p| ((p.name.as_str(), p.owner_name.as_str()), p)).collect();
-        let reported: HashMap<i64, Money> = self.store.progress_totals().await?.into_iter().collect();
+        let existing = self
+            .store
+            .export_projects(&dongneng_store::ProjectFilter {
+                scope: DataScope::everything(),
+                ..Default::default()
+            })
+            .await?;
+        let by_code: HashMap<&str, &Project> = existing
+            .iter()
+            .filter_map(|p| p.code.as_deref().map(|c| (c, p)))
+            .collect();
+        let by_name: HashMap<(&str, &str), &Project> = existing
+            .iter()
+            .map(|p| ((p.name.as_str(), p.owner_name.as_str()), p))
+            .collect();
+        let reported: HashMap<i64, Money> =
+            self.store.progress_totals().await?.into_iter().collect();
         let factors = self.store.all_factors().await?;
         let mut factors_of: HashMap<i64, Vec<&Factor>> = HashMap::new();
         for f in &factors {
@@ -261,7 +317,15 @@ impl Service {
                 .code
                 .as_deref()
                 .and_then(|c| by_code.get(c).copied())
-                .or_else(|| if r.code.is_none() { by_name.get(&(r.name.as_str(), r.owner_name.as_str())).copied() } else { None });
+                .or_else(|| {
+                    if r.code.is_none() {
+                        by_name
+                            .get(&(r.name.as_str(), r.owner_name.as_str()))
+                            .copied()
+                    } else {
+                        None
+                    }
+                });
             if r.code.is_none() {
                 let key = (r.name.clone(), r.owner_name.clone());
                 if let Some(first) = seen_names.insert(key, row) {
@@ -269,10 +333,16 @@ impl Service {
                 }
             }
             // Completed to date = what was there before the system + every monthly report.
-            let reported_sum = matched.and_then(|p| reported.get(&p.id)).copied().unwrap_or_default();
+            let reported_sum = matched
+                .and_then(|p| reported.get(&p.id))
+                .copied()
+                .unwrap_or_default();
             let initial = Money(r.completed.0 - reported_sum.0);
             if initial.0 < 0 {
-                row_errors.push(err("completed", "completed_below_reported").with("reported", reported_sum.wan_exact()));
+                row_errors.push(
+                    err("completed", "completed_below_reported")
+                        .with("reported", reported_sum.wan_exact()),
+                );
             }
             let mut input = ProjectInput {
                 code: r.code.clone(),
@@ -300,7 +370,11 @@ impl Service {
             input.tidy();
             if let Err(fe) = input.validate(r.stage) {
                 for e in fe.0 {
-                    let field = if e.field == "initial_completed" { "completed" } else { e.field.as_str() };
+                    let field = if e.field == "initial_completed" {
+                        "completed"
+                    } else {
+                        e.field.as_str()
+                    };
                     let mut ce = err(field, &e.code);
                     for (k, v) in e.params {
                         ce = ce.with(&k, v);
@@ -313,8 +387,11 @@ impl Service {
             }
             // Scope: where the project is and, for an update, where it was.
             if region_id > 0 && industry_id > 0 {
-                let inside = |reg: i64, ind: i64| scope.covers(&region_path(&names.regions, reg), Some(ind));
-                if !inside(region_id, industry_id) || matched.is_some_and(|p| !inside(p.region_id, p.industry_id)) {
+                let inside =
+                    |reg: i64, ind: i64| scope.covers(&region_path(&names.regions, reg), Some(ind));
+                if !inside(region_id, industry_id)
+                    || matched.is_some_and(|p| !inside(p.region_id, p.industry_id))
+                {
                     row_errors.push(err("region", "out_of_scope").with("value", &r.region));
                 }
             }
@@ -329,7 +406,10 @@ impl Service {
                 );
             }
             let batch = match (r.batch_year, r.year_plan) {
-                (Some(y), plan) => Some(Batch { year: y, planned_investment: plan.unwrap_or_default() }),
+                (Some(y), plan) => Some(Batch {
+                    year: y,
+                    planned_investment: plan.unwrap_or_default(),
+                }),
                 (None, Some(_)) => {
                     row_errors.push(err("batch_year", "required"));
                     None
@@ -340,7 +420,13 @@ impl Service {
                 .factors()
                 .into_iter()
                 .filter_map(|(kind, cells)| {
-                    cells.map(|c| FactorInput { kind, required: c.required, fulfilled: c.fulfilled, needed_by: None, note: None })
+                    cells.map(|c| FactorInput {
+                        kind,
+                        required: c.required,
+                        fulfilled: c.fulfilled,
+                        needed_by: None,
+                        note: None,
+                    })
                 })
                 .collect();
             if !row_errors.is_empty() {
@@ -348,10 +434,16 @@ impl Service {
                 continue;
             }
             match matched {
-                None => ops.push(ImportOp::Create(NewProject { input, stage: r.stage, batch, factors })),
+                None => ops.push(ImportOp::Create(NewProject {
+                    input,
+                    stage: r.stage,
+                    batch,
+                    factors,
+                })),
                 Some(p) => {
                     // Keep what the sheet cannot carry (dates of needs, notes) as stored.
-                    let stored: &[&Factor] = factors_of.get(&p.id).map(|v| v.as_slice()).unwrap_or(&[]);
+                    let stored: &[&Factor] =
+                        factors_of.get(&p.id).map(|v| v.as_slice()).unwrap_or(&[]);
                     let factors: Vec<FactorInput> = factors
                         .into_iter()
                         .map(|mut f| {
@@ -363,22 +455,39 @@ impl Service {
                         })
                         .collect();
                     let factors_same = factors.iter().all(|f| {
-                        stored.iter().any(|s| s.kind == f.kind && s.required == f.required && s.fulfilled == f.fulfilled)
+                        stored.iter().any(|s| {
+                            s.kind == f.kind
+                                && s.required == f.required
+                                && s.fulfilled == f.fulfilled
+                        })
                     });
                     let batch_same = match &batch {
                         None => true,
                         Some(b) => {
                             if !batch_cache.contains_key(&b.year) {
-                                let m = self.store.batches_for_year(b.year).await?.into_iter().collect();
+                                let m = self
+                                    .store
+                                    .batches_for_year(b.year)
+                                    .await?
+                                    .into_iter()
+                                    .collect();
                                 batch_cache.insert(b.year, m);
                             }
-                            batch_cache.get(&b.year).and_then(|m| m.get(&p.id)) == Some(&b.planned_investment)
+                            batch_cache.get(&b.year).and_then(|m| m.get(&p.id))
+                                == Some(&b.planned_investment)
                         }
                     };
                     if p.input() == input && p.stage == r.stage && factors_same && batch_same {
                         unchanged += 1;
                     } else {
-                        ops.push(ImportOp::Update { id: p.id, version: p.version, input, stage: r.stage, batch, factors });
+                        ops.push(ImportOp::Update {
+                            id: p.id,
+                            version: p.version,
+                            input,
+                            stage: r.stage,
+                            batch,
+                            factors,
+                        });
                     }
                 }
             }
@@ -391,14 +500,26 @@ impl Service {
         let rows = sheet.rows.len();
         let ctx = self.warning_context().await?;
         let _ = today;
-        let (created, updated) = self.store.import_projects(&ops, &ctx, &actor.audit()).await?;
+        let (created, updated) = self
+            .store
+            .import_projects(&ops, &ctx, &actor.audit())
+            .await?;
         tracing::info!(user = %actor.user.username, rows, created, updated, unchanged, "projects imported");
-        Ok(ImportResult::Imported(ImportSummary { rows, created, updated, unchanged }))
+        Ok(ImportResult::Imported(ImportSummary {
+            rows,
+            created,
+            updated,
+            unchanged,
+        }))
     }
 
     fn refused<T>(&self, sheet: SheetRead<T>) -> ImportResult {
-        let report = dongneng_office::error_report(&sheet.cells, &sheet.errors, &sheet.sheet_name).unwrap_or_default();
-        ImportResult::Refused { problems: sheet.errors.iter().map(problem).collect(), report }
+        let report = dongneng_office::error_report(&sheet.cells, &sheet.errors, &sheet.sheet_name)
+            .unwrap_or_default();
+        ImportResult::Refused {
+            problems: sheet.errors.iter().map(problem).collect(),
+            report,
+        }
     }
 
     /// Reads, checks and imports a monthly-progress sheet. All or nothing.
@@ -409,12 +530,21 @@ impl Service {
             Err(e) => return Ok(file_refused(e)),
         };
         let regions = self.store.list_regions().await?;
-        let existing = self.store.export_projects(&dongneng_store::ProjectFilter {
-            scope: DataScope::everything(),
-            ..Default::default()
-        }).await?;
-        let by_code: HashMap<&str, &Project> = existing.iter().filter_map(|p| p.code.as_deref().map(|c| (c, p))).collect();
-        let by_name: HashMap<(&str, &str), &Project> = existing.iter().map(|p| ((p.name.as_str(), p.owner_name.as_str()), p)).collect();
+        let existing = self
+            .store
+            .export_projects(&dongneng_store::ProjectFilter {
+                scope: DataScope::everything(),
+                ..Default::default()
+            })
+            .await?;
+        let by_code: HashMap<&str, &Project> = existing
+            .iter()
+            .filter_map(|p| p.code.as_deref().map(|c| (c, p)))
+            .collect();
+        let by_name: HashMap<(&str, &str), &Project> = existing
+            .iter()
+            .map(|p| ((p.name.as_str(), p.owner_name.as_str()), p))
+            .collect();
         let today = china_today();
         let mut errors = Vec::new();
         let mut ops = Vec::new();
@@ -427,10 +557,16 @@ impl Service {
             let err = |h: &str, code: &str| sheet.error_at(row, h, code);
             let p = match r.code.as_deref() {
                 Some(c) => by_code.get(c).copied(),
-                None => by_name.get(&(r.name.as_str(), r.owner_name.as_str())).copied(),
+                None => by_name
+                    .get(&(r.name.as_str(), r.owner_name.as_str()))
+                    .copied(),
             };
             let Some(p) = p else {
-                let h = if r.code.is_some() { "项目代码" } else { "项目名称" };
+                let h = if r.code.is_some() {
+                    "项目代码"
+                } else {
+                    "项目名称"
+                };
                 errors.push(err(h, "unknown_project"));
                 continue;
             };
@@ -468,7 +604,10 @@ impl Service {
                 errors.push(err("本月完成投资（万元）", "completed_above_total"));
                 continue;
             }
-            ops.push(ProgressOp { project_id: p.id, input });
+            ops.push(ProgressOp {
+                project_id: p.id,
+                input,
+            });
         }
         // The reader's own cell errors count as much as the ones found here.
         if !errors.is_empty() || !sheet.errors.is_empty() {
@@ -477,16 +616,30 @@ impl Service {
         }
         let rows = ops.len();
         let ctx = self.warning_context().await?;
-        self.store.import_progress(&ops, &ctx, &actor.audit()).await?;
-        Ok(ImportResult::Imported(ImportSummary { rows, created: rows, updated: 0, unchanged: 0 }))
+        self.store
+            .import_progress(&ops, &ctx, &actor.audit())
+            .await?;
+        Ok(ImportResult::Imported(ImportSummary {
+            rows,
+            created: rows,
+            updated: 0,
+            unchanged: 0,
+        }))
     }
 
     /// A blank monthly-progress sheet listing the projects the actor may report on.
     pub async fn progress_template_xlsx(&self, actor: &Actor) -> Result<Vec<u8>> {
-        let q = ProjectQuery { stage: Some(Stage::Started), ..Default::default() };
+        let q = ProjectQuery {
+            stage: Some(Stage::Started),
+            ..Default::default()
+        };
         let projects = self.export_projects(actor, &q).await?;
         let today = china_today();
-        let (y, m) = if today.month() == 1 { (today.year() - 1, 12) } else { (today.year(), today.month() - 1) };
+        let (y, m) = if today.month() == 1 {
+            (today.year() - 1, 12)
+        } else {
+            (today.year(), today.month() - 1)
+        };
         let rows: Vec<ProgressSheetRow> = projects
             .iter()
             .map(|p| ProgressSheetRow {
@@ -507,7 +660,12 @@ impl Service {
     }
 
     /// Keeps a refused import's report for the actor and returns its token.
-    pub async fn keep_import_report(&self, actor: Option<&Actor>, filename: &str, bytes: &[u8]) -> Result<String> {
+    pub async fn keep_import_report(
+        &self,
+        actor: Option<&Actor>,
+        filename: &str,
+        bytes: &[u8],
+    ) -> Result<String> {
         let token = crate::auth::random_token();
         self.store
             .save_import_report(&token, actor.map(|a| a.user.id), filename, bytes)

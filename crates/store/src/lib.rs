@@ -167,11 +167,27 @@ pub trait AuditStore {
 
 /// Everything a backend provides.
 pub trait Store:
-    AdminStore + ReferenceStore + UserStore + AuditStore + ProjectStore + ProfileStore + Send + Sync + 'static
+    AdminStore
+    + ReferenceStore
+    + UserStore
+    + AuditStore
+    + ProjectStore
+    + ProfileStore
+    + Send
+    + Sync
+    + 'static
 {
 }
 
 impl<T> Store for T where
-    T: AdminStore + ReferenceStore + UserStore + AuditStore + ProjectStore + ProfileStore + Send + Sync + 'static
+    T: AdminStore
+        + ReferenceStore
+        + UserStore
+        + AuditStore
+        + ProjectStore
+        + ProfileStore
+        + Send
+        + Sync
+        + 'static
 {
 }

@@ -378,7 +378,11 @@ pub trait ProjectStore {
         bytes: &[u8],
     ) -> Result<()>;
     /// The report saved under `token` for this user, if younger than a day.
-    async fn get_import_report(&self, token: &str, user_id: Option<i64>) -> Result<Option<(String, Vec<u8>)>>;
+    async fn get_import_report(
+        &self,
+        token: &str,
+        user_id: Option<i64>,
+    ) -> Result<Option<(String, Vec<u8>)>>;
     /// Takes the named lease for `secs` seconds if it is free or expired; `true` when taken.
     async fn try_lease(&self, name: &str, holder: &str, secs: i64) -> Result<bool>;
 }

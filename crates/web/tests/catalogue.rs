@@ -10,11 +10,16 @@ fn keys(path: &Path) -> BTreeSet<String> {
     let mut out = BTreeSet::new();
     let mut stack: Vec<(usize, String)> = Vec::new();
     for line in text.lines() {
-        if line.trim().is_empty() || line.trim_start().starts_with('#') || line.starts_with("_version") {
+        if line.trim().is_empty()
+            || line.trim_start().starts_with('#')
+            || line.starts_with("_version")
+        {
             continue;
         }
         let indent = line.len() - line.trim_start().len();
-        let Some((k, v)) = line.trim().split_once(':') else { continue };
+        let Some((k, v)) = line.trim().split_once(':') else {
+            continue;
+        };
         while stack.last().is_some_and(|(i, _)| *i >= indent) {
             stack.pop();
         }
@@ -38,7 +43,9 @@ fn used_keys(dir: &Path, out: &mut BTreeSet<String>) {
             used_keys(&path, out);
             continue;
         }
-        let Some(ext) = path.extension().and_then(|e| e.to_str()) else { continue };
+        let Some(ext) = path.extension().and_then(|e| e.to_str()) else {
+            continue;
+        };
         if ext != "rs" && ext != "html" {
             continue;
         }
@@ -69,8 +76,15 @@ fn catalogues_agree_and_cover_every_key() {
     let mut used = BTreeSet::new();
     used_keys(&root.join("crates"), &mut used);
     let missing: Vec<_> = used.iter().filter(|k| !zh.contains(*k)).collect();
-    assert!(missing.is_empty(), "keys used but not in the catalogue: {missing:?}");
-    assert!(used.len() > 50, "the scan found too few keys ({}) to be looking in the right place", used.len());
+    assert!(
+        missing.is_empty(),
+        "keys used but not in the catalogue: {missing:?}"
+    );
+    assert!(
+        used.len() > 50,
+        "the scan found too few keys ({}) to be looking in the right place",
+        used.len()
+    );
 }
 
 #[test]
@@ -79,16 +93,26 @@ fn every_area_role_scope_and_kind_has_a_name() {
     for file in ["locales/zh-CN.yml", "locales/en.yml"] {
         let k = keys(&root.join(file));
         for a in dongneng_domain::area::AREAS {
-            assert!(k.contains(&format!("nav.{}", a.key)), "{file}: nav.{}", a.key);
+            assert!(
+                k.contains(&format!("nav.{}", a.key)),
+                "{file}: nav.{}",
+                a.key
+            );
         }
         for r in dongneng_domain::Role::ALL {
-            assert!(k.contains(&format!("role.{}", r.as_str())), "{file}: role {r}");
+            assert!(
+                k.contains(&format!("role.{}", r.as_str())),
+                "{file}: role {r}"
+            );
         }
         for kind in dongneng_domain::reference::REGION_KINDS {
             assert!(k.contains(&format!("region_kind.{kind}")), "{file}: {kind}");
         }
         for kind in dongneng_domain::reference::DEPARTMENT_KINDS {
-            assert!(k.contains(&format!("department_kind.{kind}")), "{file}: {kind}");
+            assert!(
+                k.contains(&format!("department_kind.{kind}")),
+                "{file}: {kind}"
+            );
         }
     }
 }

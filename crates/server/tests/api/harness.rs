@@ -43,7 +43,14 @@ pub struct TestApp {
 impl TestApp {
     /// A server with the demo's reference data and accounts (no demo projects).
     pub async fn spawn(db: Db) -> TestApp {
-        Self::spawn_with(db, ServiceConfig { demo_projects: false, ..ServiceConfig::default() }).await
+        Self::spawn_with(
+            db,
+            ServiceConfig {
+                demo_projects: false,
+                ..ServiceConfig::default()
+            },
+        )
+        .await
     }
 
     /// A server with the whole demo, project library included.

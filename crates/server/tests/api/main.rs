@@ -8,9 +8,9 @@ mod durability;
 mod hostile;
 mod profiles;
 mod projects;
-mod transfer;
 mod reference;
 mod scope_matrix;
+mod transfer;
 mod users_audit;
 
 /// Both backends carry the same migrations, by version and name.

@@ -13,8 +13,12 @@ fn today() -> chrono::NaiveDate {
 
 /// A valid new project in 张店区 / 新材料 (what the demo `taskforce` and `district` both reach).
 async fn new_project(app: &TestApp, token: &str, name: &str) -> Value {
-    let zd = app.find_id(token, "/api/v1/regions", "code", "370303").await;
-    let nm = app.find_id(token, "/api/v1/industries", "key", "new_materials").await;
+    let zd = app
+        .find_id(token, "/api/v1/regions", "code", "370303")
+        .await;
+    let nm = app
+        .find_id(token, "/api/v1/industries", "key", "new_materials")
+        .await;
     json!({
         "name": name, "owner_name": "淄博测试新材料有限公司", "owner_credit_code": "91110000802100433B",
         "region_id": zd, "industry_id": nm, "gbt_section": "C", "gbt_division": "29",
@@ -282,42 +286,128 @@ async fn demo_library_lists_searches_and_looks_back() {
         assert_eq!(list["items"].as_array().unwrap().len(), 10);
         assert_eq!(list["total"], sums["count"]);
         // Filters agree with the totals.
-        let (_, red) = app.get("/api/v1/projects?warning=red&per_page=500", &t).await;
+        let (_, red) = app
+            .get("/api/v1/projects?warning=red&per_page=500", &t)
+            .await;
         assert_eq!(red["total"], sums["red"]);
-        assert!(red["items"].as_array().unwrap().iter().all(|p| p["warning_level"] == "red"));
-        let (_, st) = app.get("/api/v1/projects?stage=started&sort=total_investment&order=asc&per_page=500", &t).await;
-        let totals: Vec<i64> = st["items"].as_array().unwrap().iter().filter_map(|p| p["total_investment"].as_i64()).collect();
+        assert!(
+            red["items"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .all(|p| p["warning_level"] == "red")
+        );
+        let (_, st) = app
+            .get(
+                "/api/v1/projects?stage=started&sort=total_investment&order=asc&per_page=500",
+                &t,
+            )
+            .await;
+        let totals: Vec<i64> = st["items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter_map(|p| p["total_investment"].as_i64())
+            .collect();
         assert!(totals.windows(2).all(|w| w[0] <= w[1]), "sorted ascending");
         let zd = app.find_id(&t, "/api/v1/regions", "code", "370303").await;
-        let (_, zdl) = app.get(&format!("/api/v1/projects?region={zd}&per_page=500"), &t).await;
-        assert!(zdl["items"].as_array().unwrap().iter().all(|p| p["region_id"] == zd));
+        let (_, zdl) = app
+            .get(&format!("/api/v1/projects?region={zd}&per_page=500"), &t)
+            .await;
+        assert!(
+            zdl["items"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .all(|p| p["region_id"] == zd)
+        );
         // Chinese substring search, short and long.
         for q in ["膜材料", "新材料有限公司", "半导", "齐鲁"] {
-            let (s, found) = app.get(&format!("/api/v1/projects?q={}&per_page=500", urlencode(q)), &t).await;
+            let (s, found) = app
+                .get(
+                    &format!("/api/v1/projects?q={}&per_page=500", urlencode(q)),
+                    &t,
+                )
+                .await;
             assert_eq!(s, StatusCode::OK);
             let items = found["items"].as_array().unwrap();
             assert!(!items.is_empty(), "{q}");
-            assert!(items.iter().all(|p| format!("{}{}{}", p["name"], p["owner_name"], p["content"]).contains(q)), "{q}");
+            assert!(
+                items.iter().all(
+                    |p| format!("{}{}{}", p["name"], p["owner_name"], p["content"]).contains(q)
+                ),
+                "{q}"
+            );
         }
-        let (_, none) = app.get(&format!("/api/v1/projects?q={}", urlencode("%_不存在的东西")), &t).await;
+        let (_, none) = app
+            .get(
+                &format!("/api/v1/projects?q={}", urlencode("%_不存在的东西")),
+                &t,
+            )
+            .await;
         assert_eq!(none["total"], 0);
         // The district sees its district only.
         let dt = app.token("district").await;
         let (_, dl) = app.get("/api/v1/projects?per_page=500", &dt).await;
-        assert!(dl["items"].as_array().unwrap().iter().all(|p| p["region_id"] == zd));
+        assert!(
+            dl["items"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .all(|p| p["region_id"] == zd)
+        );
         // As at the end of last month, from the stored history.
-        let (y, m) = if today().month() == 1 { (today().year() - 1, 12) } else { (today().year(), today().month() - 1) };
-        let (s, asat) = app.get(&format!("/api/v1/projects/as-at?year={y}&month={m}&per_page=5"), &t).await;
+        let (y, m) = if today().month() == 1 {
+            (today().year() - 1, 12)
+        } else {
+            (today().year(), today().month() - 1)
+        };
+        let (s, asat) = app
+            .get(
+                &format!("/api/v1/projects/as-at?year={y}&month={m}&per_page=5"),
+                &t,
+            )
+            .await;
         assert_eq!(s, StatusCode::OK, "{asat}");
         assert!(asat["sums"]["count"].as_i64().unwrap() >= 200);
         // A project created now is not in last month's library.
-        let (_, p) = app.call(Method::POST, "/api/v1/projects", Some(&t), Some(new_project(&app, &t, "本月新入库项目").await)).await;
-        let (_, asat2) = app.get(&format!("/api/v1/projects/as-at?year={y}&month={m}&q={}", urlencode("本月新入库")), &t).await;
+        let (_, p) = app
+            .call(
+                Method::POST,
+                "/api/v1/projects",
+                Some(&t),
+                Some(new_project(&app, &t, "本月新入库项目").await),
+            )
+            .await;
+        let (_, asat2) = app
+            .get(
+                &format!(
+                    "/api/v1/projects/as-at?year={y}&month={m}&q={}",
+                    urlencode("本月新入库")
+                ),
+                &t,
+            )
+            .await;
         assert_eq!(asat2["sums"]["count"], 0, "{p}");
-        let (s, _) = app.get(&format!("/api/v1/projects/as-at?year={}&month={}", today().year(), today().month()), &t).await;
-        assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY, "the current month is not over");
+        let (s, _) = app
+            .get(
+                &format!(
+                    "/api/v1/projects/as-at?year={}&month={}",
+                    today().year(),
+                    today().month()
+                ),
+                &t,
+            )
+            .await;
+        assert_eq!(
+            s,
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "the current month is not over"
+        );
         // Years before the system: an empty library, not an error.
-        let (_, old) = app.get("/api/v1/projects/as-at?year=2019&month=6", &t).await;
+        let (_, old) = app
+            .get("/api/v1/projects/as-at?year=2019&month=6", &t)
+            .await;
         assert_eq!(old["sums"]["count"], 0);
         app.finish().await;
     }
@@ -347,5 +437,28 @@ async fn warning_thresholds_are_settings() {
 }
 
 fn urlencode(s: &str) -> String {
-    s.bytes().map(|b| if b.is_ascii_alphanumeric() { (b as char).to_string() } else { format!("%{b:02X}") }).collect()
+    s.bytes()
+        .map(|b| {
+            if b.is_ascii_alphanumeric() {
+                (b as char).to_string()
+            } else {
+                format!("%{b:02X}")
+            }
+        })
+        .collect()
+}
+
+#[tokio::test]
+async fn daily_sweep_runs_once_under_a_lease() {
+    each_backend!(app => {
+        let service = dongneng_service::Service::new(app.store.clone(), Default::default());
+        assert!(service.daily_warning_sweep("instance-a").await.unwrap(), "first sweep of the day runs");
+        assert!(!service.daily_warning_sweep("instance-b").await.unwrap(), "the second finds it done");
+        // The lease itself: one holder at a time until it expires.
+        assert!(app.store.try_lease("test-job", "a", 60).await.unwrap());
+        assert!(!app.store.try_lease("test-job", "b", 60).await.unwrap());
+        assert!(app.store.try_lease("test-job", "a", 60).await.unwrap(), "the holder may renew");
+        assert!(app.store.try_lease("quick-job", "a", -1).await.unwrap());
+        assert!(app.store.try_lease("quick-job", "b", 60).await.unwrap(), "an expired lease is free");
+    });
 }

@@ -2,6 +2,7 @@
 //! succeed, refused ones get 401/403 and write nothing.
 
 use crate::harness::{TestApp, backends};
+use chrono::Datelike;
 use dongneng_domain::Role;
 use reqwest::{Method, StatusCode};
 use serde_json::{Value, json};
@@ -363,6 +364,182 @@ async fn page_scope_matrix() {
                 r != Role::Admin,
                 "{role} nav"
             );
+        }
+        app.finish().await;
+    }
+}
+
+/// Every project-library endpoint × every role, on a project every editing role reaches
+/// (张店区 / 新材料): readers read, editors edit, the rest are refused and write nothing.
+#[tokio::test]
+async fn project_endpoint_matrix() {
+    const READERS: Allowed = Allowed::Only(&[
+        "office",
+        "leader",
+        "supervisor",
+        "taskforce",
+        "dept",
+        "district",
+        "stats",
+        "expert",
+    ]);
+    const EDITORS: Allowed = Allowed::Only(&["office", "taskforce", "district"]);
+    const SETTINGS: Allowed = Allowed::Only(&["admin", "office"]);
+    for db in backends() {
+        let app = TestApp::spawn(db).await;
+        let office = app.token("office").await;
+        let zd = app
+            .find_id(&office, "/api/v1/regions", "code", "370303")
+            .await;
+        let nm = app
+            .find_id(&office, "/api/v1/industries", "key", "new_materials")
+            .await;
+        let year = (chrono::Utc::now() + chrono::Duration::hours(8)).year();
+        let body = |name: &str| {
+            json!({
+                "name": name, "owner_name": "淄博矩阵测试有限公司", "region_id": zd, "industry_id": nm,
+                "library_class": "city_major", "nature": "new", "content": "", "total_investment": 1_000_000_000i64,
+                "code": null
+            })
+        };
+        let mut create = body("矩阵项目");
+        create["stage"] = json!("reserve");
+        let (_, p) = app
+            .call(
+                Method::POST,
+                "/api/v1/projects",
+                Some(&office),
+                Some(create.clone()),
+            )
+            .await;
+        let id = p["id"].as_i64().unwrap();
+        let path = format!("/api/v1/projects/{id}");
+        for role in ROLES {
+            let token = app.token(role).await;
+            let v = app.get(&path, &office).await.1["project"]["version"].clone();
+            let mut upd = body(&format!("矩阵项目-{role}"));
+            upd["version"] = v.clone();
+            let mut new = body(&format!("{role}新建项目"));
+            new["stage"] = json!("planning");
+            let cases: Vec<(Method, String, Option<Value>, Allowed)> = vec![
+                (Method::GET, "/api/v1/projects".into(), None, READERS),
+                (Method::GET, path.clone(), None, READERS),
+                (
+                    Method::GET,
+                    "/api/v1/projects/as-at?year=2025&month=6".into(),
+                    None,
+                    READERS,
+                ),
+                (
+                    Method::GET,
+                    "/api/v1/projects/export.xlsx".into(),
+                    None,
+                    READERS,
+                ),
+                (
+                    Method::GET,
+                    "/api/v1/projects/progress-template.xlsx".into(),
+                    None,
+                    READERS,
+                ),
+                (
+                    Method::GET,
+                    "/api/v1/settings/warnings".into(),
+                    None,
+                    READERS,
+                ),
+                (Method::POST, "/api/v1/projects".into(), Some(new), EDITORS),
+                (Method::PUT, path.clone(), Some(upd), EDITORS),
+                (
+                    Method::PUT,
+                    format!("{path}/batches/{year}"),
+                    Some(json!({"planned_investment": 1_000_000 * (role.len() as i64 + 1)})),
+                    EDITORS,
+                ),
+                (
+                    Method::PUT,
+                    format!("{path}/factors/water"),
+                    Some(
+                        json!({"kind": "water", "required": 100 + role.len() as i64, "fulfilled": 0}),
+                    ),
+                    EDITORS,
+                ),
+                (
+                    Method::PUT,
+                    "/api/v1/settings/warnings".into(),
+                    Some(
+                        json!({"yellow_points": 5, "red_points": 15, "report_due_day": 10, "start_red_days": 90, "factor_red_days": 30}),
+                    ),
+                    SETTINGS,
+                ),
+            ];
+            for (method, p, b, allowed) in cases {
+                let before = app.audit_count().await;
+                let (status, _) = app.call(method.clone(), &p, None, b.clone()).await;
+                assert_eq!(status, StatusCode::UNAUTHORIZED, "anonymous {method} {p}");
+                let (status, resp) = app.call(method.clone(), &p, Some(&token), b).await;
+                if allowed.allows(role) {
+                    assert!(status.is_success(), "{role} {method} {p}: {status} {resp}");
+                } else {
+                    assert_eq!(status, StatusCode::FORBIDDEN, "{role} {method} {p}: {resp}");
+                    assert_eq!(app.audit_count().await, before, "{role} {method} {p} wrote");
+                }
+            }
+            // Stage, leave, enter and progress as a sequence, for the editors only.
+            let v = app.get(&path, &office).await.1["project"]["version"].clone();
+            let before = app.audit_count().await;
+            let (s, _) = app
+                .call(
+                    Method::POST,
+                    &format!("{path}/leave"),
+                    Some(&token),
+                    Some(json!({"version": v, "reason": "矩阵测试"})),
+                )
+                .await;
+            if EDITORS.allows(role) {
+                assert_eq!(s, StatusCode::OK, "{role} leave");
+                let v = app.get(&path, &office).await.1["project"]["version"].clone();
+                let (s, _) = app
+                    .call(
+                        Method::POST,
+                        &format!("{path}/enter"),
+                        Some(&token),
+                        Some(json!({"version": v})),
+                    )
+                    .await;
+                assert_eq!(s, StatusCode::OK, "{role} enter");
+            } else {
+                assert_eq!(s, StatusCode::FORBIDDEN, "{role} leave");
+                let (s, _) = app
+                    .call(
+                        Method::POST,
+                        &format!("{path}/stage"),
+                        Some(&token),
+                        Some(json!({"version": v, "to": "planning"})),
+                    )
+                    .await;
+                assert_eq!(s, StatusCode::FORBIDDEN, "{role} stage");
+                let (s, _) = app
+                    .call(
+                        Method::POST,
+                        &format!("{path}/progress"),
+                        Some(&token),
+                        Some(json!({"year": 2025, "month": 1, "month_investment": 1})),
+                    )
+                    .await;
+                assert_eq!(s, StatusCode::FORBIDDEN, "{role} progress");
+                let (s, _) = app
+                    .raw(
+                        Method::POST,
+                        "/api/v1/projects/import",
+                        Some(&token),
+                        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+                        b"PK".to_vec(),
+                    )
+                    .await;
+                assert_eq!(s, StatusCode::FORBIDDEN, "{role} import");
+                assert_eq!(app.audit_count().await, before, "{role} wrote");
+            }
         }
         app.finish().await;
     }

@@ -26,7 +26,11 @@ async fn import(app: &TestApp, token: &str, path: &str, bytes: Vec<u8>) -> (Stat
 }
 
 async fn count(app: &TestApp, token: &str) -> i64 {
-    app.get("/api/v1/projects?in_library=all&per_page=1", token).await.1["total"].as_i64().unwrap()
+    app.get("/api/v1/projects?in_library=all&per_page=1", token)
+        .await
+        .1["total"]
+        .as_i64()
+        .unwrap()
 }
 
 #[tokio::test]
@@ -64,7 +68,13 @@ async fn export_import_round_trip_and_refusals() {
         assert_eq!(app.audit_count().await, audit, "nothing written");
         // The marked workbook can be downloaded, and is a workbook.
         let url = e["error"]["report_url"].as_str().unwrap();
-        let resp = app.client.get(app.url(url)).bearer_auth(&t).send().await.unwrap();
+        let resp = app
+            .client
+            .get(app.url(url))
+            .bearer_auth(&t)
+            .send()
+            .await
+            .unwrap();
         assert_eq!(resp.status(), StatusCode::OK);
         let report = resp.bytes().await.unwrap();
         assert_eq!(&report[..2], b"PK");
@@ -89,25 +99,49 @@ async fn export_import_round_trip_and_refusals() {
         new_rows[0].code = None;
         new_rows[0].name = "导入新建的测试项目".into();
         new_rows[0].stage = dongneng_domain::project::Stage::Planning;
-        let (s, r) = import(&app, &t, "/api/v1/projects/import", write_projects(&new_rows, &ProjectTotals::default()).unwrap()).await;
+        let (s, r) = import(
+            &app,
+            &t,
+            "/api/v1/projects/import",
+            write_projects(&new_rows, &ProjectTotals::default()).unwrap(),
+        )
+        .await;
         assert_eq!(s, StatusCode::OK, "{r}");
         assert_eq!(r["created"], 1);
         assert_eq!(count(&app, &t).await, total + 1);
 
         // Files that are not what they should be.
         let audit = app.audit_count().await;
-        let (s, e) = import(&app, &t, "/api/v1/projects/import", b"just some text".to_vec()).await;
+        let (s, e) = import(
+            &app,
+            &t,
+            "/api/v1/projects/import",
+            b"just some text".to_vec(),
+        )
+        .await;
         assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY);
         assert_eq!(e["error"]["code"], "not_a_workbook");
         let (s, _) = import(&app, &t, "/api/v1/projects/import", Vec::new()).await;
         assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY);
-        let (s, e) = import(&app, &t, "/api/v1/projects/import", vec![0u8; 50 * 1024 * 1024]).await;
+        let (s, e) = import(
+            &app,
+            &t,
+            "/api/v1/projects/import",
+            vec![0u8; 50 * 1024 * 1024],
+        )
+        .await;
         assert_eq!(s, StatusCode::PAYLOAD_TOO_LARGE, "{e}");
         let mut wrong = rust_xlsxwriter::Workbook::new();
         let ws = wrong.add_worksheet();
         ws.write_string(0, 0, "名称").unwrap();
         ws.write_string(1, 0, "某项目").unwrap();
-        let (s, e) = import(&app, &t, "/api/v1/projects/import", wrong.save_to_buffer().unwrap()).await;
+        let (s, e) = import(
+            &app,
+            &t,
+            "/api/v1/projects/import",
+            wrong.save_to_buffer().unwrap(),
+        )
+        .await;
         assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY);
         assert_eq!(e["error"]["code"], "wrong_headers");
         assert!(e["error"]["message"].as_str().unwrap().contains("项目名称"));
@@ -117,7 +151,13 @@ async fn export_import_round_trip_and_refusals() {
         let d = app.token("district").await;
         let (s, e) = import(&app, &d, "/api/v1/projects/import", bytes.clone()).await;
         assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY);
-        assert!(e["error"]["details"].as_array().unwrap().iter().any(|x| x["code"] == "out_of_scope"));
+        assert!(
+            e["error"]["details"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .any(|x| x["code"] == "out_of_scope")
+        );
         assert_eq!(app.audit_count().await, audit);
         // Readers may not import at all.
         let l = app.token("leader").await;
@@ -141,26 +181,53 @@ async fn bad_cells_in_a_raw_sheet_are_each_named() {
         for (c, h) in dongneng_office::PROJECT_HEADERS.iter().enumerate() {
             ws.write_string(0, c as u16, *h).unwrap();
         }
-        let col = |h: &str| dongneng_office::PROJECT_HEADERS.iter().position(|x| *x == h).unwrap() as u16;
+        let col = |h: &str| {
+            dongneng_office::PROJECT_HEADERS
+                .iter()
+                .position(|x| *x == h)
+                .unwrap() as u16
+        };
         let r = &sheet.rows[0].1;
         let row = 1;
         ws.write_string(row, col("项目名称"), &r.name).unwrap();
-        ws.write_string(row, col("建设单位"), &r.owner_name).unwrap();
+        ws.write_string(row, col("建设单位"), &r.owner_name)
+            .unwrap();
         ws.write_string(row, col("所属区县"), &r.region).unwrap();
         ws.write_string(row, col("所属产业"), &r.industry).unwrap();
         ws.write_string(row, col("项目库类别"), "市重大").unwrap();
         ws.write_string(row, col("建设性质"), "新建").unwrap();
         ws.write_string(row, col("项目阶段"), "策划").unwrap();
-        ws.write_string(row, col("总投资（万元）"), "1.2亿").unwrap();
-        ws.write_number(row, col("累计完成投资（万元）"), -5.0).unwrap();
-        ws.write_string(row, col("统一社会信用代码"), "91110000802100433C").unwrap();
-        let (s, e) = import(&app, &t, "/api/v1/projects/import", wb.save_to_buffer().unwrap()).await;
+        ws.write_string(row, col("总投资（万元）"), "1.2亿")
+            .unwrap();
+        ws.write_number(row, col("累计完成投资（万元）"), -5.0)
+            .unwrap();
+        ws.write_string(row, col("统一社会信用代码"), "91110000802100433C")
+            .unwrap();
+        let (s, e) = import(
+            &app,
+            &t,
+            "/api/v1/projects/import",
+            wb.save_to_buffer().unwrap(),
+        )
+        .await;
         assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY, "{e}");
-        let cols: Vec<&str> = e["error"]["details"].as_array().unwrap().iter().filter_map(|d| d["column"].as_str()).collect();
-        for c in ["总投资（万元）", "累计完成投资（万元）", "统一社会信用代码"] {
+        let cols: Vec<&str> = e["error"]["details"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter_map(|d| d["column"].as_str())
+            .collect();
+        for c in ["总投资（万元）", "累计完成投资（万元）", "统一社会信用代码"]
+        {
             assert!(cols.contains(&c), "{c} not named: {cols:?}");
         }
-        assert!(e["error"]["details"].as_array().unwrap().iter().all(|d| d["row"] == 2));
+        assert!(
+            e["error"]["details"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .all(|d| d["row"] == 2)
+        );
         app.finish().await;
     }
 }
@@ -170,7 +237,13 @@ async fn monthly_progress_sheet_round_trip() {
     for db in backends() {
         let app = TestApp::spawn_full(db).await;
         let t = app.token("office").await;
-        let resp = app.client.get(app.url("/api/v1/projects/progress-template.xlsx")).bearer_auth(&t).send().await.unwrap();
+        let resp = app
+            .client
+            .get(app.url("/api/v1/projects/progress-template.xlsx"))
+            .bearer_auth(&t)
+            .send()
+            .await
+            .unwrap();
         assert_eq!(resp.status(), StatusCode::OK);
         let template = resp.bytes().await.unwrap().to_vec();
         let mut sheet = dongneng_office::read_progress(&template).unwrap();
@@ -187,10 +260,20 @@ async fn monthly_progress_sheet_round_trip() {
         let audit = app.audit_count().await;
         let (s, _) = import(&app, &t, "/api/v1/projects/progress/import", file).await;
         assert_eq!(s, StatusCode::OK);
-        assert_eq!(app.audit_count().await, audit, "the same reports again change nothing");
+        assert_eq!(
+            app.audit_count().await,
+            audit,
+            "the same reports again change nothing"
+        );
         // An unknown project.
         rows[0].code = Some("2601-370303-29-01-999999".into());
-        let (s, e) = import(&app, &t, "/api/v1/projects/progress/import", dongneng_office::write_progress(&rows).unwrap()).await;
+        let (s, e) = import(
+            &app,
+            &t,
+            "/api/v1/projects/progress/import",
+            dongneng_office::write_progress(&rows).unwrap(),
+        )
+        .await;
         assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY);
         assert_eq!(e["error"]["details"][0]["code"], "unknown_project");
         assert_eq!(app.audit_count().await, audit);

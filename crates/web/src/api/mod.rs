@@ -6,8 +6,8 @@ mod auth;
 mod health;
 pub(crate) mod profiles;
 pub mod projects;
-pub mod transfer;
 mod reference;
+pub mod transfer;
 mod users;
 
 pub use audit::AuditQuery;
@@ -192,7 +192,10 @@ pub fn router() -> (axum::Router<AppState>, utoipa::openapi::OpenApi) {
         .routes(routes!(profiles::create_expert))
         .routes(routes!(profiles::update_expert, profiles::delete_expert))
         .routes(routes!(profiles::create_alliance))
-        .routes(routes!(profiles::update_alliance, profiles::delete_alliance))
+        .routes(routes!(
+            profiles::update_alliance,
+            profiles::delete_alliance
+        ))
         .routes(routes!(profiles::create_alliance_member))
         .routes(routes!(
             profiles::update_alliance_member,
@@ -209,7 +212,10 @@ pub fn router() -> (axum::Router<AppState>, utoipa::openapi::OpenApi) {
         )
         .routes(routes!(profiles::download_file, profiles::delete_file))
         .routes(routes!(profiles::create_work_plan))
-        .routes(routes!(profiles::update_work_plan, profiles::delete_work_plan))
+        .routes(routes!(
+            profiles::update_work_plan,
+            profiles::delete_work_plan
+        ))
         .routes(routes!(profiles::create_measure))
         .routes(routes!(profiles::update_measure, profiles::delete_measure))
         .routes(routes!(projects::list_projects, projects::create_project))
@@ -224,6 +230,9 @@ pub fn router() -> (axum::Router<AppState>, utoipa::openapi::OpenApi) {
         .routes(routes!(projects::set_batch))
         .routes(routes!(projects::report_progress))
         .routes(routes!(projects::set_factor))
-        .routes(routes!(projects::get_warning_rules, projects::set_warning_rules))
+        .routes(routes!(
+            projects::get_warning_rules,
+            projects::set_warning_rules
+        ))
         .split_for_parts()
 }

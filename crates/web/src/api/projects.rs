@@ -94,8 +94,17 @@ pub async fn list_projects(
     Query(q): Query<ProjectListQuery>,
 ) -> AppResult<Json<ProjectList>> {
     let page = q.page();
-    let (items, sums) = app.service.list_projects(&s.actor, &q.to_query()?, page).await?;
-    Ok(Json(ProjectList { items, total: sums.count, sums, page: page.page, per_page: page.per_page }))
+    let (items, sums) = app
+        .service
+        .list_projects(&s.actor, &q.to_query()?, page)
+        .await?;
+    Ok(Json(ProjectList {
+        items,
+        total: sums.count,
+        sums,
+        page: page.page,
+        per_page: page.per_page,
+    }))
 }
 
 /// Creates a project in a stage, optionally in a year's batch and with factor needs.
@@ -144,7 +153,11 @@ fn create_request(body: serde_json::Value) -> AppResult<CreateProject> {
 /// The project with its batches, progress, events, factor needs and history.
 #[utoipa::path(get, path = "/api/v1/projects/{id}", tag = "projects", params(("id" = i64, Path)),
     responses((status = 200, body = ProjectDetail), (status = 403), (status = 404)))]
-pub async fn get_project(State(app): State<AppState>, s: Signed, Id(id): Id) -> AppResult<Json<ProjectDetail>> {
+pub async fn get_project(
+    State(app): State<AppState>,
+    s: Signed,
+    Id(id): Id,
+) -> AppResult<Json<ProjectDetail>> {
     Ok(Json(app.service.project_detail(&s.actor, id).await?))
 }
 
@@ -158,7 +171,11 @@ pub async fn update_project(
     Id(id): Id,
     body: Versioned<ProjectInput>,
 ) -> AppResult<Json<Project>> {
-    Ok(Json(app.service.update_project(&s.actor, id, body.version, body.data).await?))
+    Ok(Json(
+        app.service
+            .update_project(&s.actor, id, body.version, body.data)
+            .await?,
+    ))
 }
 
 #[derive(Deserialize, ToSchema)]
@@ -183,7 +200,11 @@ pub async fn move_stage(
     Id(id): Id,
     ApiJson(b): ApiJson<StageMove>,
 ) -> AppResult<Json<Project>> {
-    Ok(Json(app.service.move_stage(&s.actor, id, b.version, b.to, b.on_date, &b.note).await?))
+    Ok(Json(
+        app.service
+            .move_stage(&s.actor, id, b.version, b.to, b.on_date, &b.note)
+            .await?,
+    ))
 }
 
 #[derive(Deserialize, ToSchema)]
@@ -204,7 +225,11 @@ pub async fn leave_library(
     Id(id): Id,
     ApiJson(b): ApiJson<LeaveLibrary>,
 ) -> AppResult<Json<Project>> {
-    Ok(Json(app.service.set_in_library(&s.actor, id, b.version, false, b.on_date, &b.reason).await?))
+    Ok(Json(
+        app.service
+            .set_in_library(&s.actor, id, b.version, false, b.on_date, &b.reason)
+            .await?,
+    ))
 }
 
 #[derive(Deserialize, ToSchema)]
@@ -225,7 +250,11 @@ pub async fn enter_library(
     Id(id): Id,
     ApiJson(b): ApiJson<EnterLibrary>,
 ) -> AppResult<Json<Project>> {
-    Ok(Json(app.service.set_in_library(&s.actor, id, b.version, true, b.on_date, &b.note).await?))
+    Ok(Json(
+        app.service
+            .set_in_library(&s.actor, id, b.version, true, b.on_date, &b.note)
+            .await?,
+    ))
 }
 
 #[derive(Deserialize, ToSchema)]
@@ -246,8 +275,14 @@ pub async fn set_batch(
     ApiJson(b): ApiJson<BatchBody>,
 ) -> AppResult<Json<Project>> {
     let id = id.parse::<i64>().map_err(|_| AppError::RouteNotFound)?;
-    let year = year.parse::<i32>().map_err(|_| AppError::invalid("year", "not_integer"))?;
-    Ok(Json(app.service.set_batch(&s.actor, id, year, b.planned_investment).await?))
+    let year = year
+        .parse::<i32>()
+        .map_err(|_| AppError::invalid("year", "not_integer"))?;
+    Ok(Json(
+        app.service
+            .set_batch(&s.actor, id, year, b.planned_investment)
+            .await?,
+    ))
 }
 
 /// Enters (or corrects) one month's progress: investment this month, image progress,
@@ -338,14 +373,24 @@ pub async fn projects_as_at(
         .service
         .projects_as_at(&s.actor, q.year, q.month, &filters.to_query()?, page)
         .await?;
-    Ok(Json(AsAtList { items, total: sums.count, sums, page: page.page, per_page: page.per_page }))
+    Ok(Json(AsAtList {
+        items,
+        total: sums.count,
+        sums,
+        page: page.page,
+        per_page: page.per_page,
+    }))
 }
 
 /// The warning thresholds in force.
 #[utoipa::path(get, path = "/api/v1/settings/warnings", tag = "projects",
     responses((status = 200, body = WarningRules)))]
-pub async fn get_warning_rules(State(app): State<AppState>, s: Signed) -> AppResult<Json<WarningRules>> {
-    s.actor.require(dongneng_domain::policy::Permission::ViewProgramme)?;
+pub async fn get_warning_rules(
+    State(app): State<AppState>,
+    s: Signed,
+) -> AppResult<Json<WarningRules>> {
+    s.actor
+        .require(dongneng_domain::policy::Permission::ViewProgramme)?;
     Ok(Json(app.service.warning_rules().await?))
 }
 

@@ -21,13 +21,19 @@ pub const UPLOAD_LIMIT: usize = 20 * 1024 * 1024;
 
 /// A workbook as a download.
 pub fn xlsx_download(filename: &str, bytes: Vec<u8>) -> Response {
-    let ascii: String = filename.chars().filter(|c| c.is_ascii_alphanumeric() || "-_.".contains(*c)).collect();
+    let ascii: String = filename
+        .chars()
+        .filter(|c| c.is_ascii_alphanumeric() || "-_.".contains(*c))
+        .collect();
     let disposition = format!(
         "attachment; filename=\"{ascii}\"; filename*=UTF-8''{}",
         crate::context::urlencode(filename)
     );
     (
-        [(header::CONTENT_TYPE, XLSX.to_string()), (header::CONTENT_DISPOSITION, disposition)],
+        [
+            (header::CONTENT_TYPE, XLSX.to_string()),
+            (header::CONTENT_DISPOSITION, disposition),
+        ],
         bytes,
     )
         .into_response()
@@ -42,8 +48,14 @@ pub async fn export_projects(
     s: Signed,
     Query(q): Query<ProjectListQuery>,
 ) -> AppResult<Response> {
-    let bytes = app.service.export_projects_xlsx(&s.actor, &q.to_query()?).await?;
-    let name = format!("重点项目库-{}.xlsx", dongneng_service::projects::china_today());
+    let bytes = app
+        .service
+        .export_projects_xlsx(&s.actor, &q.to_query()?)
+        .await?;
+    let name = format!(
+        "重点项目库-{}.xlsx",
+        dongneng_service::projects::china_today()
+    );
     Ok(xlsx_download(&name, bytes))
 }
 
@@ -81,7 +93,11 @@ pub struct ProblemDetail {
 
 /// A cell problem as a sentence in `lang`.
 pub fn problem_message(lang: Lang, p: &ImportProblem) -> String {
-    let params: Vec<(&str, &str)> = p.params.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
+    let params: Vec<(&str, &str)> = p
+        .params
+        .iter()
+        .map(|(k, v)| (k.as_str(), v.as_str()))
+        .collect();
     let mut params = params;
     if !p.params.contains_key("field") {
         params.push(("field", p.column.as_str()));
@@ -89,26 +105,47 @@ pub fn problem_message(lang: Lang, p: &ImportProblem) -> String {
     lang.t_with(&format!("validation.{}", p.code), &params)
 }
 
-pub fn file_message(lang: Lang, code: &str, params: &std::collections::BTreeMap<String, String>) -> String {
-    let p: Vec<(&str, &str)> = params.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
+pub fn file_message(
+    lang: Lang,
+    code: &str,
+    params: &std::collections::BTreeMap<String, String>,
+) -> String {
+    let p: Vec<(&str, &str)> = params
+        .iter()
+        .map(|(k, v)| (k.as_str(), v.as_str()))
+        .collect();
     lang.t_with(&format!("import_error.{code}"), &p)
 }
 
 /// Turns an import result into the API's answer: 200 with the summary, or 422 with the
 /// problems (and a link to the marked workbook).
-async fn answer(app: &AppState, s: &Signed, result: ImportResult, filename: &str) -> AppResult<Response> {
+async fn answer(
+    app: &AppState,
+    s: &Signed,
+    result: ImportResult,
+    filename: &str,
+) -> AppResult<Response> {
     let lang = s.ctx.lang;
     match result {
         ImportResult::Imported(summary) => Ok(Json::<ImportSummary>(summary).into_response()),
         ImportResult::Refused { problems, report } => {
-            let token = app.service.keep_import_report(Some(&s.actor), filename, &report).await?;
+            let token = app
+                .service
+                .keep_import_report(Some(&s.actor), filename, &report)
+                .await?;
             let body = RefusedImport {
                 error: RefusedBody {
                     code: "import_refused".into(),
-                    message: lang.t_with("project.import_refused", &[("n", &problems.len().to_string())]),
+                    message: lang.t_with(
+                        "project.import_refused",
+                        &[("n", &problems.len().to_string())],
+                    ),
                     details: problems
                         .into_iter()
-                        .map(|p| ProblemDetail { message: problem_message(lang, &p), problem: p })
+                        .map(|p| ProblemDetail {
+                            message: problem_message(lang, &p),
+                            problem: p,
+                        })
                         .collect(),
                     report_url: Some(format!("/api/v1/import-reports/{token}")),
                 },
@@ -143,7 +180,11 @@ fn require_body(body: &Bytes) -> AppResult<()> {
 #[utoipa::path(post, path = "/api/v1/projects/import", tag = "projects",
     request_body(content = Vec<u8>, content_type = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
     responses((status = 200, body = ImportSummary), (status = 422, body = RefusedImport), (status = 413)))]
-pub async fn import_projects(State(app): State<AppState>, s: Signed, body: Bytes) -> AppResult<Response> {
+pub async fn import_projects(
+    State(app): State<AppState>,
+    s: Signed,
+    body: Bytes,
+) -> AppResult<Response> {
     require_body(&body)?;
     let result = app.service.import_projects_xlsx(&s.actor, &body).await?;
     answer(&app, &s, result, "项目导入错误报告.xlsx").await
@@ -153,7 +194,11 @@ pub async fn import_projects(State(app): State<AppState>, s: Signed, body: Bytes
 #[utoipa::path(post, path = "/api/v1/projects/progress/import", tag = "projects",
     request_body(content = Vec<u8>, content_type = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
     responses((status = 200, body = ImportSummary), (status = 422, body = RefusedImport), (status = 413)))]
-pub async fn import_progress(State(app): State<AppState>, s: Signed, body: Bytes) -> AppResult<Response> {
+pub async fn import_progress(
+    State(app): State<AppState>,
+    s: Signed,
+    body: Bytes,
+) -> AppResult<Response> {
     require_body(&body)?;
     let result = app.service.import_progress_xlsx(&s.actor, &body).await?;
     answer(&app, &s, result, "月度进展导入错误报告.xlsx").await
@@ -162,7 +207,11 @@ pub async fn import_progress(State(app): State<AppState>, s: Signed, body: Bytes
 /// The marked workbook of a refused import (kept a day, for the user who imported).
 #[utoipa::path(get, path = "/api/v1/import-reports/{token}", tag = "projects", params(("token" = String, Path)),
     responses((status = 200, content_type = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"), (status = 404)))]
-pub async fn import_report(State(app): State<AppState>, s: Signed, Path(token): Path<String>) -> AppResult<Response> {
+pub async fn import_report(
+    State(app): State<AppState>,
+    s: Signed,
+    Path(token): Path<String>,
+) -> AppResult<Response> {
     let (name, bytes) = app.service.import_report(&s.actor, &token).await?;
     Ok(xlsx_download(&name, bytes))
 }

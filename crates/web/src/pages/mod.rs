@@ -6,8 +6,8 @@ mod forms;
 mod layout;
 mod profiles;
 mod projects;
-mod transfer;
 mod session;
+mod transfer;
 mod users;
 
 pub use forms::{Cell, FieldKind, FormField, Table};

@@ -63,31 +63,67 @@ impl Names {
         self.regions
             .iter()
             .find(|r| r.id == id)
-            .map(|r| if self.lang == Lang::En { r.name_en.clone() } else { r.short_name.clone().unwrap_or(r.name_zh.clone()) })
+            .map(|r| {
+                if self.lang == Lang::En {
+                    r.name_en.clone()
+                } else {
+                    r.short_name.clone().unwrap_or(r.name_zh.clone())
+                }
+            })
             .unwrap_or_default()
     }
     fn industry(&self, id: i64) -> String {
         self.industries
             .iter()
             .find(|i| i.id == id)
-            .map(|i| if self.lang == Lang::En { i.name_en.clone() } else { i.name_zh.clone() })
+            .map(|i| {
+                if self.lang == Lang::En {
+                    i.name_en.clone()
+                } else {
+                    i.name_zh.clone()
+                }
+            })
             .unwrap_or_default()
     }
     fn region_options(&self) -> Vec<(String, String)> {
-        self.regions.iter().filter(|r| r.parent_id.is_some()).map(|r| (r.id.to_string(), self.region(r.id))).collect()
+        self.regions
+            .iter()
+            .filter(|r| r.parent_id.is_some())
+            .map(|r| (r.id.to_string(), self.region(r.id)))
+            .collect()
     }
     fn industry_options(&self) -> Vec<(String, String)> {
-        self.industries.iter().filter(|i| i.active).map(|i| (i.id.to_string(), self.industry(i.id))).collect()
+        self.industries
+            .iter()
+            .filter(|i| i.active)
+            .map(|i| (i.id.to_string(), self.industry(i.id)))
+            .collect()
     }
 }
 
-fn enum_options<T: Copy>(lang: Lang, prefix: &str, all: &[T], code: fn(T) -> &'static str) -> Vec<(String, String)> {
-    all.iter().map(|v| (code(*v).to_string(), lang.t(&format!("{prefix}.{}", code(*v))))).collect()
+fn enum_options<T: Copy>(
+    lang: Lang,
+    prefix: &str,
+    all: &[T],
+    code: fn(T) -> &'static str,
+) -> Vec<(String, String)> {
+    all.iter()
+        .map(|v| {
+            (
+                code(*v).to_string(),
+                lang.t(&format!("{prefix}.{}", code(*v))),
+            )
+        })
+        .collect()
 }
 
 /// One warning reason as a sentence.
 pub fn reason_text(lang: Lang, r: &Reason) -> String {
-    let mut params: Vec<(&str, String)> = r.params.iter().map(|(k, v)| (k.as_str(), v.clone())).collect();
+    let mut params: Vec<(&str, String)> = r
+        .params
+        .iter()
+        .map(|(k, v)| (k.as_str(), v.clone()))
+        .collect();
     for p in &mut params {
         if p.0 == "kind" {
             p.1 = lang.t(&format!("factor_kind.{}", p.1));
@@ -104,7 +140,9 @@ fn wan(m: Money) -> String {
 
 /// The annual completion rate as "74.0%", or "—".
 fn rate(done: Money, plan: Money) -> String {
-    done.percent_of(plan).map(|p| format!("{p:.1}%")).unwrap_or_else(|| "—".into())
+    done.percent_of(plan)
+        .map(|p| format!("{p:.1}%"))
+        .unwrap_or_else(|| "—".into())
 }
 
 pub struct SumsView {
@@ -129,7 +167,9 @@ fn sums_view(lang: Lang, s: &ProjectSums, month: Option<u32>) -> SumsView {
         completed_yi: s.completed.yi_display(),
         year_completed_yi: s.year_completed.yi_display(),
         rate: rate(s.year_completed, s.year_plan),
-        time: month.map(|m| format!("{:.1}%", m as f64 * 100.0 / 12.0)).unwrap_or_else(|| "—".into()),
+        time: month
+            .map(|m| format!("{:.1}%", m as f64 * 100.0 / 12.0))
+            .unwrap_or_else(|| "—".into()),
         red: s.red,
         yellow: s.yellow,
         green: s.green,
@@ -164,7 +204,10 @@ fn row(names: &Names, p: &Project) -> Row {
     let lang = names.lang;
     Row {
         id: p.id,
-        code: p.code.clone().unwrap_or_else(|| lang.t("project.code_pending")),
+        code: p
+            .code
+            .clone()
+            .unwrap_or_else(|| lang.t("project.code_pending")),
         name: p.name.clone(),
         owner: p.owner_name.clone(),
         region: names.region(p.region_id),
@@ -177,7 +220,12 @@ fn row(names: &Names, p: &Project) -> Row {
         rate: rate(p.year_completed, p.year_plan),
         level: p.warning_level.code(),
         level_label: lang.t(&format!("level.{}", p.warning_level.code())),
-        reasons: p.warning_reasons.iter().map(|r| reason_text(lang, r)).collect::<Vec<_>>().join("；"),
+        reasons: p
+            .warning_reasons
+            .iter()
+            .map(|r| reason_text(lang, r))
+            .collect::<Vec<_>>()
+            .join("；"),
     }
 }
 
@@ -198,7 +246,12 @@ pub struct Filters {
 
 fn mark(opts: Vec<(String, String)>, selected: Option<String>) -> Vec<(String, String, bool)> {
     let sel = selected.unwrap_or_default();
-    opts.into_iter().map(|(v, l)| { let s = v == sel; (v, l, s) }).collect()
+    opts.into_iter()
+        .map(|(v, l)| {
+            let s = v == sel;
+            (v, l, s)
+        })
+        .collect()
 }
 
 fn filters(names: &Names, q: &ProjectListQuery) -> Filters {
@@ -218,7 +271,11 @@ fn filters(names: &Names, q: &ProjectListQuery) -> Filters {
     put("in_library", q.in_library.clone());
     put("batch_year", q.batch_year.map(|v| v.to_string()));
     put("sort", q.sort.map(|s| sort_code(s).to_string()));
-    let query = query.iter().map(|(k, v)| format!("{k}={}", urlencode(v))).collect::<Vec<_>>().join("&");
+    let query = query
+        .iter()
+        .map(|(k, v)| format!("{k}={}", urlencode(v)))
+        .collect::<Vec<_>>()
+        .join("&");
     let all = lang.t("project.all");
     let with_all = |opts: Vec<(String, String)>| {
         let mut v = vec![(String::new(), all.clone())];
@@ -227,11 +284,36 @@ fn filters(names: &Names, q: &ProjectListQuery) -> Filters {
     };
     Filters {
         q: q.q.clone().unwrap_or_default(),
-        industry: mark(with_all(names.industry_options()), q.industry.map(|v| v.to_string())),
-        region: mark(with_all(names.region_options()), q.region.map(|v| v.to_string())),
-        stage: mark(with_all(enum_options(lang, "stage", Stage::ALL, Stage::code)), q.stage.map(|v| v.code().to_string())),
-        class: mark(with_all(enum_options(lang, "library_class", LibraryClass::ALL, LibraryClass::code)), q.class.map(|v| v.code().to_string())),
-        warning: mark(with_all(Level::ALL.iter().map(|l| (l.code().to_string(), lang.t(&format!("level.{}", l.code())))).collect()), q.warning.map(|v| v.code().to_string())),
+        industry: mark(
+            with_all(names.industry_options()),
+            q.industry.map(|v| v.to_string()),
+        ),
+        region: mark(
+            with_all(names.region_options()),
+            q.region.map(|v| v.to_string()),
+        ),
+        stage: mark(
+            with_all(enum_options(lang, "stage", Stage::ALL, Stage::code)),
+            q.stage.map(|v| v.code().to_string()),
+        ),
+        class: mark(
+            with_all(enum_options(
+                lang,
+                "library_class",
+                LibraryClass::ALL,
+                LibraryClass::code,
+            )),
+            q.class.map(|v| v.code().to_string()),
+        ),
+        warning: mark(
+            with_all(
+                Level::ALL
+                    .iter()
+                    .map(|l| (l.code().to_string(), lang.t(&format!("level.{}", l.code()))))
+                    .collect(),
+            ),
+            q.warning.map(|v| v.code().to_string()),
+        ),
         in_library: mark(
             vec![
                 (String::new(), lang.t("project.in")),
@@ -286,22 +368,44 @@ struct ListPage {
     as_at_href: String,
 }
 
-async fn list(State(app): State<AppState>, s: Signed, Query(q): Query<ProjectListQuery>) -> AppResult<Response> {
+async fn list(
+    State(app): State<AppState>,
+    s: Signed,
+    Query(q): Query<ProjectListQuery>,
+) -> AppResult<Response> {
     let page = q.page();
-    let (items, sums) = app.service.list_projects(&s.actor, &q.to_query()?, page).await?;
+    let (items, sums) = app
+        .service
+        .list_projects(&s.actor, &q.to_query()?, page)
+        .await?;
     let names = Names::load(&app, &s).await?;
     let lang = s.ctx.lang;
     let f = filters(&names, &q);
     let pages = ((sums.count + page.per_page as i64 - 1) / page.per_page as i64).max(1) as u32;
     let link = |p: u32| format!("/projects?{}&page={p}", f.query);
     let today = china_today();
-    let last = if today.month() == 1 { (today.year() - 1, 12) } else { (today.year(), today.month() - 1) };
+    let last = if today.month() == 1 {
+        (today.year() - 1, 12)
+    } else {
+        (today.year(), today.month() - 1)
+    };
     let p = ListPage {
-        layout: Layout::new(&app, &s.ctx, "projects", lang.t("project.list_title")).with_flash(q_flash(&s, &q)),
-        sums: sums_view(lang, &sums, dongneng_domain::warning::reporting_month(today)),
+        layout: Layout::new(&app, &s.ctx, "projects", lang.t("project.list_title"))
+            .with_flash(q_flash(&s, &q)),
+        sums: sums_view(
+            lang,
+            &sums,
+            dongneng_domain::warning::reporting_month(today),
+        ),
         rows: items.iter().map(|p| row(&names, p)).collect(),
         can_edit: s.actor.can(Permission::EditProjects),
-        page_line: lang.t_with("common.page_of", &[("page", &page.page.to_string()), ("pages", &pages.to_string())]),
+        page_line: lang.t_with(
+            "common.page_of",
+            &[
+                ("page", &page.page.to_string()),
+                ("pages", &pages.to_string()),
+            ],
+        ),
         prev_href: (page.page > 1).then(|| link(page.page - 1)),
         next_href: (page.page < pages).then(|| link(page.page + 1)),
         as_at_href: format!("/projects/as-at?year={}&month={}", last.0, last.1),
@@ -326,32 +430,111 @@ fn project_fields(lang: Lang, names: &Names, i: &ProjectInput) -> Vec<FormField>
         FormField::new(lang, "name", FieldKind::Text, i.name.clone()).required(),
         FormField::new(lang, "code", FieldKind::Text, opt(&i.code)),
         FormField::new(lang, "owner_name", FieldKind::Text, i.owner_name.clone()).required(),
-        FormField::new(lang, "owner_credit_code", FieldKind::Text, opt(&i.owner_credit_code)),
-        FormField::new(lang, "region_id", FieldKind::Select, if i.region_id > 0 { i.region_id.to_string() } else { String::new() })
-            .options(names.region_options(), Some(lang.t("common.not_set")))
-            .required(),
-        FormField::new(lang, "industry_id", FieldKind::Select, if i.industry_id > 0 { i.industry_id.to_string() } else { String::new() })
-            .options(names.industry_options(), Some(lang.t("common.not_set")))
-            .required(),
+        FormField::new(
+            lang,
+            "owner_credit_code",
+            FieldKind::Text,
+            opt(&i.owner_credit_code),
+        ),
+        FormField::new(
+            lang,
+            "region_id",
+            FieldKind::Select,
+            if i.region_id > 0 {
+                i.region_id.to_string()
+            } else {
+                String::new()
+            },
+        )
+        .options(names.region_options(), Some(lang.t("common.not_set")))
+        .required(),
+        FormField::new(
+            lang,
+            "industry_id",
+            FieldKind::Select,
+            if i.industry_id > 0 {
+                i.industry_id.to_string()
+            } else {
+                String::new()
+            },
+        )
+        .options(names.industry_options(), Some(lang.t("common.not_set")))
+        .required(),
         FormField::new(lang, "gbt_section", FieldKind::Text, opt(&i.gbt_section)),
         FormField::new(lang, "gbt_division", FieldKind::Text, opt(&i.gbt_division)),
-        FormField::new(lang, "library_class", FieldKind::Select, i.library_class.code())
-            .options(enum_options(lang, "library_class", LibraryClass::ALL, LibraryClass::code), None)
-            .required(),
+        FormField::new(
+            lang,
+            "library_class",
+            FieldKind::Select,
+            i.library_class.code(),
+        )
+        .options(
+            enum_options(lang, "library_class", LibraryClass::ALL, LibraryClass::code),
+            None,
+        )
+        .required(),
         FormField::new(lang, "nature", FieldKind::Select, i.nature.code())
-            .options(enum_options(lang, "nature", Nature::ALL, Nature::code), None)
+            .options(
+                enum_options(lang, "nature", Nature::ALL, Nature::code),
+                None,
+            )
             .required(),
         FormField::new(lang, "content", FieldKind::Textarea, i.content.clone()),
-        FormField::new(lang, "total_investment", FieldKind::Text, if i.total_investment.0 > 0 { i.total_investment.wan_exact() } else { String::new() }).required(),
-        FormField::new(lang, "initial_completed", FieldKind::Text, i.initial_completed.wan_exact()),
-        FormField::new(lang, "planned_start", FieldKind::Date, date(i.planned_start)),
+        FormField::new(
+            lang,
+            "total_investment",
+            FieldKind::Text,
+            if i.total_investment.0 > 0 {
+                i.total_investment.wan_exact()
+            } else {
+                String::new()
+            },
+        )
+        .required(),
+        FormField::new(
+            lang,
+            "initial_completed",
+            FieldKind::Text,
+            i.initial_completed.wan_exact(),
+        ),
+        FormField::new(
+            lang,
+            "planned_start",
+            FieldKind::Date,
+            date(i.planned_start),
+        ),
         FormField::new(lang, "actual_start", FieldKind::Date, date(i.actual_start)),
-        FormField::new(lang, "planned_finish", FieldKind::Date, date(i.planned_finish)),
-        FormField::new(lang, "actual_finish", FieldKind::Date, date(i.actual_finish)),
-        FormField::new(lang, "responsible_unit", FieldKind::Text, opt(&i.responsible_unit)),
-        FormField::new(lang, "leader_in_charge", FieldKind::Text, opt(&i.leader_in_charge)),
+        FormField::new(
+            lang,
+            "planned_finish",
+            FieldKind::Date,
+            date(i.planned_finish),
+        ),
+        FormField::new(
+            lang,
+            "actual_finish",
+            FieldKind::Date,
+            date(i.actual_finish),
+        ),
+        FormField::new(
+            lang,
+            "responsible_unit",
+            FieldKind::Text,
+            opt(&i.responsible_unit),
+        ),
+        FormField::new(
+            lang,
+            "leader_in_charge",
+            FieldKind::Text,
+            opt(&i.leader_in_charge),
+        ),
         FormField::new(lang, "contact_name", FieldKind::Text, opt(&i.contact_name)),
-        FormField::new(lang, "contact_phone", FieldKind::Text, opt(&i.contact_phone)),
+        FormField::new(
+            lang,
+            "contact_phone",
+            FieldKind::Text,
+            opt(&i.contact_phone),
+        ),
     ]
 }
 
@@ -367,7 +550,9 @@ fn money_field(f: &FormData, name: &str, errs: &mut FieldErrors) -> Money {
 
 fn date_field(f: &FormData, name: &str, errs: &mut FieldErrors) -> Option<NaiveDate> {
     let v = f.opt(name)?;
-    NaiveDate::parse_from_str(&v, "%Y-%m-%d").map_err(|_| errs.add(name, "date")).ok()
+    NaiveDate::parse_from_str(&v, "%Y-%m-%d")
+        .map_err(|_| errs.add(name, "date"))
+        .ok()
 }
 
 fn input_from_form(f: &FormData, errs: &mut FieldErrors) -> ProjectInput {
@@ -474,13 +659,32 @@ async fn project_form(
     }
     let summary = attach_errors(lang, &mut fields, &errors.0);
     let page = super::admin::FormPage {
-        layout: Layout::new(app, &s.ctx, "projects", lang.t(if id.is_some() { "project.edit_title" } else { "project.new_title" })),
-        action: id.map(|i| format!("/projects/{i}/edit")).unwrap_or("/projects".into()),
-        back_href: id.map(|i| format!("/projects/{i}")).unwrap_or("/projects".into()),
+        layout: Layout::new(
+            app,
+            &s.ctx,
+            "projects",
+            lang.t(if id.is_some() {
+                "project.edit_title"
+            } else {
+                "project.new_title"
+            }),
+        ),
+        action: id
+            .map(|i| format!("/projects/{i}/edit"))
+            .unwrap_or("/projects".into()),
+        back_href: id
+            .map(|i| format!("/projects/{i}"))
+            .unwrap_or("/projects".into()),
         fields,
         version,
         summary,
-        conflict: conflict.then(|| format!("{} {}", lang.t("error.conflict"), lang.t("error.conflict_current"))),
+        conflict: conflict.then(|| {
+            format!(
+                "{} {}",
+                lang.t("error.conflict"),
+                lang.t("error.conflict_current")
+            )
+        }),
     };
     Ok((status, render(&page)?).into_response())
 }
@@ -488,7 +692,18 @@ async fn project_form(
 async fn new_form(State(app): State<AppState>, s: Signed) -> AppResult<Response> {
     s.actor.require(Permission::EditProjects)?;
     let year = china_today().year().to_string();
-    project_form(&app, &s, None, &blank_input(), Some(("reserve".into(), year, String::new())), None, &FieldErrors::new(), false, StatusCode::OK).await
+    project_form(
+        &app,
+        &s,
+        None,
+        &blank_input(),
+        Some(("reserve".into(), year, String::new())),
+        None,
+        &FieldErrors::new(),
+        false,
+        StatusCode::OK,
+    )
+    .await
 }
 
 async fn create(State(app): State<AppState>, s: Signed, body: Bytes) -> AppResult<Response> {
@@ -502,28 +717,70 @@ async fn create(State(app): State<AppState>, s: Signed, body: Bytes) -> AppResul
     });
     let batch_year = match f.opt("batch_year") {
         None => None,
-        Some(y) => y.parse::<i32>().map_err(|_| errs.add("batch_year", "not_integer")).ok(),
+        Some(y) => y
+            .parse::<i32>()
+            .map_err(|_| errs.add("batch_year", "not_integer"))
+            .ok(),
     };
-    let year_plan = f.opt("year_plan").and_then(|v| Money::parse_wan(&v).map_err(|e| errs.add("year_plan", e.code())).ok());
+    let year_plan = f.opt("year_plan").and_then(|v| {
+        Money::parse_wan(&v)
+            .map_err(|e| errs.add("year_plan", e.code()))
+            .ok()
+    });
     let extra = Some((f.get("stage"), f.get("batch_year"), f.get("year_plan")));
     if errs.is_empty() {
-        let req = CreateProject { input: input.clone(), stage, batch_year, year_plan, factors: vec![] };
+        let req = CreateProject {
+            input: input.clone(),
+            stage,
+            batch_year,
+            year_plan,
+            factors: vec![],
+        };
         match app.service.create_project(&s.actor, req).await {
-            Ok(p) => return Ok(Redirect::to(&format!("/projects/{}?saved=1", p.id)).into_response()),
+            Ok(p) => {
+                return Ok(Redirect::to(&format!("/projects/{}?saved=1", p.id)).into_response());
+            }
             Err(ServiceError::Invalid(e)) => errs = e,
             Err(e) => return Err(e.into()),
         }
     }
-    project_form(&app, &s, None, &input, extra, None, &errs, false, StatusCode::UNPROCESSABLE_ENTITY).await
+    project_form(
+        &app,
+        &s,
+        None,
+        &input,
+        extra,
+        None,
+        &errs,
+        false,
+        StatusCode::UNPROCESSABLE_ENTITY,
+    )
+    .await
 }
 
 async fn edit_form(State(app): State<AppState>, s: Signed, Id(id): Id) -> AppResult<Response> {
     s.actor.require(Permission::EditProjects)?;
     let p = app.service.get_project(&s.actor, id).await?;
-    project_form(&app, &s, Some(id), &p.input(), None, Some(p.version), &FieldErrors::new(), false, StatusCode::OK).await
+    project_form(
+        &app,
+        &s,
+        Some(id),
+        &p.input(),
+        None,
+        Some(p.version),
+        &FieldErrors::new(),
+        false,
+        StatusCode::OK,
+    )
+    .await
 }
 
-async fn update(State(app): State<AppState>, s: Signed, Id(id): Id, body: Bytes) -> AppResult<Response> {
+async fn update(
+    State(app): State<AppState>,
+    s: Signed,
+    Id(id): Id,
+    body: Bytes,
+) -> AppResult<Response> {
     let f = FormData::parse(&body);
     let Some(version) = f.version() else {
         return Err(AppError::invalid("version", "missing_field"));
@@ -531,17 +788,43 @@ async fn update(State(app): State<AppState>, s: Signed, Id(id): Id, body: Bytes)
     let mut errs = FieldErrors::new();
     let input = input_from_form(&f, &mut errs);
     if errs.is_empty() {
-        match app.service.update_project(&s.actor, id, version, input.clone()).await {
+        match app
+            .service
+            .update_project(&s.actor, id, version, input.clone())
+            .await
+        {
             Ok(_) => return Ok(Redirect::to(&format!("/projects/{id}?saved=1")).into_response()),
             Err(ServiceError::Invalid(e)) => errs = e,
             Err(ServiceError::Conflict) => {
                 let cur = app.service.get_project(&s.actor, id).await?;
-                return project_form(&app, &s, Some(id), &cur.input(), None, Some(cur.version), &FieldErrors::new(), true, StatusCode::CONFLICT).await;
+                return project_form(
+                    &app,
+                    &s,
+                    Some(id),
+                    &cur.input(),
+                    None,
+                    Some(cur.version),
+                    &FieldErrors::new(),
+                    true,
+                    StatusCode::CONFLICT,
+                )
+                .await;
             }
             Err(e) => return Err(e.into()),
         }
     }
-    project_form(&app, &s, Some(id), &input, None, Some(version), &errs, false, StatusCode::UNPROCESSABLE_ENTITY).await
+    project_form(
+        &app,
+        &s,
+        Some(id),
+        &input,
+        None,
+        Some(version),
+        &errs,
+        false,
+        StatusCode::UNPROCESSABLE_ENTITY,
+    )
+    .await
 }
 
 // ------------------------------------------------------------------ the project page
@@ -612,10 +895,31 @@ struct DetailPage {
 
 /// Field labels for the fields a history entry shows, in display order.
 const HISTORY_FIELDS: &[&str] = &[
-    "code", "name", "owner_name", "region_id", "industry_id", "library_class", "nature", "stage",
-    "in_library", "total_investment", "initial_completed", "planned_start", "actual_start",
-    "planned_finish", "actual_finish", "responsible_unit", "leader_in_charge", "month_investment",
-    "year", "month", "required", "fulfilled", "needed_by", "kind", "planned_investment",
+    "code",
+    "name",
+    "owner_name",
+    "region_id",
+    "industry_id",
+    "library_class",
+    "nature",
+    "stage",
+    "in_library",
+    "total_investment",
+    "initial_completed",
+    "planned_start",
+    "actual_start",
+    "planned_finish",
+    "actual_finish",
+    "responsible_unit",
+    "leader_in_charge",
+    "month_investment",
+    "year",
+    "month",
+    "required",
+    "fulfilled",
+    "needed_by",
+    "kind",
+    "planned_investment",
 ];
 
 fn history_view(lang: Lang, names: &Names, e: &dongneng_store::AuditEntry) -> HistoryView {
@@ -624,16 +928,26 @@ fn history_view(lang: Lang, names: &Names, e: &dongneng_store::AuditEntry) -> Hi
         match (field, v) {
             (_, serde_json::Value::Null) => "—".into(),
             ("region_id", serde_json::Value::Number(n)) => names.region(n.as_i64().unwrap_or(0)),
-            ("industry_id", serde_json::Value::Number(n)) => names.industry(n.as_i64().unwrap_or(0)),
-            ("total_investment" | "initial_completed" | "month_investment" | "planned_investment", serde_json::Value::Number(n)) => {
-                Money(n.as_i64().unwrap_or(0)).wan_display()
+            ("industry_id", serde_json::Value::Number(n)) => {
+                names.industry(n.as_i64().unwrap_or(0))
             }
+            (
+                "total_investment" | "initial_completed" | "month_investment"
+                | "planned_investment",
+                serde_json::Value::Number(n),
+            ) => Money(n.as_i64().unwrap_or(0)).wan_display(),
             ("stage", serde_json::Value::String(s)) => lang.t(&format!("stage.{s}")),
-            ("library_class", serde_json::Value::String(s)) => lang.t(&format!("library_class.{s}")),
+            ("library_class", serde_json::Value::String(s)) => {
+                lang.t(&format!("library_class.{s}"))
+            }
             ("nature", serde_json::Value::String(s)) => lang.t(&format!("nature.{s}")),
             ("kind", serde_json::Value::String(s)) => lang.t(&format!("factor_kind.{s}")),
-            ("in_library", serde_json::Value::Bool(b)) => lang.t(if *b { "common.yes" } else { "common.no" }),
-            ("required" | "fulfilled", serde_json::Value::Number(n)) => Quantity(n.as_i64().unwrap_or(0)).display(),
+            ("in_library", serde_json::Value::Bool(b)) => {
+                lang.t(if *b { "common.yes" } else { "common.no" })
+            }
+            ("required" | "fulfilled", serde_json::Value::Number(n)) => {
+                Quantity(n.as_i64().unwrap_or(0)).display()
+            }
             (_, serde_json::Value::String(s)) => s.clone(),
             (_, other) => other.to_string(),
         }
@@ -665,11 +979,18 @@ async fn render_detail(
     let lang = s.ctx.lang;
     let names = Names::load(app, s).await?;
     let p = &d.project;
-    let kv = |k: &str, v: String| KV { label: lang.field_label(k), value: if v.is_empty() { "—".into() } else { v } };
+    let kv = |k: &str, v: String| KV {
+        label: lang.field_label(k),
+        value: if v.is_empty() { "—".into() } else { v },
+    };
     let date = |d: Option<NaiveDate>| d.map(|d| d.to_string()).unwrap_or_default();
     let opt = |o: &Option<String>| o.clone().unwrap_or_default();
     let can_edit = s.actor.can(Permission::EditProjects)
-        && app.service.can_edit_project(&s.actor, p).await.unwrap_or(false);
+        && app
+            .service
+            .can_edit_project(&s.actor, p)
+            .await
+            .unwrap_or(false);
     let today = china_today();
     let page = DetailPage {
         layout: Layout::new(app, &s.ctx, "projects", p.name.clone()).with_flash(flash),
@@ -677,22 +998,49 @@ async fn render_detail(
         version: p.version,
         level: p.warning_level.code(),
         level_label: lang.t(&format!("level.{}", p.warning_level.code())),
-        reasons: p.warning_reasons.iter().map(|r| reason_text(lang, r)).collect(),
+        reasons: p
+            .warning_reasons
+            .iter()
+            .map(|r| reason_text(lang, r))
+            .collect(),
         basics: vec![
-            kv("code", p.code.clone().unwrap_or_else(|| lang.t("project.code_pending"))),
+            kv(
+                "code",
+                p.code
+                    .clone()
+                    .unwrap_or_else(|| lang.t("project.code_pending")),
+            ),
             kv("owner_name", p.owner_name.clone()),
             kv("owner_credit_code", opt(&p.owner_credit_code)),
             kv("region_id", names.region(p.region_id)),
             kv("industry_id", names.industry(p.industry_id)),
-            kv("gbt_section", format!("{} {}", opt(&p.gbt_section), opt(&p.gbt_division)).trim().to_string()),
-            kv("library_class", lang.t(&format!("library_class.{}", p.library_class.code()))),
+            kv(
+                "gbt_section",
+                format!("{} {}", opt(&p.gbt_section), opt(&p.gbt_division))
+                    .trim()
+                    .to_string(),
+            ),
+            kv(
+                "library_class",
+                lang.t(&format!("library_class.{}", p.library_class.code())),
+            ),
             kv("nature", lang.t(&format!("nature.{}", p.nature.code()))),
             kv("content", p.content.clone()),
         ],
         money: vec![
             kv("total_investment", wan(p.total_investment)),
-            kv("year_plan", format!("{} ({})", wan(p.year_plan), p.plan_year)),
-            kv("year_completed", format!("{} · {}", wan(p.year_completed), rate(p.year_completed, p.year_plan))),
+            kv(
+                "year_plan",
+                format!("{} ({})", wan(p.year_plan), p.plan_year),
+            ),
+            kv(
+                "year_completed",
+                format!(
+                    "{} · {}",
+                    wan(p.year_completed),
+                    rate(p.year_completed, p.year_plan)
+                ),
+            ),
             kv("completed_investment", wan(p.completed_investment)),
             kv("initial_completed", wan(p.initial_completed)),
         ],
@@ -717,13 +1065,28 @@ async fn render_detail(
             )
         }),
         can_edit,
-        moves: p.stage.allowed_moves().iter().map(|m| (m.code().to_string(), lang.t(&format!("stage.{}", m.code())))).collect(),
-        batches: d.batches.iter().map(|b| (b.year.to_string(), wan(b.planned_investment))).collect(),
+        moves: p
+            .stage
+            .allowed_moves()
+            .iter()
+            .map(|m| (m.code().to_string(), lang.t(&format!("stage.{}", m.code()))))
+            .collect(),
+        batches: d
+            .batches
+            .iter()
+            .map(|b| (b.year.to_string(), wan(b.planned_investment)))
+            .collect(),
         progress: d
             .progress
             .iter()
             .map(|g| ProgressRowView {
-                month: lang.t_with("project.month_label", &[("year", &g.year.to_string()), ("month", &g.month.to_string())]),
+                month: lang.t_with(
+                    "project.month_label",
+                    &[
+                        ("year", &g.year.to_string()),
+                        ("month", &g.month.to_string()),
+                    ],
+                ),
                 month_investment: wan(g.month_investment),
                 ytd: wan(g.ytd_investment),
                 cumulative: wan(Money(g.cumulative_investment.0 + p.initial_completed.0)),
@@ -739,7 +1102,11 @@ async fn render_detail(
             .iter()
             .map(|f| FactorView {
                 kind: lang.t(&format!("factor_kind.{}", f.kind.code())),
-                unit: if lang == Lang::En { f.kind.unit_en().into() } else { f.kind.unit_zh().into() },
+                unit: if lang == Lang::En {
+                    f.kind.unit_en().into()
+                } else {
+                    f.kind.unit_zh().into()
+                },
                 required: f.required.display(),
                 fulfilled: f.fulfilled.display(),
                 needed_by: date(f.needed_by),
@@ -756,20 +1123,37 @@ async fn render_detail(
                     "stage" => format!(
                         "{}：{} → {}",
                         lang.t("project.event_stage"),
-                        e.from_stage.map(|s| lang.t(&format!("stage.{}", s.code()))).unwrap_or_default(),
-                        e.to_stage.map(|s| lang.t(&format!("stage.{}", s.code()))).unwrap_or_default()
+                        e.from_stage
+                            .map(|s| lang.t(&format!("stage.{}", s.code())))
+                            .unwrap_or_default(),
+                        e.to_stage
+                            .map(|s| lang.t(&format!("stage.{}", s.code())))
+                            .unwrap_or_default()
                     ),
                     "leave" => lang.t("project.event_leave"),
                     _ => lang.t("project.event_enter"),
                 };
-                (e.on_date.to_string(), what, e.note.clone(), e.username.clone())
+                (
+                    e.on_date.to_string(),
+                    what,
+                    e.note.clone(),
+                    e.username.clone(),
+                )
             })
             .collect(),
-        history: d.history.iter().map(|e| history_view(lang, &names, e)).collect(),
+        history: d
+            .history
+            .iter()
+            .map(|e| history_view(lang, &names, e))
+            .collect(),
         errors: errors.0.iter().map(|e| lang.field_message(e)).collect(),
         today: today.to_string(),
         this_year: today.year(),
-        last_year_month: if today.month() == 1 { (today.year() - 1, 12) } else { (today.year(), today.month() - 1) },
+        last_year_month: if today.month() == 1 {
+            (today.year() - 1, 12)
+        } else {
+            (today.year(), today.month() - 1)
+        },
     };
     Ok((status, render(&page)?).into_response())
 }
@@ -779,7 +1163,12 @@ struct DetailQuery {
     saved: Option<String>,
 }
 
-async fn detail(State(app): State<AppState>, s: Signed, Id(id): Id, Query(q): Query<DetailQuery>) -> AppResult<Response> {
+async fn detail(
+    State(app): State<AppState>,
+    s: Signed,
+    Id(id): Id,
+    Query(q): Query<DetailQuery>,
+) -> AppResult<Response> {
     let d = app.service.project_detail(&s.actor, id).await?;
     let flash = q.saved.map(|_| s.ctx.t("common.saved"));
     render_detail(&app, &s, d, &FieldErrors::new(), StatusCode::OK, flash).await
@@ -787,7 +1176,12 @@ async fn detail(State(app): State<AppState>, s: Signed, Id(id): Id, Query(q): Qu
 
 /// After a form on the project page: back to it on success, or the page again with the
 /// errors (409 shows the conflict with the current state loaded).
-async fn after_action<T>(app: &AppState, s: &Signed, id: i64, result: Result<T, ServiceError>) -> AppResult<Response> {
+async fn after_action<T>(
+    app: &AppState,
+    s: &Signed,
+    id: i64,
+    result: Result<T, ServiceError>,
+) -> AppResult<Response> {
     match result {
         Ok(_) => Ok(Redirect::to(&format!("/projects/{id}?saved=1")).into_response()),
         Err(ServiceError::Invalid(e)) => {
@@ -804,48 +1198,88 @@ async fn after_action<T>(app: &AppState, s: &Signed, id: i64, result: Result<T, 
 }
 
 fn form_version(f: &FormData) -> AppResult<i64> {
-    f.version().ok_or_else(|| AppError::invalid("version", "missing_field"))
+    f.version()
+        .ok_or_else(|| AppError::invalid("version", "missing_field"))
 }
 
-async fn stage(State(app): State<AppState>, s: Signed, Id(id): Id, body: Bytes) -> AppResult<Response> {
+async fn stage(
+    State(app): State<AppState>,
+    s: Signed,
+    Id(id): Id,
+    body: Bytes,
+) -> AppResult<Response> {
     let f = FormData::parse(&body);
     let version = form_version(&f)?;
     let mut errs = FieldErrors::new();
     let to = Stage::parse(&f.get("to"));
     let on = date_field(&f, "on_date", &mut errs);
     let result = match (to, errs.is_empty()) {
-        (Some(to), true) => app.service.move_stage(&s.actor, id, version, to, on, &f.get("note")).await,
+        (Some(to), true) => {
+            app.service
+                .move_stage(&s.actor, id, version, to, on, &f.get("note"))
+                .await
+        }
         (None, _) => Err(ServiceError::field("to", "one_of")),
         (_, false) => Err(ServiceError::Invalid(errs)),
     };
     after_action(&app, &s, id, result).await
 }
 
-async fn leave(State(app): State<AppState>, s: Signed, Id(id): Id, body: Bytes) -> AppResult<Response> {
+async fn leave(
+    State(app): State<AppState>,
+    s: Signed,
+    Id(id): Id,
+    body: Bytes,
+) -> AppResult<Response> {
     let f = FormData::parse(&body);
     let version = form_version(&f)?;
     let mut errs = FieldErrors::new();
     let on = date_field(&f, "on_date", &mut errs);
     let result = if errs.is_empty() {
-        app.service.set_in_library(&s.actor, id, version, false, on, &f.get("reason")).await
+        app.service
+            .set_in_library(&s.actor, id, version, false, on, &f.get("reason"))
+            .await
     } else {
         Err(ServiceError::Invalid(errs))
     };
     after_action(&app, &s, id, result).await
 }
 
-async fn enter(State(app): State<AppState>, s: Signed, Id(id): Id, body: Bytes) -> AppResult<Response> {
+async fn enter(
+    State(app): State<AppState>,
+    s: Signed,
+    Id(id): Id,
+    body: Bytes,
+) -> AppResult<Response> {
     let f = FormData::parse(&body);
     let version = form_version(&f)?;
-    let result = app.service.set_in_library(&s.actor, id, version, true, None, &f.get("note")).await;
+    let result = app
+        .service
+        .set_in_library(&s.actor, id, version, true, None, &f.get("note"))
+        .await;
     after_action(&app, &s, id, result).await
 }
 
-async fn progress(State(app): State<AppState>, s: Signed, Id(id): Id, body: Bytes) -> AppResult<Response> {
+async fn progress(
+    State(app): State<AppState>,
+    s: Signed,
+    Id(id): Id,
+    body: Bytes,
+) -> AppResult<Response> {
     let f = FormData::parse(&body);
     let mut errs = FieldErrors::new();
-    let year = f.get("year").trim().parse::<i32>().map_err(|_| errs.add("year", "not_integer")).unwrap_or(0);
-    let month = f.get("month").trim().parse::<u32>().map_err(|_| errs.add("month", "not_integer")).unwrap_or(0);
+    let year = f
+        .get("year")
+        .trim()
+        .parse::<i32>()
+        .map_err(|_| errs.add("year", "not_integer"))
+        .unwrap_or(0);
+    let month = f
+        .get("month")
+        .trim()
+        .parse::<u32>()
+        .map_err(|_| errs.add("month", "not_integer"))
+        .unwrap_or(0);
     let amount = if f.opt("month_investment").is_none() {
         errs.add("month_investment", "required");
         Money::ZERO
@@ -869,7 +1303,12 @@ async fn progress(State(app): State<AppState>, s: Signed, Id(id): Id, body: Byte
     after_action(&app, &s, id, result).await
 }
 
-async fn factor(State(app): State<AppState>, s: Signed, Id(id): Id, body: Bytes) -> AppResult<Response> {
+async fn factor(
+    State(app): State<AppState>,
+    s: Signed,
+    Id(id): Id,
+    body: Bytes,
+) -> AppResult<Response> {
     let f = FormData::parse(&body);
     let mut errs = FieldErrors::new();
     let kind = FactorKind::parse(&f.get("kind"));
@@ -885,7 +1324,13 @@ async fn factor(State(app): State<AppState>, s: Signed, Id(id): Id, body: Bytes)
     let needed_by = date_field(&f, "needed_by", &mut errs);
     let result = match (kind, errs.is_empty()) {
         (Some(kind), true) => {
-            let input = FactorInput { kind, required, fulfilled, needed_by, note: f.opt("note") };
+            let input = FactorInput {
+                kind,
+                required,
+                fulfilled,
+                needed_by,
+                note: f.opt("note"),
+            };
             app.service.set_factor(&s.actor, id, input).await
         }
         (None, _) => Err(ServiceError::field("kind", "one_of")),
@@ -894,10 +1339,20 @@ async fn factor(State(app): State<AppState>, s: Signed, Id(id): Id, body: Bytes)
     after_action(&app, &s, id, result).await
 }
 
-async fn batch(State(app): State<AppState>, s: Signed, Id(id): Id, body: Bytes) -> AppResult<Response> {
+async fn batch(
+    State(app): State<AppState>,
+    s: Signed,
+    Id(id): Id,
+    body: Bytes,
+) -> AppResult<Response> {
     let f = FormData::parse(&body);
     let mut errs = FieldErrors::new();
-    let year = f.get("batch_year").trim().parse::<i32>().map_err(|_| errs.add("batch_year", "not_integer")).unwrap_or(0);
+    let year = f
+        .get("batch_year")
+        .trim()
+        .parse::<i32>()
+        .map_err(|_| errs.add("batch_year", "not_integer"))
+        .unwrap_or(0);
     let plan = money_field(&f, "planned_investment", &mut errs);
     let result = if errs.is_empty() {
         app.service.set_batch(&s.actor, id, year, plan).await
@@ -941,18 +1396,36 @@ struct AsAtPage {
     page_line: String,
 }
 
-async fn as_at(State(app): State<AppState>, s: Signed, Query(q): Query<AsAtQuery>) -> AppResult<Response> {
+async fn as_at(
+    State(app): State<AppState>,
+    s: Signed,
+    Query(q): Query<AsAtQuery>,
+) -> AppResult<Response> {
     let lf = q.filters();
     let page = lf.page();
-    let (items, sums) = app.service.projects_as_at(&s.actor, q.year, q.month, &lf.to_query()?, page).await?;
+    let (items, sums) = app
+        .service
+        .projects_as_at(&s.actor, q.year, q.month, &lf.to_query()?, page)
+        .await?;
     let names = Names::load(&app, &s).await?;
     let lang = s.ctx.lang;
     let f = filters(&names, &lf);
     let pages = ((sums.count + page.per_page as i64 - 1) / page.per_page as i64).max(1) as u32;
-    let link = |p: u32| format!("/projects/as-at?year={}&month={}&{}&page={p}", q.year, q.month, f.query);
+    let link = |p: u32| {
+        format!(
+            "/projects/as-at?year={}&month={}&{}&page={p}",
+            q.year, q.month, f.query
+        )
+    };
     let p = AsAtPage {
         layout: Layout::new(&app, &s.ctx, "projects", lang.t("project.as_at_title")),
-        heading: lang.t_with("project.as_at_heading", &[("year", &q.year.to_string()), ("month", &q.month.to_string())]),
+        heading: lang.t_with(
+            "project.as_at_heading",
+            &[
+                ("year", &q.year.to_string()),
+                ("month", &q.month.to_string()),
+            ],
+        ),
         year: q.year,
         month: q.month,
         sums: sums_view(lang, &sums, Some(q.month)),
@@ -960,7 +1433,10 @@ async fn as_at(State(app): State<AppState>, s: Signed, Query(q): Query<AsAtQuery
             .iter()
             .map(|p| AsAtRow {
                 id: p.id,
-                code: p.code.clone().unwrap_or_else(|| lang.t("project.code_pending")),
+                code: p
+                    .code
+                    .clone()
+                    .unwrap_or_else(|| lang.t("project.code_pending")),
                 name: p.name.clone(),
                 region: names.region(p.region_id),
                 industry: names.industry(p.industry_id),
@@ -972,12 +1448,21 @@ async fn as_at(State(app): State<AppState>, s: Signed, Query(q): Query<AsAtQuery
                 year_completed: wan(p.year_completed),
             })
             .collect(),
-        page_line: lang.t_with("common.page_of", &[("page", &page.page.to_string()), ("pages", &pages.to_string())]),
+        page_line: lang.t_with(
+            "common.page_of",
+            &[
+                ("page", &page.page.to_string()),
+                ("pages", &pages.to_string()),
+            ],
+        ),
         prev_href: (page.page > 1).then(|| link(page.page - 1)),
         next_href: (page.page < pages).then(|| link(page.page + 1)),
         filters: f,
         filter_action: "/projects/as-at",
-        hidden: vec![("year".into(), q.year.to_string()), ("month".into(), q.month.to_string())],
+        hidden: vec![
+            ("year".into(), q.year.to_string()),
+            ("month".into(), q.month.to_string()),
+        ],
         show_warning: false,
     };
     Ok(render(&p)?.into_response())

@@ -22,21 +22,43 @@ pub fn router() -> Router<AppState> {
         .route("/projects/progress-template.xlsx", get(template))
         .route(
             "/projects/import",
-            get(form).post(upload).layer(DefaultBodyLimit::max(UPLOAD_LIMIT)),
+            get(form)
+                .post(upload)
+                .layer(DefaultBodyLimit::max(UPLOAD_LIMIT)),
         )
         .route("/projects/import/report/{token}", get(report))
 }
 
-async fn export(State(app): State<AppState>, s: Signed, Query(q): Query<ProjectListQuery>) -> AppResult<Response> {
-    let bytes = app.service.export_projects_xlsx(&s.actor, &q.to_query()?).await?;
-    Ok(xlsx_download(&format!("重点项目库-{}.xlsx", dongneng_service::projects::china_today()), bytes))
+async fn export(
+    State(app): State<AppState>,
+    s: Signed,
+    Query(q): Query<ProjectListQuery>,
+) -> AppResult<Response> {
+    let bytes = app
+        .service
+        .export_projects_xlsx(&s.actor, &q.to_query()?)
+        .await?;
+    Ok(xlsx_download(
+        &format!(
+            "重点项目库-{}.xlsx",
+            dongneng_service::projects::china_today()
+        ),
+        bytes,
+    ))
 }
 
 async fn template(State(app): State<AppState>, s: Signed) -> AppResult<Response> {
-    Ok(xlsx_download("月度进展.xlsx", app.service.progress_template_xlsx(&s.actor).await?))
+    Ok(xlsx_download(
+        "月度进展.xlsx",
+        app.service.progress_template_xlsx(&s.actor).await?,
+    ))
 }
 
-async fn report(State(app): State<AppState>, s: Signed, Path(token): Path<String>) -> AppResult<Response> {
+async fn report(
+    State(app): State<AppState>,
+    s: Signed,
+    Path(token): Path<String>,
+) -> AppResult<Response> {
     let (name, bytes) = app.service.import_report(&s.actor, &token).await?;
     Ok(xlsx_download(&name, bytes))
 }
@@ -75,7 +97,11 @@ async fn form(State(app): State<AppState>, s: Signed) -> AppResult<Response> {
     Ok(render(&page(&app, &s, "projects"))?.into_response())
 }
 
-async fn upload(State(app): State<AppState>, s: Signed, mut multipart: Multipart) -> AppResult<Response> {
+async fn upload(
+    State(app): State<AppState>,
+    s: Signed,
+    mut multipart: Multipart,
+) -> AppResult<Response> {
     s.actor.require(Permission::EditProjects)?;
     let lang = s.ctx.lang;
     let mut kind = "projects".to_string();
@@ -86,7 +112,9 @@ async fn upload(State(app): State<AppState>, s: Signed, mut multipart: Multipart
                 let name = field.name().unwrap_or("").to_string();
                 let data = match field.bytes().await {
                     Ok(d) => d,
-                    Err(e) if e.status() == StatusCode::PAYLOAD_TOO_LARGE => return Err(crate::error::AppError::PayloadTooLarge),
+                    Err(e) if e.status() == StatusCode::PAYLOAD_TOO_LARGE => {
+                        return Err(crate::error::AppError::PayloadTooLarge);
+                    }
                     Err(_) => return Err(crate::error::AppError::MalformedJson),
                 };
                 match name.as_str() {
@@ -96,11 +124,17 @@ async fn upload(State(app): State<AppState>, s: Signed, mut multipart: Multipart
                 }
             }
             Ok(None) => break,
-            Err(e) if e.status() == StatusCode::PAYLOAD_TOO_LARGE => return Err(crate::error::AppError::PayloadTooLarge),
+            Err(e) if e.status() == StatusCode::PAYLOAD_TOO_LARGE => {
+                return Err(crate::error::AppError::PayloadTooLarge);
+            }
             Err(_) => return Err(crate::error::AppError::MalformedJson),
         }
     }
-    let kind = if kind == "progress" { "progress" } else { "projects" };
+    let kind = if kind == "progress" {
+        "progress"
+    } else {
+        "projects"
+    };
     let mut p = page(&app, &s, kind);
     if file.is_empty() {
         p.refused = Some(lang.t("import_error.no_file"));
@@ -114,7 +148,10 @@ async fn upload(State(app): State<AppState>, s: Signed, mut multipart: Multipart
     let status = match result {
         ImportResult::Imported(sum) => {
             p.ok = Some(if kind == "progress" {
-                lang.t_with("project.import_progress_ok", &[("n", &sum.rows.to_string())])
+                lang.t_with(
+                    "project.import_progress_ok",
+                    &[("n", &sum.rows.to_string())],
+                )
             } else {
                 lang.t_with(
                     "project.import_ok",
@@ -128,14 +165,22 @@ async fn upload(State(app): State<AppState>, s: Signed, mut multipart: Multipart
             StatusCode::OK
         }
         ImportResult::Refused { problems, report } => {
-            let token = app.service.keep_import_report(Some(&s.actor), "导入错误报告.xlsx", &report).await?;
-            p.refused = Some(lang.t_with("project.import_refused", &[("n", &problems.len().to_string())]));
+            let token = app
+                .service
+                .keep_import_report(Some(&s.actor), "导入错误报告.xlsx", &report)
+                .await?;
+            p.refused = Some(lang.t_with(
+                "project.import_refused",
+                &[("n", &problems.len().to_string())],
+            ));
             p.report_href = Some(format!("/projects/import/report/{token}"));
             p.problems = problems
                 .iter()
                 .map(|e| ProblemRow {
                     row: e.row,
-                    column: format!("{} {}", e.column_letter, e.column).trim().to_string(),
+                    column: format!("{} {}", e.column_letter, e.column)
+                        .trim()
+                        .to_string(),
                     value: e.value.clone(),
                     message: problem_message(lang, e),
                 })
