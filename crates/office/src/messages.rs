@@ -25,6 +25,7 @@ pub const ERROR_CODES: &[&str] = &[
     "not_integer",
     "formula_error",
     "identity_required",
+    "factor_need_missing",
 ];
 
 /// Every file-level error code ([`crate::OfficeError::code`]).
@@ -65,6 +66,7 @@ fn template(code: &str) -> Option<&'static str> {
         "not_integer" => "“%{field}”须为整数。",
         "formula_error" => "“%{field}”是公式错误值，请填写实际内容。",
         "identity_required" => "未填写项目代码时，须同时填写项目名称和建设单位。",
+        "factor_need_missing" => "填写了“%{field}”，但表中没有“%{need}”列。",
         // Found later by the domain or the service, placed on the sheet by the caller.
         "length" => "“%{field}”长度不能超过 %{max} 个字符。",
         "control_chars" => "“%{field}”含有不可见的控制字符。",
@@ -144,6 +146,7 @@ mod tests {
             ("section", "C"),
             ("from", "13"),
             ("to", "43"),
+            ("need", "用地需求（亩）"),
         ]
         .into_iter()
         .map(|(k, v)| (k.to_string(), v.to_string()))

@@ -181,11 +181,19 @@ fn read_one(
     let name = rr.get(NAME, conv_text);
     let owner_name = rr.get(OWNER, conv_text);
     if code_blank {
-        if name.is_none() && rr.value(NAME).is_blank() {
-            rr.fail(NAME, Problem::new("identity_required"));
+        let mut missing = false;
+        for (field, value) in [(NAME, &name), (OWNER, &owner_name)] {
+            if value.is_none() && rr.value(field).is_blank() {
+                if rr.has_column(field) {
+                    rr.fail(field, Problem::new("identity_required"));
+                } else {
+                    missing = true;
+                }
+            }
         }
-        if owner_name.is_none() && rr.value(OWNER).is_blank() {
-            rr.fail(OWNER, Problem::new("identity_required"));
+        if missing && !rr.bad {
+            // Name or owner has no column: the blank code is the cell to fix.
+            rr.fail(CODE, Problem::new("identity_required"));
         }
     }
     let year = rr
@@ -205,7 +213,8 @@ fn read_one(
     if let (Some(y), Some(m)) = (year, month) {
         let (identity, field) = match &code {
             Some(c) => (c.clone(), CODE),
-            None if !name.is_empty() && !owner_name.is_empty() => {
+            // A code that did not read is reported already; no second guess by name.
+            None if code_blank && !name.is_empty() && !owner_name.is_empty() => {
                 (format!("{name}\u{1}{owner_name}"), NAME)
             }
             None => (String::new(), NAME),

@@ -686,8 +686,16 @@ fn read_project(
                 fulfilled: fulfilled.unwrap_or_default(),
             }),
             (None, Some(_)) => {
-                if rr.value(rc).is_blank() {
-                    rr.fail(rc, Problem::new("required"));
+                if rr.has_column(rc) {
+                    if rr.value(rc).is_blank() {
+                        rr.fail(rc, Problem::new("required"));
+                    }
+                } else {
+                    // No 需求 column at all: say so on the 已保障 cell.
+                    rr.fail(
+                        fc,
+                        Problem::new("factor_need_missing").with("need", PROJECT_HEADERS[rc]),
+                    );
                 }
                 None
             }

@@ -1149,6 +1149,11 @@ impl<'v> RowReader<'_, 'v> {
         self.vals.get(field).copied().unwrap_or(CellValue::Empty)
     }
 
+    /// Whether the sheet has the column of this field.
+    pub fn has_column(&self, field: usize) -> bool {
+        self.cols.get(field).copied().flatten().is_some()
+    }
+
     pub fn fail(&mut self, field: usize, p: Problem) {
         self.bad = true;
         if self.errors.list.len() >= MAX_ERRORS {

@@ -489,3 +489,41 @@ fn later_errors_join_the_read() {
     );
     assert_eq!(project_header_for_field("nope"), None);
 }
+
+#[test]
+fn fulfilled_without_a_need_column_is_placed_on_the_fulfilled_cell() {
+    let headers: Vec<C> = [
+        "项目名称",
+        "建设单位",
+        "所属区县",
+        "所属产业",
+        "项目库类别",
+        "建设性质",
+        "项目阶段",
+        "总投资（万元）",
+        "用地已保障（亩）",
+    ]
+    .iter()
+    .map(|h| s(h))
+    .collect();
+    let row = vec![
+        s("甲"),
+        s("乙"),
+        s("丙"),
+        s("丁"),
+        s("区县"),
+        s("新建"),
+        s("策划"),
+        C::N(1.0),
+        C::N(2.0),
+    ];
+    let read = read_projects(&workbook("x", &[headers, row], &[])).unwrap();
+    assert_eq!(
+        codes_at(&read),
+        [(2, "I".into(), "factor_need_missing".into())]
+    );
+    assert_eq!(
+        read.errors[0].message_zh(),
+        "填写了“用地已保障（亩）”，但表中没有“用地需求（亩）”列。"
+    );
+}
