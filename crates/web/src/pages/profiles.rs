@@ -668,7 +668,11 @@ fn build_page(
             let wbase = format!("{base}/work-plans/{}", w.plan.id);
             Group {
                 id: format!("work-plan-{}", w.plan.year),
-                title: format!("{} · {}", w.plan.year, w.plan.plan_title),
+                title: if w.plan.plan_title.contains(&w.plan.year.to_string()) {
+                    w.plan.plan_title.clone()
+                } else {
+                    format!("{} · {}", w.plan.year, w.plan.plan_title)
+                },
                 facts: vec![
                     (lang.field_label("goals"), opt_text(&w.plan.goals)),
                     (
@@ -723,6 +727,15 @@ fn build_page(
         })
         .collect();
 
+    let drop_empty = |mut groups: Vec<Group>| {
+        for g in &mut groups {
+            g.facts.retain(|(_, v)| !v.trim().is_empty());
+        }
+        groups
+    };
+    facts.retain(|(_, v)| !v.trim().is_empty());
+    let alliances = drop_empty(alliances);
+    let work_plans = drop_empty(work_plans);
     ProfilePage {
         layout: Layout::new(app, &s.ctx, "industries", title).with_flash(flash),
         industry_id: id,
