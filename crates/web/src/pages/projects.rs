@@ -42,6 +42,84 @@ pub fn router() -> Router<AppState> {
         .route("/projects/{id}/progress", post(progress))
         .route("/projects/{id}/factors", post(factor))
         .route("/projects/{id}/batch", post(batch))
+        .route("/projects/warning-rules", get(rules_form).post(rules_save))
+}
+
+const RULE_FIELDS: [&str; 5] = ["yellow_points", "red_points", "report_due_day", "start_red_days", "factor_red_days"];
+
+fn rule_values(r: &dongneng_domain::warning::WarningRules) -> [u32; 5] {
+    [r.yellow_points, r.red_points, r.report_due_day, r.start_red_days, r.factor_red_days]
+}
+
+async fn rules_page(
+    app: &AppState,
+    s: &Signed,
+    values: [String; 5],
+    errors: &FieldErrors,
+    status: StatusCode,
+    flash: Option<String>,
+) -> AppResult<Response> {
+    let lang = s.ctx.lang;
+    let mut fields: Vec<FormField> = RULE_FIELDS
+        .iter()
+        .zip(values)
+        .map(|(f, v)| FormField::new(lang, f, FieldKind::Number, v).required())
+        .collect();
+    let summary = attach_errors(lang, &mut fields, &errors.0);
+    let mut summary = summary;
+    summary.insert(0, lang.t("warning.rules_intro"));
+    let page = super::admin::FormPage {
+        layout: Layout::new(app, &s.ctx, "projects", lang.t("warning.rules_title")).with_flash(flash),
+        action: "/projects/warning-rules".into(),
+        back_href: "/projects".into(),
+        fields,
+        version: None,
+        summary: if errors.is_empty() { vec![] } else { summary },
+        conflict: None,
+    };
+    Ok((status, render(&page)?).into_response())
+}
+
+#[derive(serde::Deserialize, Default)]
+struct SavedFlag {
+    saved: Option<String>,
+}
+
+async fn rules_form(State(app): State<AppState>, s: Signed, Query(q): Query<SavedFlag>) -> AppResult<Response> {
+    s.actor.require(Permission::ManageSettings)?;
+    let r = app.service.warning_rules().await?;
+    let values = rule_values(&r).map(|v| v.to_string());
+    let flash = q.saved.map(|_| s.ctx.t("common.saved"));
+    rules_page(&app, &s, values, &FieldErrors::new(), StatusCode::OK, flash).await
+}
+
+async fn rules_save(State(app): State<AppState>, s: Signed, body: Bytes) -> AppResult<Response> {
+    s.actor.require(Permission::ManageSettings)?;
+    let f = FormData::parse(&body);
+    let mut errs = FieldErrors::new();
+    let mut nums = [0u32; 5];
+    for (i, name) in RULE_FIELDS.iter().enumerate() {
+        nums[i] = f.get(name).trim().parse::<u32>().unwrap_or_else(|_| {
+            errs.add(name, "not_integer");
+            0
+        });
+    }
+    let values = RULE_FIELDS.map(|n| f.get(n));
+    if errs.is_empty() {
+        let rules = dongneng_domain::warning::WarningRules {
+            yellow_points: nums[0],
+            red_points: nums[1],
+            report_due_day: nums[2],
+            start_red_days: nums[3],
+            factor_red_days: nums[4],
+        };
+        match app.service.set_warning_rules(&s.actor, rules).await {
+            Ok(_) => return Ok(Redirect::to("/projects/warning-rules?saved=1").into_response()),
+            Err(ServiceError::Invalid(e)) => errs = e,
+            Err(e) => return Err(e.into()),
+        }
+    }
+    rules_page(&app, &s, values, &errs, StatusCode::UNPROCESSABLE_ENTITY, None).await
 }
 
 /// Names for ids, in the user's language.
@@ -362,6 +440,7 @@ struct ListPage {
     sums: SumsView,
     rows: Vec<Row>,
     can_edit: bool,
+    can_set_rules: bool,
     page_line: String,
     prev_href: Option<String>,
     next_href: Option<String>,
@@ -399,6 +478,7 @@ async fn list(
         ),
         rows: items.iter().map(|p| row(&names, p)).collect(),
         can_edit: s.actor.can(Permission::EditProjects),
+        can_set_rules: s.actor.can(Permission::ManageSettings),
         page_line: lang.t_with(
             "common.page_of",
             &[
