@@ -16,6 +16,28 @@
 //! [`error_report`] turns the raw cells and the errors back into a workbook: a copy of the
 //! sheet with every bad cell filled and carrying a note, plus a list of the errors. Because the
 //! copy keeps the layout, the user can correct it and upload it again.
+//!
+//! # What reading accepts
+//!
+//! * The sheet named for the layout (重点项目库 / 月度进展), else the first visible worksheet.
+//! * The header row is the row among the first ten that holds the most known headers (so a
+//!   title row above it is fine, merged or not). Headers match ignoring white space anywhere,
+//!   half- or full-width parentheses and `*` marks; columns may come in any order; unknown
+//!   columns are ignored; columns from [`MAX_COLUMNS`] on are not read.
+//! * Rows end at a 合计/总计 row (in 项目名称); blank rows are skipped.
+//! * Money in 万元: a number cell, or text like "1,234.5" (up to six decimals); units, minus
+//!   signs and formulas that failed are errors. Quantities: two decimals.
+//! * Dates: date cells, plain numbers (Excel serial days or 20260301), or text "2026-03-01",
+//!   "2026/3/1", "2026.3.1", "2026年3月1日"; years 1980–2100. "2026年3月" is refused, not
+//!   guessed.
+//! * Enums by Chinese label or code; project codes and credit codes normalised (full-width
+//!   digits and hyphens, spaces, lower case).
+//!
+//! # Limits
+//!
+//! [`MAX_ROWS`] data rows ([`OfficeError::TooManyRows`]); [`MAX_ERRORS`] errors kept
+//! ([`SheetRead::errors_omitted`] counts the rest); 256 MiB of shared-string XML and of cell
+//! text ([`OfficeError::TooLarge`]). Upload size is the caller's business.
 
 mod messages;
 mod progress;

@@ -4,7 +4,10 @@
 
 use std::collections::BTreeMap;
 
-/// Every cell error code the readers emit (keys under `validation.`).
+/// Every cell error code the readers emit (keys under `validation.`). Every error carries the
+/// parameter `field` (the header text); besides it: `one_of` → `allowed`; `range` and
+/// `date_range` → `min`, `max`; `duplicate_in_file` → `first_row`; `factor_need_missing` →
+/// `need` (the missing header).
 pub const ERROR_CODES: &[&str] = &[
     "required",
     "money_not_number",
@@ -28,7 +31,9 @@ pub const ERROR_CODES: &[&str] = &[
     "factor_need_missing",
 ];
 
-/// Every file-level error code ([`crate::OfficeError::code`]).
+/// Every file-level error code ([`crate::OfficeError::code`]); parameters from
+/// [`crate::OfficeError::params`]: `wrong_headers` and `duplicate_headers` → `columns`,
+/// `merged_cells` → `range`, `too_many_rows` → `max`.
 pub const FILE_ERROR_CODES: &[&str] = &[
     "not_a_workbook",
     "legacy_xls",

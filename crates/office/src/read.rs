@@ -15,6 +15,7 @@ use dongneng_domain::project::Quantity;
 use std::borrow::Cow;
 use std::collections::{BTreeMap, HashMap};
 use std::io::Cursor;
+use std::sync::atomic::{AtomicBool, Ordering};
 
 /// Cell errors kept per read; beyond it they are only counted
 /// ([`crate::SheetRead::errors_omitted`]). A 200,000-row file with every cell wrong would
@@ -443,21 +444,28 @@ fn load_inner(bytes: &[u8], layout: &Layout) -> Result<Loaded, OfficeError> {
     if !bytes.starts_with(b"PK") {
         return Err(not_a_workbook("no zip signature"));
     }
-    let pre = preflight(bytes)?;
-    let mut xlsx: Xlsx<Cursor<&[u8]>> = Xlsx::new(Cursor::new(bytes)).map_err(|e| match e {
-        XlsxError::Password => OfficeError::PasswordProtected,
-        e => not_a_workbook(e),
-    })?;
-    let sheet_name = pick_sheet(&xlsx, layout.sheet)?;
-    let is_1904 = xlsx.has_1904_epoch();
-    let mut cells = stream_cells(&mut xlsx, &sheet_name, is_1904)?;
-    if cells.is_empty() {
-        return Err(OfficeError::EmptySheet);
-    }
-    let (header_row, cols, field_of_col) = find_headers(&cells, layout)?;
+    check_shared_strings(bytes)?;
+    // The merged-cell scan runs on the other core while calamine reads the cells.
+    let stop = AtomicBool::new(false);
+    let (read, any_merged) = std::thread::scope(|scope| {
+        let scan = std::thread::Builder::new()
+            .name("office-merge-scan".into())
+            .spawn_scoped(scope, || any_merged_cells(bytes, &stop));
+        let read = read_cells(bytes, layout);
+        if read.is_err() {
+            stop.store(true, Ordering::Relaxed);
+        }
+        // A scan that failed in any way counts as "maybe": calamine is then asked. No thread
+        // to be had: scan here.
+        let any = match scan {
+            Ok(handle) => handle.join().unwrap_or(true),
+            Err(_) => read.is_ok() && any_merged_cells(bytes, &stop),
+        };
+        (read, any)
+    });
+    let (mut xlsx, sheet_name, mut cells, (header_row, cols, field_of_col)) = read?;
     cells.header_row = Some(header_row);
-
-    let merged = if pre.any_merged {
+    let merged = if any_merged {
         xlsx.merge_cells_by_sheet_name(&sheet_name)
             .map_err(not_a_workbook)?
     } else {
@@ -492,69 +500,94 @@ const MAX_SHARED_STRINGS_XML: u64 = 256 << 20;
 /// Shared strings one workbook may declare.
 const MAX_SHARED_STRINGS: u128 = 16_000_000;
 
-/// What the preflight learnt about the package.
-struct Preflight {
-    /// Whether any worksheet mentions merged cells (then calamine is asked which).
-    any_merged: bool,
+/// Streams one zip entry through `f` in chunks; `f` answers whether to go on. A damaged
+/// entry just ends the stream (calamine will say what is wrong).
+fn stream_entry(
+    entry: &mut impl std::io::Read,
+    buf: &mut [u8],
+    mut f: impl FnMut(&[u8]) -> Result<bool, OfficeError>,
+) -> Result<(), OfficeError> {
+    loop {
+        let n = match entry.read(buf) {
+            Ok(0) | Err(_) => return Ok(()),
+            Ok(n) => n,
+        };
+        if !f(&buf[..n])? {
+            return Ok(());
+        }
+    }
 }
 
-/// Looks at the package before calamine does, streaming each part of interest once.
-///
-/// * The shared-string table: calamine loads it whole and reserves room for the
-///   `uniqueCount` the file declares, so a one-kilobyte file declaring 10^17 strings aborts the
-///   process (an allocation failure cannot be caught). The table is refused above
-///   [`MAX_SHARED_STRINGS_XML`] bytes, and every `uniqueCount="…"` in it must be plausible for
-///   its size (each string takes at least five bytes of XML).
-/// * Worksheets: whether any mentions `mergeCell`. Asking calamine for a sheet's merged cells
-///   parses the whole sheet a second time; most uploads have none, and this byte scan is
-///   several times cheaper.
-fn preflight(bytes: &[u8]) -> Result<Preflight, OfficeError> {
+/// Checks the shared-string table before calamine reads it. calamine loads the table whole
+/// and reserves room for the `uniqueCount` the file declares, so a one-kilobyte file declaring
+/// 10^17 strings aborts the process (an allocation failure cannot be caught). The table is
+/// refused above [`MAX_SHARED_STRINGS_XML`] bytes, and every `uniqueCount="…"` in it must be
+/// plausible for its size (each string takes at least five bytes of XML).
+fn check_shared_strings(bytes: &[u8]) -> Result<(), OfficeError> {
     let mut zip = zip::ZipArchive::new(Cursor::new(bytes)).map_err(not_a_workbook)?;
-    let mut info = Preflight { any_merged: false };
     let mut buf = vec![0u8; 64 * 1024];
     for i in 0..zip.len() {
         let Ok(mut entry) = zip.by_index(i) else {
             continue;
         };
-        let name = entry
+        let is_sst = entry
             .name()
-            .map(|n| n.to_ascii_lowercase())
-            .unwrap_or_default();
-        let is_sst = name.ends_with("sharedstrings.xml");
-        let is_sheet = name.contains("worksheets/") && name.ends_with(".xml");
-        if !(is_sst || (is_sheet && !info.any_merged)) {
+            .map(|n| n.to_ascii_lowercase().ends_with("sharedstrings.xml"))
+            .unwrap_or(false);
+        if !is_sst {
             continue;
         }
         let mut count = CountScanner::default();
-        let mut merge = Needle::new(b"mergeCell");
         let mut total: u64 = 0;
-        loop {
-            let n = match std::io::Read::read(&mut entry, &mut buf) {
-                Ok(0) => break,
-                Ok(n) => n,
-                // A damaged entry: calamine will say so.
-                Err(_) => break,
-            };
-            total += n as u64;
-            let chunk = &buf[..n];
-            if is_sst {
-                if total > MAX_SHARED_STRINGS_XML {
-                    return Err(OfficeError::TooLarge);
-                }
-                chunk.iter().for_each(|b| count.feed(*b));
-            } else if merge.find_in(chunk) {
-                info.any_merged = true;
-                break;
+        stream_entry(&mut entry, &mut buf, |chunk| {
+            total += chunk.len() as u64;
+            if total > MAX_SHARED_STRINGS_XML {
+                return Err(OfficeError::TooLarge);
             }
-        }
-        if is_sst {
-            let plausible = (total as u128 / 5 + 16).min(MAX_SHARED_STRINGS);
-            if count.max > plausible {
-                return Err(not_a_workbook("implausible shared string count"));
-            }
+            chunk.iter().for_each(|b| count.feed(*b));
+            Ok(true)
+        })?;
+        let plausible = (total as u128 / 5 + 16).min(MAX_SHARED_STRINGS);
+        if count.max > plausible {
+            return Err(not_a_workbook("implausible shared string count"));
         }
     }
-    Ok(info)
+    Ok(())
+}
+
+/// Whether any worksheet of the package mentions `mergeCell`. Asking calamine for a sheet's
+/// merged cells parses the whole sheet a second time; most uploads have none, and this byte
+/// scan (run beside calamine on the other core) is several times cheaper.
+fn any_merged_cells(bytes: &[u8], stop: &AtomicBool) -> bool {
+    let Ok(mut zip) = zip::ZipArchive::new(Cursor::new(bytes)) else {
+        return true;
+    };
+    let mut buf = vec![0u8; 64 * 1024];
+    for i in 0..zip.len() {
+        let Ok(mut entry) = zip.by_index(i) else {
+            continue;
+        };
+        let is_sheet = entry
+            .name()
+            .map(|n| {
+                let n = n.to_ascii_lowercase();
+                n.contains("worksheets/") && n.ends_with(".xml")
+            })
+            .unwrap_or(false);
+        if !is_sheet {
+            continue;
+        }
+        let mut needle = Needle::new(b"mergeCell");
+        let mut found = false;
+        let _ = stream_entry(&mut entry, &mut buf, |chunk| {
+            found = needle.find_in(chunk);
+            Ok(!found && !stop.load(Ordering::Relaxed))
+        });
+        if found {
+            return true;
+        }
+    }
+    false
 }
 
 /// Finds a short needle in a stream of chunks (the needle may straddle two chunks).
@@ -657,6 +690,24 @@ impl CountScanner {
         self.state = 0;
         self.match_name(b);
     }
+}
+
+type CellsRead<'b> = (Xlsx<Cursor<&'b [u8]>>, String, SheetCells, HeaderMap);
+
+/// Opens the workbook with calamine, picks the sheet, streams its cells and finds the headers.
+fn read_cells<'b>(bytes: &'b [u8], layout: &Layout) -> Result<CellsRead<'b>, OfficeError> {
+    let mut xlsx: Xlsx<Cursor<&[u8]>> = Xlsx::new(Cursor::new(bytes)).map_err(|e| match e {
+        XlsxError::Password => OfficeError::PasswordProtected,
+        e => not_a_workbook(e),
+    })?;
+    let sheet_name = pick_sheet(&xlsx, layout.sheet)?;
+    let is_1904 = xlsx.has_1904_epoch();
+    let cells = stream_cells(&mut xlsx, &sheet_name, is_1904)?;
+    if cells.is_empty() {
+        return Err(OfficeError::EmptySheet);
+    }
+    let headers = find_headers(&cells, layout)?;
+    Ok((xlsx, sheet_name, cells, headers))
 }
 
 fn pick_sheet(xlsx: &Xlsx<Cursor<&[u8]>>, preferred: &str) -> Result<String, OfficeError> {

@@ -11,7 +11,7 @@ pub fn rewrite(bytes: &[u8], edit: impl Fn(&str, Vec<u8>) -> Vec<u8>) -> Vec<u8>
     let mut zin = zip::ZipArchive::new(Cursor::new(bytes)).unwrap();
     let mut out = zip::ZipWriter::new(Cursor::new(Vec::new()));
     let opts = zip::write::SimpleFileOptions::default()
-        .compression_method(zip::CompressionMethod::Deflated);
+        .compression_method(zip::CompressionMethod::Stored);
     for i in 0..zin.len() {
         let mut f = zin.by_index(i).unwrap();
         let name = f.name().unwrap().to_string();
@@ -183,4 +183,42 @@ fn many_errors_are_counted_not_kept() {
     assert!(read.rows.is_empty());
     assert_eq!(read.errors.len(), MAX_ERRORS);
     assert_eq!(read.errors.len() + read.errors_omitted, 21_000);
+}
+
+/// A zip64 end record declaring 2^k entries in a central directory far beyond the file.
+fn zip64_claiming(entries: u64) -> Vec<u8> {
+    let mut b = b"PK\x03\x04".to_vec();
+    b.extend([0u8; 60]);
+    let z64_off = b.len() as u64;
+    b.extend(0x0606_4b50u32.to_le_bytes());
+    b.extend(44u64.to_le_bytes());
+    b.extend(45u16.to_le_bytes());
+    b.extend(45u16.to_le_bytes());
+    b.extend(0u32.to_le_bytes());
+    b.extend(0u32.to_le_bytes());
+    b.extend(entries.to_le_bytes());
+    b.extend(entries.to_le_bytes());
+    b.extend((entries * 1024).to_le_bytes());
+    b.extend(entries.to_le_bytes());
+    b.extend(0x0706_4b50u32.to_le_bytes());
+    b.extend(0u32.to_le_bytes());
+    b.extend(z64_off.to_le_bytes());
+    b.extend(1u32.to_le_bytes());
+    b.extend(0x0605_4b50u32.to_le_bytes());
+    b.extend([0xFF; 8]);
+    b.extend([0xFF; 8]);
+    b.extend(0u16.to_le_bytes());
+    b
+}
+
+#[test]
+fn zip64_records_claiming_billions_of_entries() {
+    for k in [28, 33, 40] {
+        let bytes = zip64_claiming(1u64 << k);
+        assert_eq!(
+            read_projects(&bytes).unwrap_err().code(),
+            "not_a_workbook",
+            "2^{k}"
+        );
+    }
 }
