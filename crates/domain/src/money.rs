@@ -111,7 +111,7 @@ impl Money {
         if frac_trimmed.len() > scale as usize {
             return Err(MoneyError::TooPrecise);
         }
-        if neg && (int_part.trim_start_matches('0') != "" || !frac_trimmed.is_empty()) {
+        if neg && (!int_part.trim_start_matches('0').is_empty() || !frac_trimmed.is_empty()) {
             return Err(MoneyError::Negative);
         }
         let unit = 10i64.pow(scale);

@@ -270,11 +270,10 @@ impl ProjectInput {
     pub fn validate(&self, stage: Stage) -> Result<(), FieldErrors> {
         let mut errs = FieldErrors::new();
         match &self.code {
-            Some(c) => {
-                if codes::normalise_project_code(c).is_none() {
-                    errs.add("code", "project_code");
-                }
+            Some(c) if codes::normalise_project_code(c).is_none() => {
+                errs.add("code", "project_code")
             }
+            Some(_) => {}
             None if stage.code_required() => errs.add("code", "code_required_started"),
             None => {}
         }

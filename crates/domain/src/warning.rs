@@ -328,8 +328,10 @@ mod tests {
 
     #[test]
     fn rules_validate() {
-        let mut r = WarningRules::default();
-        r.red_points = 3;
+        let r = WarningRules {
+            red_points: 3,
+            ..WarningRules::default()
+        };
         assert_eq!(r.validate().unwrap_err().0[0].field, "red_points");
     }
 }

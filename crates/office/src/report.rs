@@ -189,41 +189,47 @@ fn write_cell(
     f: &Formats,
 ) -> Result<(), OfficeError> {
     let (r, c) = (r as u32, c as u16);
-    let plain = if is_header {
-        if is_bad { &f.bad_header } else { &f.header }
+    // Plain cells go without a format: rust_xlsxwriter hashes the format of every cell written
+    // with one, which is most of the time of a large report.
+    let format = if is_header {
+        Some(if is_bad { &f.bad_header } else { &f.header })
     } else if is_bad {
-        &f.bad
+        Some(&f.bad)
     } else {
-        &Format::new()
+        None
+    };
+    let text = |ws: &mut Worksheet, s: &str| -> Result<(), OfficeError> {
+        match format {
+            Some(fm) => ws.write_string_with_format(r, c, excel_text(s), fm)?,
+            None => ws.write_string(r, c, excel_text(s))?,
+        };
+        Ok(())
     };
     match v {
         CellValue::Empty => {
-            if is_bad || is_header {
-                ws.write_blank(r, c, plain)?;
+            if let Some(fm) = format {
+                ws.write_blank(r, c, fm)?;
             }
         }
-        CellValue::Text(s) => {
-            ws.write_string_with_format(r, c, excel_text(s), plain)?;
-        }
+        CellValue::Text(s) => text(ws, s)?,
         CellValue::Number(n) if n.is_finite() => {
-            ws.write_number_with_format(r, c, n, plain)?;
-        }
-        CellValue::Number(n) => {
-            ws.write_string_with_format(r, c, format_number(n), plain)?;
+            match format {
+                Some(fm) => ws.write_number_with_format(r, c, n, fm)?,
+                None => ws.write_number(r, c, n)?,
+            };
         }
         CellValue::Date(d) if d.is_finite() && d >= 0.0 => {
             let fmt = if is_bad { &f.bad_date } else { &f.date };
             ws.write_number_with_format(r, c, d, fmt)?;
         }
-        CellValue::Date(d) => {
-            ws.write_string_with_format(r, c, format_number(d), plain)?;
-        }
+        CellValue::Number(n) | CellValue::Date(n) => text(ws, &format_number(n))?,
         CellValue::Bool(b) => {
-            ws.write_boolean_with_format(r, c, b, plain)?;
+            match format {
+                Some(fm) => ws.write_boolean_with_format(r, c, b, fm)?,
+                None => ws.write_boolean(r, c, b)?,
+            };
         }
-        CellValue::Error(e) => {
-            ws.write_string_with_format(r, c, e, plain)?;
-        }
+        CellValue::Error(e) => text(ws, e)?,
     }
     Ok(())
 }

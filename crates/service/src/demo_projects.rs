@@ -233,7 +233,7 @@ impl Service {
                                 year + 1
                             };
                             let m = if y == year {
-                                (today.month() as i32 - 1 - (n as i32 % 3)).max(1) as u32
+                                (today.month() as i32 - 1 - (n % 3)).max(1) as u32
                             } else {
                                 start_month
                             };
@@ -434,8 +434,12 @@ impl Service {
                 let left = NaiveDate::from_ymd_opt(year, (today.month().max(3) - 2).max(1), 15)
                     .unwrap_or(today)
                     .min(today);
+                let event = dongneng_store::EventNote {
+                    on_date: left,
+                    note: reason,
+                };
                 self.store
-                    .set_in_library(*id, p.version, false, left, reason, &ctx(left), by)
+                    .set_in_library(*id, p.version, false, event, &ctx(left), by)
                     .await?;
             }
         }

@@ -13,7 +13,7 @@ use dongneng_domain::project::{FactorInput, ProgressInput, ProjectInput, Stage, 
 use dongneng_domain::warning::WarningRules;
 use dongneng_domain::{FieldError, FieldErrors};
 use dongneng_store::{
-    AuditEntry, AuditFilter, Batch, Factor, NewProject, Progress, Project, ProjectAsAt,
+    AuditEntry, AuditFilter, Batch, EventNote, Factor, NewProject, Progress, Project, ProjectAsAt,
     ProjectEvent, ProjectFilter, ProjectSort, ProjectSums, Region, WarningContext,
 };
 
@@ -424,7 +424,17 @@ impl Service {
         let ctx = self.warning_context().await?;
         Ok(self
             .store
-            .move_stage(id, version, to, date, note.trim(), &ctx, &actor.audit())
+            .move_stage(
+                id,
+                version,
+                to,
+                EventNote {
+                    on_date: date,
+                    note: note.trim(),
+                },
+                &ctx,
+                &actor.audit(),
+            )
             .await?)
     }
 
@@ -460,7 +470,17 @@ impl Service {
         let ctx = self.warning_context().await?;
         Ok(self
             .store
-            .set_in_library(id, version, enter, date, note.trim(), &ctx, &actor.audit())
+            .set_in_library(
+                id,
+                version,
+                enter,
+                EventNote {
+                    on_date: date,
+                    note: note.trim(),
+                },
+                &ctx,
+                &actor.audit(),
+            )
             .await?)
     }
 

@@ -464,17 +464,17 @@ impl Service {
                     let batch_same = match &batch {
                         None => true,
                         Some(b) => {
-                            if !batch_cache.contains_key(&b.year) {
-                                let m = self
-                                    .store
-                                    .batches_for_year(b.year)
-                                    .await?
-                                    .into_iter()
-                                    .collect();
-                                batch_cache.insert(b.year, m);
-                            }
-                            batch_cache.get(&b.year).and_then(|m| m.get(&p.id))
-                                == Some(&b.planned_investment)
+                            let plans = match batch_cache.entry(b.year) {
+                                std::collections::hash_map::Entry::Occupied(e) => e.into_mut(),
+                                std::collections::hash_map::Entry::Vacant(e) => e.insert(
+                                    self.store
+                                        .batches_for_year(b.year)
+                                        .await?
+                                        .into_iter()
+                                        .collect(),
+                                ),
+                            };
+                            plans.get(&p.id) == Some(&b.planned_investment)
                         }
                     };
                     if p.input() == input && p.stage == r.stage && factors_same && batch_same {

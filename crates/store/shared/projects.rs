@@ -15,7 +15,7 @@ use dongneng_domain::project::{
 };
 use dongneng_domain::warning::{self, Level, Reason};
 use dongneng_store::{
-    AuditBy, Batch, Factor, ImportOp, NewProject, Progress, Project, ProjectAsAt, ProjectEvent,
+    AuditBy, Batch, EventNote, Factor, ImportOp, NewProject, Progress, Project, ProjectAsAt, ProjectEvent,
     ProjectFilter, ProjectKey, ProjectSort, ProjectStore, ProjectSums, ProgressOp, StoreError,
     WarningContext,
 };
@@ -248,17 +248,18 @@ async fn snapshot(tx: &mut Tx, id: i64, by: &AuditBy, t: DateTime<Utc>) -> R<()>
     Ok(())
 }
 
+#[expect(clippy::too_many_arguments, reason = "one row's columns, all needed")]
 async fn insert_event(
     tx: &mut Tx,
     id: i64,
     kind: &str,
     from: Option<Stage>,
     to: Option<Stage>,
-    on_date: NaiveDate,
-    note: &str,
+    event: EventNote<'_>,
     by: &AuditBy,
     t: DateTime<Utc>,
 ) -> R<()> {
+    let EventNote { on_date, note } = event;
     sqlx::query(
         "insert into project_events (project_id, kind, from_stage, to_stage, on_date, note, \
          username, at) values ($1, $2, $3, $4, $5, $6, $7, $8)",
@@ -414,7 +415,8 @@ async fn create_in(tx: &mut Tx, new: &NewProject, ctx: &WarningContext, by: &Aud
     for f in &new.factors {
         put_factor(tx, id, f, t).await?;
     }
-    insert_event(tx, id, "enter", None, Some(new.stage), ctx.today, "", by, t).await?;
+    let entered = EventNote { on_date: ctx.today, note: "" };
+    insert_event(tx, id, "enter", None, Some(new.stage), entered, by, t).await?;
     let p = refresh(tx, id, ctx).await?;
     snapshot(tx, id, by, t).await?;
     write_audit(tx, by, "create", "project", Some(id), None::<&()>, Some(&p)).await?;
@@ -484,11 +486,11 @@ async fn move_in(
     id: i64,
     version: i64,
     to: Stage,
-    on_date: NaiveDate,
-    note: &str,
+    event: EventNote<'_>,
     ctx: &WarningContext,
     by: &AuditBy,
 ) -> R<Project> {
+    let EventNote { on_date, note } = event;
     let before = load_at(tx, id, version).await?;
     let t = stamp(ctx);
     // Entering 开工 or 建成 records the actual date unless one is already there.
@@ -506,7 +508,7 @@ async fn move_in(
     .execute(&mut **tx)
     .await
     .map_err(map_err)?;
-    insert_event(tx, id, "stage", Some(before.stage), Some(to), on_date, note, by, t).await?;
+    insert_event(tx, id, "stage", Some(before.stage), Some(to), EventNote { on_date, note }, by, t).await?;
     let after = refresh(tx, id, ctx).await?;
     snapshot(tx, id, by, t).await?;
     write_audit(tx, by, "stage", "project", Some(id), Some(&before), Some(&after)).await?;
@@ -891,13 +893,12 @@ impl ProjectStore for BackendStore {
         id: i64,
         version: i64,
         to: Stage,
-        on_date: NaiveDate,
-        note: &str,
+        event: EventNote<'_>,
         ctx: &WarningContext,
         by: &AuditBy,
     ) -> R<Project> {
         let mut tx = begin_write(&self.pool).await?;
-        let p = move_in(&mut tx, id, version, to, on_date, note, ctx, by).await?;
+        let p = move_in(&mut tx, id, version, to, event, ctx, by).await?;
         tx.commit().await.map_err(map_err)?;
         Ok(p)
     }
@@ -907,11 +908,11 @@ impl ProjectStore for BackendStore {
         id: i64,
         version: i64,
         enter: bool,
-        on_date: NaiveDate,
-        note: &str,
+        event: EventNote<'_>,
         ctx: &WarningContext,
         by: &AuditBy,
     ) -> R<Project> {
+        let EventNote { on_date, note } = event;
         let mut tx = begin_write(&self.pool).await?;
         let before = load_at(&mut tx, id, version).await?;
         let t = stamp(ctx);
@@ -929,7 +930,7 @@ impl ProjectStore for BackendStore {
         .await
         .map_err(map_err)?;
         let kind = if enter { "enter" } else { "leave" };
-        insert_event(&mut tx, id, kind, None, Some(before.stage), on_date, note, by, t).await?;
+        insert_event(&mut tx, id, kind, None, Some(before.stage), EventNote { on_date, note }, by, t).await?;
         let after = refresh(&mut tx, id, ctx).await?;
         snapshot(&mut tx, id, by, t).await?;
         write_audit(&mut tx, by, kind, "project", Some(id), Some(&before), Some(&after)).await?;
@@ -1217,7 +1218,8 @@ impl ProjectStore for BackendStore {
                         p = update_in(&mut tx, *id, p.version, input, ctx, by).await?;
                     }
                     if p.stage != *stage {
-                        p = move_in(&mut tx, *id, p.version, *stage, ctx.today, "", ctx, by).await?;
+                        let ev = EventNote { on_date: ctx.today, note: "" };
+                        p = move_in(&mut tx, *id, p.version, *stage, ev, ctx, by).await?;
                     }
                     let t = stamp(ctx);
                     let mut touched = false;

@@ -251,6 +251,13 @@ pub struct ProjectAsAt {
     pub year_completed: Money,
 }
 
+/// When a stage move or a library entry/exit happened, and the note or reason given.
+#[derive(Debug, Clone, Copy)]
+pub struct EventNote<'a> {
+    pub on_date: NaiveDate,
+    pub note: &'a str,
+}
+
 /// Identifies existing projects for import matching.
 #[derive(Debug, Clone)]
 pub struct ProjectKey {
@@ -293,8 +300,7 @@ pub trait ProjectStore {
         id: i64,
         version: i64,
         to: Stage,
-        on_date: NaiveDate,
-        note: &str,
+        event: EventNote<'_>,
         ctx: &WarningContext,
         by: &AuditBy,
     ) -> Result<Project>;
@@ -304,8 +310,7 @@ pub trait ProjectStore {
         id: i64,
         version: i64,
         enter: bool,
-        on_date: NaiveDate,
-        note: &str,
+        event: EventNote<'_>,
         ctx: &WarningContext,
         by: &AuditBy,
     ) -> Result<Project>;

@@ -219,12 +219,10 @@ pub async fn request_context(
         // cookie at all (a script logging in) has nothing to forge.
         let cookie_borne = cookie_token.is_some() || !is_api(&path);
         if cookie_borne {
+            // Signed in: the session's token. Not signed in (or the session ended): the
+            // pre-login cookie's, which is what the login form carries.
             let expected = match &ctx.auth {
                 Some(a) => Some(a.csrf_token.clone()),
-                None if ctx.stale_session => {
-                    let e = AppError::Service(ServiceError::Unauthenticated);
-                    return render(&state, &ctx, e.into_response());
-                }
                 None => ctx.pre_csrf.clone(),
             };
             let (given, rebuilt) = match csrf_from_request(req, state.config.body_limit).await {
@@ -233,6 +231,12 @@ pub async fn request_context(
             };
             req = rebuilt;
             let ok = matches!((&expected, &given), (Some(e), Some(g)) if constant_eq(e, g));
+            if !ok && ctx.stale_session {
+                // A form of a session that has since ended: back to the login page, not a
+                // forgery alarm.
+                let e = AppError::Service(ServiceError::Unauthenticated);
+                return render(&state, &ctx, e.into_response());
+            }
             if !ok {
                 tracing::warn!(path = %path, "csrf check failed");
                 return render(&state, &ctx, AppError::Csrf.into_response());
@@ -307,10 +311,16 @@ fn render(state: &AppState, ctx: &RequestCtx, resp: Response) -> Response {
     }
     if info.code == "unauthenticated" {
         let mut target = format!("/login?next={}", urlencode(&ctx.path));
+        let mut resp = Redirect::to(&target).into_response();
         if ctx.stale_session {
+            // Forget the dead session's cookie, so the login form is not refused for it.
             target.push_str("&expired=1");
+            resp = Redirect::to(&target).into_response();
+            if let Ok(h) = set_cookie(SESSION_COOKIE, "", 0, true, ctx.secure).parse() {
+                resp.headers_mut().append(header::SET_COOKIE, h);
+            }
         }
-        return Redirect::to(&target).into_response();
+        return resp;
     }
     pages::error_page(state, ctx, status, &info)
 }

@@ -39,11 +39,7 @@ pub fn all() -> Vec<Test> {
             name: "expired_session_signs_in_again",
             config: short_sessions,
             flow: |p| Box::pin(expired_session_signs_in_again(p)),
-            known_bug: Some(
-                "the stale dn_session cookie outlives the session (its Max-Age is the absolute \
-                 lifetime) and request_context refuses every POST that carries it, the login \
-                 form's included, so the login page only sends the user back to itself",
-            ),
+            known_bug: None,
         },
         test("department_create_edit_and_conflict", |p| {
             Box::pin(department_create_edit_and_conflict(p))

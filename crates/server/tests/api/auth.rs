@@ -232,3 +232,72 @@ async fn login_form_without_csrf_is_refused() {
         assert_eq!(resp.status(), StatusCode::FORBIDDEN);
     });
 }
+
+#[tokio::test]
+async fn an_ended_session_does_not_block_signing_in_again() {
+    for db in backends() {
+        let config = ServiceConfig {
+            session_idle: chrono::Duration::seconds(1),
+            demo_projects: false,
+            ..ServiceConfig::default()
+        };
+        let app = TestApp::spawn_with(db, config).await;
+        let (cookie, _) = browser_login(&app, "office").await;
+        tokio::time::sleep(std::time::Duration::from_millis(1500)).await;
+        // The login page with the dead cookie still present: the form must go through.
+        let resp = app
+            .client
+            .get(app.url("/login"))
+            .header("cookie", &cookie)
+            .send()
+            .await
+            .unwrap();
+        let pre = resp
+            .headers()
+            .get_all("set-cookie")
+            .iter()
+            .filter_map(|v| v.to_str().ok())
+            .find(|v| v.starts_with("dn_pre="))
+            .map(|v| v.split(';').next().unwrap().to_string())
+            .expect("pre-login cookie");
+        let csrf = extract_csrf(&resp.text().await.unwrap());
+        let resp = app
+            .client
+            .post(app.url("/login"))
+            .header("cookie", format!("{cookie}; {pre}"))
+            .form(&[
+                ("username", "office"),
+                ("password", "dongneng-demo"),
+                ("_csrf", &csrf),
+                ("next", "/projects"),
+            ])
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(resp.status(), StatusCode::SEE_OTHER);
+        assert_eq!(resp.headers()["location"], "/projects");
+        // A form of the dead session goes back to the login page (and forgets the cookie).
+        let resp = app
+            .client
+            .post(app.url("/admin/departments"))
+            .header("cookie", &cookie)
+            .form(&[("name_zh", "x"), ("_csrf", "stale")])
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(resp.status(), StatusCode::SEE_OTHER);
+        assert!(
+            resp.headers()["location"]
+                .to_str()
+                .unwrap()
+                .contains("expired=1")
+        );
+        assert!(
+            resp.headers()
+                .get_all("set-cookie")
+                .iter()
+                .any(|v| v.to_str().unwrap().starts_with("dn_session=;"))
+        );
+        app.finish().await;
+    }
+}

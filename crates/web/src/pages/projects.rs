@@ -45,10 +45,22 @@ pub fn router() -> Router<AppState> {
         .route("/projects/warning-rules", get(rules_form).post(rules_save))
 }
 
-const RULE_FIELDS: [&str; 5] = ["yellow_points", "red_points", "report_due_day", "start_red_days", "factor_red_days"];
+const RULE_FIELDS: [&str; 5] = [
+    "yellow_points",
+    "red_points",
+    "report_due_day",
+    "start_red_days",
+    "factor_red_days",
+];
 
 fn rule_values(r: &dongneng_domain::warning::WarningRules) -> [u32; 5] {
-    [r.yellow_points, r.red_points, r.report_due_day, r.start_red_days, r.factor_red_days]
+    [
+        r.yellow_points,
+        r.red_points,
+        r.report_due_day,
+        r.start_red_days,
+        r.factor_red_days,
+    ]
 }
 
 async fn rules_page(
@@ -69,7 +81,8 @@ async fn rules_page(
     let mut summary = summary;
     summary.insert(0, lang.t("warning.rules_intro"));
     let page = super::admin::FormPage {
-        layout: Layout::new(app, &s.ctx, "projects", lang.t("warning.rules_title")).with_flash(flash),
+        layout: Layout::new(app, &s.ctx, "projects", lang.t("warning.rules_title"))
+            .with_flash(flash),
         action: "/projects/warning-rules".into(),
         back_href: "/projects".into(),
         fields,
@@ -85,7 +98,11 @@ struct SavedFlag {
     saved: Option<String>,
 }
 
-async fn rules_form(State(app): State<AppState>, s: Signed, Query(q): Query<SavedFlag>) -> AppResult<Response> {
+async fn rules_form(
+    State(app): State<AppState>,
+    s: Signed,
+    Query(q): Query<SavedFlag>,
+) -> AppResult<Response> {
     s.actor.require(Permission::ManageSettings)?;
     let r = app.service.warning_rules().await?;
     let values = rule_values(&r).map(|v| v.to_string());
@@ -119,7 +136,15 @@ async fn rules_save(State(app): State<AppState>, s: Signed, body: Bytes) -> AppR
             Err(e) => return Err(e.into()),
         }
     }
-    rules_page(&app, &s, values, &errs, StatusCode::UNPROCESSABLE_ENTITY, None).await
+    rules_page(
+        &app,
+        &s,
+        values,
+        &errs,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        None,
+    )
+    .await
 }
 
 /// Names for ids, in the user's language.
