@@ -435,10 +435,17 @@ const OLE_MAGIC: [u8; 8] = [0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1];
 
 fn load_inner(bytes: &[u8], layout: &Layout) -> Result<Loaded, OfficeError> {
     if bytes.starts_with(&OLE_MAGIC) {
-        // Either an old .xls or an encrypted .xlsx (which Office wraps in an OLE file).
-        return match Xlsx::new(Cursor::new(bytes)) {
-            Err(XlsxError::Password) => Err(OfficeError::PasswordProtected),
-            _ => Err(OfficeError::LegacyXls),
+        // Either an old .xls or an encrypted .xlsx, which Office wraps in an OLE file with a
+        // stream named "EncryptedPackage" (names are UTF-16LE in the directory). Looking for
+        // the name spares parsing a hostile OLE file at all.
+        let name: Vec<u8> = "EncryptedPackage"
+            .encode_utf16()
+            .flat_map(|u| u.to_le_bytes())
+            .collect();
+        return if bytes.windows(name.len()).any(|w| w == name.as_slice()) {
+            Err(OfficeError::PasswordProtected)
+        } else {
+            Err(OfficeError::LegacyXls)
         };
     }
     if !bytes.starts_with(b"PK") {

@@ -429,6 +429,15 @@ fn files_that_are_not_workbooks() {
     let mut ole = vec![0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1];
     ole.resize(4096, 0);
     assert_eq!(read_projects(&ole).unwrap_err(), OfficeError::LegacyXls);
+    let name: Vec<u8> = "EncryptedPackage"
+        .encode_utf16()
+        .flat_map(|u| u.to_le_bytes())
+        .collect();
+    ole[1024..1024 + name.len()].copy_from_slice(&name);
+    assert_eq!(
+        read_projects(&ole).unwrap_err(),
+        OfficeError::PasswordProtected
+    );
     // A truncated real workbook.
     let bytes = write_projects(&[full_project()], &totals(&[full_project()])).unwrap();
     let e = read_projects(&bytes[..bytes.len() / 2]).unwrap_err();
