@@ -17,6 +17,12 @@ use tracing_subscriber::EnvFilter;
 
 mod transfer_cli;
 
+// mimalloc hands large freed blocks back to the system. With glibc's allocator every argon2
+// hash (19 MiB) left its block in a per-thread arena, and a server that had served a few
+// logins sat at ~200 MB for good (docs/PERFORMANCE.md).
+#[global_allocator]
+static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 #[derive(Parser)]
 #[command(
     name = "dongneng",

@@ -40,9 +40,18 @@ pub fn token_hash(token: &str) -> String {
     hex::encode(Sha256::digest(token.as_bytes()))
 }
 
+/// Each argon2 computation takes 19 MiB; a burst of logins must not take memory (or the
+/// CPU) without bound. Two at a time, the cores this is sized for; others queue.
+static HASHING: std::sync::LazyLock<tokio::sync::Semaphore> =
+    std::sync::LazyLock::new(|| tokio::sync::Semaphore::new(2));
+
 /// Hashes a password with argon2id (default parameters: 19 MiB, 2 passes) off the async
 /// threads.
 pub async fn hash_password(password: &str) -> Result<String> {
+    let _permit = HASHING
+        .acquire()
+        .await
+        .map_err(|e| ServiceError::Internal(e.to_string()))?;
     let pw = password.to_string();
     tokio::task::spawn_blocking(move || {
         Argon2::default()
@@ -55,6 +64,9 @@ pub async fn hash_password(password: &str) -> Result<String> {
 }
 
 async fn verify_password(password: &str, hash: &str) -> bool {
+    let Ok(_permit) = HASHING.acquire().await else {
+        return false;
+    };
     let pw = password.to_string();
     let hash = hash.to_string();
     tokio::task::spawn_blocking(move || {
