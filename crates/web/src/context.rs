@@ -152,11 +152,14 @@ pub async fn request_context(
         .get("x-request-id")
         .and_then(|v| v.to_str().ok())
         .map(str::to_string);
+    // Pages are Chinese until the user switches (a cookie); the API also follows the
+    // client's Accept-Language, since scripts cannot click a switch.
     let lang = cookie(&headers, LANG_COOKIE)
         .and_then(Lang::parse)
         .or_else(|| {
-            headers
-                .get(header::ACCEPT_LANGUAGE)
+            is_api(&path)
+                .then(|| headers.get(header::ACCEPT_LANGUAGE))
+                .flatten()
                 .and_then(|v| v.to_str().ok())
                 .map(Lang::from_accept_language)
         })
