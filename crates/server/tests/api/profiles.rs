@@ -847,3 +847,38 @@ async fn openapi_describes_the_profile_endpoints() {
     assert!(doc["components"]["schemas"]["IndustryProfile"].is_object());
     app.finish().await;
 }
+
+/// Every kind of profile record, created by every role in both industries: the office
+/// anywhere, the 新材料 task force in 新材料 only, nobody else — and a refusal writes nothing.
+#[tokio::test]
+async fn create_matrix_for_every_part() {
+    each_backend!(app => {
+        let office = app.token("office").await;
+        let nm = industry(&app, &office, "new_materials").await;
+        let ie = industry(&app, &office, "intelligent_equipment").await;
+        let miit = department(&app, &office, "市工业和信息化局").await;
+        for role in ["office", "leader", "supervisor", "taskforce", "expert", "admin", "dept", "district", "stats"] {
+            let token = app.token(role).await;
+            for (n, ind) in [nm, ie].into_iter().enumerate() {
+                let allowed = role == "office" || (role == "taskforce" && ind == nm);
+                let year = 2030 + (role.len() as i32) * 2 + n as i32;
+                let parts: Vec<(&str, serde_json::Value)> = vec![
+                    ("taskforce-members", json!({"person_name": format!("{role}成员"), "member_role": "member"})),
+                    ("alliances", json!({"alliance_name": format!("{role}{n}联盟"), "kind": "alliance", "plan_kind": "formation", "plan": "组建方案", "plan_status": "proposed"})),
+                    ("special-plans", json!({"plan_title": format!("{role}{n}专项规划"), "drafting_department_ids": [miit], "drafted_on": "2025-03-01"})),
+                    ("work-plans", json!({"year": year, "plan_title": format!("{year}年工作计划")})),
+                ];
+                for (part, body) in parts {
+                    let before = app.audit_count().await;
+                    let (status, resp) = app.call(Method::POST, &format!("/api/v1/industries/{ind}/{part}"), Some(&token), Some(body)).await;
+                    if allowed {
+                        assert_eq!(status, StatusCode::CREATED, "{role} {part} {ind}: {resp}");
+                    } else {
+                        assert_eq!(status, StatusCode::FORBIDDEN, "{role} {part} {ind}: {resp}");
+                        assert_eq!(app.audit_count().await, before, "{role} {part} wrote");
+                    }
+                }
+            }
+        }
+    });
+}
