@@ -46,7 +46,7 @@ pub const AREAS: &[Area] = &[
     },
     Area {
         key: "warnings",
-        ready: false,
+        ready: true,
         roles: &[Office, Leader, Supervisor, Taskforce, District],
         admin: false,
     },

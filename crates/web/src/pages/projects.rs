@@ -43,6 +43,13 @@ pub fn router() -> Router<AppState> {
         .route("/projects/{id}/factors", post(factor))
         .route("/projects/{id}/batch", post(batch))
         .route("/projects/warning-rules", get(rules_form).post(rules_save))
+        .route("/warnings", get(warnings))
+}
+
+/// The warnings area: the library with red projects first, each with its reasons.
+async fn warnings(s: Signed) -> AppResult<Response> {
+    s.actor.require(Permission::ViewProgramme)?;
+    Ok(Redirect::to("/projects?sort=warning&order=desc").into_response())
 }
 
 const RULE_FIELDS: [&str; 5] = [
