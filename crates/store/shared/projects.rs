@@ -368,17 +368,44 @@ async fn put_factor(tx: &mut Tx, id: i64, f: &FactorInput, t: DateTime<Utc>) -> 
     Ok(true)
 }
 
+/// Creates a project. Everything derived (the year's plan, the warning) is computed here from
+/// the input, so a new project costs a handful of inserts — imports create tens of thousands.
 async fn create_in(tx: &mut Tx, new: &NewProject, ctx: &WarningContext, by: &AuditBy) -> R<i64> {
     let t = stamp(ctx);
     let i = &new.input;
+    let year = ctx.today.year();
+    let year_plan = new
+        .batch
+        .as_ref()
+        .filter(|b| b.year == year)
+        .map(|b| b.planned_investment)
+        .unwrap_or_default();
+    let facts = warning::Facts {
+        stage: new.stage,
+        in_library: true,
+        planned_start: i.planned_start,
+        plan_year: year,
+        year_plan,
+        year_completed: Money::ZERO,
+        last_progress_ym: None,
+        unmet_factors: new
+            .factors
+            .iter()
+            .filter(|f| !f.met())
+            .map(|f| (f.kind, f.needed_by))
+            .collect(),
+    };
+    let (level, reasons) = warning::evaluate(&facts, &ctx.rules, ctx.today);
+    let reasons_json = serde_json::to_string(&reasons).unwrap_or_else(|_| "[]".into());
     let id: i64 = sqlx::query_scalar::<Db, i64>(
         "insert into projects (code, name, owner_name, owner_credit_code, region_id, industry_id, \
          gbt_section, gbt_division, library_class, nature, content, total_investment, \
          initial_completed, completed_investment, plan_year, year_plan, year_completed, \
          planned_start, actual_start, planned_finish, actual_finish, responsible_unit, \
-         leader_in_charge, contact_name, contact_phone, stage, in_library, search_text, version, \
-         created_at, updated_at) values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, \
-         $13, $14, 0, 0, $15, $16, $17, $18, $19, $20, $21, $22, $23, true, $24, 1, $25, $25) \
+         leader_in_charge, contact_name, contact_phone, stage, in_library, search_text, \
+         warning_level, warning_reasons, version, created_at, updated_at) \
+         values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $13, $14, $15, 0, \
+         $16, $17, $18, $19, $20, $21, $22, $23, $24, true, $25, $26, $27, 1, $28, $28) \
          returning id",
     )
     .bind(&i.code)
@@ -394,7 +421,8 @@ async fn create_in(tx: &mut Tx, new: &NewProject, ctx: &WarningContext, by: &Aud
     .bind(&i.content)
     .bind(i.total_investment.0)
     .bind(i.initial_completed.0)
-    .bind(ctx.today.year())
+    .bind(year)
+    .bind(year_plan.0)
     .bind(i.planned_start)
     .bind(i.actual_start)
     .bind(i.planned_finish)
@@ -405,21 +433,104 @@ async fn create_in(tx: &mut Tx, new: &NewProject, ctx: &WarningContext, by: &Aud
     .bind(&i.contact_phone)
     .bind(new.stage.code())
     .bind(search_text(i))
+    .bind(level.code())
+    .bind(&reasons_json)
     .bind(t)
     .fetch_one(&mut **tx)
     .await
     .map_err(map_err)?;
     if let Some(b) = &new.batch {
-        put_batch(tx, id, b, t).await?;
+        sqlx::query(
+            "insert into project_batches (project_id, year, planned_investment, valid_from) \
+             values ($1, $2, $3, $4)",
+        )
+        .bind(id)
+        .bind(b.year)
+        .bind(b.planned_investment.0)
+        .bind(t)
+        .execute(&mut **tx)
+        .await
+        .map_err(map_err)?;
     }
     for f in &new.factors {
-        put_factor(tx, id, f, t).await?;
+        sqlx::query(
+            "insert into project_factors (project_id, kind, required, fulfilled, needed_by, \
+             note, version, created_at, updated_at) values ($1, $2, $3, $4, $5, $6, 1, $7, $7)",
+        )
+        .bind(id)
+        .bind(f.kind.code())
+        .bind(f.required.0)
+        .bind(f.fulfilled.0)
+        .bind(f.needed_by)
+        .bind(&f.note)
+        .bind(t)
+        .execute(&mut **tx)
+        .await
+        .map_err(map_err)?;
     }
-    let entered = EventNote { on_date: ctx.today, note: "" };
+    let entered = EventNote { on_date: ctx.today.min(t.date_naive()), note: "" };
     insert_event(tx, id, "enter", None, Some(new.stage), entered, by, t).await?;
-    let p = refresh(tx, id, ctx).await?;
-    snapshot(tx, id, by, t).await?;
-    write_audit(tx, by, "create", "project", Some(id), None::<&()>, Some(&p)).await?;
+    sqlx::query(
+        "insert into project_versions (project_id, valid_from, valid_to, code, name, owner_name, \
+         region_id, industry_id, library_class, nature, stage, in_library, total_investment, \
+         initial_completed, username) values ($1, $2, null, $3, $4, $5, $6, $7, $8, $9, $10, \
+         true, $11, $12, $13)",
+    )
+    .bind(id)
+    .bind(t)
+    .bind(&i.code)
+    .bind(&i.name)
+    .bind(&i.owner_name)
+    .bind(i.region_id)
+    .bind(i.industry_id)
+    .bind(i.library_class.code())
+    .bind(i.nature.code())
+    .bind(new.stage.code())
+    .bind(i.total_investment.0)
+    .bind(i.initial_completed.0)
+    .bind(&by.username)
+    .execute(&mut **tx)
+    .await
+    .map_err(map_err)?;
+    let created = Project {
+        id,
+        code: i.code.clone(),
+        name: i.name.clone(),
+        owner_name: i.owner_name.clone(),
+        owner_credit_code: i.owner_credit_code.clone(),
+        region_id: i.region_id,
+        industry_id: i.industry_id,
+        gbt_section: i.gbt_section.clone(),
+        gbt_division: i.gbt_division.clone(),
+        library_class: i.library_class,
+        nature: i.nature,
+        content: i.content.clone(),
+        total_investment: i.total_investment,
+        initial_completed: i.initial_completed,
+        completed_investment: i.initial_completed,
+        plan_year: year,
+        year_plan,
+        year_completed: Money::ZERO,
+        planned_start: i.planned_start,
+        actual_start: i.actual_start,
+        planned_finish: i.planned_finish,
+        actual_finish: i.actual_finish,
+        responsible_unit: i.responsible_unit.clone(),
+        leader_in_charge: i.leader_in_charge.clone(),
+        contact_name: i.contact_name.clone(),
+        contact_phone: i.contact_phone.clone(),
+        stage: new.stage,
+        in_library: true,
+        left_reason: None,
+        left_on: None,
+        last_progress_ym: None,
+        warning_level: level,
+        warning_reasons: reasons,
+        version: 1,
+        created_at: t,
+        updated_at: t,
+    };
+    write_audit(tx, by, "create", "project", Some(id), None::<&()>, Some(&created)).await?;
     Ok(id)
 }
 
