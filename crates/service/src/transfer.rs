@@ -8,7 +8,7 @@ use crate::error::{Result, ServiceError};
 use crate::projects::{ProjectQuery, china_today, region_path};
 use chrono::Datelike;
 use dongneng_domain::money::Money;
-use dongneng_domain::policy::{DataScope, Permission};
+use dongneng_domain::policy::Permission;
 use dongneng_domain::project::{FactorInput, FactorKind, ProgressInput, ProjectInput, Stage};
 use dongneng_office::{
     CellError, FactorCells, OfficeError, ProgressSheetRow, ProjectSheetRow, ProjectTotals,
@@ -264,12 +264,14 @@ impl Service {
             Err(e) => return Ok(file_refused(e)),
         };
         let names = NameMaps::load(self).await?;
+        // Only the projects the sheet names are loaded whole; the rest are matched by key.
         let existing = self
-            .store
-            .export_projects(&dongneng_store::ProjectFilter {
-                scope: DataScope::everything(),
-                ..Default::default()
-            })
+            .matched_projects(
+                sheet
+                    .rows
+                    .iter()
+                    .map(|(_, r)| (r.code.as_deref(), r.name.as_str(), r.owner_name.as_str())),
+            )
             .await?;
         let by_code: HashMap<&str, &Project> = existing
             .iter()
@@ -279,9 +281,17 @@ impl Service {
             .iter()
             .map(|p| ((p.name.as_str(), p.owner_name.as_str()), p))
             .collect();
-        let reported: HashMap<i64, Money> =
-            self.store.progress_totals().await?.into_iter().collect();
-        let factors = self.store.all_factors().await?;
+        let reported: HashMap<i64, Money> = existing
+            .iter()
+            .map(|p| {
+                (
+                    p.id,
+                    Money(p.completed_investment.0 - p.initial_completed.0),
+                )
+            })
+            .collect();
+        let ids: Vec<i64> = existing.iter().map(|p| p.id).collect();
+        let factors = self.store.factors_for(&ids).await?;
         let mut factors_of: HashMap<i64, Vec<&Factor>> = HashMap::new();
         for f in &factors {
             factors_of.entry(f.project_id).or_default().push(f);
@@ -513,6 +523,31 @@ impl Service {
         }))
     }
 
+    /// The stored projects that rows identify (by code, else by name and owner).
+    async fn matched_projects<'a>(
+        &self,
+        rows: impl Iterator<Item = (Option<&'a str>, &'a str, &'a str)>,
+    ) -> Result<Vec<Project>> {
+        let keys = self.store.project_keys().await?;
+        let by_code: HashMap<&str, i64> = keys
+            .iter()
+            .filter_map(|k| k.code.as_deref().map(|c| (c, k.id)))
+            .collect();
+        let by_name: HashMap<(&str, &str), i64> = keys
+            .iter()
+            .map(|k| ((k.name.as_str(), k.owner_name.as_str()), k.id))
+            .collect();
+        let mut ids: Vec<i64> = rows
+            .filter_map(|(code, name, owner)| match code {
+                Some(c) => by_code.get(c).copied(),
+                None => by_name.get(&(name, owner)).copied(),
+            })
+            .collect();
+        ids.sort_unstable();
+        ids.dedup();
+        Ok(self.store.get_projects(&ids).await?)
+    }
+
     fn refused<T>(&self, sheet: SheetRead<T>) -> ImportResult {
         let report = dongneng_office::error_report(&sheet.cells, &sheet.errors, &sheet.sheet_name)
             .unwrap_or_default();
@@ -531,11 +566,12 @@ impl Service {
         };
         let regions = self.store.list_regions().await?;
         let existing = self
-            .store
-            .export_projects(&dongneng_store::ProjectFilter {
-                scope: DataScope::everything(),
-                ..Default::default()
-            })
+            .matched_projects(
+                sheet
+                    .rows
+                    .iter()
+                    .map(|(_, r)| (r.code.as_deref(), r.name.as_str(), r.owner_name.as_str())),
+            )
             .await?;
         let by_code: HashMap<&str, &Project> = existing
             .iter()

@@ -117,7 +117,18 @@ impl AdminStore for SqliteStore {
         MIGRATOR
             .run(&self.pool)
             .await
-            .map_err(|e| StoreError::Internal(format!("migration failed: {e}")))
+            .map_err(|e| StoreError::Internal(format!("migration failed: {e}")))?;
+        // Keep the planner's statistics current (cheap: a bounded sample per index), so that
+        // it picks the covering indexes for the project list.
+        sqlx::query("pragma analysis_limit = 1000")
+            .execute(&self.pool)
+            .await
+            .map_err(common::map_err)?;
+        sqlx::query("pragma optimize = 0x10002")
+            .execute(&self.pool)
+            .await
+            .map_err(common::map_err)?;
+        Ok(())
     }
 
     async fn migration_versions(&self) -> Result<Vec<i64>, StoreError> {

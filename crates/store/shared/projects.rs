@@ -1218,36 +1218,37 @@ impl ProjectStore for BackendStore {
         page: Page,
     ) -> R<(Vec<ProjectAsAt>, ProjectSums)> {
         fn inner(qb: &mut sqlx::QueryBuilder<Db>, f: &ProjectFilter, at: DateTime<Utc>, year: i32, at_ym: i32) {
+            // One seek per project finds its latest report up to the month, as it stood at
+            // `at`; that row carries both the running total and (if it is of this year) the
+            // year-to-date figure.
             qb.push(
                 "select p.project_id as id, p.code, p.name, p.owner_name, p.region_id, \
                  p.industry_id, p.library_class, p.stage, p.in_library, p.total_investment, \
-                 p.initial_completed + coalesce((select g.cumulative_investment from \
-                 project_progress g where g.project_id = p.project_id and g.ym <= ",
+                 p.initial_completed + coalesce(g.cumulative_investment, 0) as completed_investment, \
+                 case when g.year = ",
             )
-            .push_bind(at_ym)
-            .push(" and g.valid_from <= ")
-            .push_bind(at)
-            .push(" and (g.valid_to is null or g.valid_to > ")
-            .push_bind(at)
-            .push(") order by g.ym desc limit 1), 0) as completed_investment, \
-                 coalesce((select g.ytd_investment from project_progress g \
-                 where g.project_id = p.project_id and g.year = ")
             .push_bind(year)
-            .push(" and g.ym <= ")
-            .push_bind(at_ym)
-            .push(" and g.valid_from <= ")
-            .push_bind(at)
-            .push(" and (g.valid_to is null or g.valid_to > ")
-            .push_bind(at)
-            .push(") order by g.ym desc limit 1), 0) as year_completed, \
+            .push(
+                " then g.ytd_investment else 0 end as year_completed, \
                  coalesce((select b.planned_investment from project_batches b \
-                 where b.project_id = p.project_id and b.year = ")
+                 where b.project_id = p.project_id and b.year = ",
+            )
             .push_bind(year)
             .push(" and b.valid_from <= ")
             .push_bind(at)
             .push(" and (b.valid_to is null or b.valid_to > ")
             .push_bind(at)
-            .push(")), 0) as year_plan from project_versions p where p.valid_from <= ")
+            .push(
+                ")), 0) as year_plan from project_versions p \
+                 left join project_progress g on g.id = (select g2.id from project_progress g2 \
+                 where g2.project_id = p.project_id and g2.ym <= ",
+            )
+            .push_bind(at_ym)
+            .push(" and g2.valid_from <= ")
+            .push_bind(at)
+            .push(" and (g2.valid_to is null or g2.valid_to > ")
+            .push_bind(at)
+            .push(") order by g2.ym desc limit 1) where p.valid_from <= ")
             .push_bind(at)
             .push(" and (p.valid_to is null or p.valid_to > ")
             .push_bind(at)
@@ -1390,6 +1391,54 @@ impl ProjectStore for BackendStore {
                 })
             })
             .collect())
+    }
+
+    async fn get_projects(&self, ids: &[i64]) -> R<Vec<Project>> {
+        let mut out = Vec::with_capacity(ids.len());
+        for chunk in ids.chunks(500) {
+            let mut qb = sqlx::QueryBuilder::<Db>::new(concat!(
+                "select ",
+                project_cols!(),
+                " from projects where id in ("
+            ));
+            let mut sep = qb.separated(", ");
+            for id in chunk {
+                sep.push_bind(*id);
+            }
+            qb.push(")");
+            let rows: Vec<ProjectRow> = qb.build_query_as().fetch_all(&self.pool).await.map_err(map_err)?;
+            out.extend(rows.into_iter().map(ProjectRow::into_project));
+        }
+        Ok(out)
+    }
+
+    async fn factors_for(&self, ids: &[i64]) -> R<Vec<Factor>> {
+        let mut out = Vec::new();
+        for chunk in ids.chunks(500) {
+            let mut qb = sqlx::QueryBuilder::<Db>::new(
+                "select id, project_id, kind, required, fulfilled, needed_by, note, version \
+                 from project_factors where project_id in (",
+            );
+            let mut sep = qb.separated(", ");
+            for id in chunk {
+                sep.push_bind(*id);
+            }
+            qb.push(")");
+            let rows = qb.build().fetch_all(&self.pool).await.map_err(map_err)?;
+            out.extend(rows.iter().filter_map(|r| {
+                Some(Factor {
+                    id: r.get("id"),
+                    project_id: r.get("project_id"),
+                    kind: FactorKind::parse(&r.get::<String, _>("kind"))?,
+                    required: Quantity(r.get("required")),
+                    fulfilled: Quantity(r.get("fulfilled")),
+                    needed_by: r.get("needed_by"),
+                    note: r.get("note"),
+                    version: r.get("version"),
+                })
+            }));
+        }
+        Ok(out)
     }
 
     async fn batches_for_year(&self, year: i32) -> R<Vec<(i64, Money)>> {

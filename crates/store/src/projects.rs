@@ -368,8 +368,12 @@ pub trait ProjectStore {
         ctx: &WarningContext,
         by: &AuditBy,
     ) -> Result<usize>;
-    /// Every factor need of every project (for comparing an import with what is stored).
+    /// Every factor need of every project (for exports).
     async fn all_factors(&self) -> Result<Vec<Factor>>;
+    /// The projects with these ids (for comparing imported rows with what is stored).
+    async fn get_projects(&self, ids: &[i64]) -> Result<Vec<Project>>;
+    /// The factor needs of these projects.
+    async fn factors_for(&self, ids: &[i64]) -> Result<Vec<Factor>>;
     /// Every project's planned investment in one year's batch.
     async fn batches_for_year(&self, year: i32) -> Result<Vec<(i64, Money)>>;
     /// The sum of reported months per project (what `initial_completed` is added to).
