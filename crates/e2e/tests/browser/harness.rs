@@ -6,6 +6,7 @@ use anyhow::{Context, Result, bail, ensure};
 use dongneng_service::{Service, ServiceConfig};
 use dongneng_store::Store;
 use dongneng_web::WebConfig;
+use fantoccini::actions::{InputSource, MOUSE_BUTTON_LEFT, MouseActions, PointerAction};
 use fantoccini::elements::Element;
 use fantoccini::{Client, ClientBuilder, Locator};
 use serde_json::{Value, json};
@@ -277,6 +278,44 @@ fn screenshot_dir() -> PathBuf {
         .join("e2e-screenshots")
 }
 
+/// A response as a test looks at it. `bytes` is the whole body for [`Page::download`], the
+/// first four bytes for [`Page::fetch_in_page`].
+pub struct Fetched {
+    pub status: u16,
+    pub content_type: String,
+    pub disposition: String,
+    pub len: usize,
+    pub bytes: Vec<u8>,
+}
+
+/// The content type of an `.xlsx` workbook.
+const XLSX: &str = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
+
+impl Fetched {
+    /// Checks that this is an `.xlsx` workbook sent as a download: 200, the workbook content
+    /// type, an attachment named `*.xlsx`, and a zip body.
+    pub fn expect_xlsx(&self, what: &str) -> Result<()> {
+        ensure!(self.status == 200, "{what} answered {}", self.status);
+        ensure!(
+            self.content_type == XLSX,
+            "{what} has content type {:?}",
+            self.content_type
+        );
+        ensure!(
+            self.disposition.starts_with("attachment;") && self.disposition.contains(".xlsx"),
+            "{what} has disposition {:?}",
+            self.disposition
+        );
+        ensure!(
+            self.len > 100 && self.bytes.starts_with(b"PK"),
+            "{what} is not a zip file ({} bytes, starting {:?})",
+            self.len,
+            self.bytes
+        );
+        Ok(())
+    }
+}
+
 /// The browser as a test drives it: by stable element ids, waiting for each page.
 #[derive(Clone)]
 pub struct Page {
@@ -432,6 +471,55 @@ impl Page {
             .await
     }
 
+    /// Clicks the element with this id with the mouse, where a user sees it, and waits until
+    /// the next page has loaded. WebDriver's element click refuses what its displayedness
+    /// rule calls hidden, such as the links of the side menu, a `<details>` that the style
+    /// sheet shows open on wide screens while it is closed for phones; a user's mouse (and
+    /// this) reaches them. Checks first that the element is what is under the pointer.
+    pub async fn mouse_click_to_next_page(&self, id: &str) -> Result<()> {
+        let at = self
+            .c
+            .execute(
+                "const e = document.getElementById(arguments[0]); if (!e) return null; \
+                 e.scrollIntoView({block: 'center'}); \
+                 const r = e.getBoundingClientRect(); \
+                 const x = Math.round(r.x + r.width / 2), y = Math.round(r.y + r.height / 2); \
+                 const hit = document.elementFromPoint(x, y); \
+                 return [x, y, r.width > 0 && r.height > 0 && !!hit && e.contains(hit)];",
+                vec![Value::from(id)],
+            )
+            .await?;
+        let Some(at) = at.as_array() else {
+            bail!("no #{id} on {}", self.location().await?);
+        };
+        ensure!(
+            at[2] == Value::Bool(true),
+            "#{id} is not where a user could click it (hidden or covered)"
+        );
+        let (x, y) = (at[0].as_f64().unwrap_or(0.0), at[1].as_f64().unwrap_or(0.0));
+        self.c
+            .execute("window.__e2eOldPage = true;", vec![])
+            .await?;
+        let mouse = MouseActions::new("mouse".into())
+            .then(PointerAction::MoveTo {
+                duration: None,
+                x,
+                y,
+            })
+            .then(PointerAction::Down {
+                button: MOUSE_BUTTON_LEFT,
+            })
+            .then(PointerAction::Up {
+                button: MOUSE_BUTTON_LEFT,
+            });
+        self.c
+            .perform_actions(mouse)
+            .await
+            .with_context(|| format!("clicking #{id} with the mouse"))?;
+        self.wait_for_new_page(&format!("the page after clicking #{id}"))
+            .await
+    }
+
     /// The language the page declares (`<html lang>`).
     pub async fn html_lang(&self) -> Result<String> {
         let v = self
@@ -482,6 +570,169 @@ impl Page {
                 (s(0), s(1))
             })
             .collect())
+    }
+
+    /// Chooses the option with this `value` in a `<select>`.
+    pub async fn select_value(&self, id: &str, value: &str) -> Result<()> {
+        let e = self.find(Locator::Id(id), &format!("#{id}")).await?;
+        e.select_by_value(value)
+            .await
+            .with_context(|| format!("choosing {value:?} in #{id}"))?;
+        self.expect_value(id, value).await
+    }
+
+    /// Chooses the option showing this text in a `<select>`; returns its value.
+    pub async fn select_label(&self, id: &str, label: &str) -> Result<String> {
+        let e = self.find(Locator::Id(id), &format!("#{id}")).await?;
+        e.select_by_label(label)
+            .await
+            .with_context(|| format!("choosing {label:?} in #{id}"))?;
+        let shown = self
+            .c
+            .execute(
+                "const s = document.getElementById(arguments[0]); \
+                 return s.options[s.selectedIndex].text;",
+                vec![Value::from(id)],
+            )
+            .await?;
+        ensure!(
+            shown.as_str() == Some(label),
+            "#{id} shows {shown} after choosing {label:?}"
+        );
+        self.value(id).await
+    }
+
+    /// Sets an input's value the way a picker would (date inputs take typed keys in the
+    /// order of the browser's locale, so they are set, not typed).
+    pub async fn set_value(&self, id: &str, value: &str) -> Result<()> {
+        let set = self
+            .c
+            .execute(
+                "const e = document.getElementById(arguments[0]); if (!e) return null; \
+                 e.value = arguments[1]; \
+                 e.dispatchEvent(new Event('input', {bubbles: true})); \
+                 e.dispatchEvent(new Event('change', {bubbles: true})); return e.value;",
+                vec![Value::from(id), Value::from(value)],
+            )
+            .await?;
+        ensure!(
+            set.as_str() == Some(value),
+            "#{id} holds {set} after setting {value:?}"
+        );
+        Ok(())
+    }
+
+    /// Chooses a local file in a file input, as a user picking it would.
+    pub async fn choose_file(&self, id: &str, file: &Path) -> Result<()> {
+        ensure!(file.is_absolute(), "{} is not absolute", file.display());
+        let e = self.find(Locator::Id(id), &format!("#{id}")).await?;
+        e.send_keys(&file.display().to_string())
+            .await
+            .with_context(|| format!("choosing {} in #{id}", file.display()))?;
+        let name = e.prop("value").await?.unwrap_or_default();
+        let want = file
+            .file_name()
+            .map(|n| n.to_string_lossy().to_string())
+            .unwrap_or_default();
+        ensure!(
+            name.ends_with(&want),
+            "#{id} holds {name:?} after choosing {}",
+            file.display()
+        );
+        Ok(())
+    }
+
+    /// The trimmed text of every element matching a CSS selector, in page order.
+    pub async fn texts(&self, css: &str) -> Result<Vec<String>> {
+        let v = self
+            .c
+            .execute(
+                "return Array.from(document.querySelectorAll(arguments[0]), \
+                 e => e.textContent.trim());",
+                vec![Value::from(css)],
+            )
+            .await?;
+        Ok(v.as_array()
+            .into_iter()
+            .flatten()
+            .map(|s| s.as_str().unwrap_or_default().to_string())
+            .collect())
+    }
+
+    /// What a `fetch` of `href` from the page shown answers (the browser's own request,
+    /// with its cookies): status, content type, disposition, body length and first bytes.
+    pub async fn fetch_in_page(&self, href: &str) -> Result<Fetched> {
+        let v = self
+            .c
+            .execute_async(
+                "const done = arguments[arguments.length - 1]; \
+                 fetch(arguments[0], {credentials: 'same-origin'}) \
+                   .then(r => r.arrayBuffer().then(b => done({ \
+                     status: r.status, \
+                     type: r.headers.get('content-type'), \
+                     disposition: r.headers.get('content-disposition'), \
+                     len: b.byteLength, \
+                     head: Array.from(new Uint8Array(b.slice(0, 4)))}))) \
+                   .catch(e => done({error: String(e)}));",
+                vec![Value::from(href)],
+            )
+            .await
+            .with_context(|| format!("fetching {href} from the page"))?;
+        ensure!(v["error"].is_null(), "fetch {href}: {}", v["error"]);
+        Ok(Fetched {
+            status: v["status"].as_u64().unwrap_or(0) as u16,
+            content_type: v["type"].as_str().unwrap_or_default().to_string(),
+            disposition: v["disposition"].as_str().unwrap_or_default().to_string(),
+            bytes: v["head"]
+                .as_array()
+                .into_iter()
+                .flatten()
+                .map(|b| b.as_u64().unwrap_or(0) as u8)
+                .collect(),
+            len: v["len"].as_u64().unwrap_or(0) as usize,
+        })
+    }
+
+    /// Downloads `path` outside the browser with the browser's session cookie (what saving a
+    /// link's target gives the user), body in full.
+    pub async fn download(&self, path: &str) -> Result<Fetched> {
+        let cookie = self
+            .c
+            .get_named_cookie(dongneng_web::context::SESSION_COOKIE)
+            .await
+            .context("the browser holds no session cookie")?;
+        let url = if path.starts_with("http") {
+            path.to_string()
+        } else {
+            self.url(path)
+        };
+        let resp = reqwest::Client::new()
+            .get(&url)
+            .header(
+                reqwest::header::COOKIE,
+                format!("{}={}", cookie.name(), cookie.value()),
+            )
+            .send()
+            .await
+            .with_context(|| format!("downloading {path}"))?;
+        let header = |name: reqwest::header::HeaderName| {
+            resp.headers()
+                .get(name)
+                .and_then(|v| v.to_str().ok())
+                .unwrap_or_default()
+                .to_string()
+        };
+        let status = resp.status().as_u16();
+        let content_type = header(reqwest::header::CONTENT_TYPE);
+        let disposition = header(reqwest::header::CONTENT_DISPOSITION);
+        let bytes = resp.bytes().await?.to_vec();
+        Ok(Fetched {
+            status,
+            content_type,
+            disposition,
+            len: bytes.len(),
+            bytes,
+        })
     }
 
     /// Signs in through the login form and checks that it worked.

@@ -10,6 +10,8 @@
 
 mod flows;
 mod harness;
+mod industry;
+mod library;
 
 use dongneng_service::ServiceConfig;
 use harness::{App, Browser, Chrome, Page, TEST_LIMIT, Template};
