@@ -605,7 +605,7 @@ async fn move_in(
     let before = load_at(tx, id, version).await?;
     let t = stamp(ctx);
     // Entering 开工 or 建成 records the actual date unless one is already there.
-    sqlx::query(
+    let n = sqlx::query(
         "update projects set stage = $3, \
          actual_start = case when $3 = 'started' and actual_start is null then $4 else actual_start end, \
          actual_finish = case when $3 = 'completed' and actual_finish is null then $4 else actual_finish end, \
@@ -618,7 +618,11 @@ async fn move_in(
     .bind(t)
     .execute(&mut **tx)
     .await
-    .map_err(map_err)?;
+    .map_err(map_err)?
+    .rows_affected();
+    if n == 0 {
+        return Err(StoreError::Conflict);
+    }
     insert_event(tx, id, "stage", Some(before.stage), Some(to), EventNote { on_date, note }, by, t).await?;
     let after = refresh(tx, id, ctx).await?;
     snapshot(tx, id, by, t).await?;
@@ -1027,7 +1031,7 @@ impl ProjectStore for BackendStore {
         let mut tx = begin_write(&self.pool).await?;
         let before = load_at(&mut tx, id, version).await?;
         let t = stamp(ctx);
-        sqlx::query(
+        let n = sqlx::query(
             "update projects set in_library = $3, left_reason = $4, left_on = $5, \
              version = version + 1, updated_at = $6 where id = $1 and version = $2",
         )
@@ -1039,7 +1043,11 @@ impl ProjectStore for BackendStore {
         .bind(t)
         .execute(&mut *tx)
         .await
-        .map_err(map_err)?;
+        .map_err(map_err)?
+        .rows_affected();
+        if n == 0 {
+            return Err(StoreError::Conflict);
+        }
         let kind = if enter { "enter" } else { "leave" };
         insert_event(&mut tx, id, kind, None, Some(before.stage), EventNote { on_date, note }, by, t).await?;
         let after = refresh(&mut tx, id, ctx).await?;

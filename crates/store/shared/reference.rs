@@ -13,6 +13,16 @@ use dongneng_store::{
 
 type R<T> = Result<T, StoreError>;
 
+/// The version was checked when the row was read; if the guarded update then finds no row,
+/// another transaction changed it in between (PostgreSQL re-checks the condition after
+/// waiting for it): that is a conflict, not a missing record.
+fn moved_on(e: sqlx::Error) -> StoreError {
+    match e {
+        sqlx::Error::RowNotFound => StoreError::Conflict,
+        other => map_err(other),
+    }
+}
+
 #[async_trait]
 impl ReferenceStore for BackendStore {
     async fn list_regions(&self) -> R<Vec<Region>> {
@@ -104,7 +114,7 @@ impl ReferenceStore for BackendStore {
         .bind(now())
         .fetch_one(&mut *tx)
         .await
-        .map_err(map_err)?;
+        .map_err(moved_on)?;
         write_audit(&mut tx, by, "update", "region", Some(id), Some(&before), Some(&after)).await?;
         tx.commit().await.map_err(map_err)?;
         Ok(after)
@@ -199,7 +209,7 @@ impl ReferenceStore for BackendStore {
         .bind(now())
         .fetch_one(&mut *tx)
         .await
-        .map_err(map_err)?;
+        .map_err(moved_on)?;
         write_audit(&mut tx, by, "update", "department", Some(id), Some(&before), Some(&after))
             .await?;
         tx.commit().await.map_err(map_err)?;
@@ -339,7 +349,7 @@ impl ReferenceStore for BackendStore {
         .bind(now())
         .fetch_one(&mut *tx)
         .await
-        .map_err(map_err)?;
+        .map_err(moved_on)?;
         write_audit(&mut tx, by, "update", "industry", Some(id), Some(&before), Some(&after))
             .await?;
         tx.commit().await.map_err(map_err)?;

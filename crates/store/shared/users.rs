@@ -233,7 +233,7 @@ impl UserStore for BackendStore {
                 missing_or_conflict(&mut tx, "select count(*) from users where id = $1", id).await,
             );
         };
-        sqlx::query(
+        let n = sqlx::query(
             "update users set display_name = $3, department_id = $4, disabled = $5, \
              version = version + 1, updated_at = $6 where id = $1 and version = $2",
         )
@@ -245,7 +245,12 @@ impl UserStore for BackendStore {
         .bind(now())
         .execute(&mut *tx)
         .await
-        .map_err(map_err)?;
+        .map_err(map_err)?
+        .rows_affected();
+        // Read at this version a moment ago; no row now means another writer got there first.
+        if n == 0 {
+            return Err(StoreError::Conflict);
+        }
         replace_grants(&mut tx, id, &update.grants).await?;
         if update.disabled {
             sqlx::query("delete from sessions where user_id = $1")

@@ -462,3 +462,38 @@ async fn daily_sweep_runs_once_under_a_lease() {
         assert!(app.store.try_lease("quick-job", "b", 60).await.unwrap(), "an expired lease is free");
     });
 }
+
+#[tokio::test]
+async fn concurrent_edits_of_one_project_let_exactly_one_through() {
+    each_backend!(app => {
+        let t = app.token("office").await;
+        let (_, p) = app.call(Method::POST, "/api/v1/projects", Some(&t), Some(new_project(&app, &t, "并发编辑项目").await)).await;
+        let id = p["id"].as_i64().unwrap();
+        let mut body = new_project(&app, &t, "并发编辑项目").await;
+        for k in ["stage", "batch_year", "year_plan"] {
+            body.as_object_mut().unwrap().remove(k);
+        }
+        body["version"] = json!(1);
+        let path = format!("/api/v1/projects/{id}");
+        let edits = (0..6).map(|i| {
+            let mut b = body.clone();
+            b["contact_name"] = json!(format!("联系人{i}"));
+            let (app, t, path) = (&app, t.clone(), path.clone());
+            async move { app.call(Method::PUT, &path, Some(&t), Some(b)).await.0 }
+        });
+        let statuses = futures::future::join_all(edits).await;
+        assert_eq!(statuses.iter().filter(|s| **s == StatusCode::OK).count(), 1, "{statuses:?}");
+        assert!(statuses.iter().all(|s| *s == StatusCode::OK || *s == StatusCode::CONFLICT), "{statuses:?}");
+        // Stage moves from one version: one move, the rest 409.
+        let v = app.get(&path, &t).await.1["project"]["version"].clone();
+        let moves = (0..4).map(|_| {
+            let (app, t, path) = (&app, t.clone(), path.clone());
+            let v = v.clone();
+            async move { app.call(Method::POST, &format!("{path}/leave"), Some(&t), Some(json!({"version": v, "reason": "并发"}))).await.0 }
+        });
+        let statuses = futures::future::join_all(moves).await;
+        assert_eq!(statuses.iter().filter(|s| **s == StatusCode::OK).count(), 1, "{statuses:?}");
+        let (_, d) = app.get(&path, &t).await;
+        assert_eq!(d["events"].as_array().unwrap().iter().filter(|e| e["kind"] == "leave").count(), 1);
+    });
+}
