@@ -54,10 +54,17 @@ impl Default for ServiceConfig {
 pub struct Service {
     pub store: Arc<dyn Store>,
     pub config: ServiceConfig,
+    /// Totals of the project library by filter, each with the library version it was
+    /// computed at (see `projects::SumsCache`).
+    sums: Arc<projects::SumsCache>,
 }
 
 impl Service {
     pub fn new(store: Arc<dyn Store>, config: ServiceConfig) -> Self {
-        Service { store, config }
+        Service {
+            store,
+            config,
+            sums: Arc::default(),
+        }
     }
 }

@@ -20,6 +20,34 @@ use dongneng_store::{
 const RULES_KEY: &str = "warning_rules";
 const SWEEP_KEY: &str = "warnings_checked_on";
 
+/// Totals of filtered sets of the library, kept with the library version they were computed
+/// at. The version lives in the database and moves in the same transaction as every change,
+/// so a cached total is used only while it is still exact — on every instance. Bounded: when
+/// full it starts over.
+#[derive(Default)]
+pub struct SumsCache {
+    entries: std::sync::Mutex<std::collections::HashMap<String, (i64, ProjectSums)>>,
+}
+
+impl SumsCache {
+    const MAX: usize = 2000;
+
+    fn get(&self, key: &str, version: i64) -> Option<ProjectSums> {
+        let map = self.entries.lock().unwrap_or_else(|e| e.into_inner());
+        map.get(key)
+            .filter(|(v, _)| *v == version)
+            .map(|(_, s)| s.clone())
+    }
+
+    fn put(&self, key: String, version: i64, sums: ProjectSums) {
+        let mut map = self.entries.lock().unwrap_or_else(|e| e.into_inner());
+        if map.len() >= Self::MAX {
+            map.clear();
+        }
+        map.insert(key, (version, sums));
+    }
+}
+
 /// Today in China (UTC+8): the date every deadline of the programme is read in.
 pub fn china_today() -> NaiveDate {
     (Utc::now() + chrono::Duration::hours(8)).date_naive()
@@ -175,22 +203,9 @@ impl Service {
         Ok(true)
     }
 
-    async fn scope_filter(&self, scope: DataScope, regions: &[Region]) -> DataScope {
-        if scope.all {
-            return scope;
-        }
-        DataScope {
-            all: false,
-            regions: subtree(regions, &scope.regions),
-            industries: scope.industries,
-        }
-    }
-
     /// Builds the store filter for a query within what the actor may see.
     pub async fn project_filter(&self, actor: &Actor, q: &ProjectQuery) -> Result<ProjectFilter> {
         let scope = actor.scope(Permission::ViewProgramme)?;
-        let regions = self.store.list_regions().await?;
-        let scope = self.scope_filter(scope, &regions).await;
         let in_library = if q.include_left {
             None
         } else {
@@ -208,10 +223,7 @@ impl Service {
         Ok(ProjectFilter {
             scope,
             industry_ids: q.industry_id.into_iter().collect(),
-            region_ids: q
-                .region_id
-                .map(|r| subtree(&regions, &[r]))
-                .unwrap_or_default(),
+            region_ids: q.region_id.into_iter().collect(),
             stage: q.stage,
             library_class: q.library_class,
             batch_year: q.batch_year,
@@ -228,13 +240,33 @@ impl Service {
         page: Page,
     ) -> Result<(Vec<Project>, ProjectSums)> {
         let filter = self.project_filter(actor, q).await?;
-        if q.region_id.is_some() && filter.region_ids.is_empty() {
-            return Ok((vec![], ProjectSums::default()));
-        }
-        Ok(self
+        let key = format!("{filter:?}");
+        let sums = self
+            .cached_sums(key, || self.store.project_sums(&filter))
+            .await?;
+        let items = self
             .store
-            .list_projects(&filter, q.sort, q.descending, page)
-            .await?)
+            .project_page(&filter, q.sort, q.descending, page)
+            .await?;
+        Ok((items, sums))
+    }
+
+    /// Totals for `key` at the library's present version: from the cache when they were
+    /// computed at this version, else computed now.
+    async fn cached_sums<'a, F, Fut>(&'a self, key: String, compute: F) -> Result<ProjectSums>
+    where
+        F: FnOnce() -> Fut,
+        Fut: std::future::Future<
+                Output = std::result::Result<ProjectSums, dongneng_store::StoreError>,
+            > + 'a,
+    {
+        let version = self.store.library_version().await?;
+        if let Some(s) = self.sums.get(&key, version) {
+            return Ok(s);
+        }
+        let sums = compute().await?;
+        self.sums.put(key, version, sums.clone());
+        Ok(sums)
     }
 
     pub async fn export_projects(&self, actor: &Actor, q: &ProjectQuery) -> Result<Vec<Project>> {
@@ -574,10 +606,16 @@ impl Service {
         }
         let at = end_of_month(year, month).ok_or_else(|| ServiceError::field("month", "range"))?;
         let filter = self.project_filter(actor, q).await?;
-        Ok(self
+        let m = ym(year, month);
+        let key = format!("as-at {at} {filter:?}");
+        let sums = self
+            .cached_sums(key, || self.store.sums_as_at(&filter, at, year, m))
+            .await?;
+        let items = self
             .store
-            .projects_as_at(&filter, at, year, ym(year, month), page)
-            .await?)
+            .projects_as_at(&filter, at, year, m, page)
+            .await?;
+        Ok((items, sums))
     }
 }
 

@@ -87,7 +87,7 @@ impl SqliteStore {
             .foreign_keys(true)
             .busy_timeout(Duration::from_secs(15))
             .pragma("temp_store", "memory")
-            .pragma("cache_size", "-16000");
+            .pragma("cache_size", "-8000");
         let pool = SqlitePoolOptions::new()
             .max_connections(8)
             .min_connections(1)

@@ -181,6 +181,7 @@ fn facts(p: &Project, unmet: Vec<(FactorKind, Option<NaiveDate>)>) -> warning::F
 /// batches and progress, then re-evaluates the warning. Touches neither version nor audit:
 /// these are derived values.
 async fn refresh(tx: &mut Tx, id: i64, ctx: &WarningContext) -> R<Project> {
+    bump_version(tx).await?;
     let year = ctx.today.year();
     sqlx::query(
         "update projects set plan_year = $2, \
@@ -210,6 +211,15 @@ async fn refresh(tx: &mut Tx, id: i64, ctx: &WarningContext) -> R<Project> {
         warning_reasons: reasons,
         ..p
     })
+}
+
+/// Moves the library's version on (see `ProjectStore::library_version`).
+async fn bump_version(tx: &mut Tx) -> R<()> {
+    sqlx::query("update library_version set n = n + 1 where id = 1")
+        .execute(&mut **tx)
+        .await
+        .map_err(map_err)?;
+    Ok(())
 }
 
 async fn set_warning(tx: &mut Tx, id: i64, level: Level, reasons: &[Reason]) -> R<()> {
@@ -397,6 +407,7 @@ async fn create_in(tx: &mut Tx, new: &NewProject, ctx: &WarningContext, by: &Aud
     };
     let (level, reasons) = warning::evaluate(&facts, &ctx.rules, ctx.today);
     let reasons_json = serde_json::to_string(&reasons).unwrap_or_else(|_| "[]".into());
+    bump_version(tx).await?;
     let id: i64 = sqlx::query_scalar::<Db, i64>(
         "insert into projects (code, name, owner_name, owner_credit_code, region_id, industry_id, \
          gbt_section, gbt_division, library_class, nature, content, total_investment, \
@@ -815,6 +826,19 @@ struct ProgressRow {
     valid_from: DateTime<Utc>,
 }
 
+/// `<alias>.region_id` is one of these regions or below them (the tree is walked in SQL, so
+/// the caller need not load it).
+fn push_region_subtree(qb: &mut sqlx::QueryBuilder<Db>, alias: &str, roots: &[i64]) {
+    qb.push(format!(
+        "{alias}.region_id in (with recursive sub(id) as (select id from regions where id in ("
+    ));
+    let mut s = qb.separated(", ");
+    for r in roots {
+        s.push_bind(*r);
+    }
+    qb.push(") union select r.id from regions r join sub on r.parent_id = sub.id) select id from sub)");
+}
+
 /// Appends the list filters (on alias `p`) to a query that already has a `where`.
 fn push_filter(qb: &mut sqlx::QueryBuilder<Db>, f: &ProjectFilter, alias: &str, with_search: bool) {
     if !f.scope.all {
@@ -823,12 +847,8 @@ fn push_filter(qb: &mut sqlx::QueryBuilder<Db>, f: &ProjectFilter, alias: &str, 
         } else {
             qb.push(" and (1 = 0");
             if !f.scope.regions.is_empty() {
-                qb.push(format!(" or {alias}.region_id in ("));
-                let mut s = qb.separated(", ");
-                for r in &f.scope.regions {
-                    s.push_bind(*r);
-                }
-                qb.push(")");
+                qb.push(" or ");
+                push_region_subtree(qb, alias, &f.scope.regions);
             }
             if !f.scope.industries.is_empty() {
                 qb.push(format!(" or {alias}.industry_id in ("));
@@ -850,12 +870,8 @@ fn push_filter(qb: &mut sqlx::QueryBuilder<Db>, f: &ProjectFilter, alias: &str, 
         qb.push(")");
     }
     if !f.region_ids.is_empty() {
-        qb.push(format!(" and {alias}.region_id in ("));
-        let mut s = qb.separated(", ");
-        for r in &f.region_ids {
-            s.push_bind(*r);
-        }
-        qb.push(")");
+        qb.push(" and ");
+        push_region_subtree(qb, alias, &f.region_ids);
     }
     if let Some(st) = f.stage {
         qb.push(format!(" and {alias}.stage = ")).push_bind(st.code());
@@ -937,21 +953,74 @@ fn sums_from(r: &<Db as sqlx::Database>::Row) -> ProjectSums {
     }
 }
 
+    /// The select of projects as they stood at `at` (see `projects_as_at`).
+fn as_at_select(qb: &mut sqlx::QueryBuilder<Db>, f: &ProjectFilter, at: DateTime<Utc>, year: i32, at_ym: i32) {
+        // One seek per project finds its latest report up to the month, as it stood at
+        // `at`; that row carries both the running total and (if it is of this year) the
+        // year-to-date figure.
+        qb.push(
+            "select p.project_id as id, p.code, p.name, p.owner_name, p.region_id, \
+             p.industry_id, p.library_class, p.stage, p.in_library, p.total_investment, \
+             p.initial_completed + coalesce(g.cumulative_investment, 0) as completed_investment, \
+             case when g.year = ",
+        )
+        .push_bind(year)
+        .push(
+            " then g.ytd_investment else 0 end as year_completed, \
+             coalesce((select b.planned_investment from project_batches b \
+             where b.project_id = p.project_id and b.year = ",
+        )
+        .push_bind(year)
+        .push(" and b.valid_from <= ")
+        .push_bind(at)
+        .push(" and (b.valid_to is null or b.valid_to > ")
+        .push_bind(at)
+        .push(
+            ")), 0) as year_plan from project_versions p \
+             left join project_progress g on g.id = (select g2.id from project_progress g2 \
+             where g2.project_id = p.project_id and g2.ym <= ",
+        )
+        .push_bind(at_ym)
+        .push(" and g2.valid_from <= ")
+        .push_bind(at)
+        .push(" and (g2.valid_to is null or g2.valid_to > ")
+        .push_bind(at)
+        .push(") order by g2.ym desc limit 1) where p.valid_from <= ")
+        .push_bind(at)
+        .push(" and (p.valid_to is null or p.valid_to > ")
+        .push_bind(at)
+        .push(")");
+        push_filter(qb, f, "p", false);
+    }
+
 #[async_trait]
 impl ProjectStore for BackendStore {
-    async fn list_projects(
+    async fn project_sums(&self, filter: &ProjectFilter) -> R<ProjectSums> {
+        let mut sums = sqlx::QueryBuilder::<Db>::new(SUMS_SELECT);
+        sums.push(" from projects p where 1 = 1");
+        push_filter(&mut sums, filter, "p", true);
+        let row = sums.build().fetch_one(&self.pool).await.map_err(map_err)?;
+        Ok(sums_from(&row))
+    }
+
+    async fn library_version(&self) -> R<i64> {
+        sqlx::query_scalar::<Db, i64>("select n from library_version where id = 1")
+            .fetch_optional(&self.pool)
+            .await
+            .map_err(map_err)
+            .map(|n| n.unwrap_or(0))
+    }
+
+    async fn project_page(
         &self,
         filter: &ProjectFilter,
         sort: ProjectSort,
         descending: bool,
         page: Page,
-    ) -> R<(Vec<Project>, ProjectSums)> {
-        let mut sums = sqlx::QueryBuilder::<Db>::new(SUMS_SELECT);
-        sums.push(" from projects p where 1 = 1");
-        push_filter(&mut sums, filter, "p", true);
-        let row = sums.build().fetch_one(&self.pool).await.map_err(map_err)?;
-        let sums = sums_from(&row);
-        let mut qb = sqlx::QueryBuilder::<Db>::new(concat!("select ", project_cols!(), " from projects p where 1 = 1"));
+    ) -> R<Vec<Project>> {
+        // The page's ids first (from index entries where the indexes cover filter and sort),
+        // then only those rows.
+        let mut qb = sqlx::QueryBuilder::<Db>::new("select p.id from projects p where 1 = 1");
         push_filter(&mut qb, filter, "p", true);
         qb.push(" order by ")
             .push(sort_sql(sort))
@@ -960,8 +1029,19 @@ impl ProjectStore for BackendStore {
             .push_bind(page.limit())
             .push(" offset ")
             .push_bind(page.offset());
-        let rows: Vec<ProjectRow> = qb.build_query_as().fetch_all(&self.pool).await.map_err(map_err)?;
-        Ok((rows.into_iter().map(ProjectRow::into_project).collect(), sums))
+        let ids: Vec<i64> = qb.build_query_scalar().fetch_all(&self.pool).await.map_err(map_err)?;
+        let mut rows: Vec<ProjectRow> = Vec::with_capacity(ids.len());
+        if !ids.is_empty() {
+            let mut q = sqlx::QueryBuilder::<Db>::new(concat!("select ", project_cols!(), " from projects where id in ("));
+            let mut sep = q.separated(", ");
+            for id in &ids {
+                sep.push_bind(*id);
+            }
+            q.push(")");
+            rows = q.build_query_as().fetch_all(&self.pool).await.map_err(map_err)?;
+            rows.sort_by_key(|r| ids.iter().position(|i| *i == r.id));
+        }
+        Ok(rows.into_iter().map(ProjectRow::into_project).collect())
     }
 
     async fn get_project(&self, id: i64) -> R<Option<Project>> {
@@ -1224,62 +1304,9 @@ impl ProjectStore for BackendStore {
         year: i32,
         at_ym: i32,
         page: Page,
-    ) -> R<(Vec<ProjectAsAt>, ProjectSums)> {
-        fn inner(qb: &mut sqlx::QueryBuilder<Db>, f: &ProjectFilter, at: DateTime<Utc>, year: i32, at_ym: i32) {
-            // One seek per project finds its latest report up to the month, as it stood at
-            // `at`; that row carries both the running total and (if it is of this year) the
-            // year-to-date figure.
-            qb.push(
-                "select p.project_id as id, p.code, p.name, p.owner_name, p.region_id, \
-                 p.industry_id, p.library_class, p.stage, p.in_library, p.total_investment, \
-                 p.initial_completed + coalesce(g.cumulative_investment, 0) as completed_investment, \
-                 case when g.year = ",
-            )
-            .push_bind(year)
-            .push(
-                " then g.ytd_investment else 0 end as year_completed, \
-                 coalesce((select b.planned_investment from project_batches b \
-                 where b.project_id = p.project_id and b.year = ",
-            )
-            .push_bind(year)
-            .push(" and b.valid_from <= ")
-            .push_bind(at)
-            .push(" and (b.valid_to is null or b.valid_to > ")
-            .push_bind(at)
-            .push(
-                ")), 0) as year_plan from project_versions p \
-                 left join project_progress g on g.id = (select g2.id from project_progress g2 \
-                 where g2.project_id = p.project_id and g2.ym <= ",
-            )
-            .push_bind(at_ym)
-            .push(" and g2.valid_from <= ")
-            .push_bind(at)
-            .push(" and (g2.valid_to is null or g2.valid_to > ")
-            .push_bind(at)
-            .push(") order by g2.ym desc limit 1) where p.valid_from <= ")
-            .push_bind(at)
-            .push(" and (p.valid_to is null or p.valid_to > ")
-            .push_bind(at)
-            .push(")");
-            push_filter(qb, f, "p", false);
-        }
-        let mut sums = sqlx::QueryBuilder::<Db>::new(
-            "select count(*) as n, cast(coalesce(sum(x.total_investment), 0) as bigint) as total, \
-             cast(coalesce(sum(x.year_plan), 0) as bigint) as plan, \
-             cast(coalesce(sum(x.completed_investment), 0) as bigint) as done, \
-             cast(coalesce(sum(x.year_completed), 0) as bigint) as year_done, \
-             0 as red, 0 as yellow, 0 as green, \
-             coalesce(sum(case when x.stage = 'planning' then 1 else 0 end), 0) as s1, \
-             coalesce(sum(case when x.stage = 'reserve' then 1 else 0 end), 0) as s2, \
-             coalesce(sum(case when x.stage = 'started' then 1 else 0 end), 0) as s3, \
-             coalesce(sum(case when x.stage = 'completed' then 1 else 0 end), 0) as s4 from (",
-        );
-        inner(&mut sums, filter, at, year, at_ym);
-        sums.push(") x");
-        let row = sums.build().fetch_one(&self.pool).await.map_err(map_err)?;
-        let totals = sums_from(&row);
+    ) -> R<Vec<ProjectAsAt>> {
         let mut qb = sqlx::QueryBuilder::<Db>::new("select * from (");
-        inner(&mut qb, filter, at, year, at_ym);
+        as_at_select(&mut qb, filter, at, year, at_ym);
         qb.push(") x order by x.id limit ")
             .push_bind(page.limit())
             .push(" offset ")
@@ -1303,7 +1330,31 @@ impl ProjectStore for BackendStore {
                 year_completed: Money(r.try_get("year_completed").unwrap_or(0)),
             })
             .collect();
-        Ok((items, totals))
+        Ok(items)
+    }
+
+    async fn sums_as_at(
+        &self,
+        filter: &ProjectFilter,
+        at: DateTime<Utc>,
+        year: i32,
+        at_ym: i32,
+    ) -> R<ProjectSums> {
+        let mut sums = sqlx::QueryBuilder::<Db>::new(
+            "select count(*) as n, cast(coalesce(sum(x.total_investment), 0) as bigint) as total, \
+             cast(coalesce(sum(x.year_plan), 0) as bigint) as plan, \
+             cast(coalesce(sum(x.completed_investment), 0) as bigint) as done, \
+             cast(coalesce(sum(x.year_completed), 0) as bigint) as year_done, \
+             0 as red, 0 as yellow, 0 as green, \
+             coalesce(sum(case when x.stage = 'planning' then 1 else 0 end), 0) as s1, \
+             coalesce(sum(case when x.stage = 'reserve' then 1 else 0 end), 0) as s2, \
+             coalesce(sum(case when x.stage = 'started' then 1 else 0 end), 0) as s3, \
+             coalesce(sum(case when x.stage = 'completed' then 1 else 0 end), 0) as s4 from (",
+        );
+        as_at_select(&mut sums, filter, at, year, at_ym);
+        sums.push(") x");
+        let row = sums.build().fetch_one(&self.pool).await.map_err(map_err)?;
+        Ok(sums_from(&row))
     }
 
     async fn project_keys(&self) -> R<Vec<ProjectKey>> {

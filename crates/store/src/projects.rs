@@ -143,7 +143,8 @@ pub struct Batch {
     pub planned_investment: Money,
 }
 
-/// Filters of the project list. Region filters are already expanded to subtrees.
+/// Filters of the project list. Regions (in the filter and in the scope) stand for
+/// themselves and everything below them; the store walks the tree.
 #[derive(Debug, Clone, Default)]
 pub struct ProjectFilter {
     /// What the user may see.
@@ -271,13 +272,19 @@ pub struct ProjectKey {
 /// The project library's storage.
 #[async_trait]
 pub trait ProjectStore {
-    async fn list_projects(
+    /// Totals of the projects a filter selects.
+    async fn project_sums(&self, filter: &ProjectFilter) -> Result<ProjectSums>;
+    /// One page of the projects a filter selects, in the given order.
+    async fn project_page(
         &self,
         filter: &ProjectFilter,
         sort: ProjectSort,
         descending: bool,
         page: Page,
-    ) -> Result<(Vec<Project>, ProjectSums)>;
+    ) -> Result<Vec<Project>>;
+    /// A number that grows with every change to any project, in the same transaction, so that
+    /// totals computed at one value can be reused by any instance until it moves.
+    async fn library_version(&self) -> Result<i64>;
     async fn get_project(&self, id: i64) -> Result<Option<Project>>;
     /// Every project of the filter, for export (no paging).
     async fn export_projects(&self, filter: &ProjectFilter) -> Result<Vec<Project>>;
@@ -351,7 +358,15 @@ pub trait ProjectStore {
         year: i32,
         ym: i32,
         page: Page,
-    ) -> Result<(Vec<ProjectAsAt>, ProjectSums)>;
+    ) -> Result<Vec<ProjectAsAt>>;
+    /// Totals of the library as it stood at `at`.
+    async fn sums_as_at(
+        &self,
+        filter: &ProjectFilter,
+        at: DateTime<Utc>,
+        year: i32,
+        ym: i32,
+    ) -> Result<ProjectSums>;
     /// Keys of all projects (for matching imported rows).
     async fn project_keys(&self) -> Result<Vec<ProjectKey>>;
     /// Applies an import in one transaction: all rows or none.

@@ -497,3 +497,26 @@ async fn concurrent_edits_of_one_project_let_exactly_one_through() {
         assert_eq!(d["events"].as_array().unwrap().iter().filter(|e| e["kind"] == "leave").count(), 1);
     });
 }
+
+/// Two servers on one database: totals one of them has seen are never served stale after
+/// the other changes the library (the cache is checked against a version in the database).
+#[tokio::test]
+async fn totals_agree_across_instances() {
+    each_backend!(app => {
+        let (tx, rx) = tokio::sync::oneshot::channel::<()>();
+        let web = dongneng_web::WebConfig::default();
+        let other = dongneng::start(app.store.clone(), "127.0.0.1:0", web, Default::default(), async { let _ = rx.await; })
+            .await
+            .unwrap();
+        let other_base = format!("http://{}", other.addr);
+        let t = app.token("office").await;
+        let (_, before) = app.get("/api/v1/projects", &t).await;
+        // The second instance creates a project.
+        let resp = app.client.post(format!("{other_base}/api/v1/projects")).bearer_auth(&t)
+            .json(&new_project(&app, &t, "另一实例创建的项目").await).send().await.unwrap();
+        assert_eq!(resp.status(), StatusCode::CREATED);
+        let (_, after) = app.get("/api/v1/projects", &t).await;
+        assert_eq!(after["sums"]["count"].as_i64().unwrap(), before["sums"]["count"].as_i64().unwrap() + 1);
+        let _ = tx.send(());
+    });
+}

@@ -1,0 +1,49 @@
+-- Indexes for the project list at province scale (200,000 projects).
+-- * "list" indexes cover every filtered and summed column: totals read index entries only.
+-- * "page" indexes put `updated_at` right after the equality columns: the newest page of a
+--   filter is read in order and stops after 50 entries, with no sort.
+-- The single-column indexes of 0003 and the first covering indexes of 0004 are replaced; they
+-- led the planner to sort thousands of rows for one page.
+drop index projects_totals_by_industry;
+drop index projects_totals_by_region;
+drop index projects_totals_by_status;
+drop index projects_region;
+drop index projects_industry;
+drop index projects_stage;
+drop index projects_class;
+drop index projects_warning;
+
+create index projects_list_by_industry on projects (
+    industry_id, in_library, region_id, stage, library_class, warning_level,
+    total_investment, year_plan, completed_investment, year_completed, updated_at
+);
+create index projects_list_by_region on projects (
+    region_id, in_library, industry_id, stage, library_class, warning_level,
+    total_investment, year_plan, completed_investment, year_completed, updated_at
+);
+create index projects_list_by_status on projects (
+    in_library, stage, warning_level, library_class, industry_id, region_id,
+    total_investment, year_plan, completed_investment, year_completed, updated_at
+);
+create index projects_page_by_updated on projects (
+    in_library, updated_at, stage, warning_level, library_class, region_id, industry_id
+);
+create index projects_page_by_industry on projects (
+    industry_id, in_library, updated_at, stage, warning_level, library_class, region_id
+);
+create index projects_page_by_region on projects (
+    region_id, in_library, updated_at, stage, warning_level, library_class, industry_id
+);
+create index projects_page_by_stage on projects (
+    in_library, stage, updated_at, warning_level, library_class, region_id, industry_id
+);
+create index projects_page_by_warning on projects (
+    in_library, warning_level, updated_at, stage, library_class, region_id, industry_id
+);
+
+-- Grows with every change to a project (see ProjectStore::library_version).
+create table library_version (
+    id integer primary key,
+    n bigint not null
+);
+insert into library_version (id, n) values (1, 0);
