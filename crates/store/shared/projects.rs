@@ -378,171 +378,235 @@ async fn put_factor(tx: &mut Tx, id: i64, f: &FactorInput, t: DateTime<Utc>) -> 
     Ok(true)
 }
 
-/// Creates a project. Everything derived (the year's plan, the warning) is computed here from
-/// the input, so a new project costs a handful of inserts — imports create tens of thousands.
+/// Creates a project (see [`create_many`]).
 async fn create_in(tx: &mut Tx, new: &NewProject, ctx: &WarningContext, by: &AuditBy) -> R<i64> {
+    let ids = create_many(tx, &[new], ctx, by).await?;
+    ids.first().copied().ok_or(StoreError::NotFound)
+}
+
+/// Creates projects. Everything derived (the year's plan, the warning) is computed here from
+/// the input, and the rows that go with each project (version, batch, needs, entry event,
+/// audit) are written a chunk at a time — imports create tens of thousands.
+async fn create_many(
+    tx: &mut Tx,
+    news: &[&NewProject],
+    ctx: &WarningContext,
+    by: &AuditBy,
+) -> R<Vec<i64>> {
     let t = stamp(ctx);
-    let i = &new.input;
     let year = ctx.today.year();
-    let year_plan = new
-        .batch
-        .as_ref()
-        .filter(|b| b.year == year)
-        .map(|b| b.planned_investment)
-        .unwrap_or_default();
-    let facts = warning::Facts {
-        stage: new.stage,
-        in_library: true,
-        planned_start: i.planned_start,
-        plan_year: year,
-        year_plan,
-        year_completed: Money::ZERO,
-        last_progress_ym: None,
-        unmet_factors: new
-            .factors
-            .iter()
-            .filter(|f| !f.met())
-            .map(|f| (f.kind, f.needed_by))
-            .collect(),
-    };
-    let (level, reasons) = warning::evaluate(&facts, &ctx.rules, ctx.today);
-    let reasons_json = serde_json::to_string(&reasons).unwrap_or_else(|_| "[]".into());
+    let mut created: Vec<Project> = Vec::with_capacity(news.len());
+    for new in news {
+        let i = &new.input;
+        let year_plan = new
+            .batch
+            .as_ref()
+            .filter(|b| b.year == year)
+            .map(|b| b.planned_investment)
+            .unwrap_or_default();
+        let facts = warning::Facts {
+            stage: new.stage,
+            in_library: true,
+            planned_start: i.planned_start,
+            plan_year: year,
+            year_plan,
+            year_completed: Money::ZERO,
+            last_progress_ym: None,
+            unmet_factors: new
+                .factors
+                .iter()
+                .filter(|f| !f.met())
+                .map(|f| (f.kind, f.needed_by))
+                .collect(),
+        };
+        let (level, reasons) = warning::evaluate(&facts, &ctx.rules, ctx.today);
+        let reasons_json = serde_json::to_string(&reasons).unwrap_or_else(|_| "[]".into());
+        let id: i64 = sqlx::query_scalar::<Db, i64>(
+            "insert into projects (code, name, owner_name, owner_credit_code, region_id, industry_id, \
+             gbt_section, gbt_division, library_class, nature, content, total_investment, \
+             initial_completed, completed_investment, plan_year, year_plan, year_completed, \
+             planned_start, actual_start, planned_finish, actual_finish, responsible_unit, \
+             leader_in_charge, contact_name, contact_phone, stage, in_library, search_text, \
+             warning_level, warning_reasons, version, created_at, updated_at) \
+             values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $13, $14, $15, 0, \
+             $16, $17, $18, $19, $20, $21, $22, $23, $24, true, $25, $26, $27, 1, $28, $28) \
+             returning id",
+        )
+        .bind(&i.code)
+        .bind(&i.name)
+        .bind(&i.owner_name)
+        .bind(&i.owner_credit_code)
+        .bind(i.region_id)
+        .bind(i.industry_id)
+        .bind(&i.gbt_section)
+        .bind(&i.gbt_division)
+        .bind(i.library_class.code())
+        .bind(i.nature.code())
+        .bind(&i.content)
+        .bind(i.total_investment.0)
+        .bind(i.initial_completed.0)
+        .bind(year)
+        .bind(year_plan.0)
+        .bind(i.planned_start)
+        .bind(i.actual_start)
+        .bind(i.planned_finish)
+        .bind(i.actual_finish)
+        .bind(&i.responsible_unit)
+        .bind(&i.leader_in_charge)
+        .bind(&i.contact_name)
+        .bind(&i.contact_phone)
+        .bind(new.stage.code())
+        .bind(search_text(i))
+        .bind(level.code())
+        .bind(&reasons_json)
+        .bind(t)
+        .fetch_one(&mut **tx)
+        .await
+        .map_err(map_err)?;
+        created.push(Project {
+            id,
+            code: i.code.clone(),
+            name: i.name.clone(),
+            owner_name: i.owner_name.clone(),
+            owner_credit_code: i.owner_credit_code.clone(),
+            region_id: i.region_id,
+            industry_id: i.industry_id,
+            gbt_section: i.gbt_section.clone(),
+            gbt_division: i.gbt_division.clone(),
+            library_class: i.library_class,
+            nature: i.nature,
+            content: i.content.clone(),
+            total_investment: i.total_investment,
+            initial_completed: i.initial_completed,
+            completed_investment: i.initial_completed,
+            plan_year: year,
+            year_plan,
+            year_completed: Money::ZERO,
+            planned_start: i.planned_start,
+            actual_start: i.actual_start,
+            planned_finish: i.planned_finish,
+            actual_finish: i.actual_finish,
+            responsible_unit: i.responsible_unit.clone(),
+            leader_in_charge: i.leader_in_charge.clone(),
+            contact_name: i.contact_name.clone(),
+            contact_phone: i.contact_phone.clone(),
+            stage: new.stage,
+            in_library: true,
+            left_reason: None,
+            left_on: None,
+            last_progress_ym: None,
+            warning_level: level,
+            warning_reasons: reasons,
+            version: 1,
+            created_at: t,
+            updated_at: t,
+        });
+    }
     bump_version(tx).await?;
-    let id: i64 = sqlx::query_scalar::<Db, i64>(
-        "insert into projects (code, name, owner_name, owner_credit_code, region_id, industry_id, \
-         gbt_section, gbt_division, library_class, nature, content, total_investment, \
-         initial_completed, completed_investment, plan_year, year_plan, year_completed, \
-         planned_start, actual_start, planned_finish, actual_finish, responsible_unit, \
-         leader_in_charge, contact_name, contact_phone, stage, in_library, search_text, \
-         warning_level, warning_reasons, version, created_at, updated_at) \
-         values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $13, $14, $15, 0, \
-         $16, $17, $18, $19, $20, $21, $22, $23, $24, true, $25, $26, $27, 1, $28, $28) \
-         returning id",
-    )
-    .bind(&i.code)
-    .bind(&i.name)
-    .bind(&i.owner_name)
-    .bind(&i.owner_credit_code)
-    .bind(i.region_id)
-    .bind(i.industry_id)
-    .bind(&i.gbt_section)
-    .bind(&i.gbt_division)
-    .bind(i.library_class.code())
-    .bind(i.nature.code())
-    .bind(&i.content)
-    .bind(i.total_investment.0)
-    .bind(i.initial_completed.0)
-    .bind(year)
-    .bind(year_plan.0)
-    .bind(i.planned_start)
-    .bind(i.actual_start)
-    .bind(i.planned_finish)
-    .bind(i.actual_finish)
-    .bind(&i.responsible_unit)
-    .bind(&i.leader_in_charge)
-    .bind(&i.contact_name)
-    .bind(&i.contact_phone)
-    .bind(new.stage.code())
-    .bind(search_text(i))
-    .bind(level.code())
-    .bind(&reasons_json)
-    .bind(t)
-    .fetch_one(&mut **tx)
-    .await
-    .map_err(map_err)?;
-    if let Some(b) = &new.batch {
-        sqlx::query(
-            "insert into project_batches (project_id, year, planned_investment, valid_from) \
-             values ($1, $2, $3, $4)",
-        )
-        .bind(id)
-        .bind(b.year)
-        .bind(b.planned_investment.0)
-        .bind(t)
-        .execute(&mut **tx)
-        .await
-        .map_err(map_err)?;
+    let pairs: Vec<(&NewProject, &Project)> = news.iter().copied().zip(created.iter()).collect();
+    let on_date = ctx.today.min(t.date_naive());
+    // The companions, 100 projects per statement (well inside both databases' limits on
+    // bound values).
+    for chunk in pairs.chunks(100) {
+        let mut q = sqlx::QueryBuilder::<Db>::new(
+            "insert into project_versions (project_id, valid_from, valid_to, code, name, \
+             owner_name, region_id, industry_id, library_class, nature, stage, in_library, \
+             total_investment, initial_completed, username) ",
+        );
+        q.push_values(chunk, |mut b, (new, p)| {
+            b.push_bind(p.id)
+                .push_bind(t)
+                .push("null")
+                .push_bind(p.code.clone())
+                .push_bind(p.name.clone())
+                .push_bind(p.owner_name.clone())
+                .push_bind(p.region_id)
+                .push_bind(p.industry_id)
+                .push_bind(p.library_class.code())
+                .push_bind(p.nature.code())
+                .push_bind(new.stage.code())
+                .push("true")
+                .push_bind(p.total_investment.0)
+                .push_bind(p.initial_completed.0)
+                .push_bind(by.username.clone());
+        });
+        q.build().execute(&mut **tx).await.map_err(map_err)?;
+
+        let mut q = sqlx::QueryBuilder::<Db>::new(
+            "insert into project_events (project_id, kind, from_stage, to_stage, on_date, note, \
+             username, at) ",
+        );
+        q.push_values(chunk, |mut b, (new, p)| {
+            b.push_bind(p.id)
+                .push_bind("enter")
+                .push("null")
+                .push_bind(new.stage.code())
+                .push_bind(on_date)
+                .push_bind("")
+                .push_bind(by.username.clone())
+                .push_bind(t);
+        });
+        q.build().execute(&mut **tx).await.map_err(map_err)?;
+
+        let batches: Vec<(i64, &Batch)> = chunk
+            .iter()
+            .filter_map(|(new, p)| new.batch.as_ref().map(|b| (p.id, b)))
+            .collect();
+        if !batches.is_empty() {
+            let mut q = sqlx::QueryBuilder::<Db>::new(
+                "insert into project_batches (project_id, year, planned_investment, valid_from) ",
+            );
+            q.push_values(&batches, |mut b, (id, batch)| {
+                b.push_bind(*id)
+                    .push_bind(batch.year)
+                    .push_bind(batch.planned_investment.0)
+                    .push_bind(t);
+            });
+            q.build().execute(&mut **tx).await.map_err(map_err)?;
+        }
+
+        let factors: Vec<(i64, &FactorInput)> = chunk
+            .iter()
+            .flat_map(|(new, p)| new.factors.iter().map(move |f| (p.id, f)))
+            .collect();
+        if !factors.is_empty() {
+            let mut q = sqlx::QueryBuilder::<Db>::new(
+                "insert into project_factors (project_id, kind, required, fulfilled, needed_by, \
+                 note, version, created_at, updated_at) ",
+            );
+            q.push_values(&factors, |mut b, (id, f)| {
+                b.push_bind(*id)
+                    .push_bind(f.kind.code())
+                    .push_bind(f.required.0)
+                    .push_bind(f.fulfilled.0)
+                    .push_bind(f.needed_by)
+                    .push_bind(f.note.clone())
+                    .push_bind(1i64)
+                    .push_bind(t)
+                    .push_bind(t);
+            });
+            q.build().execute(&mut **tx).await.map_err(map_err)?;
+        }
+
+        let mut q = sqlx::QueryBuilder::<Db>::new(
+            "insert into audit_log (at, user_id, username, action, record_type, record_id, \
+             before_json, after_json, request_id) ",
+        );
+        let audit_at = now();
+        q.push_values(chunk, |mut b, (_, p)| {
+            b.push_bind(audit_at)
+                .push_bind(by.user_id)
+                .push_bind(by.username.clone())
+                .push_bind("create")
+                .push_bind("project")
+                .push_bind(p.id)
+                .push_bind(None::<String>)
+                .push_bind(serde_json::to_string(p).ok())
+                .push_bind(by.request_id.clone());
+        });
+        q.build().execute(&mut **tx).await.map_err(map_err)?;
     }
-    for f in &new.factors {
-        sqlx::query(
-            "insert into project_factors (project_id, kind, required, fulfilled, needed_by, \
-             note, version, created_at, updated_at) values ($1, $2, $3, $4, $5, $6, 1, $7, $7)",
-        )
-        .bind(id)
-        .bind(f.kind.code())
-        .bind(f.required.0)
-        .bind(f.fulfilled.0)
-        .bind(f.needed_by)
-        .bind(&f.note)
-        .bind(t)
-        .execute(&mut **tx)
-        .await
-        .map_err(map_err)?;
-    }
-    let entered = EventNote { on_date: ctx.today.min(t.date_naive()), note: "" };
-    insert_event(tx, id, "enter", None, Some(new.stage), entered, by, t).await?;
-    sqlx::query(
-        "insert into project_versions (project_id, valid_from, valid_to, code, name, owner_name, \
-         region_id, industry_id, library_class, nature, stage, in_library, total_investment, \
-         initial_completed, username) values ($1, $2, null, $3, $4, $5, $6, $7, $8, $9, $10, \
-         true, $11, $12, $13)",
-    )
-    .bind(id)
-    .bind(t)
-    .bind(&i.code)
-    .bind(&i.name)
-    .bind(&i.owner_name)
-    .bind(i.region_id)
-    .bind(i.industry_id)
-    .bind(i.library_class.code())
-    .bind(i.nature.code())
-    .bind(new.stage.code())
-    .bind(i.total_investment.0)
-    .bind(i.initial_completed.0)
-    .bind(&by.username)
-    .execute(&mut **tx)
-    .await
-    .map_err(map_err)?;
-    let created = Project {
-        id,
-        code: i.code.clone(),
-        name: i.name.clone(),
-        owner_name: i.owner_name.clone(),
-        owner_credit_code: i.owner_credit_code.clone(),
-        region_id: i.region_id,
-        industry_id: i.industry_id,
-        gbt_section: i.gbt_section.clone(),
-        gbt_division: i.gbt_division.clone(),
-        library_class: i.library_class,
-        nature: i.nature,
-        content: i.content.clone(),
-        total_investment: i.total_investment,
-        initial_completed: i.initial_completed,
-        completed_investment: i.initial_completed,
-        plan_year: year,
-        year_plan,
-        year_completed: Money::ZERO,
-        planned_start: i.planned_start,
-        actual_start: i.actual_start,
-        planned_finish: i.planned_finish,
-        actual_finish: i.actual_finish,
-        responsible_unit: i.responsible_unit.clone(),
-        leader_in_charge: i.leader_in_charge.clone(),
-        contact_name: i.contact_name.clone(),
-        contact_phone: i.contact_phone.clone(),
-        stage: new.stage,
-        in_library: true,
-        left_reason: None,
-        left_on: None,
-        last_progress_ym: None,
-        warning_level: level,
-        warning_reasons: reasons,
-        version: 1,
-        created_at: t,
-        updated_at: t,
-    };
-    write_audit(tx, by, "create", "project", Some(id), None::<&()>, Some(&created)).await?;
-    Ok(id)
+    Ok(created.iter().map(|p| p.id).collect())
 }
 
 /// Applies new field values; `None` when nothing differs.
@@ -1377,12 +1441,20 @@ impl ProjectStore for BackendStore {
     async fn import_projects(&self, ops: &[ImportOp], ctx: &WarningContext, by: &AuditBy) -> R<(usize, usize)> {
         let mut tx = begin_write(&self.pool).await?;
         let (mut created, mut updated) = (0, 0);
+        // New projects are created a chunk at a time, updates one by one.
+        let news: Vec<&NewProject> = ops
+            .iter()
+            .filter_map(|op| match op {
+                ImportOp::Create(new) => Some(new),
+                ImportOp::Update { .. } => None,
+            })
+            .collect();
+        for chunk in news.chunks(500) {
+            created += create_many(&mut tx, chunk, ctx, by).await?.len();
+        }
         for op in ops {
             match op {
-                ImportOp::Create(new) => {
-                    create_in(&mut tx, new, ctx, by).await?;
-                    created += 1;
-                }
+                ImportOp::Create(_) => {}
                 ImportOp::Update { id, version, input, stage, batch, factors } => {
                     let mut p = load_at(&mut tx, *id, *version).await?;
                     if &p.input() != input {
