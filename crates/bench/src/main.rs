@@ -99,6 +99,10 @@ enum Command {
         /// About how many projects the export should hold.
         #[arg(long, default_value_t = 100_000)]
         export_rows: usize,
+        /// Seconds between a writer's changes in the (a′) phase (the list while the library
+        /// changes); 0 leaves the phase out.
+        #[arg(long, default_value_t = 1.0)]
+        write_interval: f64,
         /// Also write the Markdown report to this file.
         #[arg(long)]
         out: Option<PathBuf>,
@@ -144,6 +148,7 @@ async fn main() -> anyhow::Result<()> {
             work_dir,
             imports,
             export_rows,
+            write_interval,
             out,
         } => {
             run::run(run::RunArgs {
@@ -155,6 +160,7 @@ async fn main() -> anyhow::Result<()> {
                 work_dir,
                 imports,
                 export_rows,
+                write_interval,
                 out,
             })
             .await

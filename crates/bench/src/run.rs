@@ -29,6 +29,8 @@ pub struct RunArgs {
     pub work_dir: PathBuf,
     pub imports: Vec<usize>,
     pub export_rows: usize,
+    /// Seconds between the changes of the (a′) phase; 0 leaves the phase out.
+    pub write_interval: f64,
     pub out: Option<PathBuf>,
 }
 
@@ -51,6 +53,8 @@ struct LoadResult {
     error_kinds: std::collections::BTreeMap<u16, usize>,
     elapsed: f64,
     server_cpu: f64,
+    /// What else happened during the run.
+    note: String,
 }
 
 struct SingleOp {
@@ -129,6 +133,90 @@ impl Server {
                 Ok(None)
             }
         }
+    }
+}
+
+/// One client changing a project of its own at a fixed pace: a project created for the run
+/// (its code is marked like the imported ones, so it is removed with them), whose planned
+/// investment for the year alternates between two values.
+struct Writer {
+    stop: Arc<std::sync::atomic::AtomicBool>,
+    task: tokio::task::JoinHandle<(usize, usize, Vec<u32>)>,
+}
+
+impl Writer {
+    async fn start(
+        client: &Arc<Client>,
+        region_id: i64,
+        industry_id: i64,
+        year: i32,
+        every: f64,
+    ) -> anyhow::Result<Writer> {
+        let body = serde_json::json!({
+            "code": format!("{:02}11-370103-29-99-999999", year % 100),
+            "name": "基准测试写入项目",
+            "owner_name": "基准测试有限公司",
+            "region_id": region_id,
+            "industry_id": industry_id,
+            "library_class": "district",
+            "nature": "new",
+            "content": "基准测试：每隔一段时间修改一次年度计划投资",
+            "total_investment": 100_000 * FEN_PER_WAN,
+            "stage": "planning",
+            "batch_year": year,
+            "year_plan": 1_000 * FEN_PER_WAN,
+        });
+        let resp = client
+            .http
+            .post(format!("{}/api/v1/projects", client.base))
+            .bearer_auth(&client.token)
+            .json(&body)
+            .send()
+            .await?;
+        let status = resp.status();
+        let text = resp.text().await?;
+        if !status.is_success() {
+            bail!("creating the writer's project: {status}: {text}");
+        }
+        let id = serde_json::from_str::<serde_json::Value>(&text)?["id"]
+            .as_i64()
+            .context("no id in the created project")?;
+        let stop = Arc::new(std::sync::atomic::AtomicBool::new(false));
+        let flag = stop.clone();
+        let client = client.clone();
+        let task = tokio::spawn(async move {
+            let (mut n, mut failed, mut us) = (0usize, 0usize, Vec::new());
+            let mut tick = tokio::time::interval(Duration::from_secs_f64(every));
+            while !flag.load(Ordering::Relaxed) {
+                tick.tick().await;
+                let plan = (1_000 + (n as i64 % 2)) * FEN_PER_WAN;
+                let t = Instant::now();
+                let ok = client
+                    .http
+                    .put(format!(
+                        "{}/api/v1/projects/{id}/batches/{year}",
+                        client.base
+                    ))
+                    .bearer_auth(&client.token)
+                    .json(&serde_json::json!({ "planned_investment": plan }))
+                    .send()
+                    .await
+                    .map(|r| r.status().is_success())
+                    .unwrap_or(false);
+                us.push(t.elapsed().as_micros().min(u32::MAX as u128) as u32);
+                n += 1;
+                if !ok {
+                    failed += 1;
+                }
+            }
+            (n, failed, us)
+        });
+        Ok(Writer { stop, task })
+    }
+
+    async fn stop(self) -> (usize, usize, Vec<u32>) {
+        self.stop.store(true, Ordering::Relaxed);
+        self.task.await.unwrap_or_default()
     }
 }
 
@@ -243,6 +331,7 @@ async fn load(
         error_kinds,
         elapsed,
         server_cpu,
+        note: String::new(),
     })
 }
 
@@ -577,18 +666,28 @@ pub async fn run(a: RunArgs) -> anyhow::Result<()> {
         .chain(&search_targets)
         .chain(&as_at_targets)
     {
+        let t0 = Instant::now();
         let n = client
             .total(&t.path)
             .await
             .with_context(|| t.label.clone())?;
-        totals.push((t.label.clone(), n));
+        totals.push((t.label.clone(), n, t0.elapsed().as_secs_f64() * 1000.0));
     }
     let total_of = |label: &str| {
         totals
             .iter()
-            .find(|(l, _)| l == label)
-            .map(|(_, n)| *n)
+            .find(|(l, _, _)| l == label)
+            .map(|(_, n, _)| *n)
             .unwrap_or(0)
+    };
+    // The first request of each target, alone on the idle server: its totals are not cached
+    // yet (the service keeps them until the library changes).
+    let first_of = |label: &str| {
+        totals
+            .iter()
+            .find(|(l, _, _)| l == label)
+            .map(|(_, _, ms)| *ms)
+            .unwrap_or(0.0)
     };
 
     let mut loads = Vec::new();
@@ -621,6 +720,41 @@ pub async fn run(a: RunArgs) -> anyhow::Result<()> {
         );
         loads.push(r);
         memory.push((name.to_string(), sys::process_memory(pid)));
+        if name.starts_with("(a)") && a.write_interval > 0.0 {
+            let name = format!(
+                "(a′) the same list while another client changes a project every {} s",
+                a.write_interval
+            );
+            println!("{name} …");
+            let w = Writer::start(&client, district.id, industry.id, y, a.write_interval).await?;
+            let mut r = load(
+                &client,
+                &name,
+                &list_targets,
+                a.concurrency,
+                a.seconds,
+                a.warmup,
+                pid,
+            )
+            .await?;
+            let (writes, write_errors, mut write_us) = w.stop().await;
+            write_us.sort_unstable();
+            r.note = format!(
+                "{writes} changes (PUT /api/v1/projects/{{id}}/batches/{y}: each moves the library version, so every filter's totals are computed anew), {write_errors} failed, p50 {:.1} ms, max {:.1} ms",
+                ms(percentile(&write_us, 0.5)),
+                ms(write_us.last().copied().unwrap_or(0))
+            );
+            let n: usize = r.per_target.iter().map(|v| v.len()).sum();
+            println!(
+                "  {n} requests, {} errors {:?}, {:.1} req/s; {}",
+                r.errors,
+                r.error_kinds,
+                n as f64 / r.elapsed,
+                r.note
+            );
+            loads.push(r);
+            memory.push((name, sys::process_memory(pid)));
+        }
     }
 
     // (e) Export of about `export_rows` projects: the filter closest to it.
@@ -899,15 +1033,15 @@ pub async fn run(a: RunArgs) -> anyhow::Result<()> {
     );
     let _ = writeln!(
         o,
-        "| measurement | matches | requests | req/s | p50 ms | p99 ms | max ms | errors |"
+        "| measurement | matches | first ms | requests | req/s | p50 ms | p99 ms | max ms | errors |"
     );
-    let _ = writeln!(o, "|---|---:|---:|---:|---:|---:|---:|---:|");
+    let _ = writeln!(o, "|---|---:|---:|---:|---:|---:|---:|---:|---:|");
     for r in &loads {
         let mut all: Vec<u32> = r.per_target.iter().flatten().copied().collect();
         all.sort_unstable();
         let _ = writeln!(
             o,
-            "| **{}** | | **{}** | **{:.1}** | **{:.1}** | **{:.1}** | **{:.1}** | {} |",
+            "| **{}** | | | **{}** | **{:.1}** | **{:.1}** | **{:.1}** | **{:.1}** | {} |",
             r.name,
             all.len(),
             all.len() as f64 / r.elapsed,
@@ -934,9 +1068,10 @@ pub async fn run(a: RunArgs) -> anyhow::Result<()> {
         for (label, v) in r.labels.iter().zip(&r.per_target) {
             let _ = writeln!(
                 o,
-                "| &nbsp;&nbsp;{} | {} | {} | | {:.1} | {:.1} | {:.1} | |",
+                "| &nbsp;&nbsp;{} | {} | {:.1} | {} | | {:.1} | {:.1} | {:.1} | |",
                 label,
                 thousands(total_of(label).max(0) as u64),
+                first_of(label),
                 v.len(),
                 ms(percentile(v, 0.5)),
                 ms(percentile(v, 0.99)),
@@ -945,9 +1080,12 @@ pub async fn run(a: RunArgs) -> anyhow::Result<()> {
         }
         let _ = writeln!(
             o,
-            "| &nbsp;&nbsp;*server CPU during the run* | | | | | | | {:.0} % of one core |",
+            "| &nbsp;&nbsp;*server CPU during the run* | | | | | | | | {:.0} % of one core |",
             100.0 * r.server_cpu / r.elapsed
         );
+        if !r.note.is_empty() {
+            let _ = writeln!(o, "| &nbsp;&nbsp;*meanwhile: {}* | | | | | | | | |", r.note);
+        }
     }
     let _ = writeln!(o, "\n| operation | rows | seconds | rows/s | file | how |");
     let _ = writeln!(o, "|---|---:|---:|---:|---:|---|");

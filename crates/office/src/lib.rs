@@ -50,7 +50,7 @@ pub use progress::{
     PROGRESS_HEADERS, PROGRESS_SHEET, ProgressSheetRow, read_progress, write_progress,
 };
 pub use projects::{
-    FactorCells, PROJECT_HEADERS, PROJECT_SHEET, ProjectSheetRow, ProjectTotals,
+    FactorCells, PROJECT_HEADERS, PROJECT_SHEET, ProjectSheetRow, ProjectTotals, ProjectsWriter,
     project_header_for_field, read_projects, write_projects,
 };
 pub use read::{CellValue, MAX_COLUMNS, MAX_ERRORS, MAX_ROWS, SheetCells, column_letter};

@@ -400,58 +400,88 @@ pub fn write_projects(
     rows: &[ProjectSheetRow],
     totals: &ProjectTotals,
 ) -> Result<Vec<u8>, OfficeError> {
-    let mut wb = Workbook::new();
-    wb.set_zip_compression_level(crate::ZIP_LEVEL);
-    let f = Formats::new();
-    // Rows are written in order, so the sheet can stream through a temporary file instead
-    // of holding every cell in memory (100,000 rows: ~720 MB otherwise).
-    let ws = wb.add_worksheet_with_constant_memory()?;
-    ws.set_name(PROJECT_SHEET)?;
-    write_headers(ws, &PROJECT_HEADERS, &WIDTHS, &f)?;
-    column_formats(ws, &[TOTAL, YEAR_PLAN, COMPLETED, YEAR_COMPLETED], &f.money)?;
-    column_formats(ws, &[RATE], &f.rate)?;
-    column_formats(
-        ws,
-        &[PLANNED_START, ACTUAL_START, PLANNED_FINISH, ACTUAL_FINISH],
-        &f.date,
-    )?;
-    column_formats(ws, &[SEQ, BATCH], &f.int)?;
-    let factor_cols: Vec<usize> = (FACTORS..FACTORS + 10).collect();
-    column_formats(ws, &factor_cols, &f.quantity)?;
-    for (i, p) in rows.iter().enumerate() {
-        let r = u32::try_from(i + 1).map_err(|_| OfficeError::TooManyRows {
+    let mut w = ProjectsWriter::new()?;
+    for p in rows {
+        w.push(p)?;
+    }
+    w.finish(totals)
+}
+
+/// Writes the project list a row at a time, so that a caller reading from a database in
+/// pages never holds the whole list: rows stream through a temporary file (rust_xlsxwriter's
+/// constant-memory mode).
+pub struct ProjectsWriter {
+    wb: Workbook,
+    f: Formats,
+    rows: usize,
+}
+
+impl ProjectsWriter {
+    pub fn new() -> Result<Self, OfficeError> {
+        let mut wb = Workbook::new();
+        wb.set_zip_compression_level(crate::ZIP_LEVEL);
+        let f = Formats::new();
+        let ws = wb.add_worksheet_with_constant_memory()?;
+        ws.set_name(PROJECT_SHEET)?;
+        write_headers(ws, &PROJECT_HEADERS, &WIDTHS, &f)?;
+        column_formats(ws, &[TOTAL, YEAR_PLAN, COMPLETED, YEAR_COMPLETED], &f.money)?;
+        column_formats(ws, &[RATE], &f.rate)?;
+        column_formats(
+            ws,
+            &[PLANNED_START, ACTUAL_START, PLANNED_FINISH, ACTUAL_FINISH],
+            &f.date,
+        )?;
+        column_formats(ws, &[SEQ, BATCH], &f.int)?;
+        let factor_cols: Vec<usize> = (FACTORS..FACTORS + 10).collect();
+        column_formats(ws, &factor_cols, &f.quantity)?;
+        Ok(ProjectsWriter { wb, f, rows: 0 })
+    }
+
+    /// Appends one project.
+    pub fn push(&mut self, p: &ProjectSheetRow) -> Result<(), OfficeError> {
+        let r = u32::try_from(self.rows + 1).map_err(|_| OfficeError::TooManyRows {
             max: read::MAX_ROWS,
         })?;
-        write_project(ws, r, i + 1, p)?;
+        let ws = self.wb.worksheet_from_index(0)?;
+        write_project(ws, r, self.rows + 1, p)?;
+        self.rows += 1;
+        Ok(())
     }
-    let r = u32::try_from(rows.len() + 1).map_err(|_| OfficeError::TooManyRows {
-        max: read::MAX_ROWS,
-    })?;
-    for c in 0..PROJECT_HEADERS.len() {
-        ws.write_blank(r, c as u16, &f.total_text)?;
+
+    /// Writes the 合计 row and returns the workbook.
+    pub fn finish(mut self, totals: &ProjectTotals) -> Result<Vec<u8>, OfficeError> {
+        let rows = self.rows;
+        let f = &self.f;
+        let ws = self.wb.worksheet_from_index(0)?;
+        let r = u32::try_from(rows + 1).map_err(|_| OfficeError::TooManyRows {
+            max: read::MAX_ROWS,
+        })?;
+        for c in 0..PROJECT_HEADERS.len() {
+            ws.write_blank(r, c as u16, &f.total_text)?;
+        }
+        ws.write_string_with_format(
+            r,
+            SEQ as u16,
+            format!("共{}个", totals.count),
+            &f.total_text,
+        )?;
+        ws.write_string_with_format(r, NAME as u16, "合计", &f.total_text)?;
+        for (col, m) in [
+            (TOTAL, totals.total_investment),
+            (YEAR_PLAN, totals.year_plan),
+            (COMPLETED, totals.completed),
+            (YEAR_COMPLETED, totals.year_completed),
+        ] {
+            ws.write_number_with_format(r, col as u16, m.wan_f64(), &f.total_money)?;
+        }
+        if let Some(rate) = totals.year_completed.percent_of(totals.year_plan) {
+            ws.write_number_with_format(r, RATE as u16, rate, &f.total_rate)?;
+        }
+        if rows > 0 {
+            ws.autofilter(0, 0, rows as u32, (PROJECT_HEADERS.len() - 1) as u16)?;
+        }
+        Ok(self.wb.save_to_buffer()?)
     }
-    ws.write_string_with_format(
-        r,
-        SEQ as u16,
-        format!("共{}个", totals.count),
-        &f.total_text,
-    )?;
-    ws.write_string_with_format(r, NAME as u16, "合计", &f.total_text)?;
-    for (col, m) in [
-        (TOTAL, totals.total_investment),
-        (YEAR_PLAN, totals.year_plan),
-        (COMPLETED, totals.completed),
-        (YEAR_COMPLETED, totals.year_completed),
-    ] {
-        ws.write_number_with_format(r, col as u16, m.wan_f64(), &f.total_money)?;
-    }
-    if let Some(rate) = totals.year_completed.percent_of(totals.year_plan) {
-        ws.write_number_with_format(r, RATE as u16, rate, &f.total_rate)?;
-    }
-    if !rows.is_empty() {
-        ws.autofilter(0, 0, rows.len() as u32, (PROJECT_HEADERS.len() - 1) as u16)?;
-    }
-    Ok(wb.save_to_buffer()?)
 }
 
 fn write_project(

@@ -108,38 +108,21 @@ pub fn error_report(
 
     let mut wb = Workbook::new();
     wb.set_zip_compression_level(crate::ZIP_LEVEL);
-    let ws = wb.add_worksheet();
+    // Both sheets are written in row order, so they stream through a temporary file instead
+    // of holding every cell (a refused 100,000-row file would otherwise take about a gigabyte).
+    let ws = wb.add_worksheet_with_constant_memory()?;
     ws.set_name(sheet_name(sheet_name_in))?;
     let header_row = cells.header_row();
+    // Column widths go first: in constant-memory mode they cannot follow the cells.
     let mut widths: Vec<usize> = Vec::new();
-    for (r, c, v) in cells.iter() {
-        if r > EXCEL_MAX_ROW || c > EXCEL_MAX_COL {
-            continue;
-        }
-        let is_bad = bad.contains_key(&(r, c));
-        let is_header = header_row == Some(r);
-        if is_header {
-            if widths.len() <= c {
-                widths.resize(c + 1, 0);
+    if let Some(h) = header_row {
+        for (r, c, v) in cells.iter() {
+            if r == h && c <= EXCEL_MAX_COL {
+                if widths.len() <= c {
+                    widths.resize(c + 1, 0);
+                }
+                widths[c] = v.to_text().chars().count();
             }
-            widths[c] = v.to_text().chars().count();
-        }
-        write_cell(ws, r, c, v, is_bad, is_header, &f)?;
-    }
-    for (i, ((r, c), msgs)) in bad.iter().enumerate() {
-        if cells.get(*r, *c) == CellValue::Empty {
-            ws.write_blank(*r as u32, *c as u16, &f.bad)?;
-        }
-        if i < MAX_NOTES {
-            let text = excel_text(&msgs.join("\n"))
-                .chars()
-                .take(EXCEL_MAX_TEXT - 100)
-                .collect::<String>();
-            let note = Note::new(text)
-                .add_author_prefix(false)
-                .set_width(260)
-                .set_height(80);
-            ws.insert_note(*r as u32, *c as u16, &note)?;
         }
     }
     let columns = cells.column_count().max(widths.len());
@@ -153,8 +136,29 @@ pub fn error_report(
     {
         ws.set_freeze_panes(h as u32 + 1, 0)?;
     }
+    // The cells and the bad places (some of them empty cells) merged in (row, column) order.
+    let mut notes = 0usize;
+    let mut bad_places = bad.iter().peekable();
+    for (r, c, v) in cells.iter() {
+        if r > EXCEL_MAX_ROW || c > EXCEL_MAX_COL {
+            continue;
+        }
+        while let Some((&(br, bc), msgs)) = bad_places.next_if(|(k, _)| **k < (r, c)) {
+            ws.write_blank(br as u32, bc as u16, &f.bad)?;
+            add_note(ws, br, bc, msgs, &mut notes)?;
+        }
+        let msgs = bad_places.next_if(|(k, _)| **k == (r, c)).map(|(_, m)| m);
+        write_cell(ws, r, c, v, msgs.is_some(), header_row == Some(r), &f)?;
+        if let Some(msgs) = msgs {
+            add_note(ws, r, c, msgs, &mut notes)?;
+        }
+    }
+    for (&(br, bc), msgs) in bad_places {
+        ws.write_blank(br as u32, bc as u16, &f.bad)?;
+        add_note(ws, br, bc, msgs, &mut notes)?;
+    }
 
-    let list = wb.add_worksheet();
+    let list = wb.add_worksheet_with_constant_memory()?;
     list.set_name(LIST_SHEET)?;
     let heads = ["行号", "列", "列名", "单元格内容", "错误说明"];
     for (c, h) in heads.iter().enumerate() {
@@ -231,5 +235,29 @@ fn write_cell(
         }
         CellValue::Error(e) => text(ws, e)?,
     }
+    Ok(())
+}
+
+/// The note on a bad cell, while fewer than [`MAX_NOTES`] have been added.
+fn add_note(
+    ws: &mut Worksheet,
+    r: usize,
+    c: usize,
+    msgs: &[String],
+    notes: &mut usize,
+) -> Result<(), OfficeError> {
+    if *notes >= MAX_NOTES {
+        return Ok(());
+    }
+    *notes += 1;
+    let text = excel_text(&msgs.join("\n"))
+        .chars()
+        .take(EXCEL_MAX_TEXT - 100)
+        .collect::<String>();
+    let note = Note::new(text)
+        .add_author_prefix(false)
+        .set_width(260)
+        .set_height(80);
+    ws.insert_note(r as u32, c as u16, &note)?;
     Ok(())
 }

@@ -270,8 +270,22 @@ impl Service {
     }
 
     pub async fn export_projects(&self, actor: &Actor, q: &ProjectQuery) -> Result<Vec<Project>> {
-        let filter = self.project_filter(actor, q).await?;
-        Ok(self.store.export_projects(&filter).await?)
+        let mut pages = self.export_pages(actor, q).await?;
+        let mut out = Vec::new();
+        while let Some(page) = pages.next().await? {
+            out.extend(page);
+        }
+        Ok(out)
+    }
+
+    /// The actor's filtered list a page at a time, so an export of the whole province never
+    /// holds it all in memory.
+    pub async fn export_pages(&self, actor: &Actor, q: &ProjectQuery) -> Result<ExportPages<'_>> {
+        Ok(ExportPages {
+            svc: self,
+            filter: self.project_filter(actor, q).await?,
+            after: 0,
+        })
     }
 
     /// Whether `scope` covers a project in `region` and `industry`.
@@ -658,6 +672,35 @@ fn batch_of(year: Option<i32>, plan: Option<Money>, errs: &mut FieldErrors) -> O
         (None, Some(_)) => {
             errs.add("batch_year", "required");
             None
+        }
+    }
+}
+
+/// Walks a filtered list in id order, [`EXPORT_PAGE`] projects at a time.
+pub struct ExportPages<'a> {
+    svc: &'a Service,
+    filter: ProjectFilter,
+    after: i64,
+}
+
+/// Projects per page of an export: large enough that the per-query cost vanishes, small
+/// enough that a page (with its factor needs) stays a few megabytes.
+const EXPORT_PAGE: i64 = 2_000;
+
+impl ExportPages<'_> {
+    /// The next page, or `None` when the list is done.
+    pub async fn next(&mut self) -> Result<Option<Vec<Project>>> {
+        let page = self
+            .svc
+            .store
+            .export_page(&self.filter, self.after, EXPORT_PAGE)
+            .await?;
+        match page.last() {
+            Some(last) => {
+                self.after = last.id;
+                Ok(Some(page))
+            }
+            None => Ok(None),
         }
     }
 }

@@ -12,7 +12,7 @@ use dongneng_domain::policy::Permission;
 use dongneng_domain::project::{FactorInput, FactorKind, ProgressInput, ProjectInput, Stage};
 use dongneng_office::{
     CellError, FactorCells, OfficeError, ProgressSheetRow, ProjectSheetRow, ProjectTotals,
-    SheetRead,
+    ProjectsWriter, SheetRead,
 };
 use dongneng_store::{Batch, Factor, ImportOp, NewProject, ProgressOp, Project, Region};
 use std::collections::{BTreeMap, HashMap};
@@ -187,73 +187,81 @@ fn factor_cells(factors: &[&Factor], kind: FactorKind) -> Option<FactorCells> {
         })
 }
 
+/// One project as a row of the exported sheet.
+fn sheet_row(p: &Project, fs: &[&Factor], names: &NameMaps, year: i32) -> ProjectSheetRow {
+    let in_batch = p.plan_year == year && p.year_plan.0 > 0;
+    ProjectSheetRow {
+        code: p.code.clone(),
+        name: p.name.clone(),
+        owner_name: p.owner_name.clone(),
+        owner_credit_code: p.owner_credit_code.clone(),
+        region: names
+            .region_name
+            .get(&p.region_id)
+            .cloned()
+            .unwrap_or_default(),
+        industry: names
+            .industry_name
+            .get(&p.industry_id)
+            .cloned()
+            .unwrap_or_default(),
+        gbt_section: p.gbt_section.clone(),
+        gbt_division: p.gbt_division.clone(),
+        library_class: p.library_class,
+        nature: p.nature,
+        stage: p.stage,
+        batch_year: in_batch.then_some(p.plan_year),
+        content: p.content.clone(),
+        total_investment: p.total_investment,
+        year_plan: in_batch.then_some(p.year_plan),
+        completed: p.completed_investment,
+        year_completed: in_batch.then_some(p.year_completed),
+        planned_start: p.planned_start,
+        actual_start: p.actual_start,
+        planned_finish: p.planned_finish,
+        actual_finish: p.actual_finish,
+        responsible_unit: p.responsible_unit.clone(),
+        leader_in_charge: p.leader_in_charge.clone(),
+        contact_name: p.contact_name.clone(),
+        contact_phone: p.contact_phone.clone(),
+        land: factor_cells(fs, FactorKind::Land),
+        energy: factor_cells(fs, FactorKind::Energy),
+        environment: factor_cells(fs, FactorKind::Environment),
+        water: factor_cells(fs, FactorKind::Water),
+        funds: factor_cells(fs, FactorKind::Funds),
+        warning: warning_text(p),
+    }
+}
+
 impl Service {
     /// The filtered list as a workbook in the import layout.
     pub async fn export_projects_xlsx(&self, actor: &Actor, q: &ProjectQuery) -> Result<Vec<u8>> {
-        let projects = self.export_projects(actor, q).await?;
+        let office = |e: OfficeError| ServiceError::Internal(e.to_string());
+        let mut pages = self.export_pages(actor, q).await?;
         let names = NameMaps::load(self).await?;
-        let factors = self.store.all_factors().await?;
-        let mut by_project: HashMap<i64, Vec<&Factor>> = HashMap::new();
-        for f in &factors {
-            by_project.entry(f.project_id).or_default().push(f);
-        }
         let mut totals = ProjectTotals::default();
         let year = china_today().year();
-        let rows: Vec<ProjectSheetRow> = projects
-            .iter()
-            .map(|p| {
+        let mut sheet = ProjectsWriter::new().map_err(office)?;
+        while let Some(page) = pages.next().await? {
+            let ids: Vec<i64> = page.iter().map(|p| p.id).collect();
+            let factors = self.store.factors_for(&ids).await?;
+            let mut by_project: HashMap<i64, Vec<&Factor>> = HashMap::new();
+            for f in &factors {
+                by_project.entry(f.project_id).or_default().push(f);
+            }
+            for p in &page {
                 totals.count += 1;
                 totals.total_investment.0 += p.total_investment.0;
                 totals.year_plan.0 += p.year_plan.0;
                 totals.completed.0 += p.completed_investment.0;
                 totals.year_completed.0 += p.year_completed.0;
                 let fs = by_project.get(&p.id).map(|v| v.as_slice()).unwrap_or(&[]);
-                let in_batch = p.plan_year == year && p.year_plan.0 > 0;
-                ProjectSheetRow {
-                    code: p.code.clone(),
-                    name: p.name.clone(),
-                    owner_name: p.owner_name.clone(),
-                    owner_credit_code: p.owner_credit_code.clone(),
-                    region: names
-                        .region_name
-                        .get(&p.region_id)
-                        .cloned()
-                        .unwrap_or_default(),
-                    industry: names
-                        .industry_name
-                        .get(&p.industry_id)
-                        .cloned()
-                        .unwrap_or_default(),
-                    gbt_section: p.gbt_section.clone(),
-                    gbt_division: p.gbt_division.clone(),
-                    library_class: p.library_class,
-                    nature: p.nature,
-                    stage: p.stage,
-                    batch_year: in_batch.then_some(p.plan_year),
-                    content: p.content.clone(),
-                    total_investment: p.total_investment,
-                    year_plan: in_batch.then_some(p.year_plan),
-                    completed: p.completed_investment,
-                    year_completed: in_batch.then_some(p.year_completed),
-                    planned_start: p.planned_start,
-                    actual_start: p.actual_start,
-                    planned_finish: p.planned_finish,
-                    actual_finish: p.actual_finish,
-                    responsible_unit: p.responsible_unit.clone(),
-                    leader_in_charge: p.leader_in_charge.clone(),
-                    contact_name: p.contact_name.clone(),
-                    contact_phone: p.contact_phone.clone(),
-                    land: factor_cells(fs, FactorKind::Land),
-                    energy: factor_cells(fs, FactorKind::Energy),
-                    environment: factor_cells(fs, FactorKind::Environment),
-                    water: factor_cells(fs, FactorKind::Water),
-                    funds: factor_cells(fs, FactorKind::Funds),
-                    warning: warning_text(p),
-                }
-            })
-            .collect();
-        dongneng_office::write_projects(&rows, &totals)
-            .map_err(|e| ServiceError::Internal(e.to_string()))
+                sheet
+                    .push(&sheet_row(p, fs, &names, year))
+                    .map_err(office)?;
+            }
+        }
+        sheet.finish(&totals).map_err(office)
     }
 
     /// Reads, checks and (when every row is right) imports a project list. All or nothing.
@@ -304,8 +312,11 @@ impl Service {
         let mut unchanged = 0;
         let mut seen_names: HashMap<(String, String), usize> = HashMap::new();
         let header = |f: &str| dongneng_office::project_header_for_field(f).unwrap_or("项目名称");
-        for (row, r) in &sheet.rows {
-            let row = *row;
+        // The rows are moved into the operations as they are checked (no second copy of a
+        // 100,000-row file).
+        let row_count = sheet.rows.len();
+        let sheet_rows = std::mem::take(&mut sheet.rows);
+        for (row, r) in sheet_rows {
             let mut row_errors: Vec<CellError> = Vec::new();
             let err = |field: &str, code: &str| sheet.error_at(row, header(field), code);
             let region_id = match names.region_id.get(r.region.trim()) {
@@ -354,28 +365,41 @@ impl Service {
                         .with("reported", reported_sum.wan_exact()),
                 );
             }
+            let factors: Vec<FactorInput> = r
+                .factors()
+                .into_iter()
+                .filter_map(|(kind, cells)| {
+                    cells.map(|c| FactorInput {
+                        kind,
+                        required: c.required,
+                        fulfilled: c.fulfilled,
+                        needed_by: None,
+                        note: None,
+                    })
+                })
+                .collect();
             let mut input = ProjectInput {
-                code: r.code.clone(),
-                name: r.name.clone(),
-                owner_name: r.owner_name.clone(),
-                owner_credit_code: r.owner_credit_code.clone(),
+                code: r.code,
+                name: r.name,
+                owner_name: r.owner_name,
+                owner_credit_code: r.owner_credit_code,
                 region_id,
                 industry_id,
-                gbt_section: r.gbt_section.clone(),
-                gbt_division: r.gbt_division.clone(),
+                gbt_section: r.gbt_section,
+                gbt_division: r.gbt_division,
                 library_class: r.library_class,
                 nature: r.nature,
-                content: r.content.clone(),
+                content: r.content,
                 total_investment: r.total_investment,
                 initial_completed: Money(initial.0.max(0)),
                 planned_start: r.planned_start,
                 actual_start: r.actual_start,
                 planned_finish: r.planned_finish,
                 actual_finish: r.actual_finish,
-                responsible_unit: r.responsible_unit.clone(),
-                leader_in_charge: r.leader_in_charge.clone(),
-                contact_name: r.contact_name.clone(),
-                contact_phone: r.contact_phone.clone(),
+                responsible_unit: r.responsible_unit,
+                leader_in_charge: r.leader_in_charge,
+                contact_name: r.contact_name,
+                contact_phone: r.contact_phone,
             };
             input.tidy();
             if let Err(fe) = input.validate(r.stage) {
@@ -426,19 +450,6 @@ impl Service {
                 }
                 (None, None) => None,
             };
-            let factors: Vec<FactorInput> = r
-                .factors()
-                .into_iter()
-                .filter_map(|(kind, cells)| {
-                    cells.map(|c| FactorInput {
-                        kind,
-                        required: c.required,
-                        fulfilled: c.fulfilled,
-                        needed_by: None,
-                        note: None,
-                    })
-                })
-                .collect();
             if !row_errors.is_empty() {
                 errors.extend(row_errors);
                 continue;
@@ -507,7 +518,9 @@ impl Service {
             sheet.add_errors(errors);
             return Ok(self.refused(sheet));
         }
-        let rows = sheet.rows.len();
+        // The cells were kept only for a report; the writes do not need them.
+        drop(sheet);
+        let rows = row_count;
         let ctx = self.warning_context().await?;
         let _ = today;
         let (created, updated) = self

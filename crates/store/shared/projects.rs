@@ -1117,10 +1117,12 @@ impl ProjectStore for BackendStore {
         Ok(row.map(ProjectRow::into_project))
     }
 
-    async fn export_projects(&self, filter: &ProjectFilter) -> R<Vec<Project>> {
-        let mut qb = sqlx::QueryBuilder::<Db>::new(concat!("select ", project_cols!(), " from projects p where 1 = 1"));
+    async fn export_page(&self, filter: &ProjectFilter, after_id: i64, limit: i64) -> R<Vec<Project>> {
+        let mut qb = sqlx::QueryBuilder::<Db>::new(concat!("select ", project_cols!(), " from projects p where p.id > "));
+        qb.push_bind(after_id);
         push_filter(&mut qb, filter, "p", true);
-        qb.push(" order by p.id");
+        qb.push(" order by p.id limit ");
+        qb.push_bind(limit);
         let rows: Vec<ProjectRow> = qb.build_query_as().fetch_all(&self.pool).await.map_err(map_err)?;
         Ok(rows.into_iter().map(ProjectRow::into_project).collect())
     }
@@ -1497,31 +1499,6 @@ impl ProjectStore for BackendStore {
         }
         tx.commit().await.map_err(map_err)?;
         Ok(ops.len())
-    }
-
-    async fn all_factors(&self) -> R<Vec<Factor>> {
-        let rows = sqlx::query(
-            "select id, project_id, kind, required, fulfilled, needed_by, note, version \
-             from project_factors order by project_id, id",
-        )
-        .fetch_all(&self.pool)
-        .await
-        .map_err(map_err)?;
-        Ok(rows
-            .iter()
-            .filter_map(|r| {
-                Some(Factor {
-                    id: r.get("id"),
-                    project_id: r.get("project_id"),
-                    kind: FactorKind::parse(&r.get::<String, _>("kind"))?,
-                    required: Quantity(r.get("required")),
-                    fulfilled: Quantity(r.get("fulfilled")),
-                    needed_by: r.get("needed_by"),
-                    note: r.get("note"),
-                    version: r.get("version"),
-                })
-            })
-            .collect())
     }
 
     async fn get_projects(&self, ids: &[i64]) -> R<Vec<Project>> {

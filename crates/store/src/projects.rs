@@ -286,8 +286,14 @@ pub trait ProjectStore {
     /// totals computed at one value can be reused by any instance until it moves.
     async fn library_version(&self) -> Result<i64>;
     async fn get_project(&self, id: i64) -> Result<Option<Project>>;
-    /// Every project of the filter, for export (no paging).
-    async fn export_projects(&self, filter: &ProjectFilter) -> Result<Vec<Project>>;
+    /// Up to `limit` projects of the filter with ids above `after_id`, in id order: an export
+    /// walks the whole filtered list this way without holding it in memory.
+    async fn export_page(
+        &self,
+        filter: &ProjectFilter,
+        after_id: i64,
+        limit: i64,
+    ) -> Result<Vec<Project>>;
     async fn create_project(
         &self,
         new: &NewProject,
@@ -383,8 +389,6 @@ pub trait ProjectStore {
         ctx: &WarningContext,
         by: &AuditBy,
     ) -> Result<usize>;
-    /// Every factor need of every project (for exports).
-    async fn all_factors(&self) -> Result<Vec<Factor>>;
     /// The projects with these ids (for comparing imported rows with what is stored).
     async fn get_projects(&self, ids: &[i64]) -> Result<Vec<Project>>;
     /// The factor needs of these projects.

@@ -280,3 +280,47 @@ async fn monthly_progress_sheet_round_trip() {
         app.finish().await;
     }
 }
+
+/// An export walks the library a page at a time: a library larger than one page comes out
+/// whole, in order, with totals that add up to the list's.
+#[tokio::test]
+async fn export_of_more_than_one_page_is_whole() {
+    for db in backends() {
+        let app = TestApp::spawn_full(db).await;
+        let t = app.token("office").await;
+        let sheet = read_projects(&export(&app, &t, "").await).unwrap();
+        let model = sheet.rows[5].1.clone();
+        let new_rows: Vec<_> = (0..2_100)
+            .map(|i| {
+                let mut r = model.clone();
+                r.code = None;
+                r.name = format!("分页导出测试项目{i:04}");
+                r.stage = dongneng_domain::project::Stage::Planning;
+                r.actual_start = None;
+                r.actual_finish = None;
+                r
+            })
+            .collect();
+        let file = write_projects(&new_rows, &ProjectTotals::default()).unwrap();
+        let (s, r) = import(&app, &t, "/api/v1/projects/import", file).await;
+        assert_eq!(s, StatusCode::OK, "{r}");
+        assert_eq!(r["created"], 2_100);
+
+        let (_, list) = app.get("/api/v1/projects?per_page=1", &t).await;
+        let total = list["total"].as_i64().unwrap();
+        assert!(total > 2_300, "{total}");
+        let all = read_projects(&export(&app, &t, "").await).unwrap();
+        assert!(all.errors.is_empty(), "{:?}", all.errors.first());
+        assert_eq!(all.rows.len() as i64, total, "every project once");
+        let names: std::collections::HashSet<&str> =
+            all.rows.iter().map(|(_, r)| r.name.as_str()).collect();
+        assert_eq!(names.len() as i64, total, "no project twice");
+        let exported: i64 = all.rows.iter().map(|(_, r)| r.total_investment.0).sum();
+        assert_eq!(
+            list["sums"]["total_investment"].as_i64(),
+            Some(exported),
+            "the sheet's money is the list's"
+        );
+        app.finish().await;
+    }
+}
