@@ -117,7 +117,7 @@ async fn industry_profile_read_by_the_leader(p: Page) -> Result<()> {
 /// 13. Issue #3 part 1: the 新材料 task force adds an expert to its think tank through the
 ///     page's form and sees them listed; the 智能装备 profile is refused to it (the service
 ///     allows `ViewIndustryProfile` and `EditIndustryProfile` only over the industries of
-///     the grant), and so is a write aimed there.
+///     the grant), and so is a write aimed there. Deleting the expert asks first.
 async fn taskforce_adds_an_expert_in_its_own_industry_only(p: Page) -> Result<()> {
     const EXPERT: &str = "浏览器测试专家";
     p.login("taskforce").await?;
@@ -218,6 +218,43 @@ async fn taskforce_adds_an_expert_in_its_own_industry_only(p: Page) -> Result<()
     ensure!(
         ours.iter().any(|r| r.contains(EXPERT)),
         "新材料's experts: {ours:?}"
+    );
+
+    // Deleting asks first, showing what will go; cancelling keeps it, confirming removes it.
+    let delete_href =
+        p.c.execute(
+            "const tr = [...document.querySelectorAll('#experts-table tbody tr')]
+                .find(r => r.textContent.includes(arguments[0]));
+             return tr ? tr.querySelector('a.danger').getAttribute('href') : null;",
+            vec![serde_json::Value::from(EXPERT)],
+        )
+        .await?
+        .as_str()
+        .map(str::to_string)
+        .context("no delete link in the expert's row")?;
+    p.goto(&delete_href).await?;
+    p.expect_path(&delete_href).await?;
+    let record = p.text("confirm-record").await?;
+    ensure!(
+        record.contains(EXPERT) && record.contains("高性能膜材料"),
+        "the confirmation shows {record:?}"
+    );
+    p.click_css_to_next_page("#confirm-form a").await?;
+    p.expect_path(&profile).await?;
+    ensure!(
+        p.texts("#experts-table tbody tr")
+            .await?
+            .iter()
+            .any(|r| r.contains(EXPERT)),
+        "cancelling deleted the expert"
+    );
+    p.goto(&delete_href).await?;
+    p.click_to_next_page("confirm-delete").await?;
+    p.expect_path(&profile).await?;
+    let left = p.texts("#experts-table tbody tr").await?;
+    ensure!(
+        !left.iter().any(|r| r.contains(EXPERT)),
+        "the deleted expert is still listed: {left:?}"
     );
     Ok(())
 }

@@ -744,7 +744,16 @@ async fn pages_show_and_edit_the_profile() {
         let resp = app.client.post(app.url(&edit)).header("cookie", &cookie).form(&form("1")).send().await.unwrap();
         assert_eq!(resp.status(), StatusCode::CONFLICT);
         assert!(resp.text().await.unwrap().contains("id=\"conflict\""));
-        // Delete from the page.
+        // Delete from the page: a confirmation first, showing the record, for editors only.
+        let (status, html) = page(&app, &cookie, &format!("{edit}/delete")).await;
+        assert_eq!(status, StatusCode::OK);
+        assert!(html.contains("id=\"confirm-delete\"") && html.contains("页面专家") && html.contains("name=\"version\" value=\"2\""), "{html}");
+        let (leader_cookie, _) = browser(&app, "leader").await;
+        let (status, html) = page(&app, &leader_cookie, &format!("{edit}/delete")).await;
+        assert_eq!(status, StatusCode::FORBIDDEN);
+        assert!(!html.contains("页面专家"));
+        let (status, _) = page(&app, &cookie, &format!("/industries/{nm}/experts/999999/delete")).await;
+        assert_eq!(status, StatusCode::NOT_FOUND);
         let resp = app.client.post(app.url(&format!("{edit}/delete"))).header("cookie", &cookie)
             .form(&[("_csrf", csrf.as_str()), ("version", "2")]).send().await.unwrap();
         assert_eq!(resp.status(), StatusCode::SEE_OTHER);
@@ -809,6 +818,11 @@ async fn pages_show_and_edit_the_profile() {
         let resp = app.client.get(app.url(&format!("{files}/{}", f["id"]))).header("cookie", &cookie).send().await.unwrap();
         assert_eq!(resp.status(), StatusCode::OK);
         assert_eq!(resp.text().await.unwrap(), "意见汇总");
+        let (status, html) = page(&app, &cookie, &format!("{files}/{}/delete", f["id"])).await;
+        assert_eq!(status, StatusCode::OK);
+        assert!(html.contains("意见汇总.txt") && html.contains("id=\"confirm-delete\""));
+        let (status, _) = page(&app, &leader_cookie, &format!("{files}/{}/delete", f["id"])).await;
+        assert_eq!(status, StatusCode::FORBIDDEN);
     });
 }
 

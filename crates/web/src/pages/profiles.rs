@@ -56,7 +56,7 @@ pub fn router() -> Router<AppState> {
         )
         .route(
             "/industries/{id}/special-plans/{a}/files/{b}/delete",
-            post(file_delete),
+            get(file_delete_confirm).post(file_delete),
         );
     let r = part_routes::<TaskforceMemberInput>(r);
     let r = part_routes::<ExpertInput>(r);
@@ -873,7 +873,10 @@ fn part_routes<P: Part>(r: Router<AppState>) -> Router<AppState> {
     r.route(&format!("{base}/new"), get(part_new::<P>))
         .route(&base, post(part_create::<P>))
         .route(&item, get(part_edit::<P>).post(part_update::<P>))
-        .route(&format!("{item}/delete"), post(part_delete::<P>))
+        .route(
+            &format!("{item}/delete"),
+            get(part_delete_confirm::<P>).post(part_delete::<P>),
+        )
 }
 
 /// The parent id (nested parts) and the record id (edits) of a path.
@@ -1102,6 +1105,69 @@ async fn part_update<P: Part>(
         }
         Err(e) => Err(e.into()),
     }
+}
+
+/// The page that asks before a record is deleted: what will go, and the button that does it.
+#[derive(Template)]
+#[template(path = "confirm_delete.html")]
+struct ConfirmDeletePage {
+    layout: Layout,
+    facts: Vec<(String, String)>,
+    action: String,
+    version: i64,
+    back_href: String,
+}
+
+/// A form field as the line of a summary: its label and what it holds, in words.
+fn field_fact(lang: Lang, f: &FormField) -> Option<(String, String)> {
+    let chosen = || -> Vec<&str> {
+        f.options
+            .iter()
+            .filter(|(v, _, selected)| *selected && !v.is_empty())
+            .map(|(_, label, _)| label.as_str())
+            .collect()
+    };
+    let text = match f.kind {
+        FieldKind::Password => return None,
+        FieldKind::Checkbox => lang.t(if f.checked { "common.yes" } else { "common.no" }),
+        FieldKind::Select | FieldKind::MultiSelect => chosen().join("、"),
+        _ => f.value.trim().to_string(),
+    };
+    (!text.is_empty()).then(|| (f.label.clone(), text))
+}
+
+async fn part_delete_confirm<P: Part>(
+    State(app): State<AppState>,
+    s: Signed,
+    path: PagePath,
+) -> AppResult<Response> {
+    let (parent, id) = split::<P>(&path);
+    let id = id.ok_or(AppError::Service(ServiceError::NotFound))?;
+    app.service.require_profile_edit(&s.actor, path.industry)?;
+    let p = app
+        .service
+        .get_industry_profile(&s.actor, path.industry)
+        .await?;
+    let (input, version) =
+        P::find(&p, parent, id).ok_or(AppError::Service(ServiceError::NotFound))?;
+    let lang = s.ctx.lang;
+    let depts = Depts::load(&app, &s.actor).await?;
+    let facts = input
+        .fields(&Ctx {
+            lang,
+            depts: &depts,
+        })
+        .iter()
+        .filter_map(|f| field_fact(lang, f))
+        .collect();
+    let page = ConfirmDeletePage {
+        layout: Layout::new(&app, &s.ctx, "industries", lang.t("profile.delete_title")),
+        facts,
+        action: format!("{}/{id}/delete", part_base::<P>(path.industry, parent)),
+        version,
+        back_href: industry_href(path.industry, P::ANCHOR),
+    };
+    Ok(render(&page)?.into_response())
 }
 
 async fn part_delete<P: Part>(
@@ -2353,6 +2419,46 @@ async fn file_download(
         .download_plan_file(&s.actor, path.industry, plan, file)
         .await?;
     Ok(file_response(&meta, bytes))
+}
+
+async fn file_delete_confirm(
+    State(app): State<AppState>,
+    s: Signed,
+    path: PagePath,
+) -> AppResult<Response> {
+    let (plan, file) = path
+        .a
+        .zip(path.b)
+        .ok_or(AppError::Service(ServiceError::NotFound))?;
+    app.service.require_profile_edit(&s.actor, path.industry)?;
+    let p = app
+        .service
+        .get_industry_profile(&s.actor, path.industry)
+        .await?;
+    let (entry, f) = p
+        .special_plans
+        .iter()
+        .filter(|e| e.plan.id == plan)
+        .find_map(|e| e.files.iter().find(|f| f.id == file).map(|f| (e, f)))
+        .ok_or(AppError::Service(ServiceError::NotFound))?;
+    let lang = s.ctx.lang;
+    let page = ConfirmDeletePage {
+        layout: Layout::new(&app, &s.ctx, "industries", lang.t("profile.delete_title")),
+        facts: vec![
+            (
+                lang.field_label("plan_title"),
+                entry.plan.plan_title.clone(),
+            ),
+            (lang.t("profile.file_label"), f.file_name.clone()),
+        ],
+        action: format!(
+            "/industries/{}/special-plans/{plan}/files/{file}/delete",
+            path.industry
+        ),
+        version: f.version,
+        back_href: industry_href(path.industry, "plans"),
+    };
+    Ok(render(&page)?.into_response())
 }
 
 async fn file_delete(
