@@ -60,7 +60,14 @@ mod dialect {
     }
 
     /// Chinese substring search: `ilike` served by the pg_trgm GIN index.
+    /// Two characters: the character-pair index (`dn_bigrams`, migration 0006) finds the
+    /// candidates first.
     pub fn push_search(qb: &mut sqlx::QueryBuilder<crate::Db>, alias: &str, q: &str) {
+        if q.chars().count() == 2 {
+            qb.push(format!(" and dn_bigrams({alias}.search_text) @> array["))
+                .push_bind(q.to_lowercase())
+                .push("]::text[]");
+        }
         qb.push(format!(" and {alias}.search_text ilike "))
             .push_bind(format!("%{}%", crate::projects::like_escape(q)))
             .push(" escape '\\'");

@@ -321,8 +321,25 @@ async fn demo_library_lists_searches_and_looks_back() {
                 .iter()
                 .all(|p| p["region_id"] == zd)
         );
-        // Chinese substring search, short and long.
+        // Chinese substring search, short and long: exactly the projects whose name, owner or
+        // content holds the text (two characters go through PostgreSQL's pair index).
+        let (_, everything) = app.get("/api/v1/projects?per_page=500", &t).await;
+        let all_total = everything["total"].as_u64().unwrap();
+        let everything = everything["items"].as_array().unwrap().clone();
+        assert_eq!(
+            everything.len() as u64,
+            all_total,
+            "the demo library fits one page"
+        );
         for q in ["膜材料", "新材料有限公司", "半导", "齐鲁"] {
+            let holding = everything
+                .iter()
+                .filter(|p| {
+                    [&p["name"], &p["owner_name"], &p["content"]]
+                        .iter()
+                        .any(|v| v.as_str().is_some_and(|s| s.contains(q)))
+                })
+                .count();
             let (s, found) = app
                 .get(
                     &format!("/api/v1/projects?q={}&per_page=500", urlencode(q)),
@@ -332,6 +349,11 @@ async fn demo_library_lists_searches_and_looks_back() {
             assert_eq!(s, StatusCode::OK);
             let items = found["items"].as_array().unwrap();
             assert!(!items.is_empty(), "{q}");
+            assert_eq!(
+                found["total"].as_u64(),
+                Some(holding as u64),
+                "{q}: every match"
+            );
             assert!(
                 items.iter().all(
                     |p| format!("{}{}{}", p["name"], p["owner_name"], p["content"]).contains(q)
