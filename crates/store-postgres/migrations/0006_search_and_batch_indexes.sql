@@ -3,7 +3,7 @@
 -- projects, and seconds under load). An index of each project's character pairs finds the
 -- candidates; the ilike then confirms them.
 create or replace function dn_bigrams(t text) returns text[]
-language sql immutable parallel safe strict as $$
+language sql immutable parallel safe strict cost 1000 as $$
     select coalesce(array_agg(distinct substr(lower(t), i, 2)), '{}')
     from generate_series(1, greatest(char_length(t) - 1, 0)) as i
 $$;

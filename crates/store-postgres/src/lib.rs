@@ -59,18 +59,24 @@ mod dialect {
         )
     }
 
-    /// Chinese substring search: `ilike` served by the pg_trgm GIN index.
-    /// Two characters: the character-pair index (`dn_bigrams`, migration 0006) finds the
-    /// candidates first.
+    /// Chinese substring search: `ilike` served by the pg_trgm GIN index (three or more
+    /// characters). pg_trgm cannot serve shorter patterns, so two characters go through the
+    /// character-pair index (`dn_bigrams`, migration 0006) and are confirmed with `strpos`,
+    /// which, unlike `ilike`, does not tempt a generic plan into reading the whole trigram
+    /// index as well (1.3 s instead of 20–60 ms at 200,000 projects).
     pub fn push_search(qb: &mut sqlx::QueryBuilder<crate::Db>, alias: &str, q: &str) {
         if q.chars().count() == 2 {
+            let q = q.to_lowercase();
             qb.push(format!(" and dn_bigrams({alias}.search_text) @> array["))
-                .push_bind(q.to_lowercase())
-                .push("]::text[]");
+                .push_bind(q.clone())
+                .push(format!("]::text[] and strpos(lower({alias}.search_text), "))
+                .push_bind(q)
+                .push(") > 0");
+        } else {
+            qb.push(format!(" and {alias}.search_text ilike "))
+                .push_bind(format!("%{}%", crate::projects::like_escape(q)))
+                .push(" escape '\\'");
         }
-        qb.push(format!(" and {alias}.search_text ilike "))
-            .push_bind(format!("%{}%", crate::projects::like_escape(q)))
-            .push(" escape '\\'");
     }
 }
 
