@@ -452,6 +452,11 @@ impl Service {
             };
             if !row_errors.is_empty() {
                 errors.extend(row_errors);
+                // A refused file writes nothing: from here on only errors are collected.
+                ops = Vec::new();
+                continue;
+            }
+            if !errors.is_empty() || !sheet.errors.is_empty() {
                 continue;
             }
             match matched {
