@@ -155,6 +155,12 @@ pub const AREAS: &[Area] = &[
         admin: true,
     },
     Area {
+        key: "admin/industry-groups",
+        ready: true,
+        roles: &[Admin, Office],
+        admin: true,
+    },
+    Area {
         key: "admin/users",
         ready: true,
         roles: &[Admin],

@@ -125,6 +125,29 @@ impl Service {
         Ok(self.store.list_industry_groups().await?)
     }
 
+    pub async fn get_industry_group(&self, actor: &Actor, id: i64) -> Result<IndustryGroup> {
+        actor.require(Permission::ViewReference)?;
+        self.store
+            .get_industry_group(id)
+            .await?
+            .ok_or(ServiceError::NotFound)
+    }
+
+    pub async fn update_industry_group(
+        &self,
+        actor: &Actor,
+        id: i64,
+        version: i64,
+        input: IndustryGroupInput,
+    ) -> Result<IndustryGroup> {
+        actor.require(Permission::ManageReference)?;
+        validate::check(&input)?;
+        Ok(self
+            .store
+            .update_industry_group(id, version, &input, &actor.audit())
+            .await?)
+    }
+
     pub async fn create_industry_group(
         &self,
         actor: &Actor,

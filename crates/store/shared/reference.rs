@@ -251,6 +251,63 @@ impl ReferenceStore for BackendStore {
         Ok(row)
     }
 
+    async fn get_industry_group(&self, id: i64) -> R<Option<IndustryGroup>> {
+        sqlx::query_as::<Db, IndustryGroup>(
+            "select id, key, name_zh, name_en, sort_order, version, created_at, updated_at \
+             from industry_groups where id = $1",
+        )
+        .bind(id)
+        .fetch_optional(&self.pool)
+        .await
+        .map_err(map_err)
+    }
+
+    async fn update_industry_group(
+        &self,
+        id: i64,
+        version: i64,
+        input: &IndustryGroupInput,
+        by: &AuditBy,
+    ) -> R<IndustryGroup> {
+        let mut tx = begin_write(&self.pool).await?;
+        let before = sqlx::query_as::<Db, IndustryGroup>(
+            "select id, key, name_zh, name_en, sort_order, version, created_at, updated_at \
+             from industry_groups where id = $1 and version = $2",
+        )
+        .bind(id)
+        .bind(version)
+        .fetch_optional(&mut *tx)
+        .await
+        .map_err(map_err)?;
+        let Some(before) = before else {
+            return Err(missing_or_conflict(
+                &mut tx,
+                "select count(*) from industry_groups where id = $1",
+                id,
+            )
+            .await);
+        };
+        let after = sqlx::query_as::<Db, IndustryGroup>(
+            "update industry_groups set key = $3, name_zh = $4, name_en = $5, sort_order = $6, \
+             version = version + 1, updated_at = $7 where id = $1 and version = $2 \
+             returning id, key, name_zh, name_en, sort_order, version, created_at, updated_at",
+        )
+        .bind(id)
+        .bind(version)
+        .bind(&input.key)
+        .bind(&input.name_zh)
+        .bind(&input.name_en)
+        .bind(input.sort_order)
+        .bind(now())
+        .fetch_one(&mut *tx)
+        .await
+        .map_err(moved_on)?;
+        write_audit(&mut tx, by, "update", "industry_group", Some(id), Some(&before), Some(&after))
+            .await?;
+        tx.commit().await.map_err(map_err)?;
+        Ok(after)
+    }
+
     async fn list_industries(&self) -> R<Vec<Industry>> {
         sqlx::query_as::<Db, Industry>(
             "select i.id, i.key, i.name_zh, i.name_en, i.group_id, i.tier_753, i.confirmed, \

@@ -100,6 +100,14 @@ pub trait ReferenceStore {
         input: &IndustryGroupInput,
         by: &AuditBy,
     ) -> Result<IndustryGroup>;
+    async fn get_industry_group(&self, id: i64) -> Result<Option<IndustryGroup>>;
+    async fn update_industry_group(
+        &self,
+        id: i64,
+        version: i64,
+        input: &IndustryGroupInput,
+        by: &AuditBy,
+    ) -> Result<IndustryGroup>;
 
     async fn list_industries(&self) -> Result<Vec<Industry>>;
     async fn get_industry(&self, id: i64) -> Result<Option<Industry>>;

@@ -163,3 +163,62 @@ async fn messages_follow_the_language() {
         assert_eq!(body["error"]["details"][0]["message"], "请填写“名称（中文）”。");
     });
 }
+
+/// Industry groups (四强, 六大传统 …) are the city's to rename and reorder: over the API with
+/// versions, and on the administration pages with errors that name the field.
+#[tokio::test]
+async fn industry_groups_are_editable_in_api_and_pages() {
+    each_backend!(app => {
+        let t = app.token("office").await;
+        let id = app.find_id(&t, "/api/v1/industry-groups", "key", "traditional").await;
+        let path = format!("/api/v1/industry-groups/{id}");
+        let (s, g) = app.get(&path, &t).await;
+        assert_eq!(s, StatusCode::OK);
+        let body = |version: &serde_json::Value, name: &str, key: &str| json!({
+            "version": version, "key": key, "name_zh": name, "name_en": "Traditional", "sort_order": 20
+        });
+        let (s, after) = app.call(Method::PUT, &path, Some(&t), Some(body(&g["version"], "六大优势传统产业（修订）", "traditional"))).await;
+        assert_eq!(s, StatusCode::OK, "{after}");
+        assert_eq!(after["name_zh"], "六大优势传统产业（修订）");
+        assert_eq!(after["version"], g["version"].as_i64().unwrap() + 1);
+        let audit = app.audit_count().await;
+        let (s, _) = app.call(Method::PUT, &path, Some(&t), Some(body(&g["version"], "旧版本", "traditional"))).await;
+        assert_eq!(s, StatusCode::CONFLICT);
+        let (s, e) = app.call(Method::PUT, &path, Some(&t), Some(body(&after["version"], "重复标识", "four_strong"))).await;
+        assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY, "{e}");
+        assert_eq!(e["error"]["details"][0]["field"], "key", "{e}");
+        let (s, e) = app.call(Method::PUT, &path, Some(&t), Some(body(&after["version"], "", "Bad Key"))).await;
+        assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY, "{e}");
+        assert_eq!(app.audit_count().await, audit, "refused changes write nothing");
+        let (s, _) = app.get("/api/v1/industry-groups/999999", &t).await;
+        assert_eq!(s, StatusCode::NOT_FOUND);
+
+        // The pages: the list with how many industries each group holds, the form, errors.
+        let (cookie, csrf) = crate::auth::browser_login(&app, "office").await;
+        let html = app.client.get(app.url("/admin/industry-groups")).header("cookie", &cookie)
+            .send().await.unwrap().text().await.unwrap();
+        assert!(html.contains("六大优势传统产业（修订）") && html.contains(&format!("id=\"industry-group-{id}\"")), "{html}");
+        let edit = format!("/admin/industry-groups/{id}");
+        let resp = app.client.post(app.url(&edit)).header("cookie", &cookie)
+            .form(&[("_csrf", csrf.as_str()), ("version", &after["version"].to_string()), ("key", "traditional"),
+                ("name_zh", ""), ("name_en", "Traditional"), ("sort_order", "20")])
+            .send().await.unwrap();
+        assert_eq!(resp.status(), StatusCode::UNPROCESSABLE_ENTITY);
+        assert!(resp.text().await.unwrap().contains("请填写“名称（中文）”"));
+        let resp = app.client.post(app.url(&edit)).header("cookie", &cookie)
+            .form(&[("_csrf", csrf.as_str()), ("version", &after["version"].to_string()), ("key", "traditional"),
+                ("name_zh", "六大优势传统产业"), ("name_en", "Traditional"), ("sort_order", "20")])
+            .send().await.unwrap();
+        assert_eq!(resp.status(), StatusCode::SEE_OTHER);
+        let resp = app.client.post(app.url("/admin/industry-groups")).header("cookie", &cookie)
+            .form(&[("_csrf", csrf.as_str()), ("key", "emerging"), ("name_zh", "未来产业"), ("name_en", "Emerging"), ("sort_order", "90")])
+            .send().await.unwrap();
+        assert_eq!(resp.status(), StatusCode::SEE_OTHER);
+        let (_, list) = app.get("/api/v1/industry-groups", &t).await;
+        assert!(list["items"].as_array().unwrap().iter().any(|g| g["key"] == "emerging" && g["name_zh"] == "未来产业"));
+        // A leader reads groups over the API but has no administration pages.
+        let (leader, _) = crate::auth::browser_login(&app, "leader").await;
+        let resp = app.client.get(app.url(&edit)).header("cookie", &leader).send().await.unwrap();
+        assert_eq!(resp.status(), StatusCode::FORBIDDEN);
+    });
+}

@@ -87,6 +87,7 @@ async fn api_scope_matrix() {
             let region_path = format!("/api/v1/regions/{}", ids.region);
             let dept_path = format!("/api/v1/departments/{}", ids.department);
             let ind_path = format!("/api/v1/industries/{}", ids.industry);
+            let group_path = format!("/api/v1/industry-groups/{}", ids.group);
             let user_path = format!("/api/v1/users/{}", ids.user);
             let cases: Vec<(Method, String, Option<Value>, Allowed)> = vec![
                 (Method::GET, "/api/v1/me".into(), None, Allowed::All),
@@ -136,6 +137,15 @@ async fn api_scope_matrix() {
                     "/api/v1/industry-groups".into(),
                     None,
                     Allowed::All,
+                ),
+                (Method::GET, group_path.clone(), None, Allowed::All),
+                (
+                    Method::PUT,
+                    group_path.clone(),
+                    Some(
+                        json!({"version": version(&app, &admin, &group_path).await, "key": "traditional", "name_zh": "六大优势传统产业", "name_en": format!("Traditional {n}"), "sort_order": 20}),
+                    ),
+                    REFERENCE_EDITORS,
                 ),
                 (
                     Method::POST,
@@ -311,6 +321,14 @@ async fn page_scope_matrix() {
                     matches!(r, Role::Admin | Role::Office),
                 ),
                 ("/admin/industries", matches!(r, Role::Admin | Role::Office)),
+                (
+                    "/admin/industry-groups",
+                    matches!(r, Role::Admin | Role::Office),
+                ),
+                (
+                    "/admin/industry-groups/new",
+                    matches!(r, Role::Admin | Role::Office),
+                ),
                 ("/admin/users", r == Role::Admin),
                 ("/admin/users/new", r == Role::Admin),
                 ("/admin/audit", r == Role::Admin),

@@ -175,6 +175,10 @@ pub fn router() -> (axum::Router<AppState>, utoipa::openapi::OpenApi) {
             reference::create_industry_group
         ))
         .routes(routes!(
+            reference::get_industry_group,
+            reference::update_industry_group
+        ))
+        .routes(routes!(
             reference::list_industries,
             reference::create_industry
         ))

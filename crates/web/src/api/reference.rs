@@ -129,6 +129,34 @@ pub async fn create_industry_group(
     Ok((StatusCode::CREATED, Json(row)))
 }
 
+#[utoipa::path(get, path = "/api/v1/industry-groups/{id}", tag = "reference",
+    params(("id" = i64, Path)), responses((status = 200, body = IndustryGroup), (status = 404)))]
+pub async fn get_industry_group(
+    State(app): State<AppState>,
+    s: Signed,
+    Id(id): Id,
+) -> AppResult<Json<IndustryGroup>> {
+    Ok(Json(app.service.get_industry_group(&s.actor, id).await?))
+}
+
+/// Replaces an industry group (its key, names and place in the order). The body carries the
+/// `version` last read; a stale one gets 409.
+#[utoipa::path(put, path = "/api/v1/industry-groups/{id}", tag = "reference",
+    request_body = IndustryGroupInput, params(("id" = i64, Path)),
+    responses((status = 200, body = IndustryGroup), (status = 404), (status = 409), (status = 422)))]
+pub async fn update_industry_group(
+    State(app): State<AppState>,
+    s: Signed,
+    Id(id): Id,
+    body: Versioned<IndustryGroupInput>,
+) -> AppResult<Json<IndustryGroup>> {
+    Ok(Json(
+        app.service
+            .update_industry_group(&s.actor, id, body.version, body.data)
+            .await?,
+    ))
+}
+
 /// All industries with their group and "753" place, in display order.
 #[utoipa::path(get, path = "/api/v1/industries", tag = "reference",
     responses((status = 200, body = List<Industry>), (status = 401)))]
