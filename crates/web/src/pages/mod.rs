@@ -6,6 +6,7 @@ mod forms;
 mod layout;
 mod profiles;
 mod projects;
+mod record_forms;
 mod session;
 mod transfer;
 mod users;
