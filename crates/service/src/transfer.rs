@@ -546,23 +546,19 @@ impl Service {
         &self,
         rows: impl Iterator<Item = (Option<&'a str>, &'a str, &'a str)>,
     ) -> Result<Vec<Project>> {
-        let keys = self.store.project_keys().await?;
-        let by_code: HashMap<&str, i64> = keys
-            .iter()
-            .filter_map(|k| k.code.as_deref().map(|c| (c, k.id)))
-            .collect();
-        let by_name: HashMap<(&str, &str), i64> = keys
-            .iter()
-            .map(|k| ((k.name.as_str(), k.owner_name.as_str()), k.id))
-            .collect();
-        let mut ids: Vec<i64> = rows
-            .filter_map(|(code, name, owner)| match code {
-                Some(c) => by_code.get(c).copied(),
-                None => by_name.get(&(name, owner)).copied(),
-            })
-            .collect();
-        ids.sort_unstable();
-        ids.dedup();
+        let mut codes: Vec<&str> = Vec::new();
+        let mut names: Vec<(&str, &str)> = Vec::new();
+        for (code, name, owner) in rows {
+            match code {
+                Some(c) => codes.push(c),
+                None => names.push((name, owner)),
+            }
+        }
+        codes.sort_unstable();
+        codes.dedup();
+        names.sort_unstable();
+        names.dedup();
+        let ids = self.store.find_project_ids(&codes, &names).await?;
         Ok(self.store.get_projects(&ids).await?)
     }
 

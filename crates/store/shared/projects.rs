@@ -1440,6 +1440,35 @@ impl ProjectStore for BackendStore {
             .collect())
     }
 
+    async fn find_project_ids(&self, codes: &[&str], names: &[(&str, &str)]) -> R<Vec<i64>> {
+        let mut ids = Vec::new();
+        for chunk in codes.chunks(500) {
+            let mut qb = sqlx::QueryBuilder::<Db>::new("select id from projects where code in (");
+            let mut sep = qb.separated(", ");
+            for c in chunk {
+                sep.push_bind(*c);
+            }
+            qb.push(")");
+            let found: Vec<(i64,)> = qb.build_query_as().fetch_all(&self.pool).await.map_err(map_err)?;
+            ids.extend(found.into_iter().map(|(id,)| id));
+        }
+        for chunk in names.chunks(500) {
+            let mut qb = sqlx::QueryBuilder::<Db>::new("select id from projects where (name, owner_name) in (values ");
+            let mut first = true;
+            for (name, owner) in chunk {
+                qb.push(if first { "(" } else { ", (" });
+                first = false;
+                qb.push_bind(*name).push(", ").push_bind(*owner).push(")");
+            }
+            qb.push(")");
+            let found: Vec<(i64,)> = qb.build_query_as().fetch_all(&self.pool).await.map_err(map_err)?;
+            ids.extend(found.into_iter().map(|(id,)| id));
+        }
+        ids.sort_unstable();
+        ids.dedup();
+        Ok(ids)
+    }
+
     async fn import_projects(&self, ops: &[ImportOp], ctx: &WarningContext, by: &AuditBy) -> R<(usize, usize)> {
         let mut tx = begin_write(&self.pool).await?;
         let (mut created, mut updated) = (0, 0);

@@ -375,6 +375,9 @@ pub trait ProjectStore {
     ) -> Result<ProjectSums>;
     /// Keys of all projects (for matching imported rows).
     async fn project_keys(&self) -> Result<Vec<ProjectKey>>;
+    /// The ids of the projects with these codes or these (name, owner) pairs, looked up by
+    /// index a chunk at a time, so that matching a file never reads the whole library.
+    async fn find_project_ids(&self, codes: &[&str], names: &[(&str, &str)]) -> Result<Vec<i64>>;
     /// Applies an import in one transaction: all rows or none.
     async fn import_projects(
         &self,

@@ -302,9 +302,17 @@ async fn export_of_more_than_one_page_is_whole() {
             })
             .collect();
         let file = write_projects(&new_rows, &ProjectTotals::default()).unwrap();
-        let (s, r) = import(&app, &t, "/api/v1/projects/import", file).await;
+        let (s, r) = import(&app, &t, "/api/v1/projects/import", file.clone()).await;
         assert_eq!(s, StatusCode::OK, "{r}");
         assert_eq!(r["created"], 2_100);
+        // Again: rows without a code are found by name and owner, so nothing is created.
+        let (s, r) = import(&app, &t, "/api/v1/projects/import", file).await;
+        assert_eq!(s, StatusCode::OK, "{r}");
+        assert_eq!(
+            (r["created"].as_i64(), r["unchanged"].as_i64()),
+            (Some(0), Some(2_100)),
+            "{r}"
+        );
 
         let (_, list) = app.get("/api/v1/projects?per_page=1", &t).await;
         let total = list["total"].as_i64().unwrap();
