@@ -260,7 +260,7 @@ impl Service {
             .await?;
         let items = self
             .store
-            .project_page(&filter, q.sort, q.descending, page)
+            .project_page(&filter, q.sort, q.descending, page, sums.count)
             .await?;
         Ok((items, sums))
     }

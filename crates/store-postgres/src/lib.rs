@@ -35,6 +35,9 @@ mod projects {
 mod dialect {
     pub const BEGIN_WRITE: &str = "BEGIN";
 
+    /// PostgreSQL's planner estimates the matches of a search itself: no hint.
+    pub const ORDER_INDEX_HINT: &str = "";
+
     /// Constraints are named `<table>_<field>_key` in the migrations, so the field is the
     /// name without the table prefix and the suffix.
     pub fn constraint_field(e: &dyn sqlx::error::DatabaseError) -> Option<String> {

@@ -45,6 +45,10 @@ mod dialect {
         Some(last.split('.').next_back()?.to_string())
     }
 
+    /// Makes a search page walk the newest-first index (see `project_page`): SQLite's
+    /// planner otherwise sorts every full-text match, not knowing how many there are.
+    pub const ORDER_INDEX_HINT: &str = " indexed by projects_page_by_updated";
+
     pub fn is_busy(e: &dyn sqlx::error::DatabaseError) -> bool {
         matches!(e.code().as_deref(), Some("5") | Some("6") | Some("517"))
     }

@@ -967,6 +967,12 @@ fn push_filter(qb: &mut sqlx::QueryBuilder<Db>, f: &ProjectFilter, alias: &str, 
     }
 }
 
+/// Matches from which a search page is found by walking the library newest first: about
+/// where sorting every match starts to cost more than the walk (measured on SQLite at
+/// 200,000 projects: 26,000 matches 40 ms sorted, 8 ms walked; none at all 0 ms sorted,
+/// 15–70 ms walked).
+const SEARCH_WALK_MATCHES: i64 = 2_000;
+
 /// Escapes `%`, `_` and `\` for a LIKE pattern with `escape '\'`.
 pub(crate) fn like_escape(q: &str) -> String {
     q.replace('\\', "\\\\").replace('%', "\\%").replace('_', "\\_")
@@ -1081,10 +1087,22 @@ impl ProjectStore for BackendStore {
         sort: ProjectSort,
         descending: bool,
         page: Page,
+        matches: i64,
     ) -> R<Vec<Project>> {
         // The page's ids first (from index entries where the indexes cover filter and sort),
-        // then only those rows.
-        let mut qb = sqlx::QueryBuilder::<Db>::new("select p.id from projects p where 1 = 1");
+        // then only those rows. A search with many matches, newest first, walks the library
+        // in that order and stops at the page instead of sorting every match
+        // (`dialect::ORDER_INDEX_HINT`; a backend without one leaves it to its planner).
+        let walk = filter.q.is_some()
+            && sort == ProjectSort::Updated
+            && descending
+            && filter.in_library.is_some()
+            && matches >= SEARCH_WALK_MATCHES;
+        let mut qb = sqlx::QueryBuilder::<Db>::new("select p.id from projects p");
+        if walk {
+            qb.push(crate::dialect::ORDER_INDEX_HINT);
+        }
+        qb.push(" where 1 = 1");
         push_filter(&mut qb, filter, "p", true);
         qb.push(" order by ")
             .push(sort_sql(sort))

@@ -274,13 +274,15 @@ pub struct ProjectKey {
 pub trait ProjectStore {
     /// Totals of the projects a filter selects.
     async fn project_sums(&self, filter: &ProjectFilter) -> Result<ProjectSums>;
-    /// One page of the projects a filter selects, in the given order.
+    /// One page of the projects a filter selects, in the given order. `matches` is how many
+    /// it selects (known from its totals), which lets a backend choose how to find the page.
     async fn project_page(
         &self,
         filter: &ProjectFilter,
         sort: ProjectSort,
         descending: bool,
         page: Page,
+        matches: i64,
     ) -> Result<Vec<Project>>;
     /// A number that grows with every change to any project, in the same transaction, so that
     /// totals computed at one value can be reused by any instance until it moves.

@@ -458,7 +458,7 @@ async fn warning_thresholds_are_settings() {
     });
 }
 
-fn urlencode(s: &str) -> String {
+pub fn urlencode(s: &str) -> String {
     s.bytes()
         .map(|b| {
             if b.is_ascii_alphanumeric() {

@@ -314,6 +314,33 @@ async fn export_of_more_than_one_page_is_whole() {
             "{r}"
         );
 
+        // A search with this many matches finds its pages by walking the library newest
+        // first: every match once, in order, page after page.
+        let mut seen: Vec<(chrono::DateTime<chrono::FixedOffset>, i64)> = Vec::new();
+        for page in 1..=5 {
+            let (s, found) = app
+                .get(
+                    &format!(
+                        "/api/v1/projects?q={}&per_page=500&page={page}",
+                        crate::projects::urlencode("分页导出测试")
+                    ),
+                    &t,
+                )
+                .await;
+            assert_eq!(s, StatusCode::OK, "{found}");
+            assert_eq!(found["total"], 2_100);
+            for p in found["items"].as_array().unwrap() {
+                assert!(p["name"].as_str().unwrap().starts_with("分页导出测试项目"));
+                let at = chrono::DateTime::parse_from_rfc3339(p["updated_at"].as_str().unwrap());
+                seen.push((at.unwrap(), p["id"].as_i64().unwrap()));
+            }
+        }
+        assert_eq!(seen.len(), 2_100);
+        assert!(
+            seen.windows(2).all(|w| w[0] > w[1]),
+            "newest first, no repeats"
+        );
+
         let (_, list) = app.get("/api/v1/projects?per_page=1", &t).await;
         let total = list["total"].as_i64().unwrap();
         assert!(total > 2_300, "{total}");
