@@ -73,6 +73,28 @@ pub struct Summary {
     pub reasons: std::collections::BTreeMap<String, u64>,
 }
 
+impl Summary {
+    /// Counts one generated project with its rows, stage and warning colour.
+    fn add(&mut self, g: &Generated) {
+        self.projects += 1;
+        self.versions += g.versions.len() as u64;
+        self.batches += g.batches.len() as u64;
+        self.progress += g.progress.len() as u64;
+        self.events += g.events.len() as u64;
+        self.factors += g.factors.len() as u64;
+        let st = ["planning", "reserve", "started", "completed"]
+            .iter()
+            .position(|x| *x == g.project.stage)
+            .unwrap_or(0);
+        self.stages[st] += 1;
+        let w = ["red", "yellow", "green"]
+            .iter()
+            .position(|x| *x == g.project.warning_level)
+            .unwrap_or(2);
+        self.warnings[w] += 1;
+    }
+}
+
 #[derive(Deserialize)]
 struct Reference {
     shandong_cities: Vec<City>,
@@ -449,22 +471,7 @@ async fn load(
                         Writer::Pg(c) => write_pg(c, &chunk).await?,
                     }
                     for g in &chunk {
-                        summary.projects += 1;
-                        summary.versions += g.versions.len() as u64;
-                        summary.batches += g.batches.len() as u64;
-                        summary.progress += g.progress.len() as u64;
-                        summary.events += g.events.len() as u64;
-                        summary.factors += g.factors.len() as u64;
-                        let st = ["planning", "reserve", "started", "completed"]
-                            .iter()
-                            .position(|s| *s == g.project.stage)
-                            .unwrap_or(0);
-                        summary.stages[st] += 1;
-                        let w = ["red", "yellow", "green"]
-                            .iter()
-                            .position(|s| *s == g.project.warning_level)
-                            .unwrap_or(2);
-                        summary.warnings[w] += 1;
+                        summary.add(g);
                     }
                     bar.inc(chunk.len() as u64);
                     bar.set_message(format!("{} progress rows", summary.progress));
@@ -539,22 +546,7 @@ fn count(world: &World, n: u64) -> Summary {
     let mut s = Summary::default();
     for i in 0..n {
         let g = world.project(i, i as i64 + 1);
-        s.projects += 1;
-        s.versions += g.versions.len() as u64;
-        s.batches += g.batches.len() as u64;
-        s.progress += g.progress.len() as u64;
-        s.events += g.events.len() as u64;
-        s.factors += g.factors.len() as u64;
-        let st = ["planning", "reserve", "started", "completed"]
-            .iter()
-            .position(|x| *x == g.project.stage)
-            .unwrap_or(0);
-        s.stages[st] += 1;
-        let w = ["red", "yellow", "green"]
-            .iter()
-            .position(|x| *x == g.project.warning_level)
-            .unwrap_or(2);
-        s.warnings[w] += 1;
+        s.add(&g);
         if let Ok(reasons) = serde_json::from_str::<Vec<dongneng_domain::warning::Reason>>(
             &g.project.warning_reasons,
         ) {

@@ -305,7 +305,6 @@ impl Service {
             factors_of.entry(f.project_id).or_default().push(f);
         }
         let mut batch_cache: HashMap<i32, HashMap<i64, Money>> = HashMap::new();
-        let today = china_today();
 
         let mut errors: Vec<CellError> = Vec::new();
         let mut ops: Vec<ImportOp> = Vec::new();
@@ -525,16 +524,14 @@ impl Service {
         }
         // The cells were kept only for a report; the writes do not need them.
         drop(sheet);
-        let rows = row_count;
         let ctx = self.warning_context().await?;
-        let _ = today;
         let (created, updated) = self
             .store
             .import_projects(&ops, &ctx, &actor.audit())
             .await?;
-        tracing::info!(user = %actor.user.username, rows, created, updated, unchanged, "projects imported");
+        tracing::info!(user = %actor.user.username, rows = row_count, created, updated, unchanged, "projects imported");
         Ok(ImportResult::Imported(ImportSummary {
-            rows,
+            rows: row_count,
             created,
             updated,
             unchanged,

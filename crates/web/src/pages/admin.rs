@@ -2,7 +2,7 @@
 //! Their "new" and edit forms are in `record_forms.rs`.
 
 use super::forms::{FormField, Table};
-use super::record_forms::record_routes;
+use super::record_forms::{RecordForm, record_routes};
 use super::{Cell, Layout, render};
 use crate::AppState;
 use crate::context::{RequestCtx, Signed};
@@ -13,6 +13,7 @@ use axum::Router;
 use axum::extract::State;
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
+use dongneng_domain::policy::Permission;
 use dongneng_domain::reference::{DepartmentInput, IndustryGroupInput, IndustryInput, RegionInput};
 
 pub fn router() -> Router<AppState> {
@@ -53,6 +54,29 @@ pub struct SavedQuery {
 
 fn flash(ctx: &RequestCtx, q: &SavedQuery) -> Option<String> {
     q.saved.as_ref().map(|_| ctx.t("common.saved"))
+}
+
+/// A reference-data list page: its title, an optional introduction, the table, how many
+/// rows it holds, and "new" for those who may add.
+fn reference_list<K: RecordForm>(
+    app: &AppState,
+    s: &Signed,
+    q: &SavedQuery,
+    title_key: &str,
+    intro_key: Option<&str>,
+    table: Table,
+) -> AppResult<Response> {
+    let lang = s.ctx.lang;
+    let can_edit = s.actor.can(Permission::ManageReference);
+    let page = ListPage {
+        layout: Layout::new(app, &s.ctx, K::AREA, lang.t(title_key)).with_flash(flash(&s.ctx, q)),
+        intro: intro_key.map(|k| lang.t(k)),
+        new_href: can_edit.then(|| format!("/{}/new", K::AREA)),
+        new_label: lang.t(&format!("{}_new", K::TITLE)),
+        total_line: lang.t_with("common.total", &[("n", &table.rows.len().to_string())]),
+        table,
+    };
+    Ok(render(&page)?.into_response())
 }
 
 // ---------------------------------------------------------------- regions
@@ -98,19 +122,14 @@ async fn regions(
             })
             .collect(),
     };
-    let can_edit = s
-        .actor
-        .can(dongneng_domain::policy::Permission::ManageReference);
-    let page = ListPage {
-        layout: Layout::new(&app, &s.ctx, "admin/regions", lang.t("admin.regions_title"))
-            .with_flash(flash(&s.ctx, &q)),
-        intro: Some(lang.t("admin.regions_intro")),
-        new_href: can_edit.then(|| "/admin/regions/new".to_string()),
-        new_label: lang.t("admin.region_new"),
-        total_line: lang.t_with("common.total", &[("n", &list.len().to_string())]),
+    reference_list::<RegionInput>(
+        &app,
+        &s,
+        &q,
+        "admin.regions_title",
+        Some("admin.regions_intro"),
         table,
-    };
-    Ok(render(&page)?.into_response())
+    )
 }
 
 // ---------------------------------------------------------------- departments
@@ -150,24 +169,7 @@ async fn departments(
             })
             .collect(),
     };
-    let can_edit = s
-        .actor
-        .can(dongneng_domain::policy::Permission::ManageReference);
-    let page = ListPage {
-        layout: Layout::new(
-            &app,
-            &s.ctx,
-            "admin/departments",
-            lang.t("admin.departments_title"),
-        )
-        .with_flash(flash(&s.ctx, &q)),
-        intro: None,
-        new_href: can_edit.then(|| "/admin/departments/new".to_string()),
-        new_label: lang.t("admin.department_new"),
-        total_line: lang.t_with("common.total", &[("n", &list.len().to_string())]),
-        table,
-    };
-    Ok(render(&page)?.into_response())
+    reference_list::<DepartmentInput>(&app, &s, &q, "admin.departments_title", None, table)
 }
 
 // ---------------------------------------------------------------- industries
@@ -232,24 +234,14 @@ async fn industries(
             })
             .collect(),
     };
-    let can_edit = s
-        .actor
-        .can(dongneng_domain::policy::Permission::ManageReference);
-    let page = ListPage {
-        layout: Layout::new(
-            &app,
-            &s.ctx,
-            "admin/industries",
-            lang.t("admin.industries_title"),
-        )
-        .with_flash(flash(&s.ctx, &q)),
-        intro: Some(lang.t("admin.industries_intro")),
-        new_href: can_edit.then(|| "/admin/industries/new".to_string()),
-        new_label: lang.t("admin.industry_new"),
-        total_line: lang.t_with("common.total", &[("n", &list.len().to_string())]),
+    reference_list::<IndustryInput>(
+        &app,
+        &s,
+        &q,
+        "admin.industries_title",
+        Some("admin.industries_intro"),
         table,
-    };
-    Ok(render(&page)?.into_response())
+    )
 }
 
 // ---------------------------------------------------------------- industry groups
@@ -299,22 +291,12 @@ async fn industry_groups(
             })
             .collect(),
     };
-    let can_edit = s
-        .actor
-        .can(dongneng_domain::policy::Permission::ManageReference);
-    let page = ListPage {
-        layout: Layout::new(
-            &app,
-            &s.ctx,
-            "admin/industry-groups",
-            lang.t("admin.industry_groups_title"),
-        )
-        .with_flash(flash(&s.ctx, &q)),
-        intro: Some(lang.t("admin.industry_groups_intro")),
-        new_href: can_edit.then(|| "/admin/industry-groups/new".to_string()),
-        new_label: lang.t("admin.industry_group_new"),
-        total_line: lang.t_with("common.total", &[("n", &list.len().to_string())]),
+    reference_list::<IndustryGroupInput>(
+        &app,
+        &s,
+        &q,
+        "admin.industry_groups_title",
+        Some("admin.industry_groups_intro"),
         table,
-    };
-    Ok(render(&page)?.into_response())
+    )
 }

@@ -360,7 +360,8 @@ struct Row {
     cells: Vec<String>,
     class: &'static str,
     edit: Option<String>,
-    delete: Option<(String, i64)>,
+    /// The confirmation page that deletes it.
+    delete: Option<String>,
 }
 
 /// A table of one section.
@@ -375,7 +376,8 @@ struct Group {
     title: String,
     facts: Vec<(String, String)>,
     edit: Option<String>,
-    delete: Option<(String, i64)>,
+    /// The confirmation page that deletes it.
+    delete: Option<String>,
     add: Option<(String, String)>,
     table: Section,
 }
@@ -385,7 +387,8 @@ struct FileLink {
     name: String,
     href: String,
     size: String,
-    delete: Option<(String, i64)>,
+    /// The confirmation page that deletes it.
+    delete: Option<String>,
 }
 
 /// A special plan with its status dates, files and actions.
@@ -397,7 +400,8 @@ struct PlanView {
     dates: Vec<(String, String)>,
     files: Vec<FileLink>,
     edit: Option<String>,
-    delete: Option<(String, i64)>,
+    /// The confirmation page that deletes it.
+    delete: Option<String>,
     move_href: Option<String>,
     upload_action: Option<String>,
 }
@@ -446,7 +450,8 @@ fn build_page(
     };
     let title = lang.t_with("profile.title", &[("name", &name)]);
     let edit = |path: String| can.then_some(path);
-    let del = |path: String, v: i64| can.then_some((path, v));
+    // Deleting goes through a confirmation page, which reads the version itself.
+    let del = |path: String| can.then_some(path);
 
     let mut facts = Vec::new();
     let mut warnings = Vec::new();
@@ -513,10 +518,7 @@ fn build_page(
                 ],
                 class: if m.is_contact { "contact" } else { "" },
                 edit: edit(format!("{base}/taskforce-members/{}", m.id)),
-                delete: del(
-                    format!("{base}/taskforce-members/{}/delete", m.id),
-                    m.version,
-                ),
+                delete: del(format!("{base}/taskforce-members/{}/delete", m.id)),
             })
             .collect(),
     };
@@ -547,7 +549,7 @@ fn build_page(
                 ],
                 class: if history { "history" } else { "" },
                 edit: edit(format!("{base}/experts/{}", e.id)),
-                delete: del(format!("{base}/experts/{}/delete", e.id), e.version),
+                delete: del(format!("{base}/experts/{}/delete", e.id)),
             })
             .collect(),
     };
@@ -577,7 +579,7 @@ fn build_page(
                     (lang.field_label("note"), opt_text(&al.note)),
                 ],
                 edit: edit(abase.clone()),
-                delete: del(format!("{abase}/delete"), al.version),
+                delete: del(format!("{abase}/delete")),
                 add: can.then(|| {
                     (
                         format!("{abase}/members/new"),
@@ -601,7 +603,7 @@ fn build_page(
                             ],
                             class: "",
                             edit: edit(format!("{abase}/members/{}", m.id)),
-                            delete: del(format!("{abase}/members/{}/delete", m.id), m.version),
+                            delete: del(format!("{abase}/members/{}/delete", m.id)),
                         })
                         .collect(),
                 },
@@ -645,11 +647,11 @@ fn build_page(
                         name: f.file_name.clone(),
                         href: format!("{pbase}/files/{}", f.id),
                         size: size_text(f.size_bytes),
-                        delete: del(format!("{pbase}/files/{}/delete", f.id), f.version),
+                        delete: del(format!("{pbase}/files/{}/delete", f.id)),
                     })
                     .collect(),
                 edit: edit(pbase.clone()),
-                delete: del(format!("{pbase}/delete"), pl.version),
+                delete: del(format!("{pbase}/delete")),
                 move_href: (can && pl.status.next().is_some()).then(|| format!("{pbase}/status")),
                 upload_action: can.then(|| {
                     format!(
@@ -681,7 +683,7 @@ fn build_page(
                     ),
                 ],
                 edit: edit(wbase.clone()),
-                delete: del(format!("{wbase}/delete"), w.plan.version),
+                delete: del(format!("{wbase}/delete")),
                 add: can.then(|| {
                     (
                         format!("{wbase}/measures/new"),
@@ -718,7 +720,7 @@ fn build_page(
                                 ],
                                 class: if m.overdue { "overdue" } else { "" },
                                 edit: edit(format!("{wbase}/measures/{}", m.id)),
-                                delete: del(format!("{wbase}/measures/{}/delete", m.id), m.version),
+                                delete: del(format!("{wbase}/measures/{}/delete", m.id)),
                             }
                         })
                         .collect(),
@@ -996,12 +998,14 @@ async fn part_create<P: Part>(
     .await
 }
 
-async fn part_edit<P: Part>(
-    State(app): State<AppState>,
-    s: Signed,
-    path: PagePath,
-) -> AppResult<Response> {
-    let (parent, id) = split::<P>(&path);
+/// The part a path names, as stored, for someone who may edit it: (parent, id, input,
+/// version). Refused before anything is read for anyone else; 404 when it is not there.
+async fn editable_part<P: Part>(
+    app: &AppState,
+    s: &Signed,
+    path: &PagePath,
+) -> AppResult<(Option<i64>, i64, P, i64)> {
+    let (parent, id) = split::<P>(path);
     let id = id.ok_or(AppError::Service(ServiceError::NotFound))?;
     app.service.require_profile_edit(&s.actor, path.industry)?;
     let p = app
@@ -1010,6 +1014,15 @@ async fn part_edit<P: Part>(
         .await?;
     let (input, version) =
         P::find(&p, parent, id).ok_or(AppError::Service(ServiceError::NotFound))?;
+    Ok((parent, id, input, version))
+}
+
+async fn part_edit<P: Part>(
+    State(app): State<AppState>,
+    s: Signed,
+    path: PagePath,
+) -> AppResult<Response> {
+    let (parent, id, input, version) = editable_part::<P>(&app, &s, &path).await?;
     part_form::<P>(
         &app,
         &s,
@@ -1141,15 +1154,7 @@ async fn part_delete_confirm<P: Part>(
     s: Signed,
     path: PagePath,
 ) -> AppResult<Response> {
-    let (parent, id) = split::<P>(&path);
-    let id = id.ok_or(AppError::Service(ServiceError::NotFound))?;
-    app.service.require_profile_edit(&s.actor, path.industry)?;
-    let p = app
-        .service
-        .get_industry_profile(&s.actor, path.industry)
-        .await?;
-    let (input, version) =
-        P::find(&p, parent, id).ok_or(AppError::Service(ServiceError::NotFound))?;
+    let (parent, id, input, version) = editable_part::<P>(&app, &s, &path).await?;
     let lang = s.ctx.lang;
     let depts = Depts::load(&app, &s.actor).await?;
     let facts = input
