@@ -393,7 +393,7 @@ async fn world(store: &Arc<dyn Store>, p: &Params) -> anyhow::Result<World> {
         None => Default::default(),
     };
     let now = Utc::now();
-    let today = dongneng_service::projects::china_today();
+    let today = dongneng_domain::clock::today();
     // The window ends with last month, the month reports are due for.
     let months = p.years as i32 * 12;
     let end = today.year() * 12 + today.month0() as i32 - 1;

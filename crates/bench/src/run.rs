@@ -500,7 +500,7 @@ pub async fn run(a: RunArgs) -> anyhow::Result<()> {
     if leftover > 0 {
         println!("removed {leftover} projects an interrupted run had imported");
     }
-    let today = dongneng_service::projects::china_today();
+    let today = dongneng_domain::clock::today();
     {
         // The daily warning sweep (a rewrite of every project) is not what is measured here.
         let store = dongneng::open_store(&a.database_url).await?;

@@ -1,7 +1,9 @@
-//! The areas of the product (SPEC §3) as they appear in the navigation, and which roles see
-//! each. An area that a later issue builds is listed with `ready: false` and shows a plain
-//! "not yet available" page.
+//! The areas of the product (SPEC §3) as they appear in the navigation. Who sees an area is
+//! not written here: each area names the permission that opens it, and the one permission
+//! table (`crate::policy`) says which roles hold it. An area that a later issue builds is
+//! listed with `ready: false` and shows a plain "not yet available" page.
 
+use crate::policy::{self, Permission};
 use crate::role::Role;
 
 /// One entry of the navigation.
@@ -11,175 +13,174 @@ pub struct Area {
     pub key: &'static str,
     /// Built and usable now.
     pub ready: bool,
-    /// The roles that see it.
-    pub roles: &'static [Role],
+    /// What opens it.
+    pub permission: Permission,
     /// Shown in the administration group of the navigation.
     pub admin: bool,
 }
 
-use Role::*;
+impl Area {
+    /// Whether any of `roles` opens this area.
+    pub fn open_to(&self, roles: &[Role]) -> bool {
+        policy::roles_with(self.permission)
+            .iter()
+            .any(|r| roles.contains(r))
+    }
+}
 
-const PROGRAMME: &[Role] = &[
-    Office, Leader, Supervisor, Taskforce, Dept, District, Stats, Expert,
-];
+use Permission::*;
 
 /// Every area, in navigation order.
 pub const AREAS: &[Area] = &[
     Area {
         key: "cockpit",
         ready: false,
-        roles: PROGRAMME,
+        permission: ViewProgramme,
         admin: false,
     },
     Area {
         key: "industries",
         ready: true,
-        // The roles of `Permission::ViewIndustryProfile`.
-        roles: &[Office, Leader, Supervisor, Taskforce, Expert],
+        permission: ViewIndustryProfile,
         admin: false,
     },
     Area {
         key: "projects",
         ready: true,
-        roles: PROGRAMME,
+        permission: ViewProgramme,
         admin: false,
     },
     Area {
         key: "warnings",
         ready: true,
-        roles: &[Office, Leader, Supervisor, Taskforce, District],
+        permission: ViewProgramme,
         admin: false,
     },
     Area {
         key: "problems",
         ready: false,
-        roles: &[Office, Leader, Supervisor, Taskforce, Dept, District],
+        permission: ViewCoordination,
         admin: false,
     },
     Area {
         key: "dispatch",
         ready: false,
-        roles: &[Office, Leader, Supervisor, Taskforce],
+        permission: ViewDispatch,
         admin: false,
     },
     Area {
         key: "meetings",
         ready: false,
-        roles: &[Office, Leader, Supervisor, Taskforce, Dept],
+        permission: ViewMeetings,
         admin: false,
     },
     Area {
         key: "tasks",
         ready: false,
-        roles: &[Office, Leader, Supervisor, Taskforce, Dept, District],
+        permission: ViewTasks,
         admin: false,
     },
     Area {
         key: "evaluation",
         ready: false,
-        roles: &[Office, Leader, Supervisor, Taskforce, District],
+        permission: ViewEvaluation,
         admin: false,
     },
     Area {
         key: "monitoring",
         ready: false,
-        roles: &[
-            Office, Leader, Supervisor, Stats, Taskforce, District, Expert,
-        ],
+        permission: ViewMonitoring,
         admin: false,
     },
     Area {
         key: "bulletins",
         ready: false,
-        roles: PROGRAMME,
+        permission: ViewProgramme,
         admin: false,
     },
     Area {
         key: "clusters",
         ready: false,
-        roles: &[Office, Leader, Taskforce, District, Expert],
+        permission: ViewClusters,
         admin: false,
     },
     Area {
         key: "attraction",
         ready: false,
-        roles: &[Office, Leader, Taskforce, District],
+        permission: ViewAttraction,
         admin: false,
     },
     Area {
         key: "talent",
         ready: false,
-        roles: &[Office, Leader, Taskforce, District],
+        permission: ViewTalent,
         admin: false,
     },
     Area {
         key: "reform",
         ready: false,
-        roles: &[Office, Leader, Supervisor, Taskforce, Dept, District],
+        permission: ViewReform,
         admin: false,
     },
     Area {
         key: "policies",
         ready: false,
-        roles: &[Office, Leader, Taskforce, Dept],
+        permission: ViewPolicies,
         admin: false,
     },
     Area {
         key: "linkage",
         ready: false,
-        roles: &[Office, Leader, District],
+        permission: ViewLinkage,
         admin: false,
     },
     Area {
         key: "publicity",
         ready: false,
-        roles: &[Office, Supervisor],
+        permission: ViewPublicity,
         admin: false,
     },
     Area {
         key: "admin/regions",
         ready: true,
-        roles: &[Admin, Office],
+        permission: ManageReference,
         admin: true,
     },
     Area {
         key: "admin/departments",
         ready: true,
-        roles: &[Admin, Office],
+        permission: ManageReference,
         admin: true,
     },
     Area {
         key: "admin/industries",
         ready: true,
-        roles: &[Admin, Office],
+        permission: ManageReference,
         admin: true,
     },
     Area {
         key: "admin/industry-groups",
         ready: true,
-        roles: &[Admin, Office],
+        permission: ManageReference,
         admin: true,
     },
     Area {
         key: "admin/users",
         ready: true,
-        roles: &[Admin],
+        permission: ManageUsers,
         admin: true,
     },
     Area {
         key: "admin/audit",
         ready: true,
-        roles: &[Admin],
+        permission: ViewAudit,
         admin: true,
     },
 ];
 
 /// The areas any of `roles` sees, in order.
 pub fn visible_to(roles: &[Role]) -> Vec<&'static Area> {
-    AREAS
-        .iter()
-        .filter(|a| a.roles.iter().any(|r| roles.contains(r)))
-        .collect()
+    AREAS.iter().filter(|a| a.open_to(roles)).collect()
 }
 
 /// The area with this key.
@@ -190,6 +191,7 @@ pub fn find(key: &str) -> Option<&'static Area> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use Role::*;
 
     #[test]
     fn admin_sees_administration_only() {
@@ -209,6 +211,27 @@ mod tests {
     fn every_role_sees_something() {
         for r in Role::ALL {
             assert!(!visible_to(&[r]).is_empty(), "{r}");
+        }
+    }
+
+    #[test]
+    fn an_area_shows_to_exactly_the_roles_of_its_permission() {
+        for a in AREAS {
+            for r in Role::ALL {
+                assert_eq!(
+                    visible_to(&[r]).contains(&a),
+                    policy::scope_for(
+                        &[crate::Grant {
+                            role: r,
+                            scope: crate::ScopeKind::City
+                        }],
+                        a.permission
+                    )
+                    .is_some(),
+                    "{} for {r}",
+                    a.key
+                );
+            }
         }
     }
 }

@@ -2,6 +2,8 @@
 //! directly, and every other crate builds on it.
 
 pub mod area;
+pub mod clock;
+pub mod code_list;
 pub mod codes;
 pub mod money;
 pub mod paging;

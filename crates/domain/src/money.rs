@@ -71,11 +71,6 @@ impl Money {
         Self::parse_scaled(text, 6)
     }
 
-    /// Reads an amount written in 亿元 (up to ten decimals exact).
-    pub fn parse_yi(text: &str) -> Result<Money, MoneyError> {
-        Self::parse_scaled(text, 10)
-    }
-
     /// Reads a decimal number of units where one unit is `10^scale` fen.
     fn parse_scaled(text: &str, scale: u32) -> Result<Money, MoneyError> {
         let t: String = text

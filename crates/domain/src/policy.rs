@@ -1,5 +1,6 @@
-//! Who may do what: the one table of permissions. Every service call asks this module; no
-//! handler or template decides a permission on its own.
+//! Who may do what: the one table of permissions. The service asks it once per capability it
+//! hands out (`dongneng_service::access`); the navigation is derived from it
+//! (`crate::area`). No handler or template decides a permission on its own.
 
 use crate::role::{Grant, Role, ScopeKind};
 use serde::Serialize;
@@ -27,6 +28,34 @@ pub enum Permission {
     ViewIndustryProfile,
     /// Change programme settings such as the warning thresholds.
     ManageSettings,
+    // The areas later issues build. Each opens (and shows in the navigation) for the roles
+    // listed here; the issue that builds an area adds the finer permissions it needs.
+    /// 问题协调与督办: problems and supervision items.
+    ViewCoordination,
+    /// 月度调度: the task forces' monthly reports.
+    ViewDispatch,
+    /// 会议: joint meetings and quarterly on-site meetings.
+    ViewMeetings,
+    /// 重点任务: key tasks.
+    ViewTasks,
+    /// 考核评价: the annual evaluation.
+    ViewEvaluation,
+    /// 统计监测: indicators and their values.
+    ViewMonitoring,
+    /// 集群: industrial clusters.
+    ViewClusters,
+    /// 双招双引: investment attraction.
+    ViewAttraction,
+    /// 人才: talent introduction.
+    ViewTalent,
+    /// 放管服改革: reform items.
+    ViewReform,
+    /// 政策与基金: policies landed and industry funds.
+    ViewPolicies,
+    /// 市县联动: city–district linkage.
+    ViewLinkage,
+    /// 宣传: publicity.
+    ViewPublicity,
 }
 
 /// The roles that hold each permission. This table is the whole policy.
@@ -49,6 +78,22 @@ pub fn roles_with(permission: Permission) -> &'static [Role] {
         // programme (separation of duties; no programme area in `area.rs` shows it either).
         Permission::ViewIndustryProfile => &[Office, Leader, Supervisor, Taskforce, Expert],
         Permission::ManageSettings => &[Admin, Office],
+        Permission::ViewCoordination | Permission::ViewTasks | Permission::ViewReform => {
+            &[Office, Leader, Supervisor, Taskforce, Dept, District]
+        }
+        Permission::ViewDispatch => &[Office, Leader, Supervisor, Taskforce],
+        Permission::ViewMeetings => &[Office, Leader, Supervisor, Taskforce, Dept],
+        Permission::ViewEvaluation => &[Office, Leader, Supervisor, Taskforce, District],
+        Permission::ViewMonitoring => &[
+            Office, Leader, Supervisor, Stats, Taskforce, District, Expert,
+        ],
+        Permission::ViewClusters => &[Office, Leader, Taskforce, District, Expert],
+        Permission::ViewAttraction | Permission::ViewTalent => {
+            &[Office, Leader, Taskforce, District]
+        }
+        Permission::ViewPolicies => &[Office, Leader, Taskforce, Dept],
+        Permission::ViewLinkage => &[Office, Leader, District],
+        Permission::ViewPublicity => &[Office, Supervisor],
     }
 }
 
@@ -63,12 +108,6 @@ pub struct DataScope {
 }
 
 impl DataScope {
-    pub fn everything() -> Self {
-        DataScope {
-            all: true,
-            ..Default::default()
-        }
-    }
     pub fn is_empty(&self) -> bool {
         !self.all && self.regions.is_empty() && self.industries.is_empty()
     }

@@ -8,41 +8,15 @@ use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
-/// Defines a closed list of codes with their Chinese labels (as Chinese tables write them)
-/// and parsing from either.
-macro_rules! code_list {
-    ($(#[$m:meta])* $name:ident { $($variant:ident = $code:literal, $zh:literal;)+ }) => {
-        $(#[$m])*
-        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize, ToSchema)]
-        #[serde(rename_all = "snake_case")]
-        pub enum $name { $($variant),+ }
-
-        impl $name {
-            pub const ALL: &'static [$name] = &[$($name::$variant),+];
-            /// The stable code used in the API and the database.
-            pub fn code(self) -> &'static str {
-                match self { $($name::$variant => $code),+ }
-            }
-            /// The label Chinese project tables use.
-            pub fn zh(self) -> &'static str {
-                match self { $($name::$variant => $zh),+ }
-            }
-            /// Reads a code or a Chinese label.
-            pub fn parse(text: &str) -> Option<$name> {
-                let t = text.trim();
-                $name::ALL.iter().copied().find(|v| v.code() == t || v.zh() == t)
-            }
-        }
-    };
-}
+use crate::code_list::code_list;
 
 code_list! {
     /// The four stages of the rolling library: 策划 → 储备 → 开工 → 建成.
-    Stage {
-        Planning = "planning", "策划";
-        Reserve = "reserve", "储备";
-        Started = "started", "开工";
-        Completed = "completed", "建成";
+    Stage in "stage" {
+        Planning = "planning" / "策划",
+        Reserve = "reserve" / "储备",
+        Started = "started" / "开工",
+        Completed = "completed" / "建成",
     }
 }
 
@@ -72,36 +46,36 @@ impl Stage {
 
 code_list! {
     /// Library class (项目库类别).
-    LibraryClass {
-        ProvMajor = "prov_major", "省重大";
-        ProvPreferred = "prov_preferred", "省优选";
-        ProvAttraction = "prov_attraction", "省双招双引";
-        ProvShortfall = "prov_shortfall", "省补短板";
-        CityMajor = "city_major", "市重大";
-        District = "district", "区县";
+    LibraryClass in "library_class" {
+        ProvMajor = "prov_major" / "省重大",
+        ProvPreferred = "prov_preferred" / "省优选",
+        ProvAttraction = "prov_attraction" / "省双招双引",
+        ProvShortfall = "prov_shortfall" / "省补短板",
+        CityMajor = "city_major" / "市重大",
+        District = "district" / "区县",
     }
 }
 
 code_list! {
     /// Construction nature (建设性质).
-    Nature {
-        New = "new", "新建";
-        Expansion = "expansion", "扩建";
-        Reconstruction = "reconstruction", "改建";
-        TechUpgrade = "tech_upgrade", "技术改造";
-        Relocation = "relocation", "迁建";
-        Other = "other", "其他";
+    Nature in "nature" {
+        New = "new" / "新建",
+        Expansion = "expansion" / "扩建",
+        Reconstruction = "reconstruction" / "改建",
+        TechUpgrade = "tech_upgrade" / "技术改造",
+        Relocation = "relocation" / "迁建",
+        Other = "other" / "其他",
     }
 }
 
 code_list! {
     /// Factor-guarantee needs (要素保障).
-    FactorKind {
-        Land = "land", "用地";
-        Energy = "energy", "能耗";
-        Environment = "environment", "环境容量";
-        Water = "water", "用水";
-        Funds = "funds", "资金";
+    FactorKind in "factor_kind" {
+        Land = "land" / "用地",
+        Energy = "energy" / "能耗",
+        Environment = "environment" / "环境容量",
+        Water = "water" / "用水",
+        Funds = "funds" / "资金",
     }
 }
 

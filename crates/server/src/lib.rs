@@ -90,8 +90,7 @@ where
         tick.tick().await;
         loop {
             tick.tick().await;
-            let now = chrono::Utc::now();
-            if let Err(e) = sweeper.store.delete_expired_sessions(now).await {
+            if let Err(e) = sweeper.delete_expired_sessions().await {
                 tracing::warn!(error = %e, "session sweep failed");
             }
             if let Err(e) = sweeper.daily_warning_sweep(&holder).await {

@@ -337,10 +337,14 @@ async fn main() -> anyhow::Result<()> {
                 &service, industry, region, stage, class, warning, batch_year, q, all,
             )
             .await?;
-            let bytes = service
-                .export_projects_xlsx(&Actor::system("cli"), &query)
-                .await
-                .map_err(|e| anyhow::anyhow!("{e}"))?;
+            let bytes = async {
+                service
+                    .programme(&Actor::system("cli"))?
+                    .export_xlsx(&query)
+                    .await
+            }
+            .await
+            .map_err(|e| anyhow::anyhow!("{e}"))?;
             std::fs::write(&out, &bytes).with_context(|| format!("writing {}", out.display()))?;
             println!("Exported to {} ({} bytes)", out.display(), bytes.len());
         }

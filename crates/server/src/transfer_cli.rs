@@ -29,10 +29,13 @@ pub async fn query(
     q: Option<String>,
     all: bool,
 ) -> anyhow::Result<ProjectQuery> {
+    let reference = service
+        .reference(&Actor::system("cli"))
+        .map_err(|e| anyhow::anyhow!("{e}"))?;
     let industry_id = match industry {
         None => None,
         Some(name) => {
-            let list = service.store.list_industries().await?;
+            let list = reference.list_industries().await?;
             let found = list
                 .iter()
                 .find(|i| i.key == name || i.name_zh == name || i.name_en == name);
@@ -42,7 +45,7 @@ pub async fn query(
     let region_id = match region {
         None => None,
         Some(name) => {
-            let list = service.store.list_regions().await?;
+            let list = reference.list_regions().await?;
             let found = list.iter().find(|r| {
                 r.code.as_deref() == Some(name.as_str())
                     || r.name_zh == name
@@ -89,10 +92,12 @@ pub async fn import(service: &Service, kind: Kind, file: &Path) -> anyhow::Resul
     );
     bar.enable_steady_tick(Duration::from_millis(120));
     bar.set_message(format!("读取并校验 {} …", file.display()));
-    let actor = Actor::system("cli");
+    let editor = service
+        .library_editor(&Actor::system("cli"))
+        .map_err(|e| anyhow::anyhow!("{e}"))?;
     let result = match kind {
-        Kind::Projects => service.import_projects_xlsx(&actor, &bytes).await,
-        Kind::Progress => service.import_progress_xlsx(&actor, &bytes).await,
+        Kind::Projects => editor.import_projects_xlsx(&bytes).await,
+        Kind::Progress => editor.import_progress_xlsx(&bytes).await,
     }
     .map_err(|e| anyhow::anyhow!("{e}: {e:?}"))?;
     bar.finish_and_clear();

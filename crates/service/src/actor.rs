@@ -1,20 +1,20 @@
 //! The acting user of one request, derived once from the session or token.
 
-use crate::error::{Result, ServiceError};
 use dongneng_domain::Role;
-use dongneng_domain::policy::{self, DataScope, Permission};
 use dongneng_store::{AuditBy, User};
 
-/// Who is asking. Built by `Service::authenticate`; never constructed from client input.
+/// Who is asking. Only the service makes one: from a session or token
+/// (`Service::authenticate`), or for the binary's own subcommands ([`Actor::system`]). Nothing
+/// outside the service can build one from client input or change who it is.
 #[derive(Debug, Clone)]
 pub struct Actor {
-    pub user: User,
+    user: User,
     /// The request id, carried into the audit trail.
-    pub request_id: Option<String>,
+    request_id: Option<String>,
 }
 
 impl Actor {
-    pub fn new(user: User, request_id: Option<String>) -> Self {
+    pub(crate) fn new(user: User, request_id: Option<String>) -> Self {
         Actor { user, request_id }
     }
 
@@ -41,25 +41,21 @@ impl Actor {
         }
     }
 
+    /// The account (read only).
+    pub fn user(&self) -> &User {
+        &self.user
+    }
+
+    pub fn into_user(self) -> User {
+        self.user
+    }
+
     pub fn roles(&self) -> Vec<Role> {
         dongneng_domain::user::roles_of(&self.user.grants)
     }
 
-    /// The scope this actor holds a permission over, or `Forbidden`.
-    pub fn scope(&self, permission: Permission) -> Result<DataScope> {
-        policy::scope_for(&self.user.grants, permission).ok_or(ServiceError::Forbidden)
-    }
-
-    /// Requires the permission without caring about scope.
-    pub fn require(&self, permission: Permission) -> Result<()> {
-        self.scope(permission).map(|_| ())
-    }
-
-    pub fn can(&self, permission: Permission) -> bool {
-        policy::scope_for(&self.user.grants, permission).is_some()
-    }
-
-    pub fn audit(&self) -> AuditBy {
+    /// Who the audit trail records for this actor's changes.
+    pub(crate) fn audit(&self) -> AuditBy {
         AuditBy {
             user_id: (self.user.id > 0).then_some(self.user.id),
             username: self.user.username.clone(),

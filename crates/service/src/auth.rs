@@ -207,6 +207,14 @@ impl Service {
     }
 
     /// Ends the session of this token.
+    /// Deletes sessions past their end (housekeeping; harmless to run on every instance).
+    pub async fn delete_expired_sessions(&self) -> Result<u64> {
+        Ok(self
+            .store
+            .delete_expired_sessions(chrono::Utc::now())
+            .await?)
+    }
+
     pub async fn logout(&self, token: &str) -> Result<()> {
         self.store.delete_session(&token_hash(token)).await?;
         Ok(())

@@ -5,8 +5,8 @@
 
 use crate::Service;
 use crate::error::Result;
-use crate::projects::china_today;
 use chrono::{DateTime, Datelike, NaiveDate, Utc};
+use dongneng_domain::clock;
 use dongneng_domain::codes::credit_code_check_char;
 use dongneng_domain::money::{FEN_PER_WAN, Money};
 use dongneng_domain::project::{
@@ -126,7 +126,7 @@ fn at(date: NaiveDate) -> DateTime<Utc> {
 impl Service {
     /// Loads the demo projects (called by `load_demo`).
     pub(crate) async fn load_demo_projects(&self, by: &AuditBy) -> Result<()> {
-        let today = china_today();
+        let today = clock::today();
         let year = today.year();
         let rules = self.warning_rules().await?;
         // The reporting month: the last full month of this year (at least January).

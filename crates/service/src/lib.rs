@@ -1,7 +1,10 @@
-//! Use cases. Each public method takes the acting user, asks the policy (`dongneng_domain::
-//! policy`) for permission and scope, validates input, then calls the store, which writes the
-//! change and its audit row in one transaction. No HTTP types here.
+//! Use cases. The service hands out capabilities (`access`): a handler asks for the one it
+//! needs (`reference_editor`, `project_editor`, `profile_editor` …), the service checks the
+//! permission and scope once, and the use cases are methods of the capability: validate the
+//! input, then call the store, which writes the change and its audit row in one transaction.
+//! The store is private to this crate. No HTTP types here.
 
+pub mod access;
 pub mod actor;
 pub mod auth;
 pub mod demo;
@@ -13,8 +16,9 @@ pub mod reference;
 pub mod transfer;
 pub mod users;
 
+pub use access::Access;
 pub use actor::Actor;
-pub use error::ServiceError;
+pub use error::{Result, ServiceError};
 
 use dongneng_store::Store;
 use std::sync::Arc;
@@ -52,7 +56,7 @@ impl Default for ServiceConfig {
 /// The service: the store plus its rules. Cheap to clone.
 #[derive(Clone)]
 pub struct Service {
-    pub store: Arc<dyn Store>,
+    store: Arc<dyn Store>,
     pub config: ServiceConfig,
     /// Totals of the project library by filter, each with the library version it was
     /// computed at (see `projects::SumsCache`).
@@ -66,5 +70,14 @@ impl Service {
             config,
             sums: Arc::default(),
         }
+    }
+
+    pub(crate) fn store(&self) -> &dyn Store {
+        self.store.as_ref()
+    }
+
+    /// Answers when the database does (the health check).
+    pub async fn ping(&self) -> Result<()> {
+        Ok(self.store.ping().await?)
     }
 }

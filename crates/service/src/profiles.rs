@@ -6,9 +6,10 @@
 //! anything is read or written.
 
 use crate::Service;
+use crate::access::Access;
 use crate::actor::Actor;
 use crate::error::{Result, ServiceError};
-use chrono::{NaiveDate, Utc};
+use dongneng_domain::clock;
 use dongneng_domain::policy::Permission;
 use dongneng_domain::profile::{
     self, AllianceInput, AllianceMemberInput, ExpertInput, MAX_FILE_BYTES, MeasureInput,
@@ -24,12 +25,6 @@ use dongneng_store::{
 use sha2::{Digest, Sha256};
 
 mod demo;
-
-/// Today as the users' clock reads it (China time, UTC+8): overdue measures and serving
-/// experts are worked out against it.
-fn today() -> NaiveDate {
-    (Utc::now() + chrono::Duration::hours(8)).date_naive()
-}
 
 /// A content type as a client sent it, when it is a plain `type/subtype`; else the generic
 /// binary type. Downloads never trust it for display (they are sent as attachments).
@@ -58,37 +53,37 @@ fn clean_content_type(raw: Option<&str>) -> String {
 }
 
 impl Service {
-    /// Refuses unless the actor may read this industry's profile.
-    fn profile_view(&self, actor: &Actor, industry_id: i64) -> Result<()> {
-        if actor
-            .scope(Permission::ViewIndustryProfile)?
-            .covers_industry(industry_id)
-        {
-            Ok(())
-        } else {
-            Err(ServiceError::Forbidden)
-        }
+    /// The list of industries the actor may read, with how much of each structure is in place.
+    pub fn profiles(&self, actor: &Actor) -> Result<ProfileDirectory> {
+        Ok(ProfileDirectory(
+            self.grant(actor, Permission::ViewIndustryProfile)?,
+        ))
     }
 
-    /// Refuses unless the actor may change this industry's profile.
-    pub fn require_profile_edit(&self, actor: &Actor, industry_id: i64) -> Result<()> {
-        if actor
-            .scope(Permission::EditIndustryProfile)?
-            .covers_industry(industry_id)
-        {
-            Ok(())
-        } else {
-            Err(ServiceError::Forbidden)
-        }
+    /// Reads one industry's profile: refused (403) unless the actor's scope covers it.
+    pub fn profile_reader(&self, actor: &Actor, industry_id: i64) -> Result<ProfileReader> {
+        let access = self
+            .grant(actor, Permission::ViewIndustryProfile)?
+            .covering(|s| s.covers_industry(industry_id))?;
+        Ok(ProfileReader {
+            access,
+            industry_id,
+        })
     }
 
-    /// Whether the actor may change this industry's profile (for showing edit links).
-    pub fn may_edit_profile(&self, actor: &Actor, industry_id: i64) -> bool {
-        self.require_profile_edit(actor, industry_id).is_ok()
+    /// Changes one industry's profile: refused (403) unless the actor's scope covers it.
+    pub fn profile_editor(&self, actor: &Actor, industry_id: i64) -> Result<ProfileEditor> {
+        let access = self
+            .grant(actor, Permission::EditIndustryProfile)?
+            .covering(|s| s.covers_industry(industry_id))?;
+        Ok(ProfileEditor {
+            access,
+            industry_id,
+        })
     }
 
     async fn profile_industry(&self, industry_id: i64) -> Result<Industry> {
-        self.store
+        self.store()
             .get_industry(industry_id)
             .await?
             .ok_or(ServiceError::NotFound)
@@ -100,7 +95,7 @@ impl Service {
             return Ok(());
         }
         let known: Vec<i64> = self
-            .store
+            .store()
             .list_departments()
             .await?
             .iter()
@@ -109,33 +104,46 @@ impl Service {
         let errs = crate::reference::check_ids(field, ids, &known);
         errs.into_result().map_err(ServiceError::Invalid)
     }
+}
 
-    /// The industries the actor may read, with how much of each structure is in place.
-    pub async fn list_industry_profiles(&self, actor: &Actor) -> Result<Vec<ProfileSummary>> {
-        let scope = actor.scope(Permission::ViewIndustryProfile)?;
-        Ok(self.store.profile_summaries(&scope, today()).await?)
+/// Lists the industries the actor may read.
+pub struct ProfileDirectory(Access);
+
+impl ProfileDirectory {
+    /// The industries the scope covers, with how much of each structure is in place.
+    pub async fn list(&self) -> Result<Vec<ProfileSummary>> {
+        Ok(self
+            .0
+            .store()
+            .profile_summaries(self.0.scope(), clock::today())
+            .await?)
     }
+}
 
+/// Reads one industry's coordination structure.
+pub struct ProfileReader {
+    access: Access,
+    industry_id: i64,
+}
+
+impl ProfileReader {
     /// Everything about one industry's coordination structure.
-    pub async fn get_industry_profile(
-        &self,
-        actor: &Actor,
-        industry_id: i64,
-    ) -> Result<IndustryProfile> {
-        self.profile_view(actor, industry_id)?;
-        let industry = self.profile_industry(industry_id).await?;
-        let today = today();
-        let structure = self.store.get_structure(industry_id).await?;
-        let taskforce_members = self.store.list_taskforce_members(industry_id).await?;
-        let (experts_current, experts_history): (Vec<Expert>, Vec<Expert>) = self
-            .store
+    pub async fn profile(&self) -> Result<IndustryProfile> {
+        let industry_id = self.industry_id;
+        let svc = self.access.svc();
+        let industry = svc.profile_industry(industry_id).await?;
+        let today = clock::today();
+        let structure = svc.store().get_structure(industry_id).await?;
+        let taskforce_members = svc.store().list_taskforce_members(industry_id).await?;
+        let (experts_current, experts_history): (Vec<Expert>, Vec<Expert>) = svc
+            .store()
             .list_experts(industry_id)
             .await?
             .into_iter()
             .partition(|e| profile::expert_current(e.left_on, today));
-        let mut members = self.store.list_alliance_members(industry_id).await?;
-        let alliances = self
-            .store
+        let mut members = svc.store().list_alliance_members(industry_id).await?;
+        let alliances = svc
+            .store()
             .list_alliances(industry_id)
             .await?
             .into_iter()
@@ -150,9 +158,9 @@ impl Service {
                 }
             })
             .collect();
-        let files = self.store.list_plan_files(industry_id).await?;
-        let special_plans = self
-            .store
+        let files = svc.store().list_plan_files(industry_id).await?;
+        let special_plans = svc
+            .store()
             .list_special_plans(industry_id)
             .await?
             .into_iter()
@@ -165,12 +173,12 @@ impl Service {
                 plan,
             })
             .collect();
-        let mut measures = self.store.list_measures(industry_id).await?;
+        let mut measures = svc.store().list_measures(industry_id).await?;
         for m in &mut measures {
             m.overdue = profile::measure_overdue(m.deadline, m.status, today);
         }
-        let work_plans = self
-            .store
+        let work_plans = svc
+            .store()
             .list_work_plans(industry_id)
             .await?
             .into_iter()
@@ -197,8 +205,29 @@ impl Service {
             special_plans,
             work_plans,
             today,
-            can_edit: self.may_edit_profile(actor, industry_id),
+            can_edit: svc.profile_editor(self.access.actor(), industry_id).is_ok(),
         })
+    }
+
+    /// A plan's document with its bytes.
+    pub async fn download_plan_file(&self, plan_id: i64, id: i64) -> Result<(PlanFile, Vec<u8>)> {
+        self.access
+            .store()
+            .get_plan_file(self.industry_id, plan_id, id)
+            .await?
+            .ok_or(ServiceError::NotFound)
+    }
+}
+
+/// Changes one industry's coordination structure; every change is audited.
+pub struct ProfileEditor {
+    access: Access,
+    industry_id: i64,
+}
+
+impl ProfileEditor {
+    pub fn industry_id(&self) -> i64 {
+        self.industry_id
     }
 
     // ------------------------------------------------------------ leader and departments
@@ -206,27 +235,30 @@ impl Service {
     /// Saves the leader and departments; `version` 0 creates the record.
     pub async fn save_industry_structure(
         &self,
-        actor: &Actor,
-        industry_id: i64,
         version: i64,
         mut input: StructureInput,
     ) -> Result<IndustryStructure> {
-        self.require_profile_edit(actor, industry_id)?;
+        let industry_id = self.industry_id;
         input.tidy();
         input.validate()?;
-        self.profile_industry(industry_id).await?;
+        self.access.svc().profile_industry(industry_id).await?;
         if let Some(lead) = input.lead_department_id {
-            self.check_departments("lead_department_id", &[lead])
+            self.access
+                .svc()
+                .check_departments("lead_department_id", &[lead])
                 .await?;
         }
-        self.check_departments(
-            "responsible_department_ids",
-            &input.responsible_department_ids,
-        )
-        .await?;
+        self.access
+            .svc()
+            .check_departments(
+                "responsible_department_ids",
+                &input.responsible_department_ids,
+            )
+            .await?;
         Ok(self
-            .store
-            .save_structure(industry_id, version, &input, &actor.audit())
+            .access
+            .store()
+            .save_structure(industry_id, version, &input, &self.access.by())
             .await?)
     }
 
@@ -239,7 +271,11 @@ impl Service {
         id: Option<i64>,
         input: &TaskforceMemberInput,
     ) -> Result<()> {
-        let members = self.store.list_taskforce_members(industry_id).await?;
+        let members = self
+            .access
+            .store()
+            .list_taskforce_members(industry_id)
+            .await?;
         let others = || members.iter().filter(|m| Some(m.id) != id);
         let mut errs = FieldErrors::new();
         if input.member_role == MemberRole::Head
@@ -263,211 +299,184 @@ impl Service {
     ) -> Result<()> {
         input.tidy();
         input.validate()?;
-        self.profile_industry(industry_id).await?;
+        self.access.svc().profile_industry(industry_id).await?;
         if let Some(d) = input.department_id {
-            self.check_departments("department_id", &[d]).await?;
+            self.access
+                .svc()
+                .check_departments("department_id", &[d])
+                .await?;
         }
         self.check_member_places(industry_id, id, input).await
     }
 
     pub async fn create_taskforce_member(
         &self,
-        actor: &Actor,
-        industry_id: i64,
         mut input: TaskforceMemberInput,
     ) -> Result<TaskforceMember> {
-        self.require_profile_edit(actor, industry_id)?;
+        let industry_id = self.industry_id;
         self.check_member(industry_id, None, &mut input).await?;
         Ok(self
-            .store
-            .create_taskforce_member(industry_id, &input, &actor.audit())
+            .access
+            .store()
+            .create_taskforce_member(industry_id, &input, &self.access.by())
             .await?)
     }
 
     pub async fn update_taskforce_member(
         &self,
-        actor: &Actor,
-        industry_id: i64,
         id: i64,
         version: i64,
         mut input: TaskforceMemberInput,
     ) -> Result<TaskforceMember> {
-        self.require_profile_edit(actor, industry_id)?;
+        let industry_id = self.industry_id;
         self.check_member(industry_id, Some(id), &mut input).await?;
         Ok(self
-            .store
-            .update_taskforce_member(industry_id, id, version, &input, &actor.audit())
+            .access
+            .store()
+            .update_taskforce_member(industry_id, id, version, &input, &self.access.by())
             .await?)
     }
 
-    pub async fn delete_taskforce_member(
-        &self,
-        actor: &Actor,
-        industry_id: i64,
-        id: i64,
-        version: i64,
-    ) -> Result<()> {
-        self.require_profile_edit(actor, industry_id)?;
+    pub async fn delete_taskforce_member(&self, id: i64, version: i64) -> Result<()> {
+        let industry_id = self.industry_id;
         Ok(self
-            .store
-            .delete_taskforce_member(industry_id, id, version, &actor.audit())
+            .access
+            .store()
+            .delete_taskforce_member(industry_id, id, version, &self.access.by())
             .await?)
     }
 
     // ------------------------------------------------------------ think tank
 
-    pub async fn create_expert(
-        &self,
-        actor: &Actor,
-        industry_id: i64,
-        mut input: ExpertInput,
-    ) -> Result<Expert> {
-        self.require_profile_edit(actor, industry_id)?;
+    pub async fn create_expert(&self, mut input: ExpertInput) -> Result<Expert> {
+        let industry_id = self.industry_id;
         input.tidy();
         input.validate()?;
-        self.profile_industry(industry_id).await?;
+        self.access.svc().profile_industry(industry_id).await?;
         Ok(self
-            .store
-            .create_expert(industry_id, &input, &actor.audit())
+            .access
+            .store()
+            .create_expert(industry_id, &input, &self.access.by())
             .await?)
     }
 
     /// Changes an expert; setting `left_on` moves them to the history (dynamic management).
     pub async fn update_expert(
         &self,
-        actor: &Actor,
-        industry_id: i64,
         id: i64,
         version: i64,
         mut input: ExpertInput,
     ) -> Result<Expert> {
-        self.require_profile_edit(actor, industry_id)?;
+        let industry_id = self.industry_id;
         input.tidy();
         input.validate()?;
         Ok(self
-            .store
-            .update_expert(industry_id, id, version, &input, &actor.audit())
+            .access
+            .store()
+            .update_expert(industry_id, id, version, &input, &self.access.by())
             .await?)
     }
 
     /// Removes an expert entered by mistake. One who leaves gets a leave date instead.
-    pub async fn delete_expert(
-        &self,
-        actor: &Actor,
-        industry_id: i64,
-        id: i64,
-        version: i64,
-    ) -> Result<()> {
-        self.require_profile_edit(actor, industry_id)?;
+    pub async fn delete_expert(&self, id: i64, version: i64) -> Result<()> {
+        let industry_id = self.industry_id;
         Ok(self
-            .store
-            .delete_expert(industry_id, id, version, &actor.audit())
+            .access
+            .store()
+            .delete_expert(industry_id, id, version, &self.access.by())
             .await?)
     }
 
     // ------------------------------------------------------------ alliances
 
-    pub async fn create_alliance(
-        &self,
-        actor: &Actor,
-        industry_id: i64,
-        mut input: AllianceInput,
-    ) -> Result<Alliance> {
-        self.require_profile_edit(actor, industry_id)?;
+    pub async fn create_alliance(&self, mut input: AllianceInput) -> Result<Alliance> {
+        let industry_id = self.industry_id;
         input.tidy();
         input.validate()?;
-        self.profile_industry(industry_id).await?;
+        self.access.svc().profile_industry(industry_id).await?;
         Ok(self
-            .store
-            .create_alliance(industry_id, &input, &actor.audit())
+            .access
+            .store()
+            .create_alliance(industry_id, &input, &self.access.by())
             .await?)
     }
 
     pub async fn update_alliance(
         &self,
-        actor: &Actor,
-        industry_id: i64,
         id: i64,
         version: i64,
         mut input: AllianceInput,
     ) -> Result<Alliance> {
-        self.require_profile_edit(actor, industry_id)?;
+        let industry_id = self.industry_id;
         input.tidy();
         input.validate()?;
         Ok(self
-            .store
-            .update_alliance(industry_id, id, version, &input, &actor.audit())
+            .access
+            .store()
+            .update_alliance(industry_id, id, version, &input, &self.access.by())
             .await?)
     }
 
     /// Deletes an alliance with its member list.
-    pub async fn delete_alliance(
-        &self,
-        actor: &Actor,
-        industry_id: i64,
-        id: i64,
-        version: i64,
-    ) -> Result<()> {
-        self.require_profile_edit(actor, industry_id)?;
+    pub async fn delete_alliance(&self, id: i64, version: i64) -> Result<()> {
+        let industry_id = self.industry_id;
         Ok(self
-            .store
-            .delete_alliance(industry_id, id, version, &actor.audit())
+            .access
+            .store()
+            .delete_alliance(industry_id, id, version, &self.access.by())
             .await?)
     }
 
     pub async fn create_alliance_member(
         &self,
-        actor: &Actor,
-        industry_id: i64,
         alliance_id: i64,
         mut input: AllianceMemberInput,
     ) -> Result<AllianceMember> {
-        self.require_profile_edit(actor, industry_id)?;
+        let industry_id = self.industry_id;
         input.tidy();
         input.validate()?;
         Ok(self
-            .store
-            .create_alliance_member(industry_id, alliance_id, &input, &actor.audit())
+            .access
+            .store()
+            .create_alliance_member(industry_id, alliance_id, &input, &self.access.by())
             .await?)
     }
 
     pub async fn update_alliance_member(
         &self,
-        actor: &Actor,
-        industry_id: i64,
         alliance_id: i64,
         id: i64,
         version: i64,
         mut input: AllianceMemberInput,
     ) -> Result<AllianceMember> {
-        self.require_profile_edit(actor, industry_id)?;
+        let industry_id = self.industry_id;
         input.tidy();
         input.validate()?;
         Ok(self
-            .store
+            .access
+            .store()
             .update_alliance_member(
                 industry_id,
                 alliance_id,
                 id,
                 version,
                 &input,
-                &actor.audit(),
+                &self.access.by(),
             )
             .await?)
     }
 
     pub async fn delete_alliance_member(
         &self,
-        actor: &Actor,
-        industry_id: i64,
         alliance_id: i64,
         id: i64,
         version: i64,
     ) -> Result<()> {
-        self.require_profile_edit(actor, industry_id)?;
+        let industry_id = self.industry_id;
         Ok(self
-            .store
-            .delete_alliance_member(industry_id, alliance_id, id, version, &actor.audit())
+            .access
+            .store()
+            .delete_alliance_member(industry_id, alliance_id, id, version, &self.access.by())
             .await?)
     }
 
@@ -478,7 +487,8 @@ impl Service {
     /// version, which the store's versioned write then guarantees is still current.
     async fn plan_at(&self, industry_id: i64, id: i64, version: i64) -> Result<SpecialPlan> {
         let plan = self
-            .store
+            .access
+            .store()
             .get_special_plan(industry_id, id)
             .await?
             .ok_or(ServiceError::NotFound)?;
@@ -488,36 +498,34 @@ impl Service {
         Ok(plan)
     }
 
-    pub async fn create_special_plan(
-        &self,
-        actor: &Actor,
-        industry_id: i64,
-        mut input: SpecialPlanInput,
-    ) -> Result<SpecialPlan> {
-        self.require_profile_edit(actor, industry_id)?;
+    pub async fn create_special_plan(&self, mut input: SpecialPlanInput) -> Result<SpecialPlan> {
+        let industry_id = self.industry_id;
         input.tidy();
-        input.validate(today())?;
-        self.profile_industry(industry_id).await?;
-        self.check_departments("drafting_department_ids", &input.drafting_department_ids)
+        input.validate(clock::today())?;
+        self.access.svc().profile_industry(industry_id).await?;
+        self.access
+            .svc()
+            .check_departments("drafting_department_ids", &input.drafting_department_ids)
             .await?;
         Ok(self
-            .store
-            .create_special_plan(industry_id, &input, &actor.audit())
+            .access
+            .store()
+            .create_special_plan(industry_id, &input, &self.access.by())
             .await?)
     }
 
     pub async fn update_special_plan(
         &self,
-        actor: &Actor,
-        industry_id: i64,
         id: i64,
         version: i64,
         mut input: SpecialPlanInput,
     ) -> Result<SpecialPlan> {
-        self.require_profile_edit(actor, industry_id)?;
+        let industry_id = self.industry_id;
         input.tidy();
-        input.validate(today())?;
-        self.check_departments("drafting_department_ids", &input.drafting_department_ids)
+        input.validate(clock::today())?;
+        self.access
+            .svc()
+            .check_departments("drafting_department_ids", &input.drafting_department_ids)
             .await?;
         let plan = self.plan_at(industry_id, id, version).await?;
         let first_later = [plan.under_review_on, plan.approved_on, plan.published_on]
@@ -528,40 +536,35 @@ impl Service {
             return Err(ServiceError::field("drafted_on", "status_date_order"));
         }
         Ok(self
-            .store
-            .update_special_plan(industry_id, id, version, &input, &actor.audit())
+            .access
+            .store()
+            .update_special_plan(industry_id, id, version, &input, &self.access.by())
             .await?)
     }
 
     /// Moves a plan one status forward (编制中 → 审查中 → 已批复 → 已发布), dated.
     pub async fn move_special_plan(
         &self,
-        actor: &Actor,
-        industry_id: i64,
         id: i64,
         version: i64,
         change: PlanStatusMove,
     ) -> Result<SpecialPlan> {
-        self.require_profile_edit(actor, industry_id)?;
+        let industry_id = self.industry_id;
         let plan = self.plan_at(industry_id, id, version).await?;
-        change.validate(plan.status, plan.status_date(), today())?;
+        change.validate(plan.status, plan.status_date(), clock::today())?;
         Ok(self
-            .store
-            .move_special_plan(industry_id, id, version, &change, &actor.audit())
+            .access
+            .store()
+            .move_special_plan(industry_id, id, version, &change, &self.access.by())
             .await?)
     }
 
-    pub async fn delete_special_plan(
-        &self,
-        actor: &Actor,
-        industry_id: i64,
-        id: i64,
-        version: i64,
-    ) -> Result<()> {
-        self.require_profile_edit(actor, industry_id)?;
+    pub async fn delete_special_plan(&self, id: i64, version: i64) -> Result<()> {
+        let industry_id = self.industry_id;
         Ok(self
-            .store
-            .delete_special_plan(industry_id, id, version, &actor.audit())
+            .access
+            .store()
+            .delete_special_plan(industry_id, id, version, &self.access.by())
             .await?)
     }
 
@@ -569,14 +572,12 @@ impl Service {
     /// limit (413); this checks again so no caller can store more.
     pub async fn upload_plan_file(
         &self,
-        actor: &Actor,
-        industry_id: i64,
         plan_id: i64,
         file_name: Option<&str>,
         content_type: Option<&str>,
         content: Vec<u8>,
     ) -> Result<PlanFile> {
-        self.require_profile_edit(actor, industry_id)?;
+        let industry_id = self.industry_id;
         let Some(name) = file_name.and_then(profile::clean_file_name) else {
             return Err(ServiceError::field("file_name", "required"));
         };
@@ -593,88 +594,58 @@ impl Service {
             content,
         };
         Ok(self
-            .store
-            .add_plan_file(industry_id, plan_id, &file, &actor.audit())
+            .access
+            .store()
+            .add_plan_file(industry_id, plan_id, &file, &self.access.by())
             .await?)
     }
 
-    /// A plan's document with its bytes.
-    pub async fn download_plan_file(
-        &self,
-        actor: &Actor,
-        industry_id: i64,
-        plan_id: i64,
-        id: i64,
-    ) -> Result<(PlanFile, Vec<u8>)> {
-        self.profile_view(actor, industry_id)?;
-        self.store
-            .get_plan_file(industry_id, plan_id, id)
-            .await?
-            .ok_or(ServiceError::NotFound)
-    }
-
-    pub async fn delete_plan_file(
-        &self,
-        actor: &Actor,
-        industry_id: i64,
-        plan_id: i64,
-        id: i64,
-        version: i64,
-    ) -> Result<()> {
-        self.require_profile_edit(actor, industry_id)?;
+    pub async fn delete_plan_file(&self, plan_id: i64, id: i64, version: i64) -> Result<()> {
+        let industry_id = self.industry_id;
         Ok(self
-            .store
-            .delete_plan_file(industry_id, plan_id, id, version, &actor.audit())
+            .access
+            .store()
+            .delete_plan_file(industry_id, plan_id, id, version, &self.access.by())
             .await?)
     }
 
     // ------------------------------------------------------------ work plans and measures
 
-    pub async fn create_work_plan(
-        &self,
-        actor: &Actor,
-        industry_id: i64,
-        mut input: WorkPlanInput,
-    ) -> Result<WorkPlan> {
-        self.require_profile_edit(actor, industry_id)?;
+    pub async fn create_work_plan(&self, mut input: WorkPlanInput) -> Result<WorkPlan> {
+        let industry_id = self.industry_id;
         input.tidy();
         input.validate()?;
-        self.profile_industry(industry_id).await?;
+        self.access.svc().profile_industry(industry_id).await?;
         Ok(self
-            .store
-            .create_work_plan(industry_id, &input, &actor.audit())
+            .access
+            .store()
+            .create_work_plan(industry_id, &input, &self.access.by())
             .await?)
     }
 
     pub async fn update_work_plan(
         &self,
-        actor: &Actor,
-        industry_id: i64,
         id: i64,
         version: i64,
         mut input: WorkPlanInput,
     ) -> Result<WorkPlan> {
-        self.require_profile_edit(actor, industry_id)?;
+        let industry_id = self.industry_id;
         input.tidy();
         input.validate()?;
         Ok(self
-            .store
-            .update_work_plan(industry_id, id, version, &input, &actor.audit())
+            .access
+            .store()
+            .update_work_plan(industry_id, id, version, &input, &self.access.by())
             .await?)
     }
 
     /// Deletes a work plan with its measures.
-    pub async fn delete_work_plan(
-        &self,
-        actor: &Actor,
-        industry_id: i64,
-        id: i64,
-        version: i64,
-    ) -> Result<()> {
-        self.require_profile_edit(actor, industry_id)?;
+    pub async fn delete_work_plan(&self, id: i64, version: i64) -> Result<()> {
+        let industry_id = self.industry_id;
         Ok(self
-            .store
-            .delete_work_plan(industry_id, id, version, &actor.audit())
+            .access
+            .store()
+            .delete_work_plan(industry_id, id, version, &self.access.by())
             .await?)
     }
 
@@ -682,69 +653,64 @@ impl Service {
         input.tidy();
         input.validate()?;
         if let Some(d) = input.owner_department_id {
-            self.check_departments("owner_department_id", &[d]).await?;
+            self.access
+                .svc()
+                .check_departments("owner_department_id", &[d])
+                .await?;
         }
         Ok(())
     }
 
     fn with_overdue(mut m: Measure) -> Measure {
-        m.overdue = profile::measure_overdue(m.deadline, m.status, today());
+        m.overdue = profile::measure_overdue(m.deadline, m.status, clock::today());
         m
     }
 
     pub async fn create_measure(
         &self,
-        actor: &Actor,
-        industry_id: i64,
         work_plan_id: i64,
         mut input: MeasureInput,
     ) -> Result<Measure> {
-        self.require_profile_edit(actor, industry_id)?;
+        let industry_id = self.industry_id;
         self.check_measure(&mut input).await?;
         let m = self
-            .store
-            .create_measure(industry_id, work_plan_id, &input, &actor.audit())
+            .access
+            .store()
+            .create_measure(industry_id, work_plan_id, &input, &self.access.by())
             .await?;
         Ok(Self::with_overdue(m))
     }
 
     pub async fn update_measure(
         &self,
-        actor: &Actor,
-        industry_id: i64,
         work_plan_id: i64,
         id: i64,
         version: i64,
         mut input: MeasureInput,
     ) -> Result<Measure> {
-        self.require_profile_edit(actor, industry_id)?;
+        let industry_id = self.industry_id;
         self.check_measure(&mut input).await?;
         let m = self
-            .store
+            .access
+            .store()
             .update_measure(
                 industry_id,
                 work_plan_id,
                 id,
                 version,
                 &input,
-                &actor.audit(),
+                &self.access.by(),
             )
             .await?;
         Ok(Self::with_overdue(m))
     }
 
-    pub async fn delete_measure(
-        &self,
-        actor: &Actor,
-        industry_id: i64,
-        work_plan_id: i64,
-        id: i64,
-        version: i64,
-    ) -> Result<()> {
-        self.require_profile_edit(actor, industry_id)?;
+    pub async fn delete_measure(&self, work_plan_id: i64, id: i64, version: i64) -> Result<()> {
+        let industry_id = self.industry_id;
         Ok(self
-            .store
-            .delete_measure(industry_id, work_plan_id, id, version, &actor.audit())
+            .access
+            .store()
+            .delete_measure(industry_id, work_plan_id, id, version, &self.access.by())
             .await?)
     }
 }

@@ -1,6 +1,9 @@
-//! Reference data use cases: regions, departments, industry groups, industries, topics.
+//! Reference data: regions, departments, industry groups, industries and code lists. Every
+//! signed-in role reads them ([`ReferenceReader`]); the administrator and the office change
+//! them ([`ReferenceEditor`]).
 
 use crate::Service;
+use crate::access::Access;
 use crate::actor::Actor;
 use crate::error::{Result, ServiceError};
 use dongneng_domain::policy::Permission;
@@ -9,26 +12,81 @@ use dongneng_domain::{FieldError, FieldErrors, validate};
 use dongneng_store::{Department, Industry, IndustryGroup, Lookup, Region};
 
 impl Service {
-    pub async fn list_regions(&self, actor: &Actor) -> Result<Vec<Region>> {
-        actor.require(Permission::ViewReference)?;
-        Ok(self.store.list_regions().await?)
+    /// Reads the reference lists: every signed-in role.
+    pub fn reference(&self, actor: &Actor) -> Result<ReferenceReader> {
+        Ok(ReferenceReader(
+            self.grant(actor, Permission::ViewReference)?,
+        ))
     }
 
-    pub async fn get_region(&self, actor: &Actor, id: i64) -> Result<Region> {
-        actor.require(Permission::ViewReference)?;
-        self.store
-            .get_region(id)
-            .await?
-            .ok_or(ServiceError::NotFound)
+    /// Creates and edits regions, departments, industry groups and industries.
+    pub fn reference_editor(&self, actor: &Actor) -> Result<ReferenceEditor> {
+        Ok(ReferenceEditor(
+            self.grant(actor, Permission::ManageReference)?,
+        ))
+    }
+}
+
+/// Reads regions, departments, industry groups, industries and code lists.
+pub struct ReferenceReader(Access);
+
+impl ReferenceReader {
+    pub async fn list_regions(&self) -> Result<Vec<Region>> {
+        Ok(self.0.store().list_regions().await?)
     }
 
+    pub async fn get_region(&self, id: i64) -> Result<Region> {
+        found(self.0.store().get_region(id).await?)
+    }
+
+    pub async fn list_departments(&self) -> Result<Vec<Department>> {
+        Ok(self.0.store().list_departments().await?)
+    }
+
+    pub async fn get_department(&self, id: i64) -> Result<Department> {
+        found(self.0.store().get_department(id).await?)
+    }
+
+    pub async fn list_industry_groups(&self) -> Result<Vec<IndustryGroup>> {
+        Ok(self.0.store().list_industry_groups().await?)
+    }
+
+    pub async fn get_industry_group(&self, id: i64) -> Result<IndustryGroup> {
+        found(self.0.store().get_industry_group(id).await?)
+    }
+
+    pub async fn list_industries(&self) -> Result<Vec<Industry>> {
+        Ok(self.0.store().list_industries().await?)
+    }
+
+    pub async fn get_industry(&self, id: i64) -> Result<Industry> {
+        found(self.0.store().get_industry(id).await?)
+    }
+
+    /// The entries of one code list (`report_topic`, `project_stage` …).
+    pub async fn list_lookups(&self, kind: &str) -> Result<Vec<Lookup>> {
+        if validate::key(kind).is_err() {
+            return Err(ServiceError::NotFound);
+        }
+        Ok(self.0.store().list_lookups(kind).await?)
+    }
+}
+
+fn found<T>(row: Option<T>) -> Result<T> {
+    row.ok_or(ServiceError::NotFound)
+}
+
+/// Creates and edits reference data; every change is audited.
+pub struct ReferenceEditor(Access);
+
+impl ReferenceEditor {
     /// Checks the parent exists and, for an existing region, that the new parent is not the
     /// region itself or below it (which would cut the tree into a loop).
     async fn check_region_parent(&self, id: Option<i64>, input: &RegionInput) -> Result<()> {
         let Some(parent) = input.parent_id else {
             return Ok(());
         };
-        let regions = self.store.list_regions().await?;
+        let regions = self.0.store().list_regions().await?;
         if !regions.iter().any(|r| r.id == parent) {
             return Err(ServiceError::field("parent_id", "unknown_reference"));
         }
@@ -44,176 +102,112 @@ impl Service {
         Ok(())
     }
 
-    pub async fn create_region(&self, actor: &Actor, input: RegionInput) -> Result<Region> {
-        actor.require(Permission::ManageReference)?;
+    pub async fn create_region(&self, input: RegionInput) -> Result<Region> {
         let input = tidy_region(input);
         input.validate_all()?;
         self.check_region_parent(None, &input).await?;
-        Ok(self.store.create_region(&input, &actor.audit()).await?)
+        Ok(self.0.store().create_region(&input, &self.0.by()).await?)
     }
 
-    pub async fn update_region(
-        &self,
-        actor: &Actor,
-        id: i64,
-        version: i64,
-        input: RegionInput,
-    ) -> Result<Region> {
-        actor.require(Permission::ManageReference)?;
+    pub async fn update_region(&self, id: i64, version: i64, input: RegionInput) -> Result<Region> {
         let input = tidy_region(input);
         input.validate_all()?;
         self.check_region_parent(Some(id), &input).await?;
         Ok(self
-            .store
-            .update_region(id, version, &input, &actor.audit())
+            .0
+            .store()
+            .update_region(id, version, &input, &self.0.by())
             .await?)
-    }
-
-    pub async fn list_departments(&self, actor: &Actor) -> Result<Vec<Department>> {
-        actor.require(Permission::ViewReference)?;
-        Ok(self.store.list_departments().await?)
-    }
-
-    pub async fn get_department(&self, actor: &Actor, id: i64) -> Result<Department> {
-        actor.require(Permission::ViewReference)?;
-        self.store
-            .get_department(id)
-            .await?
-            .ok_or(ServiceError::NotFound)
     }
 
     async fn check_department_refs(&self, input: &DepartmentInput) -> Result<()> {
         if let Some(r) = input.region_id
-            && self.store.get_region(r).await?.is_none()
+            && self.0.store().get_region(r).await?.is_none()
         {
             return Err(ServiceError::field("region_id", "unknown_reference"));
         }
         Ok(())
     }
 
-    pub async fn create_department(
-        &self,
-        actor: &Actor,
-        input: DepartmentInput,
-    ) -> Result<Department> {
-        actor.require(Permission::ManageReference)?;
+    pub async fn create_department(&self, input: DepartmentInput) -> Result<Department> {
         let input = tidy_department(input);
         input.validate_all()?;
         self.check_department_refs(&input).await?;
-        Ok(self.store.create_department(&input, &actor.audit()).await?)
+        Ok(self
+            .0
+            .store()
+            .create_department(&input, &self.0.by())
+            .await?)
     }
 
     pub async fn update_department(
         &self,
-        actor: &Actor,
         id: i64,
         version: i64,
         input: DepartmentInput,
     ) -> Result<Department> {
-        actor.require(Permission::ManageReference)?;
         let input = tidy_department(input);
         input.validate_all()?;
         self.check_department_refs(&input).await?;
         Ok(self
-            .store
-            .update_department(id, version, &input, &actor.audit())
+            .0
+            .store()
+            .update_department(id, version, &input, &self.0.by())
             .await?)
     }
 
-    pub async fn list_industry_groups(&self, actor: &Actor) -> Result<Vec<IndustryGroup>> {
-        actor.require(Permission::ViewReference)?;
-        Ok(self.store.list_industry_groups().await?)
-    }
-
-    pub async fn get_industry_group(&self, actor: &Actor, id: i64) -> Result<IndustryGroup> {
-        actor.require(Permission::ViewReference)?;
-        self.store
-            .get_industry_group(id)
-            .await?
-            .ok_or(ServiceError::NotFound)
+    pub async fn create_industry_group(&self, input: IndustryGroupInput) -> Result<IndustryGroup> {
+        validate::check(&input)?;
+        Ok(self
+            .0
+            .store()
+            .create_industry_group(&input, &self.0.by())
+            .await?)
     }
 
     pub async fn update_industry_group(
         &self,
-        actor: &Actor,
         id: i64,
         version: i64,
         input: IndustryGroupInput,
     ) -> Result<IndustryGroup> {
-        actor.require(Permission::ManageReference)?;
         validate::check(&input)?;
         Ok(self
-            .store
-            .update_industry_group(id, version, &input, &actor.audit())
+            .0
+            .store()
+            .update_industry_group(id, version, &input, &self.0.by())
             .await?)
-    }
-
-    pub async fn create_industry_group(
-        &self,
-        actor: &Actor,
-        input: IndustryGroupInput,
-    ) -> Result<IndustryGroup> {
-        actor.require(Permission::ManageReference)?;
-        validate::check(&input)?;
-        Ok(self
-            .store
-            .create_industry_group(&input, &actor.audit())
-            .await?)
-    }
-
-    pub async fn list_industries(&self, actor: &Actor) -> Result<Vec<Industry>> {
-        actor.require(Permission::ViewReference)?;
-        Ok(self.store.list_industries().await?)
-    }
-
-    pub async fn get_industry(&self, actor: &Actor, id: i64) -> Result<Industry> {
-        actor.require(Permission::ViewReference)?;
-        self.store
-            .get_industry(id)
-            .await?
-            .ok_or(ServiceError::NotFound)
     }
 
     async fn check_industry_refs(&self, input: &IndustryInput) -> Result<()> {
-        let groups = self.store.list_industry_groups().await?;
+        let groups = self.0.store().list_industry_groups().await?;
         if !groups.iter().any(|g| g.id == input.group_id) {
             return Err(ServiceError::field("group_id", "unknown_reference"));
         }
         Ok(())
     }
 
-    pub async fn create_industry(&self, actor: &Actor, input: IndustryInput) -> Result<Industry> {
-        actor.require(Permission::ManageReference)?;
+    pub async fn create_industry(&self, input: IndustryInput) -> Result<Industry> {
         let input = tidy_industry(input);
         input.validate_all()?;
         self.check_industry_refs(&input).await?;
-        Ok(self.store.create_industry(&input, &actor.audit()).await?)
+        Ok(self.0.store().create_industry(&input, &self.0.by()).await?)
     }
 
     pub async fn update_industry(
         &self,
-        actor: &Actor,
         id: i64,
         version: i64,
         input: IndustryInput,
     ) -> Result<Industry> {
-        actor.require(Permission::ManageReference)?;
         let input = tidy_industry(input);
         input.validate_all()?;
         self.check_industry_refs(&input).await?;
         Ok(self
-            .store
-            .update_industry(id, version, &input, &actor.audit())
+            .0
+            .store()
+            .update_industry(id, version, &input, &self.0.by())
             .await?)
-    }
-
-    /// The entries of one code list (`report_topic`, `project_stage` …).
-    pub async fn list_lookups(&self, actor: &Actor, kind: &str) -> Result<Vec<Lookup>> {
-        actor.require(Permission::ViewReference)?;
-        if validate::key(kind).is_err() {
-            return Err(ServiceError::NotFound);
-        }
-        Ok(self.store.list_lookups(kind).await?)
     }
 }
 

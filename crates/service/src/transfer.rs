@@ -3,18 +3,18 @@
 //! and re-imports that change nothing.
 
 use crate::Service;
-use crate::actor::Actor;
 use crate::error::{Result, ServiceError};
-use crate::projects::{ProjectQuery, china_today, region_path};
+use crate::projects::{LibraryEditor, ProgrammeReader, ProjectQuery, region_path};
 use chrono::Datelike;
+use dongneng_domain::clock;
 use dongneng_domain::money::Money;
-use dongneng_domain::policy::Permission;
+use dongneng_domain::policy::DataScope;
 use dongneng_domain::project::{FactorInput, FactorKind, ProgressInput, ProjectInput, Stage};
 use dongneng_office::{
     CellError, FactorCells, OfficeError, ProgressSheetRow, ProjectSheetRow, ProjectTotals,
     ProjectsWriter, SheetRead,
 };
-use dongneng_store::{Batch, Factor, ImportOp, NewProject, ProgressOp, Project, Region};
+use dongneng_store::{AuditBy, Batch, Factor, ImportOp, NewProject, ProgressOp, Project, Region};
 use std::collections::{BTreeMap, HashMap};
 
 /// What an import did, or why it did nothing.
@@ -86,9 +86,9 @@ struct NameMaps {
 
 impl NameMaps {
     async fn load(svc: &Service) -> Result<NameMaps> {
-        let regions = svc.store.list_regions().await?;
-        let industries = svc.store.list_industries().await?;
-        let groups = svc.store.list_industry_groups().await?;
+        let regions = svc.store().list_regions().await?;
+        let industries = svc.store().list_industries().await?;
+        let groups = svc.store().list_industry_groups().await?;
         let mut region_id: HashMap<String, Option<i64>> = HashMap::new();
         let put = |map: &mut HashMap<String, Option<i64>>, k: &str, id: i64| {
             let k = k.trim().to_string();
@@ -233,18 +233,19 @@ fn sheet_row(p: &Project, fs: &[&Factor], names: &NameMaps, year: i32) -> Projec
     }
 }
 
-impl Service {
+impl ProgrammeReader {
     /// The filtered list as a workbook in the import layout.
-    pub async fn export_projects_xlsx(&self, actor: &Actor, q: &ProjectQuery) -> Result<Vec<u8>> {
+    pub async fn export_xlsx(&self, q: &ProjectQuery) -> Result<Vec<u8>> {
         let office = |e: OfficeError| ServiceError::Internal(e.to_string());
-        let mut pages = self.export_pages(actor, q).await?;
-        let names = NameMaps::load(self).await?;
+        let mut pages = self.export_pages(q)?;
+        let svc = self.grant().svc();
+        let names = NameMaps::load(svc).await?;
         let mut totals = ProjectTotals::default();
-        let year = china_today().year();
+        let year = clock::today().year();
         let mut sheet = ProjectsWriter::new().map_err(office)?;
         while let Some(page) = pages.next().await? {
             let ids: Vec<i64> = page.iter().map(|p| p.id).collect();
-            let factors = self.store.factors_for(&ids).await?;
+            let factors = svc.store().factors_for(&ids).await?;
             let mut by_project: HashMap<i64, Vec<&Factor>> = HashMap::new();
             for f in &factors {
                 by_project.entry(f.project_id).or_default().push(f);
@@ -264,9 +265,65 @@ impl Service {
         sheet.finish(&totals).map_err(office)
     }
 
+    /// A blank monthly-progress sheet listing the started projects the actor may see.
+    pub async fn progress_template_xlsx(&self) -> Result<Vec<u8>> {
+        let q = ProjectQuery {
+            stage: Some(Stage::Started),
+            ..Default::default()
+        };
+        let projects = self.all_projects(&q).await?;
+        progress_template(&projects)
+    }
+}
+
+impl LibraryEditor {
     /// Reads, checks and (when every row is right) imports a project list. All or nothing.
-    pub async fn import_projects_xlsx(&self, actor: &Actor, bytes: &[u8]) -> Result<ImportResult> {
-        let scope = actor.scope(Permission::EditProjects)?;
+    pub async fn import_projects_xlsx(&self, bytes: &[u8]) -> Result<ImportResult> {
+        let g = self.grant();
+        g.svc().import_projects(g.scope(), &g.by(), bytes).await
+    }
+
+    /// Reads, checks and imports a monthly-progress sheet. All or nothing.
+    pub async fn import_progress_xlsx(&self, bytes: &[u8]) -> Result<ImportResult> {
+        let g = self.grant();
+        g.svc().import_progress(g.scope(), &g.by(), bytes).await
+    }
+
+    /// Keeps a refused import's marked workbook for the actor (a day) and returns its token.
+    pub async fn keep_import_report(&self, filename: &str, bytes: &[u8]) -> Result<String> {
+        let token = crate::auth::random_token();
+        self.grant()
+            .store()
+            .save_import_report(
+                &token,
+                Some(self.grant().actor().user().id),
+                filename,
+                bytes,
+            )
+            .await?;
+        Ok(token)
+    }
+
+    /// A report this actor's import left (404 for anyone else's).
+    pub async fn import_report(&self, token: &str) -> Result<(String, Vec<u8>)> {
+        if token.len() != 64 || !token.bytes().all(|b| b.is_ascii_hexdigit()) {
+            return Err(ServiceError::NotFound);
+        }
+        self.grant()
+            .store()
+            .get_import_report(token, Some(self.grant().actor().user().id))
+            .await?
+            .ok_or(ServiceError::NotFound)
+    }
+}
+
+impl Service {
+    async fn import_projects(
+        &self,
+        scope: &DataScope,
+        by: &AuditBy,
+        bytes: &[u8],
+    ) -> Result<ImportResult> {
         let mut sheet = match dongneng_office::read_projects(bytes) {
             Ok(s) => s,
             Err(e) => return Ok(file_refused(e)),
@@ -299,7 +356,7 @@ impl Service {
             })
             .collect();
         let ids: Vec<i64> = existing.iter().map(|p| p.id).collect();
-        let factors = self.store.factors_for(&ids).await?;
+        let factors = self.store().factors_for(&ids).await?;
         let mut factors_of: HashMap<i64, Vec<&Factor>> = HashMap::new();
         for f in &factors {
             factors_of.entry(f.project_id).or_default().push(f);
@@ -492,7 +549,7 @@ impl Service {
                             let plans = match batch_cache.entry(b.year) {
                                 std::collections::hash_map::Entry::Occupied(e) => e.into_mut(),
                                 std::collections::hash_map::Entry::Vacant(e) => e.insert(
-                                    self.store
+                                    self.store()
                                         .batches_for_year(b.year)
                                         .await?
                                         .into_iter()
@@ -525,11 +582,8 @@ impl Service {
         // The cells were kept only for a report; the writes do not need them.
         drop(sheet);
         let ctx = self.warning_context().await?;
-        let (created, updated) = self
-            .store
-            .import_projects(&ops, &ctx, &actor.audit())
-            .await?;
-        tracing::info!(user = %actor.user.username, rows = row_count, created, updated, unchanged, "projects imported");
+        let (created, updated) = self.store().import_projects(&ops, &ctx, by).await?;
+        tracing::info!(user = %by.username, rows = row_count, created, updated, unchanged, "projects imported");
         Ok(ImportResult::Imported(ImportSummary {
             rows: row_count,
             created,
@@ -555,8 +609,8 @@ impl Service {
         codes.dedup();
         names.sort_unstable();
         names.dedup();
-        let ids = self.store.find_project_ids(&codes, &names).await?;
-        Ok(self.store.get_projects(&ids).await?)
+        let ids = self.store().find_project_ids(&codes, &names).await?;
+        Ok(self.store().get_projects(&ids).await?)
     }
 
     fn refused<T>(&self, sheet: SheetRead<T>) -> ImportResult {
@@ -568,14 +622,17 @@ impl Service {
         }
     }
 
-    /// Reads, checks and imports a monthly-progress sheet. All or nothing.
-    pub async fn import_progress_xlsx(&self, actor: &Actor, bytes: &[u8]) -> Result<ImportResult> {
-        let scope = actor.scope(Permission::EditProjects)?;
+    async fn import_progress(
+        &self,
+        scope: &DataScope,
+        by: &AuditBy,
+        bytes: &[u8],
+    ) -> Result<ImportResult> {
         let mut sheet = match dongneng_office::read_progress(bytes) {
             Ok(s) => s,
             Err(e) => return Ok(file_refused(e)),
         };
-        let regions = self.store.list_regions().await?;
+        let regions = self.store().list_regions().await?;
         let existing = self
             .matched_projects(
                 sheet
@@ -592,7 +649,7 @@ impl Service {
             .iter()
             .map(|p| ((p.name.as_str(), p.owner_name.as_str()), p))
             .collect();
-        let today = china_today();
+        let today = clock::today();
         let mut errors = Vec::new();
         let mut ops = Vec::new();
         // Completed totals as the file would leave them, to keep them under the total.
@@ -663,9 +720,7 @@ impl Service {
         }
         let rows = ops.len();
         let ctx = self.warning_context().await?;
-        self.store
-            .import_progress(&ops, &ctx, &actor.audit())
-            .await?;
+        self.store().import_progress(&ops, &ctx, by).await?;
         Ok(ImportResult::Imported(ImportSummary {
             rows,
             created: rows,
@@ -673,60 +728,31 @@ impl Service {
             unchanged: 0,
         }))
     }
+}
 
-    /// A blank monthly-progress sheet listing the projects the actor may report on.
-    pub async fn progress_template_xlsx(&self, actor: &Actor) -> Result<Vec<u8>> {
-        let q = ProjectQuery {
-            stage: Some(Stage::Started),
-            ..Default::default()
-        };
-        let projects = self.export_projects(actor, &q).await?;
-        let today = china_today();
-        let (y, m) = if today.month() == 1 {
-            (today.year() - 1, 12)
-        } else {
-            (today.year(), today.month() - 1)
-        };
-        let rows: Vec<ProgressSheetRow> = projects
-            .iter()
-            .map(|p| ProgressSheetRow {
-                code: p.code.clone(),
-                name: p.name.clone(),
-                owner_name: p.owner_name.clone(),
-                year: y,
-                month: m,
-                month_investment: Money::ZERO,
-                ytd_investment: None,
-                image_progress: String::new(),
-                milestone: String::new(),
-                problems: String::new(),
-                next_steps: String::new(),
-            })
-            .collect();
-        dongneng_office::write_progress(&rows).map_err(|e| ServiceError::Internal(e.to_string()))
-    }
-
-    /// Keeps a refused import's report for the actor and returns its token.
-    pub async fn keep_import_report(
-        &self,
-        actor: Option<&Actor>,
-        filename: &str,
-        bytes: &[u8],
-    ) -> Result<String> {
-        let token = crate::auth::random_token();
-        self.store
-            .save_import_report(&token, actor.map(|a| a.user.id), filename, bytes)
-            .await?;
-        Ok(token)
-    }
-
-    pub async fn import_report(&self, actor: &Actor, token: &str) -> Result<(String, Vec<u8>)> {
-        if token.len() != 64 || !token.bytes().all(|b| b.is_ascii_hexdigit()) {
-            return Err(ServiceError::NotFound);
-        }
-        self.store
-            .get_import_report(token, Some(actor.user.id))
-            .await?
-            .ok_or(ServiceError::NotFound)
-    }
+/// A blank monthly-progress sheet for these projects, for last month.
+fn progress_template(projects: &[Project]) -> Result<Vec<u8>> {
+    let today = clock::today();
+    let (y, m) = if today.month() == 1 {
+        (today.year() - 1, 12)
+    } else {
+        (today.year(), today.month() - 1)
+    };
+    let rows: Vec<ProgressSheetRow> = projects
+        .iter()
+        .map(|p| ProgressSheetRow {
+            code: p.code.clone(),
+            name: p.name.clone(),
+            owner_name: p.owner_name.clone(),
+            year: y,
+            month: m,
+            month_investment: Money::ZERO,
+            ytd_investment: None,
+            image_progress: String::new(),
+            milestone: String::new(),
+            problems: String::new(),
+            next_steps: String::new(),
+        })
+        .collect();
+    dongneng_office::write_progress(&rows).map_err(|e| ServiceError::Internal(e.to_string()))
 }

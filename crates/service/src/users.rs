@@ -1,6 +1,7 @@
 //! Account administration (admin only) and the command line's first-admin path.
 
 use crate::Service;
+use crate::access::Access;
 use crate::actor::Actor;
 use crate::auth::hash_password;
 use crate::error::{Result, ServiceError};
@@ -13,14 +14,14 @@ use dongneng_domain::{FieldErrors, validate};
 use dongneng_store::{AuditBy, AuditEntry, AuditFilter, NewUserRecord, User};
 
 impl Service {
-    pub async fn list_users(&self, actor: &Actor, page: Page) -> Result<(Vec<User>, i64)> {
-        actor.require(Permission::ManageUsers)?;
-        Ok(self.store.list_users(page).await?)
+    /// Runs accounts: the administrator only.
+    pub fn user_admin(&self, actor: &Actor) -> Result<UserAdmin> {
+        Ok(UserAdmin(self.grant(actor, Permission::ManageUsers)?))
     }
 
-    pub async fn get_user(&self, actor: &Actor, id: i64) -> Result<User> {
-        actor.require(Permission::ManageUsers)?;
-        self.store.get_user(id).await?.ok_or(ServiceError::NotFound)
+    /// Reads the audit trail: the administrator only.
+    pub fn audit_reader(&self, actor: &Actor) -> Result<AuditReader> {
+        Ok(AuditReader(self.grant(actor, Permission::ViewAudit)?))
     }
 
     /// Grants may only name regions and industries that exist; the department must exist.
@@ -56,12 +57,8 @@ impl Service {
         Ok(errs.into_result()?)
     }
 
-    pub async fn create_user(&self, actor: &Actor, input: NewUser) -> Result<User> {
-        actor.require(Permission::ManageUsers)?;
-        self.create_user_as(input, &actor.audit()).await
-    }
-
-    /// Creates an account on behalf of `by`; the command line uses this for the first admin.
+    /// Creates an account on behalf of `by`, without an actor: only the binary's `user create`
+    /// subcommand (the first administrator) and the demo loader use this.
     pub async fn create_user_as(&self, mut input: NewUser, by: &AuditBy) -> Result<User> {
         input.username = input.username.trim().to_lowercase();
         input.display_name = validate::tidy(&input.display_name).into_owned();
@@ -84,17 +81,40 @@ impl Service {
             .await?)
     }
 
-    pub async fn update_user(
-        &self,
-        actor: &Actor,
-        id: i64,
-        version: i64,
-        mut input: UserUpdate,
-    ) -> Result<User> {
-        actor.require(Permission::ManageUsers)?;
+    /// Sets a password on behalf of `by`, without an actor: the binary's `user set-password`
+    /// subcommand uses this.
+    pub async fn set_password_as(&self, id: i64, password: &str, by: &AuditBy) -> Result<()> {
+        check_password("password", password)
+            .map_err(|e| ServiceError::Invalid(FieldErrors(vec![e])))?;
+        let hash = hash_password(password).await?;
+        Ok(self.store.set_password(id, &hash, by).await?)
+    }
+}
+
+/// Runs accounts: lists, creates, edits, disables and sets passwords.
+pub struct UserAdmin(Access);
+
+impl UserAdmin {
+    pub async fn list_users(&self, page: Page) -> Result<(Vec<User>, i64)> {
+        Ok(self.0.store().list_users(page).await?)
+    }
+
+    pub async fn get_user(&self, id: i64) -> Result<User> {
+        self.0
+            .store()
+            .get_user(id)
+            .await?
+            .ok_or(ServiceError::NotFound)
+    }
+
+    pub async fn create_user(&self, input: NewUser) -> Result<User> {
+        self.0.svc().create_user_as(input, &self.0.by()).await
+    }
+
+    pub async fn update_user(&self, id: i64, version: i64, mut input: UserUpdate) -> Result<User> {
         input.display_name = validate::tidy(&input.display_name).into_owned();
         input.validate_all()?;
-        if id == actor.user.id {
+        if id == self.0.actor().user().id {
             // An administrator cannot lock themselves out.
             if input.disabled {
                 return Err(ServiceError::field("disabled", "self_disable"));
@@ -103,46 +123,46 @@ impl Service {
                 return Err(ServiceError::field("grants", "self_demote"));
             }
         }
-        self.check_user_refs(input.department_id, &input.grants)
+        self.0
+            .svc()
+            .check_user_refs(input.department_id, &input.grants)
             .await?;
         Ok(self
-            .store
-            .update_user(id, version, &input, &actor.audit())
+            .0
+            .store()
+            .update_user(id, version, &input, &self.0.by())
             .await?)
     }
 
     /// Disables an account and ends its sessions.
-    pub async fn disable_user(&self, actor: &Actor, id: i64, version: i64) -> Result<User> {
-        let user = self.get_user(actor, id).await?;
+    pub async fn disable_user(&self, id: i64, version: i64) -> Result<User> {
+        let user = self.get_user(id).await?;
         let update = UserUpdate {
             display_name: user.display_name,
             department_id: user.department_id,
             grants: user.grants,
             disabled: true,
         };
-        self.update_user(actor, id, version, update).await
+        self.update_user(id, version, update).await
     }
 
-    pub async fn set_user_password(&self, actor: &Actor, id: i64, password: &str) -> Result<()> {
-        actor.require(Permission::ManageUsers)?;
-        self.set_password_as(id, password, &actor.audit()).await
+    pub async fn set_user_password(&self, id: i64, password: &str) -> Result<()> {
+        self.0
+            .svc()
+            .set_password_as(id, password, &self.0.by())
+            .await
     }
+}
 
-    /// Sets a password on behalf of `by` (the command line uses this).
-    pub async fn set_password_as(&self, id: i64, password: &str, by: &AuditBy) -> Result<()> {
-        check_password("password", password)
-            .map_err(|e| ServiceError::Invalid(FieldErrors(vec![e])))?;
-        let hash = hash_password(password).await?;
-        Ok(self.store.set_password(id, &hash, by).await?)
-    }
+/// Reads the audit trail.
+pub struct AuditReader(Access);
 
+impl AuditReader {
     pub async fn list_audit(
         &self,
-        actor: &Actor,
         filter: &AuditFilter,
         page: Page,
     ) -> Result<(Vec<AuditEntry>, i64)> {
-        actor.require(Permission::ViewAudit)?;
         let mut errs = FieldErrors::new();
         for (field, value) in [
             ("username", &filter.username),
@@ -155,6 +175,6 @@ impl Service {
             }
         }
         errs.into_result()?;
-        Ok(self.store.list_audit(filter, page).await?)
+        Ok(self.0.store().list_audit(filter, page).await?)
     }
 }

@@ -108,7 +108,7 @@ impl Lang {
 
 /// A moment as Beijing time (UTC+8), which is how every user of the system reads the clock.
 pub fn china_time(at: chrono::DateTime<chrono::Utc>) -> String {
-    (at + chrono::Duration::hours(8))
+    dongneng_domain::clock::local(at)
         .format("%Y-%m-%d %H:%M:%S")
         .to_string()
 }

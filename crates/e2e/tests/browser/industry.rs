@@ -4,8 +4,8 @@
 use crate::harness::Page;
 use crate::{Flow, Test};
 use anyhow::{Context, Result, ensure};
+use dongneng_domain::clock::today as china_today;
 use dongneng_service::ServiceConfig;
-use dongneng_service::projects::china_today;
 
 /// The industry profiles' browser tests, in the order they run.
 pub fn all() -> Vec<Test> {

@@ -6,9 +6,9 @@ use crate::harness::Page;
 use crate::{Flow, Test};
 use anyhow::{Context, Result, ensure};
 use chrono::{Datelike, NaiveDate};
+use dongneng_domain::clock::today as china_today;
 use dongneng_office::{ProjectSheetRow, ProjectTotals, column_letter, read_projects};
 use dongneng_service::ServiceConfig;
-use dongneng_service::projects::china_today;
 use serde_json::Value;
 
 /// The library's browser tests, in the order they run.

@@ -10,6 +10,7 @@ mod hostile;
 mod profiles;
 mod projects;
 mod reference;
+mod refused_first;
 mod scope_matrix;
 mod transfer;
 mod users_audit;

@@ -488,7 +488,7 @@ impl Service {
                 .copied()
                 .ok_or_else(|| ServiceError::Internal(format!("demo department {key}")))
         };
-        let today = super::today();
+        let today = dongneng_domain::clock::today();
         for d in DEMOS {
             let Some(&industry) = industries.get(d.industry) else {
                 continue;

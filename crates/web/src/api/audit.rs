@@ -7,7 +7,8 @@ use crate::error::AppResult;
 use crate::extract::Query;
 use axum::Json;
 use axum::extract::State;
-use chrono::{DateTime, NaiveDate, Utc};
+use chrono::NaiveDate;
+use dongneng_domain::clock;
 use dongneng_domain::paging::Page;
 use dongneng_store::{AuditEntry, AuditFilter};
 use serde::Deserialize;
@@ -20,24 +21,23 @@ pub struct AuditQuery {
     /// `region`, `department`, `industry`, `user` …
     pub record_type: Option<String>,
     pub record_id: Option<i64>,
-    /// First day included (YYYY-MM-DD, UTC).
+    /// First day included (YYYY-MM-DD, China time).
     pub from: Option<NaiveDate>,
-    /// Last day included (YYYY-MM-DD, UTC).
+    /// Last day included (YYYY-MM-DD, China time).
     pub until: Option<NaiveDate>,
     pub page: Option<u32>,
     pub per_page: Option<u32>,
 }
 
 impl AuditQuery {
+    /// The filter, with the days read as China calendar days.
     pub fn filter(&self) -> AuditFilter {
-        let start =
-            |d: NaiveDate| -> Option<DateTime<Utc>> { d.and_hms_opt(0, 0, 0).map(|t| t.and_utc()) };
         AuditFilter {
             username: self.username.clone(),
             record_type: self.record_type.clone(),
             record_id: self.record_id,
-            from: self.from.and_then(start),
-            until: self.until.and_then(|d| d.succ_opt()).and_then(start),
+            from: self.from.map(clock::start_of_day),
+            until: self.until.and_then(clock::end_of_day),
         }
     }
 }
@@ -50,7 +50,8 @@ pub async fn list_audit(
     s: Signed,
     Query(q): Query<AuditQuery>,
 ) -> AppResult<Json<List<AuditEntry>>> {
+    let reader = app.service.audit_reader(&s.actor)?;
     let page = Page::new(q.page, q.per_page);
-    let (items, total) = app.service.list_audit(&s.actor, &q.filter(), page).await?;
+    let (items, total) = reader.list_audit(&q.filter(), page).await?;
     Ok(Json(List::paged(items, total, page)))
 }

@@ -59,7 +59,7 @@ pub async fn login(
     Ok(Json(LoginResponse {
         token: out.token,
         expires_at: out.expires_at,
-        user: out.actor.user,
+        user: out.actor.into_user(),
     }))
 }
 
@@ -85,5 +85,5 @@ pub async fn logout(
 #[utoipa::path(get, path = "/api/v1/me", tag = "auth",
     responses((status = 200, body = User), (status = 401)))]
 pub async fn me(signed: Signed) -> Json<User> {
-    Json(signed.actor.user)
+    Json(signed.actor.into_user())
 }

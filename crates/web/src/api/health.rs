@@ -15,7 +15,7 @@ pub struct Health {
 #[utoipa::path(get, path = "/healthz", tag = "operations", security(),
     responses((status = 200, body = Health), (status = 503, body = Health)))]
 pub async fn healthz(State(app): State<AppState>) -> (StatusCode, Json<Health>) {
-    match app.service.store.ping().await {
+    match app.service.ping().await {
         Ok(()) => (StatusCode::OK, Json(Health { status: "ok" })),
         Err(e) => {
             tracing::warn!(error = %e, "health check failed");

@@ -7,18 +7,16 @@ use super::List;
 use crate::AppState;
 use crate::context::Signed;
 use crate::error::{AppError, AppResult};
-use crate::extract::Query;
+use crate::extract::{Id, Ids, Query, Unread};
 use axum::Json;
 use axum::extract::multipart::MultipartRejection;
-use axum::extract::{FromRequestParts, Multipart, Path, State};
-use axum::http::request::Parts;
+use axum::extract::{Multipart, State};
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use dongneng_domain::profile::{
     AllianceInput, AllianceMemberInput, ExpertInput, MAX_FILE_BYTES, MeasureInput, PlanStatusMove,
     SpecialPlanInput, StructureInput, TaskforceMemberInput, WorkPlanInput,
 };
-use dongneng_service::ServiceError;
 use dongneng_store::{
     Alliance, AllianceMember, Expert, IndustryProfile, IndustryStructure, Measure, PlanFile,
     ProfileSummary, SpecialPlan, TaskforceMember, WorkPlan,
@@ -30,33 +28,6 @@ use crate::json::{ApiJson, Versioned};
 
 /// The largest upload request: one file at the limit plus the multipart framing.
 pub(crate) const UPLOAD_BODY_LIMIT: usize = MAX_FILE_BYTES + 1024 * 1024;
-
-/// The record ids of a path, in order (`/industries/{id}/alliances/{alliance_id}/…`).
-/// Anything that is not a positive integer names no record: 404.
-pub(crate) struct Ids<const N: usize>(pub [i64; N]);
-
-impl<S: Send + Sync, const N: usize> FromRequestParts<S> for Ids<N> {
-    type Rejection = AppError;
-
-    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, Self::Rejection> {
-        let not_found = || AppError::Service(ServiceError::NotFound);
-        let Path(raw): Path<Vec<(String, String)>> = Path::from_request_parts(parts, state)
-            .await
-            .map_err(|_| not_found())?;
-        if raw.len() != N {
-            return Err(not_found());
-        }
-        let mut out = [0i64; N];
-        for (slot, (_, v)) in out.iter_mut().zip(raw) {
-            *slot = v
-                .parse::<i64>()
-                .ok()
-                .filter(|id| *id > 0)
-                .ok_or_else(not_found)?;
-        }
-        Ok(Ids(out))
-    }
-}
 
 /// `?version=` of a DELETE.
 #[derive(Deserialize, IntoParams)]
@@ -209,7 +180,7 @@ pub async fn list_profiles(
     s: Signed,
 ) -> AppResult<Json<List<ProfileSummary>>> {
     Ok(Json(List::all(
-        app.service.list_industry_profiles(&s.actor).await?,
+        app.service.profiles(&s.actor)?.list().await?,
     )))
 }
 
@@ -222,10 +193,11 @@ pub async fn list_profiles(
 pub async fn get_profile(
     State(app): State<AppState>,
     s: Signed,
-    ids: Ids<1>,
+    Id(id): Id,
 ) -> AppResult<Json<IndustryProfile>> {
-    let Ids([id]) = ids;
-    Ok(Json(app.service.get_industry_profile(&s.actor, id).await?))
+    Ok(Json(
+        app.service.profile_reader(&s.actor, id)?.profile().await?,
+    ))
 }
 
 /// Saves the lead leader, lead and responsible departments and the provincial counterpart.
@@ -237,13 +209,14 @@ pub async fn get_profile(
 pub async fn save_structure(
     State(app): State<AppState>,
     s: Signed,
-    ids: Ids<1>,
-    body: Versioned<StructureInput>,
+    Id(id): Id,
+    body: Unread,
 ) -> AppResult<Json<IndustryStructure>> {
-    let Ids([id]) = ids;
+    let editor = app.service.profile_editor(&s.actor, id)?;
+    let body = body.read::<Versioned<StructureInput>>().await?;
     Ok(Json(
-        app.service
-            .save_industry_structure(&s.actor, id, body.version, body.data)
+        editor
+            .save_industry_structure(body.version, body.data)
             .await?,
     ))
 }
@@ -256,14 +229,12 @@ pub async fn save_structure(
 pub async fn create_member(
     State(app): State<AppState>,
     s: Signed,
-    ids: Ids<1>,
-    ApiJson(input): ApiJson<TaskforceMemberInput>,
+    Id(id): Id,
+    body: Unread,
 ) -> AppResult<(StatusCode, Json<TaskforceMember>)> {
-    let Ids([id]) = ids;
-    let row = app
-        .service
-        .create_taskforce_member(&s.actor, id, input)
-        .await?;
+    let editor = app.service.profile_editor(&s.actor, id)?;
+    let ApiJson(input) = body.read::<ApiJson<TaskforceMemberInput>>().await?;
+    let row = editor.create_taskforce_member(input).await?;
     Ok((StatusCode::CREATED, Json(row)))
 }
 
@@ -276,12 +247,14 @@ pub async fn update_member(
     State(app): State<AppState>,
     s: Signed,
     ids: Ids<2>,
-    body: Versioned<TaskforceMemberInput>,
+    body: Unread,
 ) -> AppResult<Json<TaskforceMember>> {
     let Ids([id, member]) = ids;
+    let editor = app.service.profile_editor(&s.actor, id)?;
+    let body = body.read::<Versioned<TaskforceMemberInput>>().await?;
     Ok(Json(
-        app.service
-            .update_taskforce_member(&s.actor, id, member, body.version, body.data)
+        editor
+            .update_taskforce_member(member, body.version, body.data)
             .await?,
     ))
 }
@@ -297,8 +270,9 @@ pub async fn delete_member(
     Query(q): Query<VersionQuery>,
 ) -> AppResult<StatusCode> {
     let Ids([id, member]) = ids;
-    app.service
-        .delete_taskforce_member(&s.actor, id, member, q.required()?)
+    let editor = app.service.profile_editor(&s.actor, id)?;
+    editor
+        .delete_taskforce_member(member, q.required()?)
         .await?;
     Ok(StatusCode::NO_CONTENT)
 }
@@ -311,11 +285,12 @@ pub async fn delete_member(
 pub async fn create_expert(
     State(app): State<AppState>,
     s: Signed,
-    ids: Ids<1>,
-    ApiJson(input): ApiJson<ExpertInput>,
+    Id(id): Id,
+    body: Unread,
 ) -> AppResult<(StatusCode, Json<Expert>)> {
-    let Ids([id]) = ids;
-    let row = app.service.create_expert(&s.actor, id, input).await?;
+    let editor = app.service.profile_editor(&s.actor, id)?;
+    let ApiJson(input) = body.read::<ApiJson<ExpertInput>>().await?;
+    let row = editor.create_expert(input).await?;
     Ok((StatusCode::CREATED, Json(row)))
 }
 
@@ -328,12 +303,14 @@ pub async fn update_expert(
     State(app): State<AppState>,
     s: Signed,
     ids: Ids<2>,
-    body: Versioned<ExpertInput>,
+    body: Unread,
 ) -> AppResult<Json<Expert>> {
     let Ids([id, expert]) = ids;
+    let editor = app.service.profile_editor(&s.actor, id)?;
+    let body = body.read::<Versioned<ExpertInput>>().await?;
     Ok(Json(
-        app.service
-            .update_expert(&s.actor, id, expert, body.version, body.data)
+        editor
+            .update_expert(expert, body.version, body.data)
             .await?,
     ))
 }
@@ -349,9 +326,8 @@ pub async fn delete_expert(
     Query(q): Query<VersionQuery>,
 ) -> AppResult<StatusCode> {
     let Ids([id, expert]) = ids;
-    app.service
-        .delete_expert(&s.actor, id, expert, q.required()?)
-        .await?;
+    let editor = app.service.profile_editor(&s.actor, id)?;
+    editor.delete_expert(expert, q.required()?).await?;
     Ok(StatusCode::NO_CONTENT)
 }
 
@@ -363,11 +339,12 @@ pub async fn delete_expert(
 pub async fn create_alliance(
     State(app): State<AppState>,
     s: Signed,
-    ids: Ids<1>,
-    ApiJson(input): ApiJson<AllianceInput>,
+    Id(id): Id,
+    body: Unread,
 ) -> AppResult<(StatusCode, Json<Alliance>)> {
-    let Ids([id]) = ids;
-    let row = app.service.create_alliance(&s.actor, id, input).await?;
+    let editor = app.service.profile_editor(&s.actor, id)?;
+    let ApiJson(input) = body.read::<ApiJson<AllianceInput>>().await?;
+    let row = editor.create_alliance(input).await?;
     Ok((StatusCode::CREATED, Json(row)))
 }
 
@@ -379,12 +356,14 @@ pub async fn update_alliance(
     State(app): State<AppState>,
     s: Signed,
     ids: Ids<2>,
-    body: Versioned<AllianceInput>,
+    body: Unread,
 ) -> AppResult<Json<Alliance>> {
     let Ids([id, alliance]) = ids;
+    let editor = app.service.profile_editor(&s.actor, id)?;
+    let body = body.read::<Versioned<AllianceInput>>().await?;
     Ok(Json(
-        app.service
-            .update_alliance(&s.actor, id, alliance, body.version, body.data)
+        editor
+            .update_alliance(alliance, body.version, body.data)
             .await?,
     ))
 }
@@ -401,9 +380,8 @@ pub async fn delete_alliance(
     Query(q): Query<VersionQuery>,
 ) -> AppResult<StatusCode> {
     let Ids([id, alliance]) = ids;
-    app.service
-        .delete_alliance(&s.actor, id, alliance, q.required()?)
-        .await?;
+    let editor = app.service.profile_editor(&s.actor, id)?;
+    editor.delete_alliance(alliance, q.required()?).await?;
     Ok(StatusCode::NO_CONTENT)
 }
 
@@ -416,13 +394,12 @@ pub async fn create_alliance_member(
     State(app): State<AppState>,
     s: Signed,
     ids: Ids<2>,
-    ApiJson(input): ApiJson<AllianceMemberInput>,
+    body: Unread,
 ) -> AppResult<(StatusCode, Json<AllianceMember>)> {
     let Ids([id, alliance]) = ids;
-    let row = app
-        .service
-        .create_alliance_member(&s.actor, id, alliance, input)
-        .await?;
+    let editor = app.service.profile_editor(&s.actor, id)?;
+    let ApiJson(input) = body.read::<ApiJson<AllianceMemberInput>>().await?;
+    let row = editor.create_alliance_member(alliance, input).await?;
     Ok((StatusCode::CREATED, Json(row)))
 }
 
@@ -436,12 +413,14 @@ pub async fn update_alliance_member(
     State(app): State<AppState>,
     s: Signed,
     ids: Ids<3>,
-    body: Versioned<AllianceMemberInput>,
+    body: Unread,
 ) -> AppResult<Json<AllianceMember>> {
     let Ids([id, alliance, member]) = ids;
+    let editor = app.service.profile_editor(&s.actor, id)?;
+    let body = body.read::<Versioned<AllianceMemberInput>>().await?;
     Ok(Json(
-        app.service
-            .update_alliance_member(&s.actor, id, alliance, member, body.version, body.data)
+        editor
+            .update_alliance_member(alliance, member, body.version, body.data)
             .await?,
     ))
 }
@@ -459,8 +438,9 @@ pub async fn delete_alliance_member(
     Query(q): Query<VersionQuery>,
 ) -> AppResult<StatusCode> {
     let Ids([id, alliance, member]) = ids;
-    app.service
-        .delete_alliance_member(&s.actor, id, alliance, member, q.required()?)
+    let editor = app.service.profile_editor(&s.actor, id)?;
+    editor
+        .delete_alliance_member(alliance, member, q.required()?)
         .await?;
     Ok(StatusCode::NO_CONTENT)
 }
@@ -474,11 +454,12 @@ pub async fn delete_alliance_member(
 pub async fn create_plan(
     State(app): State<AppState>,
     s: Signed,
-    ids: Ids<1>,
-    ApiJson(input): ApiJson<SpecialPlanInput>,
+    Id(id): Id,
+    body: Unread,
 ) -> AppResult<(StatusCode, Json<SpecialPlan>)> {
-    let Ids([id]) = ids;
-    let row = app.service.create_special_plan(&s.actor, id, input).await?;
+    let editor = app.service.profile_editor(&s.actor, id)?;
+    let ApiJson(input) = body.read::<ApiJson<SpecialPlanInput>>().await?;
+    let row = editor.create_special_plan(input).await?;
     Ok((StatusCode::CREATED, Json(row)))
 }
 
@@ -491,12 +472,14 @@ pub async fn update_plan(
     State(app): State<AppState>,
     s: Signed,
     ids: Ids<2>,
-    body: Versioned<SpecialPlanInput>,
+    body: Unread,
 ) -> AppResult<Json<SpecialPlan>> {
     let Ids([id, plan]) = ids;
+    let editor = app.service.profile_editor(&s.actor, id)?;
+    let body = body.read::<Versioned<SpecialPlanInput>>().await?;
     Ok(Json(
-        app.service
-            .update_special_plan(&s.actor, id, plan, body.version, body.data)
+        editor
+            .update_special_plan(plan, body.version, body.data)
             .await?,
     ))
 }
@@ -513,9 +496,8 @@ pub async fn delete_plan(
     Query(q): Query<VersionQuery>,
 ) -> AppResult<StatusCode> {
     let Ids([id, plan]) = ids;
-    app.service
-        .delete_special_plan(&s.actor, id, plan, q.required()?)
-        .await?;
+    let editor = app.service.profile_editor(&s.actor, id)?;
+    editor.delete_special_plan(plan, q.required()?).await?;
     Ok(StatusCode::NO_CONTENT)
 }
 
@@ -530,12 +512,14 @@ pub async fn move_plan(
     State(app): State<AppState>,
     s: Signed,
     ids: Ids<2>,
-    body: Versioned<PlanStatusMove>,
+    body: Unread,
 ) -> AppResult<Json<SpecialPlan>> {
     let Ids([id, plan]) = ids;
+    let editor = app.service.profile_editor(&s.actor, id)?;
+    let body = body.read::<Versioned<PlanStatusMove>>().await?;
     Ok(Json(
-        app.service
-            .move_special_plan(&s.actor, id, plan, body.version, body.data)
+        editor
+            .move_special_plan(plan, body.version, body.data)
             .await?,
     ))
 }
@@ -554,14 +538,11 @@ pub async fn upload_file(
     multipart: Result<Multipart, MultipartRejection>,
 ) -> AppResult<(StatusCode, Json<PlanFile>)> {
     let Ids([id, plan]) = ids;
-    // Refuse early, before reading the body, when the caller may not write here.
-    app.service.require_profile_edit(&s.actor, id)?;
+    // Refused before the body is read when the caller may not write here.
+    let editor = app.service.profile_editor(&s.actor, id)?;
     let up = read_upload(multipart).await?;
-    let row = app
-        .service
+    let row = editor
         .upload_plan_file(
-            &s.actor,
-            id,
             plan,
             up.name.as_deref(),
             up.content_type.as_deref(),
@@ -583,10 +564,8 @@ pub async fn download_file(
     ids: Ids<3>,
 ) -> AppResult<Response> {
     let Ids([id, plan, file]) = ids;
-    let (meta, bytes) = app
-        .service
-        .download_plan_file(&s.actor, id, plan, file)
-        .await?;
+    let reader = app.service.profile_reader(&s.actor, id)?;
+    let (meta, bytes) = reader.download_plan_file(plan, file).await?;
     Ok(file_response(&meta, bytes))
 }
 
@@ -602,9 +581,8 @@ pub async fn delete_file(
     Query(q): Query<VersionQuery>,
 ) -> AppResult<StatusCode> {
     let Ids([id, plan, file]) = ids;
-    app.service
-        .delete_plan_file(&s.actor, id, plan, file, q.required()?)
-        .await?;
+    let editor = app.service.profile_editor(&s.actor, id)?;
+    editor.delete_plan_file(plan, file, q.required()?).await?;
     Ok(StatusCode::NO_CONTENT)
 }
 
@@ -616,11 +594,12 @@ pub async fn delete_file(
 pub async fn create_work_plan(
     State(app): State<AppState>,
     s: Signed,
-    ids: Ids<1>,
-    ApiJson(input): ApiJson<WorkPlanInput>,
+    Id(id): Id,
+    body: Unread,
 ) -> AppResult<(StatusCode, Json<WorkPlan>)> {
-    let Ids([id]) = ids;
-    let row = app.service.create_work_plan(&s.actor, id, input).await?;
+    let editor = app.service.profile_editor(&s.actor, id)?;
+    let ApiJson(input) = body.read::<ApiJson<WorkPlanInput>>().await?;
+    let row = editor.create_work_plan(input).await?;
     Ok((StatusCode::CREATED, Json(row)))
 }
 
@@ -632,12 +611,14 @@ pub async fn update_work_plan(
     State(app): State<AppState>,
     s: Signed,
     ids: Ids<2>,
-    body: Versioned<WorkPlanInput>,
+    body: Unread,
 ) -> AppResult<Json<WorkPlan>> {
     let Ids([id, plan]) = ids;
+    let editor = app.service.profile_editor(&s.actor, id)?;
+    let body = body.read::<Versioned<WorkPlanInput>>().await?;
     Ok(Json(
-        app.service
-            .update_work_plan(&s.actor, id, plan, body.version, body.data)
+        editor
+            .update_work_plan(plan, body.version, body.data)
             .await?,
     ))
 }
@@ -654,9 +635,8 @@ pub async fn delete_work_plan(
     Query(q): Query<VersionQuery>,
 ) -> AppResult<StatusCode> {
     let Ids([id, plan]) = ids;
-    app.service
-        .delete_work_plan(&s.actor, id, plan, q.required()?)
-        .await?;
+    let editor = app.service.profile_editor(&s.actor, id)?;
+    editor.delete_work_plan(plan, q.required()?).await?;
     Ok(StatusCode::NO_CONTENT)
 }
 
@@ -668,13 +648,12 @@ pub async fn create_measure(
     State(app): State<AppState>,
     s: Signed,
     ids: Ids<2>,
-    ApiJson(input): ApiJson<MeasureInput>,
+    body: Unread,
 ) -> AppResult<(StatusCode, Json<Measure>)> {
     let Ids([id, plan]) = ids;
-    let row = app
-        .service
-        .create_measure(&s.actor, id, plan, input)
-        .await?;
+    let editor = app.service.profile_editor(&s.actor, id)?;
+    let ApiJson(input) = body.read::<ApiJson<MeasureInput>>().await?;
+    let row = editor.create_measure(plan, input).await?;
     Ok((StatusCode::CREATED, Json(row)))
 }
 
@@ -687,12 +666,14 @@ pub async fn update_measure(
     State(app): State<AppState>,
     s: Signed,
     ids: Ids<3>,
-    body: Versioned<MeasureInput>,
+    body: Unread,
 ) -> AppResult<Json<Measure>> {
     let Ids([id, plan, measure]) = ids;
+    let editor = app.service.profile_editor(&s.actor, id)?;
+    let body = body.read::<Versioned<MeasureInput>>().await?;
     Ok(Json(
-        app.service
-            .update_measure(&s.actor, id, plan, measure, body.version, body.data)
+        editor
+            .update_measure(plan, measure, body.version, body.data)
             .await?,
     ))
 }
@@ -710,8 +691,7 @@ pub async fn delete_measure(
     Query(q): Query<VersionQuery>,
 ) -> AppResult<StatusCode> {
     let Ids([id, plan, measure]) = ids;
-    app.service
-        .delete_measure(&s.actor, id, plan, measure, q.required()?)
-        .await?;
+    let editor = app.service.profile_editor(&s.actor, id)?;
+    editor.delete_measure(plan, measure, q.required()?).await?;
     Ok(StatusCode::NO_CONTENT)
 }

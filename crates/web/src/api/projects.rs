@@ -4,7 +4,7 @@
 use crate::AppState;
 use crate::context::Signed;
 use crate::error::{AppError, AppResult};
-use crate::extract::{Id, Query};
+use crate::extract::{Id, Query, Unread};
 use crate::json::{ApiJson, Versioned};
 use axum::Json;
 use axum::extract::{Path, State};
@@ -93,11 +93,9 @@ pub async fn list_projects(
     s: Signed,
     Query(q): Query<ProjectListQuery>,
 ) -> AppResult<Json<ProjectList>> {
+    let reader = app.service.programme(&s.actor)?;
     let page = q.page();
-    let (items, sums) = app
-        .service
-        .list_projects(&s.actor, &q.to_query()?, page)
-        .await?;
+    let (items, sums) = reader.list_projects(&q.to_query()?, page).await?;
     Ok(Json(ProjectList {
         items,
         total: sums.count,
@@ -113,10 +111,11 @@ pub async fn list_projects(
 pub async fn create_project(
     State(app): State<AppState>,
     s: Signed,
-    ApiJson(body): ApiJson<serde_json::Value>,
+    body: Unread,
 ) -> AppResult<(StatusCode, Json<Project>)> {
-    let req = create_request(body)?;
-    let p = app.service.create_project(&s.actor, req).await?;
+    let editor = app.service.library_editor(&s.actor)?;
+    let ApiJson(body) = body.read::<ApiJson<serde_json::Value>>().await?;
+    let p = editor.create_project(create_request(body)?).await?;
     Ok((StatusCode::CREATED, Json(p)))
 }
 
@@ -158,7 +157,8 @@ pub async fn get_project(
     s: Signed,
     Id(id): Id,
 ) -> AppResult<Json<ProjectDetail>> {
-    Ok(Json(app.service.project_detail(&s.actor, id).await?))
+    let reader = app.service.programme(&s.actor)?;
+    Ok(Json(reader.project_detail(id).await?))
 }
 
 /// Replaces the project's fields; the body carries the `version` last read.
@@ -169,13 +169,11 @@ pub async fn update_project(
     State(app): State<AppState>,
     s: Signed,
     Id(id): Id,
-    body: Versioned<ProjectInput>,
+    body: Unread,
 ) -> AppResult<Json<Project>> {
-    Ok(Json(
-        app.service
-            .update_project(&s.actor, id, body.version, body.data)
-            .await?,
-    ))
+    let editor = app.service.project_editor(&s.actor, id).await?;
+    let body = body.read::<Versioned<ProjectInput>>().await?;
+    Ok(Json(editor.update(body.version, body.data).await?))
 }
 
 #[derive(Deserialize, ToSchema)]
@@ -198,11 +196,13 @@ pub async fn move_stage(
     State(app): State<AppState>,
     s: Signed,
     Id(id): Id,
-    ApiJson(b): ApiJson<StageMove>,
+    body: Unread,
 ) -> AppResult<Json<Project>> {
+    let editor = app.service.project_editor(&s.actor, id).await?;
+    let ApiJson(b) = body.read::<ApiJson<StageMove>>().await?;
     Ok(Json(
-        app.service
-            .move_stage(&s.actor, id, b.version, b.to, b.on_date, &b.note)
+        editor
+            .move_stage(b.version, b.to, b.on_date, &b.note)
             .await?,
     ))
 }
@@ -223,11 +223,13 @@ pub async fn leave_library(
     State(app): State<AppState>,
     s: Signed,
     Id(id): Id,
-    ApiJson(b): ApiJson<LeaveLibrary>,
+    body: Unread,
 ) -> AppResult<Json<Project>> {
+    let editor = app.service.project_editor(&s.actor, id).await?;
+    let ApiJson(b) = body.read::<ApiJson<LeaveLibrary>>().await?;
     Ok(Json(
-        app.service
-            .set_in_library(&s.actor, id, b.version, false, b.on_date, &b.reason)
+        editor
+            .set_in_library(b.version, false, b.on_date, &b.reason)
             .await?,
     ))
 }
@@ -248,11 +250,13 @@ pub async fn enter_library(
     State(app): State<AppState>,
     s: Signed,
     Id(id): Id,
-    ApiJson(b): ApiJson<EnterLibrary>,
+    body: Unread,
 ) -> AppResult<Json<Project>> {
+    let editor = app.service.project_editor(&s.actor, id).await?;
+    let ApiJson(b) = body.read::<ApiJson<EnterLibrary>>().await?;
     Ok(Json(
-        app.service
-            .set_in_library(&s.actor, id, b.version, true, b.on_date, &b.note)
+        editor
+            .set_in_library(b.version, true, b.on_date, &b.note)
             .await?,
     ))
 }
@@ -271,18 +275,17 @@ pub struct BatchBody {
 pub async fn set_batch(
     State(app): State<AppState>,
     s: Signed,
-    Path((id, year)): Path<(String, String)>,
-    ApiJson(b): ApiJson<BatchBody>,
+    Id(id): Id,
+    Path(path): Path<(String, String)>,
+    body: Unread,
 ) -> AppResult<Json<Project>> {
-    let id = id.parse::<i64>().map_err(|_| AppError::RouteNotFound)?;
-    let year = year
+    let editor = app.service.project_editor(&s.actor, id).await?;
+    let year = path
+        .1
         .parse::<i32>()
         .map_err(|_| AppError::invalid("year", "not_integer"))?;
-    Ok(Json(
-        app.service
-            .set_batch(&s.actor, id, year, b.planned_investment)
-            .await?,
-    ))
+    let ApiJson(b) = body.read::<ApiJson<BatchBody>>().await?;
+    Ok(Json(editor.set_batch(year, b.planned_investment).await?))
 }
 
 /// Enters (or corrects) one month's progress: investment this month, image progress,
@@ -293,9 +296,11 @@ pub async fn report_progress(
     State(app): State<AppState>,
     s: Signed,
     Id(id): Id,
-    ApiJson(b): ApiJson<ProgressInput>,
+    body: Unread,
 ) -> AppResult<(StatusCode, Json<Progress>)> {
-    let p = app.service.report_progress(&s.actor, id, b).await?;
+    let editor = app.service.project_editor(&s.actor, id).await?;
+    let ApiJson(b) = body.read::<ApiJson<ProgressInput>>().await?;
+    let p = editor.report_progress(b).await?;
     Ok((StatusCode::CREATED, Json(p)))
 }
 
@@ -306,16 +311,17 @@ pub async fn report_progress(
 pub async fn set_factor(
     State(app): State<AppState>,
     s: Signed,
-    Path((id, kind)): Path<(String, String)>,
-    ApiJson(mut b): ApiJson<FactorInput>,
+    Id(id): Id,
+    Path(path): Path<(String, String)>,
+    body: Unread,
 ) -> AppResult<Json<Factor>> {
-    let id = id.parse::<i64>().map_err(|_| AppError::RouteNotFound)?;
-    let kind = FactorKind::parse(&kind).ok_or(AppError::RouteNotFound)?;
+    let kind = FactorKind::parse(&path.1).ok_or(AppError::RouteNotFound)?;
+    let editor = app.service.project_editor(&s.actor, id).await?;
+    let ApiJson(b) = body.read::<ApiJson<FactorInput>>().await?;
     if b.kind != kind {
         return Err(AppError::invalid("kind", "one_of"));
     }
-    b.kind = kind;
-    Ok(Json(app.service.set_factor(&s.actor, id, b).await?))
+    Ok(Json(editor.set_factor(b).await?))
 }
 
 /// The month plus the list filters (no warning filter: past warnings are not kept).
@@ -367,11 +373,11 @@ pub async fn projects_as_at(
     s: Signed,
     Query(q): Query<AsAtQuery>,
 ) -> AppResult<Json<AsAtList>> {
+    let reader = app.service.programme(&s.actor)?;
     let filters = q.filters();
     let page = filters.page();
-    let (items, sums) = app
-        .service
-        .projects_as_at(&s.actor, q.year, q.month, &filters.to_query()?, page)
+    let (items, sums) = reader
+        .projects_as_at(q.year, q.month, &filters.to_query()?, page)
         .await?;
     Ok(Json(AsAtList {
         items,
@@ -389,9 +395,8 @@ pub async fn get_warning_rules(
     State(app): State<AppState>,
     s: Signed,
 ) -> AppResult<Json<WarningRules>> {
-    s.actor
-        .require(dongneng_domain::policy::Permission::ViewProgramme)?;
-    Ok(Json(app.service.warning_rules().await?))
+    let reader = app.service.programme(&s.actor)?;
+    Ok(Json(reader.warning_rules().await?))
 }
 
 /// Changes the thresholds; every project's warning is re-evaluated.
@@ -400,7 +405,9 @@ pub async fn get_warning_rules(
 pub async fn set_warning_rules(
     State(app): State<AppState>,
     s: Signed,
-    ApiJson(rules): ApiJson<WarningRules>,
+    body: Unread,
 ) -> AppResult<Json<WarningRules>> {
-    Ok(Json(app.service.set_warning_rules(&s.actor, rules).await?))
+    let editor = app.service.settings_editor(&s.actor)?;
+    let ApiJson(rules) = body.read::<ApiJson<WarningRules>>().await?;
+    Ok(Json(editor.set_warning_rules(rules).await?))
 }

@@ -4,7 +4,7 @@ use super::List;
 use crate::AppState;
 use crate::context::Signed;
 use crate::error::AppResult;
-use crate::extract::Id;
+use crate::extract::{Id, Unread};
 use crate::json::{ApiJson, Versioned};
 use axum::Json;
 use axum::extract::{Path, State};
@@ -16,7 +16,8 @@ use dongneng_store::{Department, Industry, IndustryGroup, Lookup, Region};
 #[utoipa::path(get, path = "/api/v1/regions", tag = "reference",
     responses((status = 200, body = List<Region>), (status = 401)))]
 pub async fn list_regions(State(app): State<AppState>, s: Signed) -> AppResult<Json<List<Region>>> {
-    Ok(Json(List::all(app.service.list_regions(&s.actor).await?)))
+    let reader = app.service.reference(&s.actor)?;
+    Ok(Json(List::all(reader.list_regions().await?)))
 }
 
 #[utoipa::path(post, path = "/api/v1/regions", tag = "reference", request_body = RegionInput,
@@ -24,9 +25,11 @@ pub async fn list_regions(State(app): State<AppState>, s: Signed) -> AppResult<J
 pub async fn create_region(
     State(app): State<AppState>,
     s: Signed,
-    ApiJson(input): ApiJson<RegionInput>,
+    body: Unread,
 ) -> AppResult<(StatusCode, Json<Region>)> {
-    let row = app.service.create_region(&s.actor, input).await?;
+    let editor = app.service.reference_editor(&s.actor)?;
+    let ApiJson(input) = body.read::<ApiJson<RegionInput>>().await?;
+    let row = editor.create_region(input).await?;
     Ok((StatusCode::CREATED, Json(row)))
 }
 
@@ -37,7 +40,8 @@ pub async fn get_region(
     s: Signed,
     Id(id): Id,
 ) -> AppResult<Json<Region>> {
-    Ok(Json(app.service.get_region(&s.actor, id).await?))
+    let reader = app.service.reference(&s.actor)?;
+    Ok(Json(reader.get_region(id).await?))
 }
 
 /// Replaces a region. The body carries the `version` last read; a stale one gets 409.
@@ -48,12 +52,12 @@ pub async fn update_region(
     State(app): State<AppState>,
     s: Signed,
     Id(id): Id,
-    body: Versioned<RegionInput>,
+    body: Unread,
 ) -> AppResult<Json<Region>> {
+    let editor = app.service.reference_editor(&s.actor)?;
+    let body = body.read::<Versioned<RegionInput>>().await?;
     Ok(Json(
-        app.service
-            .update_region(&s.actor, id, body.version, body.data)
-            .await?,
+        editor.update_region(id, body.version, body.data).await?,
     ))
 }
 
@@ -63,9 +67,8 @@ pub async fn list_departments(
     State(app): State<AppState>,
     s: Signed,
 ) -> AppResult<Json<List<Department>>> {
-    Ok(Json(List::all(
-        app.service.list_departments(&s.actor).await?,
-    )))
+    let reader = app.service.reference(&s.actor)?;
+    Ok(Json(List::all(reader.list_departments().await?)))
 }
 
 #[utoipa::path(post, path = "/api/v1/departments", tag = "reference", request_body = DepartmentInput,
@@ -73,9 +76,11 @@ pub async fn list_departments(
 pub async fn create_department(
     State(app): State<AppState>,
     s: Signed,
-    ApiJson(input): ApiJson<DepartmentInput>,
+    body: Unread,
 ) -> AppResult<(StatusCode, Json<Department>)> {
-    let row = app.service.create_department(&s.actor, input).await?;
+    let editor = app.service.reference_editor(&s.actor)?;
+    let ApiJson(input) = body.read::<ApiJson<DepartmentInput>>().await?;
+    let row = editor.create_department(input).await?;
     Ok((StatusCode::CREATED, Json(row)))
 }
 
@@ -86,7 +91,8 @@ pub async fn get_department(
     s: Signed,
     Id(id): Id,
 ) -> AppResult<Json<Department>> {
-    Ok(Json(app.service.get_department(&s.actor, id).await?))
+    let reader = app.service.reference(&s.actor)?;
+    Ok(Json(reader.get_department(id).await?))
 }
 
 /// Replaces a department. The body carries the `version` last read; a stale one gets 409.
@@ -97,11 +103,13 @@ pub async fn update_department(
     State(app): State<AppState>,
     s: Signed,
     Id(id): Id,
-    body: Versioned<DepartmentInput>,
+    body: Unread,
 ) -> AppResult<Json<Department>> {
+    let editor = app.service.reference_editor(&s.actor)?;
+    let body = body.read::<Versioned<DepartmentInput>>().await?;
     Ok(Json(
-        app.service
-            .update_department(&s.actor, id, body.version, body.data)
+        editor
+            .update_department(id, body.version, body.data)
             .await?,
     ))
 }
@@ -112,9 +120,8 @@ pub async fn list_industry_groups(
     State(app): State<AppState>,
     s: Signed,
 ) -> AppResult<Json<List<IndustryGroup>>> {
-    Ok(Json(List::all(
-        app.service.list_industry_groups(&s.actor).await?,
-    )))
+    let reader = app.service.reference(&s.actor)?;
+    Ok(Json(List::all(reader.list_industry_groups().await?)))
 }
 
 #[utoipa::path(post, path = "/api/v1/industry-groups", tag = "reference",
@@ -123,9 +130,11 @@ pub async fn list_industry_groups(
 pub async fn create_industry_group(
     State(app): State<AppState>,
     s: Signed,
-    ApiJson(input): ApiJson<IndustryGroupInput>,
+    body: Unread,
 ) -> AppResult<(StatusCode, Json<IndustryGroup>)> {
-    let row = app.service.create_industry_group(&s.actor, input).await?;
+    let editor = app.service.reference_editor(&s.actor)?;
+    let ApiJson(input) = body.read::<ApiJson<IndustryGroupInput>>().await?;
+    let row = editor.create_industry_group(input).await?;
     Ok((StatusCode::CREATED, Json(row)))
 }
 
@@ -136,7 +145,8 @@ pub async fn get_industry_group(
     s: Signed,
     Id(id): Id,
 ) -> AppResult<Json<IndustryGroup>> {
-    Ok(Json(app.service.get_industry_group(&s.actor, id).await?))
+    let reader = app.service.reference(&s.actor)?;
+    Ok(Json(reader.get_industry_group(id).await?))
 }
 
 /// Replaces an industry group (its key, names and place in the order). The body carries the
@@ -148,11 +158,13 @@ pub async fn update_industry_group(
     State(app): State<AppState>,
     s: Signed,
     Id(id): Id,
-    body: Versioned<IndustryGroupInput>,
+    body: Unread,
 ) -> AppResult<Json<IndustryGroup>> {
+    let editor = app.service.reference_editor(&s.actor)?;
+    let body = body.read::<Versioned<IndustryGroupInput>>().await?;
     Ok(Json(
-        app.service
-            .update_industry_group(&s.actor, id, body.version, body.data)
+        editor
+            .update_industry_group(id, body.version, body.data)
             .await?,
     ))
 }
@@ -164,9 +176,8 @@ pub async fn list_industries(
     State(app): State<AppState>,
     s: Signed,
 ) -> AppResult<Json<List<Industry>>> {
-    Ok(Json(List::all(
-        app.service.list_industries(&s.actor).await?,
-    )))
+    let reader = app.service.reference(&s.actor)?;
+    Ok(Json(List::all(reader.list_industries().await?)))
 }
 
 #[utoipa::path(post, path = "/api/v1/industries", tag = "reference", request_body = IndustryInput,
@@ -174,9 +185,11 @@ pub async fn list_industries(
 pub async fn create_industry(
     State(app): State<AppState>,
     s: Signed,
-    ApiJson(input): ApiJson<IndustryInput>,
+    body: Unread,
 ) -> AppResult<(StatusCode, Json<Industry>)> {
-    let row = app.service.create_industry(&s.actor, input).await?;
+    let editor = app.service.reference_editor(&s.actor)?;
+    let ApiJson(input) = body.read::<ApiJson<IndustryInput>>().await?;
+    let row = editor.create_industry(input).await?;
     Ok((StatusCode::CREATED, Json(row)))
 }
 
@@ -187,7 +200,8 @@ pub async fn get_industry(
     s: Signed,
     Id(id): Id,
 ) -> AppResult<Json<Industry>> {
-    Ok(Json(app.service.get_industry(&s.actor, id).await?))
+    let reader = app.service.reference(&s.actor)?;
+    Ok(Json(reader.get_industry(id).await?))
 }
 
 /// Replaces an industry. The body carries the `version` last read; a stale one gets 409.
@@ -198,12 +212,12 @@ pub async fn update_industry(
     State(app): State<AppState>,
     s: Signed,
     Id(id): Id,
-    body: Versioned<IndustryInput>,
+    body: Unread,
 ) -> AppResult<Json<Industry>> {
+    let editor = app.service.reference_editor(&s.actor)?;
+    let body = body.read::<Versioned<IndustryInput>>().await?;
     Ok(Json(
-        app.service
-            .update_industry(&s.actor, id, body.version, body.data)
-            .await?,
+        editor.update_industry(id, body.version, body.data).await?,
     ))
 }
 
@@ -215,7 +229,6 @@ pub async fn list_lookups(
     s: Signed,
     Path(kind): Path<String>,
 ) -> AppResult<Json<List<Lookup>>> {
-    Ok(Json(List::all(
-        app.service.list_lookups(&s.actor, &kind).await?,
-    )))
+    let reader = app.service.reference(&s.actor)?;
+    Ok(Json(List::all(reader.list_lookups(&kind).await?)))
 }

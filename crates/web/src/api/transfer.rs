@@ -4,13 +4,14 @@ use super::projects::ProjectListQuery;
 use crate::AppState;
 use crate::context::Signed;
 use crate::error::{AppError, AppResult};
-use crate::extract::Query;
+use crate::extract::{Query, Unread};
 use crate::i18n::Lang;
 use axum::Json;
 use axum::body::Bytes;
 use axum::extract::{Path, State};
 use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Response};
+use dongneng_service::projects::LibraryEditor;
 use dongneng_service::transfer::{ImportProblem, ImportResult, ImportSummary};
 use serde::Serialize;
 use utoipa::ToSchema;
@@ -48,14 +49,9 @@ pub async fn export_projects(
     s: Signed,
     Query(q): Query<ProjectListQuery>,
 ) -> AppResult<Response> {
-    let bytes = app
-        .service
-        .export_projects_xlsx(&s.actor, &q.to_query()?)
-        .await?;
-    let name = format!(
-        "重点项目库-{}.xlsx",
-        dongneng_service::projects::china_today()
-    );
+    let reader = app.service.programme(&s.actor)?;
+    let bytes = reader.export_xlsx(&q.to_query()?).await?;
+    let name = format!("重点项目库-{}.xlsx", dongneng_domain::clock::today());
     Ok(xlsx_download(&name, bytes))
 }
 
@@ -63,7 +59,8 @@ pub async fn export_projects(
 #[utoipa::path(get, path = "/api/v1/projects/progress-template.xlsx", tag = "projects",
     responses((status = 200, content_type = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")))]
 pub async fn progress_template(State(app): State<AppState>, s: Signed) -> AppResult<Response> {
-    let bytes = app.service.progress_template_xlsx(&s.actor).await?;
+    let reader = app.service.programme(&s.actor)?;
+    let bytes = reader.progress_template_xlsx().await?;
     Ok(xlsx_download("月度进展.xlsx", bytes))
 }
 
@@ -120,7 +117,7 @@ pub fn file_message(
 /// Turns an import result into the API's answer: 200 with the summary, or 422 with the
 /// problems (and a link to the marked workbook).
 async fn answer(
-    app: &AppState,
+    editor: &LibraryEditor,
     s: &Signed,
     result: ImportResult,
     filename: &str,
@@ -129,10 +126,7 @@ async fn answer(
     match result {
         ImportResult::Imported(summary) => Ok(Json::<ImportSummary>(summary).into_response()),
         ImportResult::Refused { problems, report } => {
-            let token = app
-                .service
-                .keep_import_report(Some(&s.actor), filename, &report)
-                .await?;
+            let token = editor.keep_import_report(filename, &report).await?;
             let body = RefusedImport {
                 error: RefusedBody {
                     code: "import_refused".into(),
@@ -166,11 +160,19 @@ async fn answer(
     }
 }
 
-fn require_body(body: &Bytes) -> AppResult<()> {
-    if body.is_empty() {
+/// The uploaded workbook: the whole body, which may not be empty.
+async fn workbook(body: Unread) -> AppResult<Bytes> {
+    let bytes = body.read::<Bytes>().await.map_err(|rejection| {
+        if rejection.status() == StatusCode::PAYLOAD_TOO_LARGE {
+            AppError::PayloadTooLarge
+        } else {
+            AppError::invalid("file", "file_unreadable")
+        }
+    })?;
+    if bytes.is_empty() {
         return Err(AppError::invalid("file", "required"));
     }
-    Ok(())
+    Ok(bytes)
 }
 
 /// Imports a project list (.xlsx, the export layout) sent as the request body. The whole
@@ -183,11 +185,11 @@ fn require_body(body: &Bytes) -> AppResult<()> {
 pub async fn import_projects(
     State(app): State<AppState>,
     s: Signed,
-    body: Bytes,
+    body: Unread,
 ) -> AppResult<Response> {
-    require_body(&body)?;
-    let result = app.service.import_projects_xlsx(&s.actor, &body).await?;
-    answer(&app, &s, result, "项目导入错误报告.xlsx").await
+    let editor = app.service.library_editor(&s.actor)?;
+    let result = editor.import_projects_xlsx(&workbook(body).await?).await?;
+    answer(&editor, &s, result, "项目导入错误报告.xlsx").await
 }
 
 /// Imports a monthly-progress sheet (.xlsx) sent as the request body; all or nothing.
@@ -197,11 +199,11 @@ pub async fn import_projects(
 pub async fn import_progress(
     State(app): State<AppState>,
     s: Signed,
-    body: Bytes,
+    body: Unread,
 ) -> AppResult<Response> {
-    require_body(&body)?;
-    let result = app.service.import_progress_xlsx(&s.actor, &body).await?;
-    answer(&app, &s, result, "月度进展导入错误报告.xlsx").await
+    let editor = app.service.library_editor(&s.actor)?;
+    let result = editor.import_progress_xlsx(&workbook(body).await?).await?;
+    answer(&editor, &s, result, "月度进展导入错误报告.xlsx").await
 }
 
 /// The marked workbook of a refused import (kept a day, for the user who imported).
@@ -212,6 +214,7 @@ pub async fn import_report(
     s: Signed,
     Path(token): Path<String>,
 ) -> AppResult<Response> {
-    let (name, bytes) = app.service.import_report(&s.actor, &token).await?;
+    let editor = app.service.library_editor(&s.actor)?;
+    let (name, bytes) = editor.import_report(&token).await?;
     Ok(xlsx_download(&name, bytes))
 }

@@ -4,7 +4,7 @@ use super::List;
 use crate::AppState;
 use crate::context::Signed;
 use crate::error::AppResult;
-use crate::extract::{Id, Query};
+use crate::extract::{Id, Query, Unread};
 use crate::json::{ApiJson, Versioned};
 use axum::Json;
 use axum::extract::State;
@@ -30,8 +30,9 @@ pub async fn list_users(
     s: Signed,
     Query(q): Query<PageQuery>,
 ) -> AppResult<Json<List<User>>> {
+    let admin = app.service.user_admin(&s.actor)?;
     let page = Page::new(q.page, q.per_page);
-    let (items, total) = app.service.list_users(&s.actor, page).await?;
+    let (items, total) = admin.list_users(page).await?;
     Ok(Json(List::paged(items, total, page)))
 }
 
@@ -40,16 +41,19 @@ pub async fn list_users(
 pub async fn create_user(
     State(app): State<AppState>,
     s: Signed,
-    ApiJson(input): ApiJson<NewUser>,
+    body: Unread,
 ) -> AppResult<(StatusCode, Json<User>)> {
-    let user = app.service.create_user(&s.actor, input).await?;
+    let admin = app.service.user_admin(&s.actor)?;
+    let ApiJson(input) = body.read::<ApiJson<NewUser>>().await?;
+    let user = admin.create_user(input).await?;
     Ok((StatusCode::CREATED, Json(user)))
 }
 
 #[utoipa::path(get, path = "/api/v1/users/{id}", tag = "users", params(("id" = i64, Path)),
     responses((status = 200, body = User), (status = 403), (status = 404)))]
 pub async fn get_user(State(app): State<AppState>, s: Signed, Id(id): Id) -> AppResult<Json<User>> {
-    Ok(Json(app.service.get_user(&s.actor, id).await?))
+    let admin = app.service.user_admin(&s.actor)?;
+    Ok(Json(admin.get_user(id).await?))
 }
 
 /// Replaces an account's name, department, grants and disabled flag. Sends `version`.
@@ -60,13 +64,11 @@ pub async fn update_user(
     State(app): State<AppState>,
     s: Signed,
     Id(id): Id,
-    body: Versioned<UserUpdate>,
+    body: Unread,
 ) -> AppResult<Json<User>> {
-    Ok(Json(
-        app.service
-            .update_user(&s.actor, id, body.version, body.data)
-            .await?,
-    ))
+    let admin = app.service.user_admin(&s.actor)?;
+    let body = body.read::<Versioned<UserUpdate>>().await?;
+    Ok(Json(admin.update_user(id, body.version, body.data).await?))
 }
 
 #[derive(Deserialize, ToSchema)]
@@ -83,11 +85,11 @@ pub async fn disable_user(
     State(app): State<AppState>,
     s: Signed,
     Id(id): Id,
-    ApiJson(body): ApiJson<DisableRequest>,
+    body: Unread,
 ) -> AppResult<Json<User>> {
-    Ok(Json(
-        app.service.disable_user(&s.actor, id, body.version).await?,
-    ))
+    let admin = app.service.user_admin(&s.actor)?;
+    let ApiJson(body) = body.read::<ApiJson<DisableRequest>>().await?;
+    Ok(Json(admin.disable_user(id, body.version).await?))
 }
 
 #[derive(Deserialize, ToSchema)]
@@ -104,10 +106,10 @@ pub async fn set_password(
     State(app): State<AppState>,
     s: Signed,
     Id(id): Id,
-    ApiJson(body): ApiJson<PasswordRequest>,
+    body: Unread,
 ) -> AppResult<StatusCode> {
-    app.service
-        .set_user_password(&s.actor, id, &body.password)
-        .await?;
+    let admin = app.service.user_admin(&s.actor)?;
+    let ApiJson(body) = body.read::<ApiJson<PasswordRequest>>().await?;
+    admin.set_user_password(id, &body.password).await?;
     Ok(StatusCode::NO_CONTENT)
 }

@@ -13,7 +13,6 @@ use axum::Router;
 use axum::extract::State;
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
-use dongneng_domain::policy::Permission;
 use dongneng_domain::reference::{DepartmentInput, IndustryGroupInput, IndustryInput, RegionInput};
 
 pub fn router() -> Router<AppState> {
@@ -67,7 +66,7 @@ fn reference_list<K: RecordForm>(
     table: Table,
 ) -> AppResult<Response> {
     let lang = s.ctx.lang;
-    let can_edit = s.actor.can(Permission::ManageReference);
+    let can_edit = app.service.reference_editor(&s.actor).is_ok();
     let page = ListPage {
         layout: Layout::new(app, &s.ctx, K::AREA, lang.t(title_key)).with_flash(flash(&s.ctx, q)),
         intro: intro_key.map(|k| lang.t(k)),
@@ -86,7 +85,7 @@ async fn regions(
     s: Signed,
     crate::extract::Query(q): crate::extract::Query<SavedQuery>,
 ) -> AppResult<Response> {
-    let list = app.service.list_regions(&s.actor).await?;
+    let list = app.service.reference(&s.actor)?.list_regions().await?;
     let lang = s.ctx.lang;
     let name_of = |id: Option<i64>| {
         id.and_then(|i| list.iter().find(|r| r.id == i))
@@ -139,8 +138,8 @@ async fn departments(
     s: Signed,
     crate::extract::Query(q): crate::extract::Query<SavedQuery>,
 ) -> AppResult<Response> {
-    let list = app.service.list_departments(&s.actor).await?;
-    let regions = app.service.list_regions(&s.actor).await?;
+    let list = app.service.reference(&s.actor)?.list_departments().await?;
+    let regions = app.service.reference(&s.actor)?.list_regions().await?;
     let lang = s.ctx.lang;
     let region_name = |id: Option<i64>| {
         id.and_then(|i| regions.iter().find(|r| r.id == i))
@@ -179,8 +178,12 @@ async fn industries(
     s: Signed,
     crate::extract::Query(q): crate::extract::Query<SavedQuery>,
 ) -> AppResult<Response> {
-    let list = app.service.list_industries(&s.actor).await?;
-    let groups = app.service.list_industry_groups(&s.actor).await?;
+    let list = app.service.reference(&s.actor)?.list_industries().await?;
+    let groups = app
+        .service
+        .reference(&s.actor)?
+        .list_industry_groups()
+        .await?;
     let lang = s.ctx.lang;
     let group_name = |id: i64| {
         groups
@@ -253,8 +256,12 @@ async fn industry_groups(
     s: Signed,
     crate::extract::Query(q): crate::extract::Query<SavedQuery>,
 ) -> AppResult<Response> {
-    let list = app.service.list_industry_groups(&s.actor).await?;
-    let industries = app.service.list_industries(&s.actor).await?;
+    let list = app
+        .service
+        .reference(&s.actor)?
+        .list_industry_groups()
+        .await?;
+    let industries = app.service.reference(&s.actor)?.list_industries().await?;
     let lang = s.ctx.lang;
     let mut headers: Vec<String> = ["name_zh", "name_en", "key", "sort_order"]
         .iter()

@@ -3,7 +3,6 @@
 use crate::AppState;
 use crate::context::{RequestCtx, urlencode};
 use crate::i18n::Lang;
-use dongneng_domain::area;
 
 /// One link of the navigation.
 pub struct NavItem {
@@ -29,7 +28,10 @@ pub struct Layout {
 
 impl Layout {
     pub fn new(app: &AppState, ctx: &RequestCtx, active: &str, title: String) -> Layout {
-        let roles = ctx.actor().map(|a| a.roles()).unwrap_or_default();
+        let areas = ctx
+            .actor()
+            .map(|a| app.service.areas_of(a))
+            .unwrap_or_default();
         let mut nav = Vec::new();
         let mut admin_nav = Vec::new();
         if ctx.actor().is_some() {
@@ -40,7 +42,7 @@ impl Layout {
                 active: active == "home",
             });
         }
-        for a in area::visible_to(&roles) {
+        for a in areas {
             let item = NavItem {
                 key: a.key.replace('/', "-"),
                 label: ctx.t(&format!("nav.{}", a.key)),
@@ -57,7 +59,7 @@ impl Layout {
         Layout {
             lang: ctx.lang,
             title,
-            user_name: ctx.actor().map(|a| a.user.display_name.clone()),
+            user_name: ctx.actor().map(|a| a.user().display_name.clone()),
             nav,
             admin_nav,
             csrf: ctx.csrf_token(),

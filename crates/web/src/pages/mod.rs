@@ -26,11 +26,14 @@ use axum::routing::get;
 use dongneng_domain::area;
 use dongneng_service::ServiceError;
 
-pub fn router() -> Router<AppState> {
+pub fn router(state: &AppState) -> Router<AppState> {
     let admin = Router::new()
         .merge(admin::router())
         .merge(users::router())
-        .route_layer(axum::middleware::from_fn(admin_area_guard));
+        .route_layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            admin_area_guard,
+        ));
     Router::new()
         .route("/", get(home))
         .route("/static/app.css", get(stylesheet))
@@ -79,9 +82,9 @@ async fn home(State(app): State<AppState>, ctx: RequestCtx) -> AppResult<Respons
     let layout = Layout::new(&app, &ctx, "home", ctx.t("home.title"));
     let welcome = ctx
         .lang
-        .t_with("home.welcome", &[("name", &actor.user.display_name)]);
+        .t_with("home.welcome", &[("name", &actor.user().display_name)]);
     let roles = actor
-        .user
+        .user()
         .grants
         .iter()
         .map(|g| {
@@ -100,9 +103,15 @@ async fn home(State(app): State<AppState>, ctx: RequestCtx) -> AppResult<Respons
     .into_response())
 }
 
-/// Administration pages open only to the roles of their area (`dongneng_domain::area`), in
-/// one place; the service still checks each action's permission behind it.
+/// The navigation area with this key (a route that names an unknown one is a 404).
+pub fn area(key: &str) -> AppResult<&'static area::Area> {
+    area::find(key).ok_or(AppError::RouteNotFound)
+}
+
+/// Administration pages open only to those the service lets into their area, in one place;
+/// the service still checks each action's permission behind it.
 async fn admin_area_guard(
+    State(app): State<AppState>,
     ctx: RequestCtx,
     req: axum::extract::Request,
     next: axum::middleware::Next,
@@ -111,15 +120,13 @@ async fn admin_area_guard(
     let Some(actor) = ctx.actor() else {
         return Err(AppError::Service(ServiceError::Unauthenticated));
     };
-    let roles = actor.roles();
     let found = area::AREAS
         .iter()
         .filter(|a| a.admin)
-        .find(|a| path == format!("/{}", a.key) || path.starts_with(&format!("/{}/", a.key)));
-    match found {
-        Some(a) if a.roles.iter().any(|r| roles.contains(r)) => Ok(next.run(req).await),
-        _ => Err(AppError::Service(ServiceError::Forbidden)),
-    }
+        .find(|a| path == format!("/{}", a.key) || path.starts_with(&format!("/{}/", a.key)))
+        .ok_or(AppError::Service(ServiceError::Forbidden))?;
+    app.service.open_area(actor, found)?;
+    Ok(next.run(req).await)
 }
 
 #[derive(Template)]
@@ -141,9 +148,7 @@ async fn area_page(
     let Some(actor) = ctx.actor() else {
         return Err(AppError::Service(ServiceError::Unauthenticated));
     };
-    if !found.roles.iter().any(|r| actor.roles().contains(r)) {
-        return Err(AppError::Service(ServiceError::Forbidden));
-    }
+    app.service.open_area(actor, found)?;
     let name = ctx.t(&format!("nav.{key}"));
     let layout = Layout::new(&app, &ctx, found.key, ctx.t("not_ready.title"));
     let body = ctx.lang.t_with("not_ready.body", &[("area", &name)]);

@@ -127,7 +127,9 @@ struct Depts(Vec<Department>);
 
 impl Depts {
     async fn load(app: &AppState, actor: &Actor) -> AppResult<Depts> {
-        Ok(Depts(app.service.list_departments(actor).await?))
+        Ok(Depts(
+            app.service.reference(actor)?.list_departments().await?,
+        ))
     }
     fn name(&self, lang: Lang, id: Option<i64>) -> String {
         id.and_then(|i| self.0.iter().find(|d| d.id == i))
@@ -285,7 +287,7 @@ struct FlashQuery {
 
 async fn list(State(app): State<AppState>, s: Signed) -> AppResult<Response> {
     let lang = s.ctx.lang;
-    let rows = app.service.list_industry_profiles(&s.actor).await?;
+    let rows = app.service.profiles(&s.actor)?.list().await?;
     let depts = Depts::load(&app, &s.actor).await?;
     let table = Table {
         headers: [
@@ -762,7 +764,7 @@ async fn render_profile(
     upload_error: Option<String>,
     status: StatusCode,
 ) -> AppResult<Response> {
-    let p = app.service.get_industry_profile(&s.actor, id).await?;
+    let p = app.service.profile_reader(&s.actor, id)?.profile().await?;
     let depts = Depts::load(app, &s.actor).await?;
     let page = build_page(app, s, &p, &depts, flash, upload_error);
     Ok((status, render(&page)?).into_response())
@@ -939,10 +941,11 @@ async fn part_new<P: Part>(
     path: PagePath,
 ) -> AppResult<Response> {
     let (parent, _) = split::<P>(&path);
-    app.service.require_profile_edit(&s.actor, path.industry)?;
+    app.service.profile_editor(&s.actor, path.industry)?;
     let p = app
         .service
-        .get_industry_profile(&s.actor, path.industry)
+        .profile_reader(&s.actor, path.industry)?
+        .profile()
         .await?;
     if let Some(parent) = parent
         && !P::parent_exists(&p, parent)
@@ -980,7 +983,7 @@ async fn part_create<P: Part>(
         }
     } else {
         // Refuse before showing anything to someone who may not write here.
-        app.service.require_profile_edit(&s.actor, path.industry)?;
+        app.service.profile_editor(&s.actor, path.industry)?;
         errs = with_rules(&input, errs);
     }
     part_form::<P>(
@@ -1007,10 +1010,11 @@ async fn editable_part<P: Part>(
 ) -> AppResult<(Option<i64>, i64, P, i64)> {
     let (parent, id) = split::<P>(path);
     let id = id.ok_or(AppError::Service(ServiceError::NotFound))?;
-    app.service.require_profile_edit(&s.actor, path.industry)?;
+    app.service.profile_editor(&s.actor, path.industry)?;
     let p = app
         .service
-        .get_industry_profile(&s.actor, path.industry)
+        .profile_reader(&s.actor, path.industry)?
+        .profile()
         .await?;
     let (input, version) =
         P::find(&p, parent, id).ok_or(AppError::Service(ServiceError::NotFound))?;
@@ -1052,7 +1056,7 @@ async fn part_update<P: Part>(
         return Err(AppError::invalid("version", "missing_field"));
     };
     if !errs.is_empty() {
-        app.service.require_profile_edit(&s.actor, path.industry)?;
+        app.service.profile_editor(&s.actor, path.industry)?;
         let errs = with_rules(&input, errs);
         return part_form::<P>(
             &app,
@@ -1098,7 +1102,8 @@ async fn part_update<P: Part>(
         Err(ServiceError::Conflict) => {
             let p = app
                 .service
-                .get_industry_profile(&s.actor, path.industry)
+                .profile_reader(&s.actor, path.industry)?
+                .profile()
                 .await?;
             let (cur, v) =
                 P::find(&p, parent, id).ok_or(AppError::Service(ServiceError::NotFound))?;
@@ -1286,7 +1291,8 @@ impl Part for TaskforceMemberInput {
         input: Self,
     ) -> Result<(), ServiceError> {
         app.service
-            .create_taskforce_member(actor, industry, input)
+            .profile_editor(actor, industry)?
+            .create_taskforce_member(input)
             .await
             .map(|_| ())
     }
@@ -1300,7 +1306,8 @@ impl Part for TaskforceMemberInput {
         input: Self,
     ) -> Result<(), ServiceError> {
         app.service
-            .update_taskforce_member(actor, industry, id, version, input)
+            .profile_editor(actor, industry)?
+            .update_taskforce_member(id, version, input)
             .await
             .map(|_| ())
     }
@@ -1313,7 +1320,8 @@ impl Part for TaskforceMemberInput {
         version: i64,
     ) -> Result<(), ServiceError> {
         app.service
-            .delete_taskforce_member(actor, industry, id, version)
+            .profile_editor(actor, industry)?
+            .delete_taskforce_member(id, version)
             .await
     }
 }
@@ -1398,7 +1406,8 @@ impl Part for ExpertInput {
         input: Self,
     ) -> Result<(), ServiceError> {
         app.service
-            .create_expert(actor, industry, input)
+            .profile_editor(actor, industry)?
+            .create_expert(input)
             .await
             .map(|_| ())
     }
@@ -1412,7 +1421,8 @@ impl Part for ExpertInput {
         input: Self,
     ) -> Result<(), ServiceError> {
         app.service
-            .update_expert(actor, industry, id, version, input)
+            .profile_editor(actor, industry)?
+            .update_expert(id, version, input)
             .await
             .map(|_| ())
     }
@@ -1425,7 +1435,8 @@ impl Part for ExpertInput {
         version: i64,
     ) -> Result<(), ServiceError> {
         app.service
-            .delete_expert(actor, industry, id, version)
+            .profile_editor(actor, industry)?
+            .delete_expert(id, version)
             .await
     }
 }
@@ -1545,7 +1556,8 @@ impl Part for AllianceInput {
         input: Self,
     ) -> Result<(), ServiceError> {
         app.service
-            .create_alliance(actor, industry, input)
+            .profile_editor(actor, industry)?
+            .create_alliance(input)
             .await
             .map(|_| ())
     }
@@ -1559,7 +1571,8 @@ impl Part for AllianceInput {
         input: Self,
     ) -> Result<(), ServiceError> {
         app.service
-            .update_alliance(actor, industry, id, version, input)
+            .profile_editor(actor, industry)?
+            .update_alliance(id, version, input)
             .await
             .map(|_| ())
     }
@@ -1572,7 +1585,8 @@ impl Part for AllianceInput {
         version: i64,
     ) -> Result<(), ServiceError> {
         app.service
-            .delete_alliance(actor, industry, id, version)
+            .profile_editor(actor, industry)?
+            .delete_alliance(id, version)
             .await
     }
 }
@@ -1666,7 +1680,8 @@ impl Part for AllianceMemberInput {
     ) -> Result<(), ServiceError> {
         let parent = parent.ok_or(ServiceError::NotFound)?;
         app.service
-            .create_alliance_member(actor, industry, parent, input)
+            .profile_editor(actor, industry)?
+            .create_alliance_member(parent, input)
             .await
             .map(|_| ())
     }
@@ -1681,7 +1696,8 @@ impl Part for AllianceMemberInput {
     ) -> Result<(), ServiceError> {
         let parent = parent.ok_or(ServiceError::NotFound)?;
         app.service
-            .update_alliance_member(actor, industry, parent, id, version, input)
+            .profile_editor(actor, industry)?
+            .update_alliance_member(parent, id, version, input)
             .await
             .map(|_| ())
     }
@@ -1695,7 +1711,8 @@ impl Part for AllianceMemberInput {
     ) -> Result<(), ServiceError> {
         let parent = parent.ok_or(ServiceError::NotFound)?;
         app.service
-            .delete_alliance_member(actor, industry, parent, id, version)
+            .profile_editor(actor, industry)?
+            .delete_alliance_member(parent, id, version)
             .await
     }
 }
@@ -1769,7 +1786,8 @@ impl Part for SpecialPlanInput {
         input: Self,
     ) -> Result<(), ServiceError> {
         app.service
-            .create_special_plan(actor, industry, input)
+            .profile_editor(actor, industry)?
+            .create_special_plan(input)
             .await
             .map(|_| ())
     }
@@ -1783,7 +1801,8 @@ impl Part for SpecialPlanInput {
         input: Self,
     ) -> Result<(), ServiceError> {
         app.service
-            .update_special_plan(actor, industry, id, version, input)
+            .profile_editor(actor, industry)?
+            .update_special_plan(id, version, input)
             .await
             .map(|_| ())
     }
@@ -1796,7 +1815,8 @@ impl Part for SpecialPlanInput {
         version: i64,
     ) -> Result<(), ServiceError> {
         app.service
-            .delete_special_plan(actor, industry, id, version)
+            .profile_editor(actor, industry)?
+            .delete_special_plan(id, version)
             .await
     }
 }
@@ -1861,7 +1881,8 @@ impl Part for WorkPlanInput {
         input: Self,
     ) -> Result<(), ServiceError> {
         app.service
-            .create_work_plan(actor, industry, input)
+            .profile_editor(actor, industry)?
+            .create_work_plan(input)
             .await
             .map(|_| ())
     }
@@ -1875,7 +1896,8 @@ impl Part for WorkPlanInput {
         input: Self,
     ) -> Result<(), ServiceError> {
         app.service
-            .update_work_plan(actor, industry, id, version, input)
+            .profile_editor(actor, industry)?
+            .update_work_plan(id, version, input)
             .await
             .map(|_| ())
     }
@@ -1888,7 +1910,8 @@ impl Part for WorkPlanInput {
         version: i64,
     ) -> Result<(), ServiceError> {
         app.service
-            .delete_work_plan(actor, industry, id, version)
+            .profile_editor(actor, industry)?
+            .delete_work_plan(id, version)
             .await
     }
 }
@@ -1998,7 +2021,8 @@ impl Part for MeasureInput {
     ) -> Result<(), ServiceError> {
         let parent = parent.ok_or(ServiceError::NotFound)?;
         app.service
-            .create_measure(actor, industry, parent, input)
+            .profile_editor(actor, industry)?
+            .create_measure(parent, input)
             .await
             .map(|_| ())
     }
@@ -2013,7 +2037,8 @@ impl Part for MeasureInput {
     ) -> Result<(), ServiceError> {
         let parent = parent.ok_or(ServiceError::NotFound)?;
         app.service
-            .update_measure(actor, industry, parent, id, version, input)
+            .profile_editor(actor, industry)?
+            .update_measure(parent, id, version, input)
             .await
             .map(|_| ())
     }
@@ -2027,7 +2052,8 @@ impl Part for MeasureInput {
     ) -> Result<(), ServiceError> {
         let parent = parent.ok_or(ServiceError::NotFound)?;
         app.service
-            .delete_measure(actor, industry, parent, id, version)
+            .profile_editor(actor, industry)?
+            .delete_measure(parent, id, version)
             .await
     }
 }
@@ -2113,10 +2139,11 @@ async fn structure_edit(
     s: Signed,
     path: PagePath,
 ) -> AppResult<Response> {
-    app.service.require_profile_edit(&s.actor, path.industry)?;
+    app.service.profile_editor(&s.actor, path.industry)?;
     let p = app
         .service
-        .get_industry_profile(&s.actor, path.industry)
+        .profile_reader(&s.actor, path.industry)?
+        .profile()
         .await?;
     let (input, version) = structure_input(&p);
     structure_form(
@@ -2152,7 +2179,7 @@ async fn structure_save(
         return Err(AppError::invalid("version", "missing_field"));
     };
     if !errs.is_empty() {
-        app.service.require_profile_edit(&s.actor, id)?;
+        app.service.profile_editor(&s.actor, id)?;
         return structure_form(
             &app,
             &s,
@@ -2167,7 +2194,8 @@ async fn structure_save(
     }
     match app
         .service
-        .save_industry_structure(&s.actor, id, version, input.clone())
+        .profile_editor(&s.actor, id)?
+        .save_industry_structure(version, input.clone())
         .await
     {
         Ok(_) => Ok(saved_redirect(id, "structure")),
@@ -2185,7 +2213,7 @@ async fn structure_save(
             .await
         }
         Err(ServiceError::Conflict) => {
-            let p = app.service.get_industry_profile(&s.actor, id).await?;
+            let p = app.service.profile_reader(&s.actor, id)?.profile().await?;
             let (cur, v) = structure_input(&p);
             structure_form(
                 &app,
@@ -2269,10 +2297,11 @@ async fn plan_move_form(
     path: PagePath,
 ) -> AppResult<Response> {
     let plan_id = path.a.ok_or(AppError::Service(ServiceError::NotFound))?;
-    app.service.require_profile_edit(&s.actor, path.industry)?;
+    app.service.profile_editor(&s.actor, path.industry)?;
     let p = app
         .service
-        .get_industry_profile(&s.actor, path.industry)
+        .profile_reader(&s.actor, path.industry)?
+        .profile()
         .await?;
     let plan = plan_of(&p, plan_id)?;
     let today = p.today;
@@ -2311,24 +2340,19 @@ async fn plan_move(
     let result = match status {
         Some(status) if errs.is_empty() => {
             app.service
-                .move_special_plan(
-                    &s.actor,
-                    id,
-                    plan_id,
-                    version,
-                    PlanStatusMove { status, date },
-                )
+                .profile_editor(&s.actor, id)?
+                .move_special_plan(plan_id, version, PlanStatusMove { status, date })
                 .await
         }
         _ => {
-            app.service.require_profile_edit(&s.actor, id)?;
+            app.service.profile_editor(&s.actor, id)?;
             Err(ServiceError::Invalid(errs))
         }
     };
     match result {
         Ok(_) => Ok(saved_redirect(id, "plans")),
         Err(ServiceError::Invalid(e)) => {
-            let p = app.service.get_industry_profile(&s.actor, id).await?;
+            let p = app.service.profile_reader(&s.actor, id)?.profile().await?;
             let plan = plan_of(&p, plan_id)?;
             let shown = (date != NaiveDate::default()).then_some(date);
             move_form(
@@ -2344,7 +2368,7 @@ async fn plan_move(
             .await
         }
         Err(ServiceError::Conflict) => {
-            let p = app.service.get_industry_profile(&s.actor, id).await?;
+            let p = app.service.profile_reader(&s.actor, id)?.profile().await?;
             let plan = plan_of(&p, plan_id)?;
             move_form(
                 &app,
@@ -2370,14 +2394,13 @@ async fn file_upload(
 ) -> AppResult<Response> {
     let id = path.industry;
     let plan_id = path.a.ok_or(AppError::Service(ServiceError::NotFound))?;
-    app.service.require_profile_edit(&s.actor, id)?;
+    app.service.profile_editor(&s.actor, id)?;
     let lang = s.ctx.lang;
     let result = match read_upload(multipart).await {
         Ok(up) => app
             .service
+            .profile_editor(&s.actor, id)?
             .upload_plan_file(
-                &s.actor,
-                id,
                 plan_id,
                 up.name.as_deref(),
                 up.content_type.as_deref(),
@@ -2421,7 +2444,8 @@ async fn file_download(
         .ok_or(AppError::Service(ServiceError::NotFound))?;
     let (meta, bytes) = app
         .service
-        .download_plan_file(&s.actor, path.industry, plan, file)
+        .profile_reader(&s.actor, path.industry)?
+        .download_plan_file(plan, file)
         .await?;
     Ok(file_response(&meta, bytes))
 }
@@ -2435,10 +2459,11 @@ async fn file_delete_confirm(
         .a
         .zip(path.b)
         .ok_or(AppError::Service(ServiceError::NotFound))?;
-    app.service.require_profile_edit(&s.actor, path.industry)?;
+    app.service.profile_editor(&s.actor, path.industry)?;
     let p = app
         .service
-        .get_industry_profile(&s.actor, path.industry)
+        .profile_reader(&s.actor, path.industry)?
+        .profile()
         .await?;
     let (entry, f) = p
         .special_plans
@@ -2481,7 +2506,8 @@ async fn file_delete(
     };
     match app
         .service
-        .delete_plan_file(&s.actor, path.industry, plan, file, version)
+        .profile_editor(&s.actor, path.industry)?
+        .delete_plan_file(plan, file, version)
         .await
     {
         Ok(()) => Ok(

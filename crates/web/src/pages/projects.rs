@@ -18,15 +18,15 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
 use chrono::{Datelike, NaiveDate};
+use dongneng_domain::clock;
 use dongneng_domain::money::Money;
-use dongneng_domain::policy::Permission;
 use dongneng_domain::project::{
     FactorInput, FactorKind, LibraryClass, Nature, ProgressInput, ProjectInput, Quantity, Stage,
 };
 use dongneng_domain::warning::{Level, Reason};
 use dongneng_domain::{FieldError, FieldErrors};
 use dongneng_service::ServiceError;
-use dongneng_service::projects::{CreateProject, ProjectDetail, china_today};
+use dongneng_service::projects::{CreateProject, ProjectDetail};
 use dongneng_store::{Industry, Project, ProjectSums, Region};
 
 pub fn router() -> Router<AppState> {
@@ -47,8 +47,8 @@ pub fn router() -> Router<AppState> {
 }
 
 /// The warnings area: the library with red projects first, each with its reasons.
-async fn warnings(s: Signed) -> AppResult<Response> {
-    s.actor.require(Permission::ViewProgramme)?;
+async fn warnings(State(app): State<AppState>, s: Signed) -> AppResult<Response> {
+    app.service.open_area(&s.actor, super::area("warnings")?)?;
     Ok(Redirect::to("/projects?sort=warning&order=desc").into_response())
 }
 
@@ -110,15 +110,18 @@ async fn rules_form(
     s: Signed,
     Query(q): Query<SavedFlag>,
 ) -> AppResult<Response> {
-    s.actor.require(Permission::ManageSettings)?;
-    let r = app.service.warning_rules().await?;
+    let r = app
+        .service
+        .settings_editor(&s.actor)?
+        .warning_rules()
+        .await?;
     let values = rule_values(&r).map(|v| v.to_string());
     let flash = q.saved.map(|_| s.ctx.t("common.saved"));
     rules_page(&app, &s, values, &FieldErrors::new(), StatusCode::OK, flash).await
 }
 
 async fn rules_save(State(app): State<AppState>, s: Signed, body: Bytes) -> AppResult<Response> {
-    s.actor.require(Permission::ManageSettings)?;
+    app.service.settings_editor(&s.actor)?;
     let f = FormData::parse(&body);
     let mut errs = FieldErrors::new();
     let mut nums = [0u32; 5];
@@ -137,7 +140,12 @@ async fn rules_save(State(app): State<AppState>, s: Signed, body: Bytes) -> AppR
             start_red_days: nums[3],
             factor_red_days: nums[4],
         };
-        match app.service.set_warning_rules(&s.actor, rules).await {
+        match app
+            .service
+            .settings_editor(&s.actor)?
+            .set_warning_rules(rules)
+            .await
+        {
             Ok(_) => return Ok(Redirect::to("/projects/warning-rules?saved=1").into_response()),
             Err(ServiceError::Invalid(e)) => errs = e,
             Err(e) => return Err(e.into()),
@@ -164,8 +172,8 @@ struct Names {
 impl Names {
     async fn load(app: &AppState, s: &Signed) -> AppResult<Names> {
         Ok(Names {
-            regions: app.service.list_regions(&s.actor).await?,
-            industries: app.service.list_industries(&s.actor).await?,
+            regions: app.service.reference(&s.actor)?.list_regions().await?,
+            industries: app.service.reference(&s.actor)?.list_industries().await?,
             lang: s.ctx.lang,
         })
     }
@@ -487,14 +495,15 @@ async fn list(
     let page = q.page();
     let (items, sums) = app
         .service
-        .list_projects(&s.actor, &q.to_query()?, page)
+        .programme(&s.actor)?
+        .list_projects(&q.to_query()?, page)
         .await?;
     let names = Names::load(&app, &s).await?;
     let lang = s.ctx.lang;
     let f = filters(&names, &q);
     let pages = ((sums.count + page.per_page as i64 - 1) / page.per_page as i64).max(1) as u32;
     let link = |p: u32| format!("/projects?{}&page={p}", f.query);
-    let today = china_today();
+    let today = clock::today();
     let last = if today.month() == 1 {
         (today.year() - 1, 12)
     } else {
@@ -509,8 +518,8 @@ async fn list(
             dongneng_domain::warning::reporting_month(today),
         ),
         rows: items.iter().map(|p| row(&names, p)).collect(),
-        can_edit: s.actor.can(Permission::EditProjects),
-        can_set_rules: s.actor.can(Permission::ManageSettings),
+        can_edit: app.service.library_editor(&s.actor).is_ok(),
+        can_set_rules: app.service.settings_editor(&s.actor).is_ok(),
         page_line: lang.t_with(
             "common.page_of",
             &[
@@ -802,8 +811,8 @@ async fn project_form(
 }
 
 async fn new_form(State(app): State<AppState>, s: Signed) -> AppResult<Response> {
-    s.actor.require(Permission::EditProjects)?;
-    let year = china_today().year().to_string();
+    app.service.library_editor(&s.actor)?;
+    let year = clock::today().year().to_string();
     project_form(
         &app,
         &s,
@@ -819,7 +828,7 @@ async fn new_form(State(app): State<AppState>, s: Signed) -> AppResult<Response>
 }
 
 async fn create(State(app): State<AppState>, s: Signed, body: Bytes) -> AppResult<Response> {
-    s.actor.require(Permission::EditProjects)?;
+    app.service.library_editor(&s.actor)?;
     let f = FormData::parse(&body);
     let mut errs = FieldErrors::new();
     let input = input_from_form(&f, &mut errs);
@@ -848,7 +857,12 @@ async fn create(State(app): State<AppState>, s: Signed, body: Bytes) -> AppResul
             year_plan,
             factors: vec![],
         };
-        match app.service.create_project(&s.actor, req).await {
+        match app
+            .service
+            .library_editor(&s.actor)?
+            .create_project(req)
+            .await
+        {
             Ok(p) => {
                 return Ok(Redirect::to(&format!("/projects/{}?saved=1", p.id)).into_response());
             }
@@ -871,8 +885,8 @@ async fn create(State(app): State<AppState>, s: Signed, body: Bytes) -> AppResul
 }
 
 async fn edit_form(State(app): State<AppState>, s: Signed, Id(id): Id) -> AppResult<Response> {
-    s.actor.require(Permission::EditProjects)?;
-    let p = app.service.get_project(&s.actor, id).await?;
+    app.service.library_editor(&s.actor)?;
+    let p = app.service.programme(&s.actor)?.get_project(id).await?;
     project_form(
         &app,
         &s,
@@ -902,13 +916,15 @@ async fn update(
     if errs.is_empty() {
         match app
             .service
-            .update_project(&s.actor, id, version, input.clone())
+            .project_editor(&s.actor, id)
+            .await?
+            .update(version, input.clone())
             .await
         {
             Ok(_) => return Ok(Redirect::to(&format!("/projects/{id}?saved=1")).into_response()),
             Err(ServiceError::Invalid(e)) => errs = e,
             Err(ServiceError::Conflict) => {
-                let cur = app.service.get_project(&s.actor, id).await?;
+                let cur = app.service.programme(&s.actor)?.get_project(id).await?;
                 return project_form(
                     &app,
                     &s,
@@ -1097,13 +1113,14 @@ async fn render_detail(
     };
     let date = |d: Option<NaiveDate>| d.map(|d| d.to_string()).unwrap_or_default();
     let opt = |o: &Option<String>| o.clone().unwrap_or_default();
-    let can_edit = s.actor.can(Permission::EditProjects)
+    let can_edit = app.service.library_editor(&s.actor).is_ok()
         && app
             .service
-            .can_edit_project(&s.actor, p)
+            .programme(&s.actor)?
+            .can_edit(p)
             .await
             .unwrap_or(false);
-    let today = china_today();
+    let today = clock::today();
     let page = DetailPage {
         layout: Layout::new(app, &s.ctx, "projects", p.name.clone()).with_flash(flash),
         id: p.id,
@@ -1281,7 +1298,7 @@ async fn detail(
     Id(id): Id,
     Query(q): Query<DetailQuery>,
 ) -> AppResult<Response> {
-    let d = app.service.project_detail(&s.actor, id).await?;
+    let d = app.service.programme(&s.actor)?.project_detail(id).await?;
     let flash = q.saved.map(|_| s.ctx.t("common.saved"));
     render_detail(&app, &s, d, &FieldErrors::new(), StatusCode::OK, flash).await
 }
@@ -1297,11 +1314,11 @@ async fn after_action<T>(
     match result {
         Ok(_) => Ok(Redirect::to(&format!("/projects/{id}?saved=1")).into_response()),
         Err(ServiceError::Invalid(e)) => {
-            let d = app.service.project_detail(&s.actor, id).await?;
+            let d = app.service.programme(&s.actor)?.project_detail(id).await?;
             render_detail(app, s, d, &e, StatusCode::UNPROCESSABLE_ENTITY, None).await
         }
         Err(ServiceError::Conflict) => {
-            let d = app.service.project_detail(&s.actor, id).await?;
+            let d = app.service.programme(&s.actor)?.project_detail(id).await?;
             let e = FieldErrors(vec![FieldError::new("version", "stale")]);
             render_detail(app, s, d, &e, StatusCode::CONFLICT, None).await
         }
@@ -1328,7 +1345,9 @@ async fn stage(
     let result = match (to, errs.is_empty()) {
         (Some(to), true) => {
             app.service
-                .move_stage(&s.actor, id, version, to, on, &f.get("note"))
+                .project_editor(&s.actor, id)
+                .await?
+                .move_stage(version, to, on, &f.get("note"))
                 .await
         }
         (None, _) => Err(ServiceError::field("to", "one_of")),
@@ -1349,7 +1368,9 @@ async fn leave(
     let on = date_field(&f, "on_date", &mut errs);
     let result = if errs.is_empty() {
         app.service
-            .set_in_library(&s.actor, id, version, false, on, &f.get("reason"))
+            .project_editor(&s.actor, id)
+            .await?
+            .set_in_library(version, false, on, &f.get("reason"))
             .await
     } else {
         Err(ServiceError::Invalid(errs))
@@ -1367,7 +1388,9 @@ async fn enter(
     let version = form_version(&f)?;
     let result = app
         .service
-        .set_in_library(&s.actor, id, version, true, None, &f.get("note"))
+        .project_editor(&s.actor, id)
+        .await?
+        .set_in_library(version, true, None, &f.get("note"))
         .await;
     after_action(&app, &s, id, result).await
 }
@@ -1408,7 +1431,11 @@ async fn progress(
             problems: f.get("problems"),
             next_steps: f.get("next_steps"),
         };
-        app.service.report_progress(&s.actor, id, input).await
+        app.service
+            .project_editor(&s.actor, id)
+            .await?
+            .report_progress(input)
+            .await
     } else {
         Err(ServiceError::Invalid(errs))
     };
@@ -1443,7 +1470,11 @@ async fn factor(
                 needed_by,
                 note: f.opt("note"),
             };
-            app.service.set_factor(&s.actor, id, input).await
+            app.service
+                .project_editor(&s.actor, id)
+                .await?
+                .set_factor(input)
+                .await
         }
         (None, _) => Err(ServiceError::field("kind", "one_of")),
         (_, false) => Err(ServiceError::Invalid(errs)),
@@ -1467,7 +1498,11 @@ async fn batch(
         .unwrap_or(0);
     let plan = money_field(&f, "planned_investment", &mut errs);
     let result = if errs.is_empty() {
-        app.service.set_batch(&s.actor, id, year, plan).await
+        app.service
+            .project_editor(&s.actor, id)
+            .await?
+            .set_batch(year, plan)
+            .await
     } else {
         Err(ServiceError::Invalid(errs))
     };
@@ -1517,7 +1552,8 @@ async fn as_at(
     let page = lf.page();
     let (items, sums) = app
         .service
-        .projects_as_at(&s.actor, q.year, q.month, &lf.to_query()?, page)
+        .programme(&s.actor)?
+        .projects_as_at(q.year, q.month, &lf.to_query()?, page)
         .await?;
     let names = Names::load(&app, &s).await?;
     let lang = s.ctx.lang;

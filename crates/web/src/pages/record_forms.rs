@@ -18,7 +18,6 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{MethodRouter, get};
 use dongneng_domain::FieldErrors;
-use dongneng_domain::policy::Permission;
 use dongneng_domain::reference::{
     DEPARTMENT_KINDS, DepartmentInput, IndustryGroupInput, IndustryInput, REGION_KINDS,
     RegionInput, TIERS_753,
@@ -131,7 +130,7 @@ async fn record_form<K: RecordForm>(
 }
 
 async fn record_new<K: RecordForm>(State(app): State<AppState>, s: Signed) -> AppResult<Response> {
-    s.actor.require(Permission::ManageReference)?;
+    app.service.reference_editor(&s.actor)?;
     let input = K::blank(&app, &s).await?;
     let state = FormState {
         id: None,
@@ -158,7 +157,7 @@ async fn record_create<K: RecordForm>(
         }
     } else {
         // Refuse before showing anything to someone who may not write here.
-        s.actor.require(Permission::ManageReference)?;
+        app.service.reference_editor(&s.actor)?;
     }
     let state = FormState {
         id: None,
@@ -219,7 +218,7 @@ async fn record_update<K: RecordForm>(
             Err(e) => return Err(e.into()),
         }
     } else {
-        s.actor.require(Permission::ManageReference)?;
+        app.service.reference_editor(&s.actor)?;
         errors
     };
     let state = FormState {
@@ -303,7 +302,8 @@ impl RecordForm for RegionInput {
         // A region cannot be its own parent.
         let parents: Vec<(String, String)> = app
             .service
-            .list_regions(&s.actor)
+            .reference(&s.actor)?
+            .list_regions()
             .await?
             .iter()
             .filter(|r| Some(r.id) != id)
@@ -340,11 +340,15 @@ impl RecordForm for RegionInput {
     }
 
     async fn get(app: &AppState, s: &Signed, id: i64) -> Result<Region, ServiceError> {
-        app.service.get_region(&s.actor, id).await
+        app.service.reference(&s.actor)?.get_region(id).await
     }
 
     async fn create(self, app: &AppState, s: &Signed) -> Result<(), ServiceError> {
-        app.service.create_region(&s.actor, self).await.map(drop)
+        app.service
+            .reference_editor(&s.actor)?
+            .create_region(self)
+            .await
+            .map(drop)
     }
 
     async fn update(
@@ -355,7 +359,8 @@ impl RecordForm for RegionInput {
         version: i64,
     ) -> Result<(), ServiceError> {
         app.service
-            .update_region(&s.actor, id, version, self)
+            .reference_editor(&s.actor)?
+            .update_region(id, version, self)
             .await
             .map(drop)
     }
@@ -416,7 +421,8 @@ impl RecordForm for DepartmentInput {
         let lang = s.ctx.lang;
         let regions: Vec<(String, String)> = app
             .service
-            .list_regions(&s.actor)
+            .reference(&s.actor)?
+            .list_regions()
             .await?
             .iter()
             .map(|r| (r.id.to_string(), r.name_zh.clone()))
@@ -453,12 +459,13 @@ impl RecordForm for DepartmentInput {
     }
 
     async fn get(app: &AppState, s: &Signed, id: i64) -> Result<Department, ServiceError> {
-        app.service.get_department(&s.actor, id).await
+        app.service.reference(&s.actor)?.get_department(id).await
     }
 
     async fn create(self, app: &AppState, s: &Signed) -> Result<(), ServiceError> {
         app.service
-            .create_department(&s.actor, self)
+            .reference_editor(&s.actor)?
+            .create_department(self)
             .await
             .map(drop)
     }
@@ -471,7 +478,8 @@ impl RecordForm for DepartmentInput {
         version: i64,
     ) -> Result<(), ServiceError> {
         app.service
-            .update_department(&s.actor, id, version, self)
+            .reference_editor(&s.actor)?
+            .update_department(id, version, self)
             .await
             .map(drop)
     }
@@ -547,7 +555,8 @@ impl RecordForm for IndustryInput {
         let lang = s.ctx.lang;
         let groups: Vec<(String, String)> = app
             .service
-            .list_industry_groups(&s.actor)
+            .reference(&s.actor)?
+            .list_industry_groups()
             .await?
             .iter()
             .map(|g| {
@@ -595,11 +604,15 @@ impl RecordForm for IndustryInput {
     }
 
     async fn get(app: &AppState, s: &Signed, id: i64) -> Result<Industry, ServiceError> {
-        app.service.get_industry(&s.actor, id).await
+        app.service.reference(&s.actor)?.get_industry(id).await
     }
 
     async fn create(self, app: &AppState, s: &Signed) -> Result<(), ServiceError> {
-        app.service.create_industry(&s.actor, self).await.map(drop)
+        app.service
+            .reference_editor(&s.actor)?
+            .create_industry(self)
+            .await
+            .map(drop)
     }
 
     async fn update(
@@ -610,7 +623,8 @@ impl RecordForm for IndustryInput {
         version: i64,
     ) -> Result<(), ServiceError> {
         app.service
-            .update_industry(&s.actor, id, version, self)
+            .reference_editor(&s.actor)?
+            .update_industry(id, version, self)
             .await
             .map(drop)
     }
@@ -651,7 +665,8 @@ impl RecordForm for IndustryGroupInput {
     async fn blank(app: &AppState, s: &Signed) -> AppResult<Self> {
         let last = app
             .service
-            .list_industry_groups(&s.actor)
+            .reference(&s.actor)?
+            .list_industry_groups()
             .await?
             .iter()
             .map(|g| g.sort_order)
@@ -676,12 +691,16 @@ impl RecordForm for IndustryGroupInput {
     }
 
     async fn get(app: &AppState, s: &Signed, id: i64) -> Result<IndustryGroup, ServiceError> {
-        app.service.get_industry_group(&s.actor, id).await
+        app.service
+            .reference(&s.actor)?
+            .get_industry_group(id)
+            .await
     }
 
     async fn create(self, app: &AppState, s: &Signed) -> Result<(), ServiceError> {
         app.service
-            .create_industry_group(&s.actor, self)
+            .reference_editor(&s.actor)?
+            .create_industry_group(self)
             .await
             .map(drop)
     }
@@ -694,7 +713,8 @@ impl RecordForm for IndustryGroupInput {
         version: i64,
     ) -> Result<(), ServiceError> {
         app.service
-            .update_industry_group(&s.actor, id, version, self)
+            .reference_editor(&s.actor)?
+            .update_industry_group(id, version, self)
             .await
             .map(drop)
     }

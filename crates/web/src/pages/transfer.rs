@@ -13,7 +13,6 @@ use axum::extract::{DefaultBodyLimit, Multipart, Path, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
-use dongneng_domain::policy::Permission;
 use dongneng_service::transfer::ImportResult;
 
 pub fn router() -> Router<AppState> {
@@ -36,13 +35,11 @@ async fn export(
 ) -> AppResult<Response> {
     let bytes = app
         .service
-        .export_projects_xlsx(&s.actor, &q.to_query()?)
+        .programme(&s.actor)?
+        .export_xlsx(&q.to_query()?)
         .await?;
     Ok(xlsx_download(
-        &format!(
-            "重点项目库-{}.xlsx",
-            dongneng_service::projects::china_today()
-        ),
+        &format!("重点项目库-{}.xlsx", dongneng_domain::clock::today()),
         bytes,
     ))
 }
@@ -50,7 +47,10 @@ async fn export(
 async fn template(State(app): State<AppState>, s: Signed) -> AppResult<Response> {
     Ok(xlsx_download(
         "月度进展.xlsx",
-        app.service.progress_template_xlsx(&s.actor).await?,
+        app.service
+            .programme(&s.actor)?
+            .progress_template_xlsx()
+            .await?,
     ))
 }
 
@@ -59,7 +59,11 @@ async fn report(
     s: Signed,
     Path(token): Path<String>,
 ) -> AppResult<Response> {
-    let (name, bytes) = app.service.import_report(&s.actor, &token).await?;
+    let (name, bytes) = app
+        .service
+        .library_editor(&s.actor)?
+        .import_report(&token)
+        .await?;
     Ok(xlsx_download(&name, bytes))
 }
 
@@ -93,7 +97,7 @@ fn page(app: &AppState, s: &Signed, kind: &str) -> ImportPage {
 }
 
 async fn form(State(app): State<AppState>, s: Signed) -> AppResult<Response> {
-    s.actor.require(Permission::EditProjects)?;
+    app.service.library_editor(&s.actor)?;
     Ok(render(&page(&app, &s, "projects"))?.into_response())
 }
 
@@ -102,7 +106,7 @@ async fn upload(
     s: Signed,
     mut multipart: Multipart,
 ) -> AppResult<Response> {
-    s.actor.require(Permission::EditProjects)?;
+    app.service.library_editor(&s.actor)?;
     let lang = s.ctx.lang;
     let mut kind = "projects".to_string();
     let mut file: Vec<u8> = Vec::new();
@@ -141,9 +145,15 @@ async fn upload(
         return Ok((StatusCode::UNPROCESSABLE_ENTITY, render(&p)?).into_response());
     }
     let result = if kind == "progress" {
-        app.service.import_progress_xlsx(&s.actor, &file).await?
+        app.service
+            .library_editor(&s.actor)?
+            .import_progress_xlsx(&file)
+            .await?
     } else {
-        app.service.import_projects_xlsx(&s.actor, &file).await?
+        app.service
+            .library_editor(&s.actor)?
+            .import_projects_xlsx(&file)
+            .await?
     };
     let status = match result {
         ImportResult::Imported(sum) => {
@@ -167,7 +177,8 @@ async fn upload(
         ImportResult::Refused { problems, report } => {
             let token = app
                 .service
-                .keep_import_report(Some(&s.actor), "导入错误报告.xlsx", &report)
+                .library_editor(&s.actor)?
+                .keep_import_report("导入错误报告.xlsx", &report)
                 .await?;
             p.refused = Some(lang.t_with(
                 "project.import_refused",

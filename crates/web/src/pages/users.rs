@@ -16,7 +16,6 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
 use dongneng_domain::paging::Page;
-use dongneng_domain::policy::Permission;
 use dongneng_domain::role::{Grant, Role, ScopeKind, ScopeKindTag};
 use dongneng_domain::user::{NewUser, UserUpdate};
 use dongneng_domain::{FieldError, FieldErrors};
@@ -47,7 +46,7 @@ async fn users(
     Query(q): Query<UsersQuery>,
 ) -> AppResult<Response> {
     let page = Page::new(q.page, Some(100));
-    let (list, total) = app.service.list_users(&s.actor, page).await?;
+    let (list, total) = app.service.user_admin(&s.actor)?.list_users(page).await?;
     let lang = s.ctx.lang;
     let table = Table {
         headers: ["username", "display_name", "grants", "disabled", "version"]
@@ -170,13 +169,14 @@ async fn user_form(
     let lang = s.ctx.lang;
     let departments: Vec<(String, String)> = app
         .service
-        .list_departments(&s.actor)
+        .reference(&s.actor)?
+        .list_departments()
         .await?
         .iter()
         .map(|d| (d.id.to_string(), d.name_zh.clone()))
         .collect();
-    let regions = app.service.list_regions(&s.actor).await?;
-    let industries = app.service.list_industries(&s.actor).await?;
+    let regions = app.service.reference(&s.actor)?.list_regions().await?;
+    let industries = app.service.reference(&s.actor)?.list_industries().await?;
     let mut fields = Vec::new();
     if id.is_none() {
         fields.push(
@@ -351,7 +351,7 @@ fn grants_from_form(f: &FormData, errs: &mut FieldErrors) -> Vec<Grant> {
 }
 
 async fn user_new(State(app): State<AppState>, s: Signed) -> AppResult<Response> {
-    s.actor.require(Permission::ManageUsers)?;
+    app.service.user_admin(&s.actor)?;
     let draft = UserDraft {
         username: String::new(),
         display_name: String::new(),
@@ -373,7 +373,7 @@ async fn user_new(State(app): State<AppState>, s: Signed) -> AppResult<Response>
 }
 
 async fn user_create(State(app): State<AppState>, s: Signed, body: Bytes) -> AppResult<Response> {
-    s.actor.require(Permission::ManageUsers)?;
+    app.service.user_admin(&s.actor)?;
     let f = FormData::parse(&body);
     let mut errs = FieldErrors::new();
     let department_id = f.opt_id("department_id", &mut errs);
@@ -386,7 +386,12 @@ async fn user_create(State(app): State<AppState>, s: Signed, body: Bytes) -> App
         grants: grants.clone(),
     };
     if errs.is_empty() {
-        match app.service.create_user(&s.actor, input.clone()).await {
+        match app
+            .service
+            .user_admin(&s.actor)?
+            .create_user(input.clone())
+            .await
+        {
             Ok(_) => return Ok(Redirect::to("/admin/users?saved=1").into_response()),
             Err(ServiceError::Invalid(e)) => errs = e,
             Err(e) => return Err(e.into()),
@@ -413,7 +418,7 @@ async fn user_create(State(app): State<AppState>, s: Signed, body: Bytes) -> App
 }
 
 async fn user_edit(State(app): State<AppState>, s: Signed, Id(id): Id) -> AppResult<Response> {
-    let u = app.service.get_user(&s.actor, id).await?;
+    let u = app.service.user_admin(&s.actor)?.get_user(id).await?;
     user_form(
         &app,
         &s,
@@ -433,7 +438,7 @@ async fn user_update(
     Id(id): Id,
     body: Bytes,
 ) -> AppResult<Response> {
-    s.actor.require(Permission::ManageUsers)?;
+    app.service.user_admin(&s.actor)?;
     let f = FormData::parse(&body);
     let Some(version) = f.version() else {
         return Err(AppError::invalid("version", "missing_field"));
@@ -450,13 +455,14 @@ async fn user_update(
     if errs.is_empty() {
         match app
             .service
-            .update_user(&s.actor, id, version, update.clone())
+            .user_admin(&s.actor)?
+            .update_user(id, version, update.clone())
             .await
         {
             Ok(_) => return Ok(Redirect::to("/admin/users?saved=1").into_response()),
             Err(ServiceError::Invalid(e)) => errs = e,
             Err(ServiceError::Conflict) => {
-                let cur = app.service.get_user(&s.actor, id).await?;
+                let cur = app.service.user_admin(&s.actor)?.get_user(id).await?;
                 return user_form(
                     &app,
                     &s,
@@ -472,7 +478,7 @@ async fn user_update(
             Err(e) => return Err(e.into()),
         }
     }
-    let cur = app.service.get_user(&s.actor, id).await?;
+    let cur = app.service.user_admin(&s.actor)?.get_user(id).await?;
     let draft = UserDraft {
         username: cur.username,
         display_name: update.display_name,
@@ -502,7 +508,8 @@ async fn user_password(
     let f = FormData::parse(&body);
     match app
         .service
-        .set_user_password(&s.actor, id, &f.get("new_password"))
+        .user_admin(&s.actor)?
+        .set_user_password(id, &f.get("new_password"))
         .await
     {
         Ok(()) => Ok(Redirect::to("/admin/users?saved=1").into_response()),
@@ -510,7 +517,7 @@ async fn user_password(
             for fe in &mut e.0 {
                 fe.field = "new_password".into();
             }
-            let u = app.service.get_user(&s.actor, id).await?;
+            let u = app.service.user_admin(&s.actor)?.get_user(id).await?;
             user_form(
                 &app,
                 &s,
@@ -556,7 +563,11 @@ async fn audit(
     Query(q): Query<crate::api::AuditQuery>,
 ) -> AppResult<Response> {
     let page = Page::new(q.page, Some(50));
-    let (entries, total) = app.service.list_audit(&s.actor, &q.filter(), page).await?;
+    let (entries, total) = app
+        .service
+        .audit_reader(&s.actor)?
+        .list_audit(&q.filter(), page)
+        .await?;
     let lang = s.ctx.lang;
     let pretty = |v: &Option<serde_json::Value>| {
         v.as_ref()
