@@ -8,7 +8,7 @@ use reqwest::{Method, StatusCode};
 use serde_json::{Value, json};
 
 fn today() -> chrono::NaiveDate {
-    (chrono::Utc::now() + chrono::Duration::hours(8)).date_naive()
+    dongneng_domain::clock::today()
 }
 
 /// A valid new project in 张店区 / 新材料 (what the demo `taskforce` and `district` both reach).

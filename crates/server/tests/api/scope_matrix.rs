@@ -2,7 +2,6 @@
 //! succeed, refused ones get 401/403 and write nothing.
 
 use crate::harness::{TestApp, backends};
-use chrono::Datelike;
 use dongneng_domain::Role;
 use reqwest::{Method, StatusCode};
 use serde_json::{Value, json};
@@ -412,7 +411,7 @@ async fn project_endpoint_matrix() {
         let nm = app
             .find_id(&office, "/api/v1/industries", "key", "new_materials")
             .await;
-        let year = (chrono::Utc::now() + chrono::Duration::hours(8)).year();
+        let year = dongneng_domain::clock::this_year();
         let body = |name: &str| {
             json!({
                 "name": name, "owner_name": "淄博矩阵测试有限公司", "region_id": zd, "industry_id": nm,

@@ -93,7 +93,8 @@ async fn every_write_leaves_who_when_before_and_after() {
         // Filters by user and by date.
         let (_, mine) = app.get("/api/v1/audit?username=office", &admin).await;
         assert_eq!(mine["total"], 1);
-        let today = chrono::Utc::now().date_naive();
+        // Days are China calendar days, whatever the UTC date is.
+        let today = dongneng_domain::clock::today();
         let (_, dated) = app.get(&format!("/api/v1/audit?username=office&from={today}&until={today}"), &admin).await;
         assert_eq!(dated["total"], 1);
         let (_, old) = app.get("/api/v1/audit?username=office&until=2020-01-01", &admin).await;

@@ -14,7 +14,9 @@ use dongneng_domain::money::Money;
 use dongneng_domain::policy::{DataScope, Permission};
 use dongneng_domain::project::{FactorInput, ProgressInput, ProjectInput, Stage};
 use dongneng_domain::{FieldError, FieldErrors};
-use dongneng_store::{Batch, EventNote, Factor, NewProject, Progress, Project, Region};
+use dongneng_store::{
+    Batch, EventNote, Factor, NewProject, Progress, Project, Region, WarningContext,
+};
 
 impl Service {
     /// Creates projects and imports files, within the actor's scope.
@@ -124,6 +126,11 @@ impl ProjectEditor {
         self.project.id
     }
 
+    /// Today and the thresholds, which every write re-evaluates the warning with.
+    async fn context(&self) -> Result<WarningContext> {
+        self.access.svc().warning_context().await
+    }
+
     pub async fn update(&self, version: i64, mut input: ProjectInput) -> Result<Project> {
         let current = &self.project;
         input.tidy();
@@ -146,11 +153,16 @@ impl ProjectEditor {
             ));
         }
         check_project_refs(&self.access, &input, &self.regions).await?;
-        let ctx = self.access.svc().warning_context().await?;
         Ok(self
             .access
             .store()
-            .update_project(self.id(), version, &input, &ctx, &self.access.by())
+            .update_project(
+                self.id(),
+                version,
+                &input,
+                &self.context().await?,
+                &self.access.by(),
+            )
             .await?)
     }
 
@@ -175,10 +187,8 @@ impl ProjectEditor {
         if to.code_required() && p.code.is_none() {
             errs.add("code", "code_required_started");
         }
-        check_note(&mut errs, "note", note, false);
-        let date = event_date(&mut errs, on_date);
+        let event = event_note(&mut errs, "note", on_date, note, false);
         errs.into_result()?;
-        let ctx = self.access.svc().warning_context().await?;
         Ok(self
             .access
             .store()
@@ -186,11 +196,8 @@ impl ProjectEditor {
                 self.id(),
                 version,
                 to,
-                EventNote {
-                    on_date: date,
-                    note: note.trim(),
-                },
-                &ctx,
+                event,
+                &self.context().await?,
                 &self.access.by(),
             )
             .await?)
@@ -211,15 +218,9 @@ impl ProjectEditor {
                 if enter { "already_in" } else { "already_out" },
             );
         }
-        check_note(
-            &mut errs,
-            if enter { "note" } else { "reason" },
-            note,
-            !enter,
-        );
-        let date = event_date(&mut errs, on_date);
+        let field = if enter { "note" } else { "reason" };
+        let event = event_note(&mut errs, field, on_date, note, !enter);
         errs.into_result()?;
-        let ctx = self.access.svc().warning_context().await?;
         Ok(self
             .access
             .store()
@@ -227,11 +228,8 @@ impl ProjectEditor {
                 self.id(),
                 version,
                 enter,
-                EventNote {
-                    on_date: date,
-                    note: note.trim(),
-                },
-                &ctx,
+                event,
+                &self.context().await?,
                 &self.access.by(),
             )
             .await?)
@@ -242,12 +240,11 @@ impl ProjectEditor {
         let mut errs = FieldErrors::new();
         let batch = batch_of(Some(year), Some(plan), &mut errs);
         errs.into_result()?;
-        let ctx = self.access.svc().warning_context().await?;
         let batch = batch.ok_or_else(|| ServiceError::field("year", "required"))?;
         Ok(self
             .access
             .store()
-            .set_batch(self.id(), &batch, &ctx, &self.access.by())
+            .set_batch(self.id(), &batch, &self.context().await?, &self.access.by())
             .await?)
     }
 
@@ -269,34 +266,48 @@ impl ProjectEditor {
                     .with("total", p.total_investment.wan_exact()),
             ])));
         }
-        let ctx = self.access.svc().warning_context().await?;
         Ok(self
             .access
             .store()
-            .upsert_progress(p.id, &input, &ctx, &self.access.by())
+            .upsert_progress(p.id, &input, &self.context().await?, &self.access.by())
             .await?)
     }
 
     /// Sets a factor-guarantee need and how far it is met.
     pub async fn set_factor(&self, factor: FactorInput) -> Result<Factor> {
         factor.validate("factor")?;
-        let ctx = self.access.svc().warning_context().await?;
         Ok(self
             .access
             .store()
-            .set_factor(self.id(), &factor, &ctx, &self.access.by())
+            .set_factor(
+                self.id(),
+                &factor,
+                &self.context().await?,
+                &self.access.by(),
+            )
             .await?)
     }
 }
 
-/// The date of a stage move or a library entry/exit: today unless given, never in the future.
-fn event_date(errs: &mut FieldErrors, on_date: Option<NaiveDate>) -> NaiveDate {
+/// When a stage move or a library entry/exit happened and why: the date is today unless
+/// given, never in the future; the note (in `field`) is checked free text, `required` or not.
+fn event_note<'a>(
+    errs: &mut FieldErrors,
+    field: &str,
+    on_date: Option<NaiveDate>,
+    note: &'a str,
+    required: bool,
+) -> EventNote<'a> {
+    check_note(errs, field, note, required);
     let today = clock::today();
     let date = on_date.unwrap_or(today);
     if date > today {
         errs.add("on_date", "future_date");
     }
-    date
+    EventNote {
+        on_date: date,
+        note: note.trim(),
+    }
 }
 
 fn check_note(errs: &mut FieldErrors, field: &str, note: &str, required: bool) {

@@ -55,3 +55,22 @@ pub async fn list_audit(
     let (items, total) = reader.list_audit(&q.filter(), page).await?;
     Ok(Json(List::paged(items, total, page)))
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The days of the filter are China calendar days: 2 December begins at 16:00 UTC on
+    /// 1 December, and "until 2 December" includes all of it.
+    #[test]
+    fn days_are_china_days() {
+        let q = AuditQuery {
+            from: NaiveDate::from_ymd_opt(2026, 12, 2),
+            until: NaiveDate::from_ymd_opt(2026, 12, 2),
+            ..Default::default()
+        };
+        let f = q.filter();
+        assert_eq!(f.from.unwrap().to_rfc3339(), "2026-12-01T16:00:00+00:00");
+        assert_eq!(f.until.unwrap().to_rfc3339(), "2026-12-02T16:00:00+00:00");
+    }
+}
