@@ -3,6 +3,7 @@
 use crate::AppState;
 use crate::context::{RequestCtx, urlencode};
 use crate::i18n::Lang;
+use crate::pages::form::Notice;
 use dongneng_domain::area;
 
 /// One link of the navigation.
@@ -76,8 +77,9 @@ impl Layout {
         self.lang.code()
     }
 
-    pub fn with_flash(mut self, flash: Option<String>) -> Self {
-        self.flash = flash;
+    /// Shows the notice a redirect carried ("Saved.").
+    pub fn with_notice(mut self, notice: Option<Notice>) -> Self {
+        self.flash = notice.map(|n| n.text(self.lang));
         self
     }
 }

@@ -1,17 +1,16 @@
 //! Server-rendered pages (askama templates in `crates/web/templates`). Pages call the same
 //! service methods as the API; they only turn form fields into inputs and results into HTML.
 
-mod admin;
-mod forms;
+pub mod form;
 mod layout;
+pub mod list;
 mod profiles;
 mod projects;
-mod record_forms;
+mod reference;
 mod session;
 mod transfer;
 mod users;
 
-pub use forms::{Cell, FieldKind, FormField, Table};
 pub use layout::Layout;
 
 use crate::AppState;
@@ -28,7 +27,7 @@ use dongneng_service::ServiceError;
 
 pub fn router() -> Router<AppState> {
     let admin = Router::new()
-        .merge(admin::router())
+        .merge(reference::router())
         .merge(users::router())
         .route_layer(axum::middleware::from_fn(admin_area_guard));
     Router::new()

@@ -1,5 +1,7 @@
 //! Import and export pages of the project library.
 
+use super::form::{PathIds, Screen};
+use super::projects::NewProject;
 use super::{Layout, render};
 use crate::AppState;
 use crate::api::projects::ProjectListQuery;
@@ -13,7 +15,6 @@ use axum::extract::{DefaultBodyLimit, Multipart, Path, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
-use dongneng_domain::policy::Permission;
 use dongneng_service::transfer::ImportResult;
 
 pub fn router() -> Router<AppState> {
@@ -92,8 +93,13 @@ fn page(app: &AppState, s: &Signed, kind: &str) -> ImportPage {
     }
 }
 
+/// Importing is creating projects: the same permission hook.
+async fn may_import(app: &AppState, s: &Signed) -> AppResult<()> {
+    Ok(NewProject::access(app, s, &PathIds::default()).await?)
+}
+
 async fn form(State(app): State<AppState>, s: Signed) -> AppResult<Response> {
-    s.actor.require(Permission::EditProjects)?;
+    may_import(&app, &s).await?;
     Ok(render(&page(&app, &s, "projects"))?.into_response())
 }
 
@@ -102,7 +108,7 @@ async fn upload(
     s: Signed,
     mut multipart: Multipart,
 ) -> AppResult<Response> {
-    s.actor.require(Permission::EditProjects)?;
+    may_import(&app, &s).await?;
     let lang = s.ctx.lang;
     let mut kind = "projects".to_string();
     let mut file: Vec<u8> = Vec::new();

@@ -1,81 +1,53 @@
 //! Reference-data pages: the lists of regions, departments, industries and industry groups.
-//! Their "new" and edit forms are in `record_forms.rs`.
+//! Their "new" and edit forms are in `forms.rs`.
 
-use super::forms::{FormField, Table};
-use super::record_forms::{RecordForm, record_routes};
-use super::{Cell, Layout, render};
+mod forms;
+
+use super::form::{self, PathIds};
+use super::list::{Cell, ListPage, Table};
+use super::{Layout, render};
 use crate::AppState;
-use crate::context::{RequestCtx, Signed};
+use crate::context::Signed;
 use crate::error::AppResult;
 use crate::i18n::Lang;
-use askama::Template;
 use axum::Router;
 use axum::extract::State;
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
-use dongneng_domain::policy::Permission;
-use dongneng_domain::reference::{DepartmentInput, IndustryGroupInput, IndustryInput, RegionInput};
+use forms::{DepartmentForm, IndustryForm, IndustryGroupForm, RegionForm};
 
 pub fn router() -> Router<AppState> {
-    let r = Router::new();
-    let r = record_routes::<RegionInput>(r, get(regions));
-    let r = record_routes::<DepartmentInput>(r, get(departments));
-    let r = record_routes::<IndustryInput>(r, get(industries));
-    record_routes::<IndustryGroupInput>(r, get(industry_groups))
-}
-
-#[derive(Template)]
-#[template(path = "list.html")]
-pub struct ListPage {
-    pub layout: Layout,
-    pub intro: Option<String>,
-    pub new_href: Option<String>,
-    pub new_label: String,
-    pub table: Table,
-    pub total_line: String,
-}
-
-#[derive(Template)]
-#[template(path = "form.html")]
-pub struct FormPage {
-    pub layout: Layout,
-    pub action: String,
-    pub back_href: String,
-    pub fields: Vec<FormField>,
-    pub version: Option<i64>,
-    pub summary: Vec<String>,
-    pub conflict: Option<String>,
-}
-
-#[derive(serde::Deserialize, Default)]
-pub struct SavedQuery {
-    saved: Option<String>,
-}
-
-fn flash(ctx: &RequestCtx, q: &SavedQuery) -> Option<String> {
-    q.saved.as_ref().map(|_| ctx.t("common.saved"))
+    let r = Router::new()
+        .route("/admin/regions", get(regions))
+        .route("/admin/departments", get(departments))
+        .route("/admin/industries", get(industries))
+        .route("/admin/industry-groups", get(industry_groups));
+    let r = form::create_routes::<RegionForm>(form::edit_routes::<RegionForm>(r));
+    let r = form::create_routes::<DepartmentForm>(form::edit_routes::<DepartmentForm>(r));
+    let r = form::create_routes::<IndustryForm>(form::edit_routes::<IndustryForm>(r));
+    form::create_routes::<IndustryGroupForm>(form::edit_routes::<IndustryGroupForm>(r))
 }
 
 /// A reference-data list page: its title, an optional introduction, the table, how many
 /// rows it holds, and "new" for those who may add.
-fn reference_list<K: RecordForm>(
+async fn reference_list<K: form::Create>(
     app: &AppState,
     s: &Signed,
-    q: &SavedQuery,
+    notice: Option<form::Notice>,
     title_key: &str,
     intro_key: Option<&str>,
     table: Table,
 ) -> AppResult<Response> {
     let lang = s.ctx.lang;
-    let can_edit = s.actor.can(Permission::ManageReference);
-    let page = ListPage {
-        layout: Layout::new(app, &s.ctx, K::AREA, lang.t(title_key)).with_flash(flash(&s.ctx, q)),
-        intro: intro_key.map(|k| lang.t(k)),
-        new_href: can_edit.then(|| format!("/{}/new", K::AREA)),
-        new_label: lang.t(&format!("{}_new", K::TITLE)),
-        total_line: lang.t_with("common.total", &[("n", &table.rows.len().to_string())]),
-        table,
-    };
+    let layout = Layout::new(app, &s.ctx, K::AREA, lang.t(title_key)).with_notice(notice);
+    let total = table.rows.len() as i64;
+    let mut page = ListPage::new(layout, table, total).new_link(
+        form::new_href::<K>(app, s, &PathIds::default()).await,
+        lang.t(K::NEW_TITLE),
+    );
+    if let Some(k) = intro_key {
+        page = page.intro(lang.t(k));
+    }
     Ok(render(&page)?.into_response())
 }
 
@@ -84,7 +56,7 @@ fn reference_list<K: RecordForm>(
 async fn regions(
     State(app): State<AppState>,
     s: Signed,
-    crate::extract::Query(q): crate::extract::Query<SavedQuery>,
+    notice: Option<form::Notice>,
 ) -> AppResult<Response> {
     let list = app.service.list_regions(&s.actor).await?;
     let lang = s.ctx.lang;
@@ -122,14 +94,15 @@ async fn regions(
             })
             .collect(),
     };
-    reference_list::<RegionInput>(
+    reference_list::<RegionForm>(
         &app,
         &s,
-        &q,
+        notice,
         "admin.regions_title",
         Some("admin.regions_intro"),
         table,
     )
+    .await
 }
 
 // ---------------------------------------------------------------- departments
@@ -137,7 +110,7 @@ async fn regions(
 async fn departments(
     State(app): State<AppState>,
     s: Signed,
-    crate::extract::Query(q): crate::extract::Query<SavedQuery>,
+    notice: Option<form::Notice>,
 ) -> AppResult<Response> {
     let list = app.service.list_departments(&s.actor).await?;
     let regions = app.service.list_regions(&s.actor).await?;
@@ -169,7 +142,7 @@ async fn departments(
             })
             .collect(),
     };
-    reference_list::<DepartmentInput>(&app, &s, &q, "admin.departments_title", None, table)
+    reference_list::<DepartmentForm>(&app, &s, notice, "admin.departments_title", None, table).await
 }
 
 // ---------------------------------------------------------------- industries
@@ -177,7 +150,7 @@ async fn departments(
 async fn industries(
     State(app): State<AppState>,
     s: Signed,
-    crate::extract::Query(q): crate::extract::Query<SavedQuery>,
+    notice: Option<form::Notice>,
 ) -> AppResult<Response> {
     let list = app.service.list_industries(&s.actor).await?;
     let groups = app.service.list_industry_groups(&s.actor).await?;
@@ -234,14 +207,15 @@ async fn industries(
             })
             .collect(),
     };
-    reference_list::<IndustryInput>(
+    reference_list::<IndustryForm>(
         &app,
         &s,
-        &q,
+        notice,
         "admin.industries_title",
         Some("admin.industries_intro"),
         table,
     )
+    .await
 }
 
 // ---------------------------------------------------------------- industry groups
@@ -251,7 +225,7 @@ async fn industries(
 async fn industry_groups(
     State(app): State<AppState>,
     s: Signed,
-    crate::extract::Query(q): crate::extract::Query<SavedQuery>,
+    notice: Option<form::Notice>,
 ) -> AppResult<Response> {
     let list = app.service.list_industry_groups(&s.actor).await?;
     let industries = app.service.list_industries(&s.actor).await?;
@@ -291,12 +265,13 @@ async fn industry_groups(
             })
             .collect(),
     };
-    reference_list::<IndustryGroupInput>(
+    reference_list::<IndustryGroupForm>(
         &app,
         &s,
-        &q,
+        notice,
         "admin.industry_groups_title",
         Some("admin.industry_groups_intro"),
         table,
     )
+    .await
 }

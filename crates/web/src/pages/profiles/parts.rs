@@ -1,0 +1,922 @@
+//! The parts of an industry's profile and their forms: the leader and departments, task
+//! force members, experts, alliances and their members, annual work plans and their measures
+//! (special plans are in `plans.rs`). Every part says what [`Part`] asks — its paths, fields,
+//! where it is in the loaded profile, which service calls save it — and [`PartForm`] makes
+//! it a form of the engine: new, edit and delete with confirmation, back to its section of
+//! the profile page.
+
+use super::{Depts, date_field, edit_profile};
+use crate::AppState;
+use crate::context::Signed;
+use crate::error::AppResult;
+use crate::i18n::Lang;
+use crate::pages::form::{
+    self, Create, Ctx, Delete, Edit, Form, FormData, FormField, PathIds, Place, Screen, choices,
+};
+use axum::Router;
+use chrono::NaiveDate;
+use dongneng_domain::FieldErrors;
+use dongneng_domain::profile::{
+    AllianceInput, AllianceKind, AllianceMemberInput, AlliancePlanKind, AlliancePlanStatus,
+    AllianceRole, ExpertInput, MeasureInput, MeasureStatus, MemberRole, StructureInput,
+    TaskforceMemberInput, WorkPlanInput,
+};
+use dongneng_service::ServiceError;
+use dongneng_store::IndustryProfile;
+use std::future::Future;
+use std::marker::PhantomData;
+
+/// Where a part sits: its industry, its alliance or work plan (nested parts), and its own id
+/// (not on a "new" form).
+pub(super) struct At {
+    pub industry: i64,
+    parent: Option<i64>,
+    id: Option<i64>,
+}
+
+impl At {
+    fn of<P: Part>(path: &PathIds) -> Result<At, ServiceError> {
+        let (parent, id) = if P::NESTED {
+            (path.get(1), path.get(2))
+        } else {
+            (None, path.get(1))
+        };
+        Ok(At {
+            industry: path.id(0)?,
+            parent,
+            id,
+        })
+    }
+
+    /// The alliance or work plan of a nested part.
+    pub fn parent(&self) -> Result<i64, ServiceError> {
+        self.parent.ok_or(ServiceError::NotFound)
+    }
+
+    pub fn id(&self) -> Result<i64, ServiceError> {
+        self.id.ok_or(ServiceError::NotFound)
+    }
+}
+
+/// The context the save hooks of a part receive.
+pub(super) type PartCtx<'a, P> = Ctx<'a, PartForm<P>>;
+
+/// One editable part of the profile.
+pub(super) trait Part: Sized + Clone + Send + Sync + 'static {
+    /// Where the "new" form posts; nested parts name the parent as `{a}`.
+    const COLLECTION: &'static str;
+    /// A record's path.
+    const RECORD: &'static str;
+    const NEW_TITLE: &'static str;
+    const EDIT_TITLE: &'static str;
+    /// The section of the profile page to return to.
+    const ANCHOR: &'static str;
+    /// Whether the part sits under an alliance or a work plan.
+    const NESTED: bool = false;
+
+    fn blank() -> Self;
+    fn read(f: &FormData) -> (Self, FieldErrors);
+    /// The input's own rules (as the service runs them).
+    fn rules(&self) -> Result<(), FieldErrors>;
+    fn fields(&self, lang: Lang, depts: &Depts) -> Vec<FormField>;
+    /// The record `at` names, as input, with its version.
+    fn find(p: &IndustryProfile, at: &At) -> Option<(Self, i64)>;
+    /// Whether the parent of a nested part exists in the profile.
+    fn parent_exists(_p: &IndustryProfile, _parent: i64) -> bool {
+        true
+    }
+    fn create(
+        c: &PartCtx<'_, Self>,
+        at: &At,
+        input: Self,
+    ) -> impl Future<Output = Result<(), ServiceError>> + Send;
+    fn update(
+        c: &PartCtx<'_, Self>,
+        at: &At,
+        version: i64,
+        input: Self,
+    ) -> impl Future<Output = Result<(), ServiceError>> + Send;
+    fn delete(
+        c: &PartCtx<'_, Self>,
+        at: &At,
+        version: i64,
+    ) -> impl Future<Output = Result<(), ServiceError>> + Send;
+}
+
+/// A part as a form of the engine.
+pub(super) struct PartForm<P>(PhantomData<P>);
+
+/// The new, edit and delete routes of a part.
+pub(super) fn part_routes<P: Part>(r: Router<AppState>) -> Router<AppState> {
+    let r = form::create_routes::<PartForm<P>>(r);
+    let r = form::edit_routes::<PartForm<P>>(r);
+    form::delete_routes::<PartForm<P>>(r)
+}
+
+/// The profile the part is in.
+async fn profile<P: Part>(c: &PartCtx<'_, P>, at: &At) -> Result<IndustryProfile, ServiceError> {
+    c.app
+        .service
+        .get_industry_profile(&c.s.actor, at.industry)
+        .await
+}
+
+impl<P: Part> Screen for PartForm<P> {
+    type Access = ();
+    const AREA: &'static str = "industries";
+    const HOME: &'static str = "/industries/{id}";
+    const ANCHOR: Option<&'static str> = Some(P::ANCHOR);
+
+    async fn access(app: &AppState, s: &Signed, path: &PathIds) -> Result<(), ServiceError> {
+        edit_profile(app, s, path).await
+    }
+}
+
+impl<P: Part> Form for PartForm<P> {
+    type Draft = P;
+
+    fn read(f: &FormData) -> (P, FieldErrors) {
+        P::read(f)
+    }
+
+    async fn fields(c: &Ctx<'_, Self>, d: &P) -> AppResult<Vec<FormField>> {
+        let depts = Depts::load(c.app, &c.s.actor).await?;
+        Ok(d.fields(c.lang(), &depts))
+    }
+
+    fn rules(d: &P) -> FieldErrors {
+        d.rules().err().unwrap_or_default()
+    }
+}
+
+impl<P: Part> Create for PartForm<P> {
+    const COLLECTION: &'static str = P::COLLECTION;
+    const NEW_TITLE: &'static str = P::NEW_TITLE;
+
+    /// A nested part's form opens only under a parent that exists.
+    async fn blank(c: &Ctx<'_, Self>) -> AppResult<P> {
+        let at = At::of::<P>(c.path)?;
+        let p = profile(c, &at).await?;
+        if let Some(parent) = at.parent
+            && !P::parent_exists(&p, parent)
+        {
+            return Err(ServiceError::NotFound.into());
+        }
+        Ok(P::blank())
+    }
+
+    async fn create(c: &Ctx<'_, Self>, d: P) -> Result<Place, ServiceError> {
+        P::create(c, &At::of::<P>(c.path)?, d).await?;
+        Ok(c.home())
+    }
+}
+
+impl<P: Part> Edit for PartForm<P> {
+    const RECORD: &'static str = P::RECORD;
+    const EDIT_TITLE: &'static str = P::EDIT_TITLE;
+
+    async fn load(c: &Ctx<'_, Self>) -> Result<(P, i64), ServiceError> {
+        let at = At::of::<P>(c.path)?;
+        at.id()?;
+        let p = profile(c, &at).await?;
+        P::find(&p, &at).ok_or(ServiceError::NotFound)
+    }
+
+    async fn update(c: &Ctx<'_, Self>, version: i64, d: P) -> Result<(), ServiceError> {
+        P::update(c, &At::of::<P>(c.path)?, version, d).await
+    }
+}
+
+impl<P: Part> Delete for PartForm<P> {
+    const RECORD: &'static str = P::RECORD;
+    const CONFIRM_TEXT: &'static str = "profile.delete_confirm_text";
+
+    async fn doomed(c: &Ctx<'_, Self>) -> AppResult<(Vec<(String, String)>, i64)> {
+        form::facts_of(c).await
+    }
+
+    async fn delete(c: &Ctx<'_, Self>, version: i64) -> Result<(), ServiceError> {
+        P::delete(c, &At::of::<P>(c.path)?, version).await
+    }
+}
+
+// ---------------------------------------------------------------- task force members
+
+impl Part for TaskforceMemberInput {
+    const COLLECTION: &'static str = "/industries/{id}/taskforce-members";
+    const RECORD: &'static str = "/industries/{id}/taskforce-members/{a}";
+    const NEW_TITLE: &'static str = "profile.member_new";
+    const EDIT_TITLE: &'static str = "profile.member_edit";
+    const ANCHOR: &'static str = "taskforce";
+
+    fn blank() -> Self {
+        TaskforceMemberInput {
+            person_name: String::new(),
+            department_id: None,
+            post: None,
+            member_role: MemberRole::Member,
+            is_contact: false,
+            sort_order: 0,
+        }
+    }
+
+    fn read(f: &FormData) -> (Self, FieldErrors) {
+        let mut errs = FieldErrors::new();
+        let input = TaskforceMemberInput {
+            person_name: f.get("person_name"),
+            department_id: f.opt_id("department_id", &mut errs),
+            post: f.opt("post"),
+            member_role: f
+                .choice("member_role", MemberRole::parse, &mut errs)
+                .unwrap_or(MemberRole::Member),
+            is_contact: f.flag("is_contact"),
+            sort_order: f.int("sort_order", &mut errs),
+        };
+        (input, errs)
+    }
+
+    fn rules(&self) -> Result<(), FieldErrors> {
+        let mut c = self.clone();
+        c.tidy();
+        c.validate()
+    }
+
+    fn fields(&self, l: Lang, depts: &Depts) -> Vec<FormField> {
+        vec![
+            FormField::text(l, "person_name", &self.person_name).required(),
+            depts.select(l, "department_id", self.department_id),
+            FormField::text(l, "post", &self.post),
+            FormField::select(
+                l,
+                "member_role",
+                &self.member_role.code(),
+                choices(l, "profile.member_role", MemberRole::ALL, MemberRole::code),
+                None,
+            )
+            .required(),
+            FormField::checkbox(l, "is_contact", self.is_contact).hint(l.t("profile.contact_hint")),
+            FormField::number(l, "sort_order", &self.sort_order),
+        ]
+    }
+
+    fn find(p: &IndustryProfile, at: &At) -> Option<(Self, i64)> {
+        let m = p.taskforce_members.iter().find(|m| Some(m.id) == at.id)?;
+        let input = TaskforceMemberInput {
+            person_name: m.person_name.clone(),
+            department_id: m.department_id,
+            post: m.post.clone(),
+            member_role: m.member_role,
+            is_contact: m.is_contact,
+            sort_order: m.sort_order,
+        };
+        Some((input, m.version))
+    }
+
+    async fn create(c: &PartCtx<'_, Self>, at: &At, input: Self) -> Result<(), ServiceError> {
+        c.app
+            .service
+            .create_taskforce_member(&c.s.actor, at.industry, input)
+            .await
+            .map(drop)
+    }
+
+    async fn update(
+        c: &PartCtx<'_, Self>,
+        at: &At,
+        version: i64,
+        input: Self,
+    ) -> Result<(), ServiceError> {
+        c.app
+            .service
+            .update_taskforce_member(&c.s.actor, at.industry, at.id()?, version, input)
+            .await
+            .map(drop)
+    }
+
+    async fn delete(c: &PartCtx<'_, Self>, at: &At, version: i64) -> Result<(), ServiceError> {
+        c.app
+            .service
+            .delete_taskforce_member(&c.s.actor, at.industry, at.id()?, version)
+            .await
+    }
+}
+
+// ---------------------------------------------------------------- experts
+
+impl Part for ExpertInput {
+    const COLLECTION: &'static str = "/industries/{id}/experts";
+    const RECORD: &'static str = "/industries/{id}/experts/{a}";
+    const NEW_TITLE: &'static str = "profile.expert_new";
+    const EDIT_TITLE: &'static str = "profile.expert_edit";
+    const ANCHOR: &'static str = "experts";
+
+    fn blank() -> Self {
+        ExpertInput {
+            person_name: String::new(),
+            specialty: String::new(),
+            affiliation: String::new(),
+            professional_title: None,
+            joined_on: NaiveDate::default(),
+            left_on: None,
+            note: None,
+        }
+    }
+
+    fn read(f: &FormData) -> (Self, FieldErrors) {
+        let mut errs = FieldErrors::new();
+        let input = ExpertInput {
+            person_name: f.get("person_name"),
+            specialty: f.get("specialty"),
+            affiliation: f.get("affiliation"),
+            professional_title: f.opt("professional_title"),
+            joined_on: f.required_date("joined_on", &mut errs),
+            left_on: f.date("left_on", &mut errs),
+            note: f.opt("note"),
+        };
+        (input, errs)
+    }
+
+    fn rules(&self) -> Result<(), FieldErrors> {
+        let mut c = self.clone();
+        c.tidy();
+        c.validate()
+    }
+
+    fn fields(&self, l: Lang, _: &Depts) -> Vec<FormField> {
+        let joined = (self.joined_on != NaiveDate::default()).then_some(self.joined_on);
+        vec![
+            FormField::text(l, "person_name", &self.person_name).required(),
+            FormField::text(l, "specialty", &self.specialty).required(),
+            FormField::text(l, "affiliation", &self.affiliation).required(),
+            FormField::text(l, "professional_title", &self.professional_title),
+            date_field(l, "joined_on", joined).required(),
+            date_field(l, "left_on", self.left_on).hint(l.t("profile.left_hint")),
+            FormField::textarea(l, "note", &self.note),
+        ]
+    }
+
+    fn find(p: &IndustryProfile, at: &At) -> Option<(Self, i64)> {
+        let e = p
+            .experts_current
+            .iter()
+            .chain(&p.experts_history)
+            .find(|e| Some(e.id) == at.id)?;
+        let input = ExpertInput {
+            person_name: e.person_name.clone(),
+            specialty: e.specialty.clone(),
+            affiliation: e.affiliation.clone(),
+            professional_title: e.professional_title.clone(),
+            joined_on: e.joined_on,
+            left_on: e.left_on,
+            note: e.note.clone(),
+        };
+        Some((input, e.version))
+    }
+
+    async fn create(c: &PartCtx<'_, Self>, at: &At, input: Self) -> Result<(), ServiceError> {
+        c.app
+            .service
+            .create_expert(&c.s.actor, at.industry, input)
+            .await
+            .map(drop)
+    }
+
+    async fn update(
+        c: &PartCtx<'_, Self>,
+        at: &At,
+        version: i64,
+        input: Self,
+    ) -> Result<(), ServiceError> {
+        c.app
+            .service
+            .update_expert(&c.s.actor, at.industry, at.id()?, version, input)
+            .await
+            .map(drop)
+    }
+
+    async fn delete(c: &PartCtx<'_, Self>, at: &At, version: i64) -> Result<(), ServiceError> {
+        c.app
+            .service
+            .delete_expert(&c.s.actor, at.industry, at.id()?, version)
+            .await
+    }
+}
+
+// ---------------------------------------------------------------- alliances
+
+impl Part for AllianceInput {
+    const COLLECTION: &'static str = "/industries/{id}/alliances";
+    const RECORD: &'static str = "/industries/{id}/alliances/{a}";
+    const NEW_TITLE: &'static str = "profile.alliance_new";
+    const EDIT_TITLE: &'static str = "profile.alliance_edit";
+    const ANCHOR: &'static str = "alliances";
+
+    fn blank() -> Self {
+        AllianceInput {
+            alliance_name: String::new(),
+            kind: AllianceKind::Alliance,
+            plan_kind: AlliancePlanKind::Formation,
+            plan: String::new(),
+            plan_status: AlliancePlanStatus::Proposed,
+            note: None,
+        }
+    }
+
+    fn read(f: &FormData) -> (Self, FieldErrors) {
+        let mut errs = FieldErrors::new();
+        let input = AllianceInput {
+            alliance_name: f.get("alliance_name"),
+            kind: f
+                .choice("kind", AllianceKind::parse, &mut errs)
+                .unwrap_or(AllianceKind::Alliance),
+            plan_kind: f
+                .choice("plan_kind", AlliancePlanKind::parse, &mut errs)
+                .unwrap_or(AlliancePlanKind::Formation),
+            plan: f.get("plan"),
+            plan_status: f
+                .choice("plan_status", AlliancePlanStatus::parse, &mut errs)
+                .unwrap_or(AlliancePlanStatus::Proposed),
+            note: f.opt("note"),
+        };
+        (input, errs)
+    }
+
+    fn rules(&self) -> Result<(), FieldErrors> {
+        let mut c = self.clone();
+        c.tidy();
+        c.validate()
+    }
+
+    fn fields(&self, l: Lang, _: &Depts) -> Vec<FormField> {
+        let kinds = choices(
+            l,
+            "profile.alliance_kind",
+            AllianceKind::ALL,
+            AllianceKind::code,
+        );
+        let plan_kinds = choices(
+            l,
+            "profile.plan_kind",
+            AlliancePlanKind::ALL,
+            AlliancePlanKind::code,
+        );
+        let statuses = choices(
+            l,
+            "profile.plan_status",
+            AlliancePlanStatus::ALL,
+            AlliancePlanStatus::code,
+        );
+        vec![
+            FormField::text(l, "alliance_name", &self.alliance_name).required(),
+            FormField::select(l, "kind", &self.kind.code(), kinds, None).required(),
+            FormField::select(l, "plan_kind", &self.plan_kind.code(), plan_kinds, None).required(),
+            FormField::textarea(l, "plan", &self.plan),
+            FormField::select(l, "plan_status", &self.plan_status.code(), statuses, None)
+                .required(),
+            FormField::textarea(l, "note", &self.note),
+        ]
+    }
+
+    fn find(p: &IndustryProfile, at: &At) -> Option<(Self, i64)> {
+        let a = p
+            .alliances
+            .iter()
+            .map(|a| &a.alliance)
+            .find(|a| Some(a.id) == at.id)?;
+        let input = AllianceInput {
+            alliance_name: a.alliance_name.clone(),
+            kind: a.kind,
+            plan_kind: a.plan_kind,
+            plan: a.plan.clone(),
+            plan_status: a.plan_status,
+            note: a.note.clone(),
+        };
+        Some((input, a.version))
+    }
+
+    async fn create(c: &PartCtx<'_, Self>, at: &At, input: Self) -> Result<(), ServiceError> {
+        c.app
+            .service
+            .create_alliance(&c.s.actor, at.industry, input)
+            .await
+            .map(drop)
+    }
+
+    async fn update(
+        c: &PartCtx<'_, Self>,
+        at: &At,
+        version: i64,
+        input: Self,
+    ) -> Result<(), ServiceError> {
+        c.app
+            .service
+            .update_alliance(&c.s.actor, at.industry, at.id()?, version, input)
+            .await
+            .map(drop)
+    }
+
+    async fn delete(c: &PartCtx<'_, Self>, at: &At, version: i64) -> Result<(), ServiceError> {
+        c.app
+            .service
+            .delete_alliance(&c.s.actor, at.industry, at.id()?, version)
+            .await
+    }
+}
+
+// ---------------------------------------------------------------- alliance members
+
+impl Part for AllianceMemberInput {
+    const COLLECTION: &'static str = "/industries/{id}/alliances/{a}/members";
+    const RECORD: &'static str = "/industries/{id}/alliances/{a}/members/{b}";
+    const NEW_TITLE: &'static str = "profile.alliance_member_new";
+    const EDIT_TITLE: &'static str = "profile.alliance_member_edit";
+    const ANCHOR: &'static str = "alliances";
+    const NESTED: bool = true;
+
+    fn blank() -> Self {
+        AllianceMemberInput {
+            enterprise_name: String::new(),
+            credit_code: None,
+            alliance_role: AllianceRole::Member,
+        }
+    }
+
+    fn read(f: &FormData) -> (Self, FieldErrors) {
+        let mut errs = FieldErrors::new();
+        let input = AllianceMemberInput {
+            enterprise_name: f.get("enterprise_name"),
+            credit_code: f.opt("credit_code"),
+            alliance_role: f
+                .choice("alliance_role", AllianceRole::parse, &mut errs)
+                .unwrap_or(AllianceRole::Member),
+        };
+        (input, errs)
+    }
+
+    fn rules(&self) -> Result<(), FieldErrors> {
+        let mut c = self.clone();
+        c.tidy();
+        c.validate()
+    }
+
+    fn fields(&self, l: Lang, _: &Depts) -> Vec<FormField> {
+        let roles = choices(
+            l,
+            "profile.alliance_role",
+            AllianceRole::ALL,
+            AllianceRole::code,
+        );
+        vec![
+            FormField::text(l, "enterprise_name", &self.enterprise_name).required(),
+            FormField::text(l, "credit_code", &self.credit_code)
+                .hint(l.t("profile.credit_code_hint")),
+            FormField::select(l, "alliance_role", &self.alliance_role.code(), roles, None)
+                .required(),
+        ]
+    }
+
+    fn parent_exists(p: &IndustryProfile, parent: i64) -> bool {
+        p.alliances.iter().any(|a| a.alliance.id == parent)
+    }
+
+    fn find(p: &IndustryProfile, at: &At) -> Option<(Self, i64)> {
+        let m = p
+            .alliances
+            .iter()
+            .filter(|a| Some(a.alliance.id) == at.parent)
+            .flat_map(|a| &a.members)
+            .find(|m| Some(m.id) == at.id)?;
+        let input = AllianceMemberInput {
+            enterprise_name: m.enterprise_name.clone(),
+            credit_code: m.credit_code.clone(),
+            alliance_role: m.alliance_role,
+        };
+        Some((input, m.version))
+    }
+
+    async fn create(c: &PartCtx<'_, Self>, at: &At, input: Self) -> Result<(), ServiceError> {
+        c.app
+            .service
+            .create_alliance_member(&c.s.actor, at.industry, at.parent()?, input)
+            .await
+            .map(drop)
+    }
+
+    async fn update(
+        c: &PartCtx<'_, Self>,
+        at: &At,
+        version: i64,
+        input: Self,
+    ) -> Result<(), ServiceError> {
+        let (parent, id) = (at.parent()?, at.id()?);
+        c.app
+            .service
+            .update_alliance_member(&c.s.actor, at.industry, parent, id, version, input)
+            .await
+            .map(drop)
+    }
+
+    async fn delete(c: &PartCtx<'_, Self>, at: &At, version: i64) -> Result<(), ServiceError> {
+        let (parent, id) = (at.parent()?, at.id()?);
+        c.app
+            .service
+            .delete_alliance_member(&c.s.actor, at.industry, parent, id, version)
+            .await
+    }
+}
+
+// ---------------------------------------------------------------- work plans
+
+impl Part for WorkPlanInput {
+    const COLLECTION: &'static str = "/industries/{id}/work-plans";
+    const RECORD: &'static str = "/industries/{id}/work-plans/{a}";
+    const NEW_TITLE: &'static str = "profile.work_plan_new";
+    const EDIT_TITLE: &'static str = "profile.work_plan_edit";
+    const ANCHOR: &'static str = "work-plans";
+
+    /// This year's plan.
+    fn blank() -> Self {
+        use chrono::Datelike;
+        let year = (chrono::Utc::now() + chrono::Duration::hours(8)).year();
+        WorkPlanInput {
+            year,
+            plan_title: format!("{year}年度工作计划"),
+            goals: None,
+        }
+    }
+
+    fn read(f: &FormData) -> (Self, FieldErrors) {
+        let mut errs = FieldErrors::new();
+        let input = WorkPlanInput {
+            year: f.int("year", &mut errs),
+            plan_title: f.get("plan_title"),
+            goals: f.opt("goals"),
+        };
+        (input, errs)
+    }
+
+    fn rules(&self) -> Result<(), FieldErrors> {
+        let mut c = self.clone();
+        c.tidy();
+        c.validate()
+    }
+
+    fn fields(&self, l: Lang, _: &Depts) -> Vec<FormField> {
+        vec![
+            FormField::number(l, "year", &self.year).required(),
+            FormField::text(l, "plan_title", &self.plan_title).required(),
+            FormField::textarea(l, "goals", &self.goals),
+        ]
+    }
+
+    fn find(p: &IndustryProfile, at: &At) -> Option<(Self, i64)> {
+        let w = p
+            .work_plans
+            .iter()
+            .map(|w| &w.plan)
+            .find(|w| Some(w.id) == at.id)?;
+        let input = WorkPlanInput {
+            year: w.year,
+            plan_title: w.plan_title.clone(),
+            goals: w.goals.clone(),
+        };
+        Some((input, w.version))
+    }
+
+    async fn create(c: &PartCtx<'_, Self>, at: &At, input: Self) -> Result<(), ServiceError> {
+        c.app
+            .service
+            .create_work_plan(&c.s.actor, at.industry, input)
+            .await
+            .map(drop)
+    }
+
+    async fn update(
+        c: &PartCtx<'_, Self>,
+        at: &At,
+        version: i64,
+        input: Self,
+    ) -> Result<(), ServiceError> {
+        c.app
+            .service
+            .update_work_plan(&c.s.actor, at.industry, at.id()?, version, input)
+            .await
+            .map(drop)
+    }
+
+    async fn delete(c: &PartCtx<'_, Self>, at: &At, version: i64) -> Result<(), ServiceError> {
+        c.app
+            .service
+            .delete_work_plan(&c.s.actor, at.industry, at.id()?, version)
+            .await
+    }
+}
+
+// ---------------------------------------------------------------- measures
+
+impl Part for MeasureInput {
+    const COLLECTION: &'static str = "/industries/{id}/work-plans/{a}/measures";
+    const RECORD: &'static str = "/industries/{id}/work-plans/{a}/measures/{b}";
+    const NEW_TITLE: &'static str = "profile.measure_new";
+    const EDIT_TITLE: &'static str = "profile.measure_edit";
+    const ANCHOR: &'static str = "work-plans";
+    const NESTED: bool = true;
+
+    fn blank() -> Self {
+        MeasureInput {
+            measure: String::new(),
+            owner_department_id: None,
+            owner_person: None,
+            deadline: NaiveDate::default(),
+            status: MeasureStatus::NotStarted,
+            note: None,
+            sort_order: 0,
+        }
+    }
+
+    fn read(f: &FormData) -> (Self, FieldErrors) {
+        let mut errs = FieldErrors::new();
+        let input = MeasureInput {
+            measure: f.get("measure"),
+            owner_department_id: f.opt_id("owner_department_id", &mut errs),
+            owner_person: f.opt("owner_person"),
+            deadline: f.required_date("deadline", &mut errs),
+            status: f
+                .choice("status", MeasureStatus::parse, &mut errs)
+                .unwrap_or(MeasureStatus::NotStarted),
+            note: f.opt("note"),
+            sort_order: f.int("sort_order", &mut errs),
+        };
+        (input, errs)
+    }
+
+    fn rules(&self) -> Result<(), FieldErrors> {
+        let mut c = self.clone();
+        c.tidy();
+        c.validate()
+    }
+
+    fn fields(&self, l: Lang, depts: &Depts) -> Vec<FormField> {
+        let deadline = (self.deadline != NaiveDate::default()).then_some(self.deadline);
+        let statuses = choices(
+            l,
+            "profile.measure_status",
+            MeasureStatus::ALL,
+            MeasureStatus::code,
+        );
+        vec![
+            FormField::textarea(l, "measure", &self.measure).required(),
+            depts
+                .select(l, "owner_department_id", self.owner_department_id)
+                .hint(l.t("profile.owner_hint")),
+            FormField::text(l, "owner_person", &self.owner_person),
+            date_field(l, "deadline", deadline).required(),
+            FormField::select(l, "status", &self.status.code(), statuses, None).required(),
+            FormField::textarea(l, "note", &self.note),
+            FormField::number(l, "sort_order", &self.sort_order),
+        ]
+    }
+
+    fn parent_exists(p: &IndustryProfile, parent: i64) -> bool {
+        p.work_plans.iter().any(|w| w.plan.id == parent)
+    }
+
+    fn find(p: &IndustryProfile, at: &At) -> Option<(Self, i64)> {
+        let m = p
+            .work_plans
+            .iter()
+            .filter(|w| Some(w.plan.id) == at.parent)
+            .flat_map(|w| &w.measures)
+            .find(|m| Some(m.id) == at.id)?;
+        let input = MeasureInput {
+            measure: m.measure.clone(),
+            owner_department_id: m.owner_department_id,
+            owner_person: m.owner_person.clone(),
+            deadline: m.deadline,
+            status: m.status,
+            note: m.note.clone(),
+            sort_order: m.sort_order,
+        };
+        Some((input, m.version))
+    }
+
+    async fn create(c: &PartCtx<'_, Self>, at: &At, input: Self) -> Result<(), ServiceError> {
+        c.app
+            .service
+            .create_measure(&c.s.actor, at.industry, at.parent()?, input)
+            .await
+            .map(drop)
+    }
+
+    async fn update(
+        c: &PartCtx<'_, Self>,
+        at: &At,
+        version: i64,
+        input: Self,
+    ) -> Result<(), ServiceError> {
+        let (parent, id) = (at.parent()?, at.id()?);
+        c.app
+            .service
+            .update_measure(&c.s.actor, at.industry, parent, id, version, input)
+            .await
+            .map(drop)
+    }
+
+    async fn delete(c: &PartCtx<'_, Self>, at: &At, version: i64) -> Result<(), ServiceError> {
+        let (parent, id) = (at.parent()?, at.id()?);
+        c.app
+            .service
+            .delete_measure(&c.s.actor, at.industry, parent, id, version)
+            .await
+    }
+}
+
+// ---------------------------------------------------------------- leader and departments
+
+/// The leader and departments of an industry: one record, edited in place (version 0 before
+/// the first save).
+pub(super) struct StructureForm;
+
+impl Screen for StructureForm {
+    type Access = ();
+    const AREA: &'static str = "industries";
+    const HOME: &'static str = "/industries/{id}";
+    const ANCHOR: Option<&'static str> = Some("structure");
+
+    async fn access(app: &AppState, s: &Signed, path: &PathIds) -> Result<(), ServiceError> {
+        edit_profile(app, s, path).await
+    }
+}
+
+impl Form for StructureForm {
+    type Draft = StructureInput;
+
+    fn read(f: &FormData) -> (StructureInput, FieldErrors) {
+        let mut errs = FieldErrors::new();
+        let input = StructureInput {
+            leader_name: f.opt("leader_name"),
+            leader_title: f.opt("leader_title"),
+            lead_department_id: f.opt_id("lead_department_id", &mut errs),
+            responsible_department_ids: f.ids("responsible_department_ids", &mut errs),
+            provincial_counterpart: f.opt("provincial_counterpart"),
+        };
+        (input, errs)
+    }
+
+    async fn fields(c: &Ctx<'_, Self>, d: &StructureInput) -> AppResult<Vec<FormField>> {
+        let lang = c.lang();
+        let depts = Depts::load(c.app, &c.s.actor).await?;
+        Ok(vec![
+            FormField::text(lang, "leader_name", &d.leader_name),
+            FormField::text(lang, "leader_title", &d.leader_title),
+            depts.select(lang, "lead_department_id", d.lead_department_id),
+            depts
+                .multi(
+                    lang,
+                    "responsible_department_ids",
+                    &d.responsible_department_ids,
+                )
+                .hint(lang.t("profile.responsible_hint")),
+            FormField::textarea(lang, "provincial_counterpart", &d.provincial_counterpart),
+        ])
+    }
+}
+
+impl Edit for StructureForm {
+    const RECORD: &'static str = "/industries/{id}/structure";
+    const EDIT_TITLE: &'static str = "profile.structure_edit";
+
+    async fn load(c: &Ctx<'_, Self>) -> Result<(StructureInput, i64), ServiceError> {
+        let p = c
+            .app
+            .service
+            .get_industry_profile(&c.s.actor, c.path.id(0)?)
+            .await?;
+        Ok(match p.structure {
+            Some(st) => (
+                StructureInput {
+                    leader_name: st.leader_name,
+                    leader_title: st.leader_title,
+                    lead_department_id: st.lead_department_id,
+                    responsible_department_ids: st.responsible_department_ids,
+                    provincial_counterpart: st.provincial_counterpart,
+                },
+                st.version,
+            ),
+            None => (StructureInput::default(), 0),
+        })
+    }
+
+    async fn update(
+        c: &Ctx<'_, Self>,
+        version: i64,
+        d: StructureInput,
+    ) -> Result<(), ServiceError> {
+        let id = c.path.id(0)?;
+        c.app
+            .service
+            .save_industry_structure(&c.s.actor, id, version, d)
+            .await
+            .map(drop)
+    }
+}
