@@ -2,7 +2,9 @@
 //! introduction, and the link to the "new" form for those who may add.
 
 use super::Layout;
+use crate::i18n::Lang;
 use askama::Template;
+use dongneng_domain::paging::Page;
 
 /// One table cell; linked when `href` is set.
 pub struct Cell {
@@ -23,6 +25,11 @@ impl Cell {
             href: Some(href.into()),
         }
     }
+}
+
+/// Column headers: the labels of `fields`.
+pub fn labels(lang: Lang, fields: &[&str]) -> Vec<String> {
+    fields.iter().map(|f| lang.field_label(f)).collect()
 }
 
 pub struct Table {
@@ -69,5 +76,31 @@ impl ListPage {
         self.new_href = href;
         self.new_label = label;
         self
+    }
+}
+
+/// Where a paged list stands: "page 2 of 7", and the links to the pages either side.
+pub struct Pager {
+    pub line: String,
+    pub prev_href: Option<String>,
+    pub next_href: Option<String>,
+}
+
+impl Pager {
+    /// `page` of a list of `total` records; `link` makes the address of a page.
+    pub fn new(lang: Lang, page: Page, total: i64, link: impl Fn(u32) -> String) -> Pager {
+        let per = i64::from(page.per_page);
+        let pages = ((total + per - 1) / per).max(1) as u32;
+        Pager {
+            line: lang.t_with(
+                "common.page_of",
+                &[
+                    ("page", &page.page.to_string()),
+                    ("pages", &pages.to_string()),
+                ],
+            ),
+            prev_href: (page.page > 1).then(|| link(page.page - 1)),
+            next_href: (page.page < pages).then(|| link(page.page + 1)),
+        }
     }
 }

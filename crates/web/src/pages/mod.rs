@@ -16,6 +16,7 @@ pub use layout::Layout;
 use crate::AppState;
 use crate::context::RequestCtx;
 use crate::error::{AppError, AppResult, ErrorInfo};
+use crate::i18n::Lang;
 use askama::Template;
 use axum::Router;
 use axum::extract::{Path, State};
@@ -44,6 +45,11 @@ pub fn router() -> Router<AppState> {
         .merge(projects::router())
         .merge(profiles::router())
         .route("/{area}", get(area_page))
+}
+
+/// A name in the user's language: the English one for English, else the Chinese.
+pub fn in_lang(lang: Lang, zh: &str, en: &str) -> String {
+    if lang == Lang::En { en } else { zh }.to_string()
 }
 
 /// Renders a template into a response, or a logged internal error.

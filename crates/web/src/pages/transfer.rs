@@ -1,7 +1,7 @@
 //! Import and export pages of the project library.
 
-use super::form::{PathIds, Screen};
-use super::projects::NewProject;
+use super::form::{Ctx, Screen};
+use super::projects::EditProjects;
 use super::{Layout, render};
 use crate::AppState;
 use crate::api::projects::ProjectListQuery;
@@ -93,22 +93,21 @@ fn page(app: &AppState, s: &Signed, kind: &str) -> ImportPage {
     }
 }
 
-/// Importing is creating projects: the same permission hook.
-async fn may_import(app: &AppState, s: &Signed) -> AppResult<()> {
-    Ok(NewProject::access(app, s, &PathIds::default()).await?)
+/// The import page: it adds projects, so it opens to those who may.
+struct Import;
+
+impl Screen for Import {
+    type Gate = EditProjects;
+    const AREA: &'static str = "projects";
+    const HOME: &'static str = "/projects";
 }
 
-async fn form(State(app): State<AppState>, s: Signed) -> AppResult<Response> {
-    may_import(&app, &s).await?;
-    Ok(render(&page(&app, &s, "projects"))?.into_response())
+async fn form(c: Ctx<Import>) -> AppResult<Response> {
+    Ok(render(&page(&c.app, &c.s, "projects"))?.into_response())
 }
 
-async fn upload(
-    State(app): State<AppState>,
-    s: Signed,
-    mut multipart: Multipart,
-) -> AppResult<Response> {
-    may_import(&app, &s).await?;
+async fn upload(c: Ctx<Import>, mut multipart: Multipart) -> AppResult<Response> {
+    let (app, s) = (&c.app, &c.s);
     let lang = s.ctx.lang;
     let mut kind = "projects".to_string();
     let mut file: Vec<u8> = Vec::new();
@@ -141,7 +140,7 @@ async fn upload(
     } else {
         "projects"
     };
-    let mut p = page(&app, &s, kind);
+    let mut p = page(app, s, kind);
     if file.is_empty() {
         p.refused = Some(lang.t("import_error.no_file"));
         return Ok((StatusCode::UNPROCESSABLE_ENTITY, render(&p)?).into_response());

@@ -2,12 +2,9 @@
 //! progress report, the password reset under the user form. The page shows their errors
 //! itself; the engine does the rest, as for any form.
 
-use super::{Ctx, FormData, Notice, PathIds, Screen};
-use crate::AppState;
-use crate::context::Signed;
+use super::{Ctx, FormData, Notice, Screen};
 use crate::error::AppResult;
 use axum::body::Bytes;
-use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::Response;
 use dongneng_domain::{FieldError, FieldErrors};
@@ -18,7 +15,7 @@ use std::future::Future;
 pub trait ActionPage: Screen {
     /// The page again, with `errors` (the stale version after a conflict) and `status`.
     fn reshow(
-        c: &Ctx<'_, Self>,
+        c: &Ctx<Self>,
         errors: &FieldErrors,
         status: StatusCode,
     ) -> impl Future<Output = AppResult<Response>> + Send;
@@ -35,21 +32,14 @@ pub trait Action: Send + Sync + 'static {
     fn read(form: &FormData) -> AppResult<(Self::Input, FieldErrors)>;
 
     fn run(
-        c: &Ctx<'_, Self::Page>,
+        c: &Ctx<Self::Page>,
         input: Self::Input,
     ) -> impl Future<Output = Result<(), ServiceError>> + Send;
 }
 
 /// `POST` an action: done and back to the page with the notice, or the page again with the
 /// errors (422), or with the stale version named (409).
-pub async fn act<A: Action>(
-    State(app): State<AppState>,
-    s: Signed,
-    path: PathIds,
-    body: Bytes,
-) -> AppResult<Response> {
-    let access = A::Page::access(&app, &s, &path).await?;
-    let c = Ctx::<A::Page>::new(&app, &s, &access, &path, true);
+pub async fn act<A: Action>(c: Ctx<A::Page>, body: Bytes) -> AppResult<Response> {
     let (input, errors) = A::read(&FormData::parse(&body))?;
     let result = if errors.is_empty() {
         A::run(&c, input).await

@@ -2,62 +2,71 @@
 //! kind of form.
 
 use super::field::attach_errors;
-use super::{Create, Delete, Edit, Form, FormData, FormField, Notice, PathIds, Place, Screen};
+use super::{
+    Create, Delete, Edit, Form, FormData, FormField, Gate, Notice, PathIds, Place, Screen,
+};
 use crate::AppState;
 use crate::context::Signed;
-use crate::error::AppResult;
+use crate::error::{AppError, AppResult};
 use crate::i18n::Lang;
 use crate::pages::{Layout, render};
 use askama::Template;
 use axum::Router;
 use axum::body::Bytes;
-use axum::extract::State;
+use axum::extract::FromRequestParts;
 use axum::http::StatusCode;
+use axum::http::request::Parts;
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use dongneng_domain::FieldErrors;
-use dongneng_service::ServiceError;
+use dongneng_service::{Actor, Service, ServiceError};
 
-/// What every hook after the permission hook receives: the request, the permission it
-/// was granted, and whether a stored record is being edited.
-pub struct Ctx<'a, K: Screen> {
-    pub app: &'a AppState,
-    pub s: &'a Signed,
-    pub access: &'a K::Access,
-    pub path: &'a PathIds,
-    pub editing: bool,
+/// What the permission hook of `K` hands out.
+pub type Access<K> = <<K as Screen>::Gate as Gate>::Access;
+
+/// A request the permission hook of `K` let in: as a handler argument it runs the hook
+/// while the request is extracted, so before the body is read. Every later hook receives it.
+pub struct Ctx<K: Screen> {
+    pub app: AppState,
+    pub s: Signed,
+    pub path: PathIds,
+    pub access: Access<K>,
 }
 
-impl<'a, K: Screen> Ctx<'a, K> {
-    pub fn new(
-        app: &'a AppState,
-        s: &'a Signed,
-        access: &'a K::Access,
-        path: &'a PathIds,
-        editing: bool,
-    ) -> Self {
-        Ctx {
-            app,
-            s,
-            access,
-            path,
-            editing,
-        }
-    }
+impl<K: Screen> FromRequestParts<AppState> for Ctx<K> {
+    type Rejection = AppError;
 
+    async fn from_request_parts(parts: &mut Parts, app: &AppState) -> Result<Self, AppError> {
+        let s = Signed::from_request_parts(parts, app).await?;
+        let path = PathIds::from_request_parts(parts, app).await?;
+        let access = K::Gate::access(app, &s, &path).await?;
+        Ok(Ctx {
+            app: app.clone(),
+            s,
+            path,
+            access,
+        })
+    }
+}
+
+impl<K: Screen> Ctx<K> {
     pub fn lang(&self) -> Lang {
         self.s.ctx.lang
     }
 
+    pub fn service(&self) -> &Service {
+        &self.app.service
+    }
+
+    /// Who is asking.
+    pub fn actor(&self) -> &Actor {
+        &self.s.actor
+    }
+
     /// The page `K` returns to.
     pub fn home(&self) -> Place {
-        home::<K>(self.path)
+        Place::new(self.path.fill(K::HOME)).anchor(K::ANCHOR)
     }
-}
-
-/// The page `K` returns to from the page at `path`.
-pub fn home<K: Screen>(path: &PathIds) -> Place {
-    Place::new(path.fill(K::HOME)).anchor(K::ANCHOR)
 }
 
 /// A form about to be shown: its draft and version, the errors, and how it came to be shown.
@@ -97,6 +106,12 @@ impl<'a, D> Showing<'a, D> {
         }
     }
 
+    /// Shown with another status (a page re-showing the form after a form of its own).
+    pub fn status(mut self, status: StatusCode) -> Self {
+        self.status = status;
+        self
+    }
+
     /// The current values after someone else saved first (409).
     fn conflict(draft: &'a D, version: i64) -> Self {
         Showing {
@@ -131,7 +146,7 @@ pub struct FormPage {
 
 /// Shows a form: its fields with the errors attached, in the page [`Form::page`] gives.
 async fn show<K: Form>(
-    c: &Ctx<'_, K>,
+    c: &Ctx<K>,
     title: &str,
     action: String,
     sh: Showing<'_, K::Draft>,
@@ -140,7 +155,7 @@ async fn show<K: Form>(
     let mut fields = K::fields(c, sh.draft).await?;
     let summary = attach_errors(lang, &mut fields, &sh.errors.0, K::claims);
     let page = FormPage {
-        layout: Layout::new(c.app, &c.s.ctx, K::AREA, lang.t(title)).with_notice(sh.notice),
+        layout: Layout::new(&c.app, &c.s.ctx, K::AREA, lang.t(title)).with_notice(sh.notice),
         form: FormView {
             action,
             back_href: c.home().href(),
@@ -160,12 +175,12 @@ async fn show<K: Form>(
     Ok((sh.status, html).into_response())
 }
 
-async fn show_new<K: Create>(c: &Ctx<'_, K>, sh: Showing<'_, K::Draft>) -> AppResult<Response> {
+async fn show_new<K: Create>(c: &Ctx<K>, sh: Showing<'_, K::Draft>) -> AppResult<Response> {
     show(c, K::NEW_TITLE, c.path.fill(K::COLLECTION), sh).await
 }
 
 /// Shows the edit form of `K` (for a page that re-shows it after a form of its own).
-pub async fn show_edit<K: Edit>(c: &Ctx<'_, K>, sh: Showing<'_, K::Draft>) -> AppResult<Response> {
+pub async fn show_edit<K: Edit>(c: &Ctx<K>, sh: Showing<'_, K::Draft>) -> AppResult<Response> {
     show(c, K::EDIT_TITLE, c.path.fill(<K as Edit>::RECORD), sh).await
 }
 
@@ -180,27 +195,13 @@ fn with_rules<K: Form>(draft: &K::Draft, mut errs: FieldErrors) -> FieldErrors {
 }
 
 /// `GET` a new form.
-pub async fn new<K: Create>(
-    State(app): State<AppState>,
-    s: Signed,
-    path: PathIds,
-    notice: Option<Notice>,
-) -> AppResult<Response> {
-    let access = K::access(&app, &s, &path).await?;
-    let c = Ctx::<K>::new(&app, &s, &access, &path, false);
+pub async fn new<K: Create>(c: Ctx<K>, notice: Option<Notice>) -> AppResult<Response> {
     let draft = K::blank(&c).await?;
     show_new(&c, Showing::fresh(&draft, None, notice)).await
 }
 
 /// `POST` a new form: saved and back home, or shown again with its errors.
-pub async fn create<K: Create>(
-    State(app): State<AppState>,
-    s: Signed,
-    path: PathIds,
-    body: Bytes,
-) -> AppResult<Response> {
-    let access = K::access(&app, &s, &path).await?;
-    let c = Ctx::<K>::new(&app, &s, &access, &path, false);
+pub async fn create<K: Create>(c: Ctx<K>, body: Bytes) -> AppResult<Response> {
     let (draft, errors) = K::read(&FormData::parse(&body));
     let errors = if errors.is_empty() {
         match K::create(&c, draft.clone()).await {
@@ -215,28 +216,14 @@ pub async fn create<K: Create>(
 }
 
 /// `GET` the edit form of a record.
-pub async fn edit<K: Edit>(
-    State(app): State<AppState>,
-    s: Signed,
-    path: PathIds,
-    notice: Option<Notice>,
-) -> AppResult<Response> {
-    let access = K::access(&app, &s, &path).await?;
-    let c = Ctx::<K>::new(&app, &s, &access, &path, true);
+pub async fn edit<K: Edit>(c: Ctx<K>, notice: Option<Notice>) -> AppResult<Response> {
     let (draft, version) = K::load(&c).await?;
     show_edit(&c, Showing::fresh(&draft, Some(version), notice)).await
 }
 
 /// `POST` an edit form: saved and back home, shown again with its errors, or — when someone
 /// saved first — with their values and the conflict notice.
-pub async fn update<K: Edit>(
-    State(app): State<AppState>,
-    s: Signed,
-    path: PathIds,
-    body: Bytes,
-) -> AppResult<Response> {
-    let access = K::access(&app, &s, &path).await?;
-    let c = Ctx::<K>::new(&app, &s, &access, &path, true);
+pub async fn update<K: Edit>(c: Ctx<K>, body: Bytes) -> AppResult<Response> {
     let form = FormData::parse(&body);
     let (draft, errors) = K::read(&form);
     let version = form.version()?;
@@ -269,7 +256,7 @@ pub struct ConfirmDeletePage {
 }
 
 /// What the confirmation of an editable record shows: its edit form's fields, in words.
-pub async fn facts_of<K: Edit>(c: &Ctx<'_, K>) -> AppResult<(Vec<(String, String)>, i64)> {
+pub async fn facts_of<K: Edit>(c: &Ctx<K>) -> AppResult<(Vec<(String, String)>, i64)> {
     let (draft, version) = K::load(c).await?;
     let facts = K::fields(c, &draft)
         .await?
@@ -280,20 +267,14 @@ pub async fn facts_of<K: Edit>(c: &Ctx<'_, K>) -> AppResult<(Vec<(String, String
 }
 
 /// `GET` the confirmation before a delete.
-pub async fn confirm_delete<K: Delete>(
-    State(app): State<AppState>,
-    s: Signed,
-    path: PathIds,
-) -> AppResult<Response> {
-    let access = K::access(&app, &s, &path).await?;
-    let c = Ctx::<K>::new(&app, &s, &access, &path, true);
+pub async fn confirm_delete<K: Delete>(c: Ctx<K>) -> AppResult<Response> {
     let (facts, version) = K::doomed(&c).await?;
     let lang = c.lang();
     let page = ConfirmDeletePage {
-        layout: Layout::new(&app, &s.ctx, K::AREA, lang.t("common.delete_title")),
+        layout: Layout::new(&c.app, &c.s.ctx, K::AREA, lang.t("common.delete_title")),
         text: lang.t(K::CONFIRM_TEXT),
         facts,
-        action: format!("{}/delete", path.fill(<K as Delete>::RECORD)),
+        action: format!("{}/delete", c.path.fill(<K as Delete>::RECORD)),
         version,
         back_href: c.home().href(),
     };
@@ -302,14 +283,7 @@ pub async fn confirm_delete<K: Delete>(
 
 /// `POST` the confirmation: deleted, or refused because the record changed since; either
 /// way back home with the notice.
-pub async fn delete<K: Delete>(
-    State(app): State<AppState>,
-    s: Signed,
-    path: PathIds,
-    body: Bytes,
-) -> AppResult<Response> {
-    let access = K::access(&app, &s, &path).await?;
-    let c = Ctx::<K>::new(&app, &s, &access, &path, true);
+pub async fn delete<K: Delete>(c: Ctx<K>, body: Bytes) -> AppResult<Response> {
     let version = FormData::parse(&body).version()?;
     match K::delete(&c, version).await {
         Ok(()) => Ok(Notice::Deleted.redirect(&c.home())),
@@ -320,7 +294,7 @@ pub async fn delete<K: Delete>(
 
 /// The link to the new form of `K`, for those its permission hook lets in.
 pub async fn new_href<K: Create>(app: &AppState, s: &Signed, path: &PathIds) -> Option<String> {
-    let allowed = K::access(app, s, path).await.is_ok();
+    let allowed = K::Gate::access(app, s, path).await.is_ok();
     allowed.then(|| format!("{}/new", path.fill(K::COLLECTION)))
 }
 

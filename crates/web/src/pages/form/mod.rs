@@ -3,8 +3,9 @@
 //! submitted form reads into its input, which service call saves it, where it returns — by
 //! implementing the traits below on a small marker type; the engine's handlers do the rest:
 //!
-//! - the permission hook ([`Screen::access`]) first, always: before a form is shown, before a
-//!   submitted body is read, before a delete. A refused user gets 403 and learns nothing;
+//! - the permission hook ([`Gate::access`]) first, always: it runs as the request is
+//!   extracted ([`Ctx`]), before a form is shown, before a submitted body is even read, before
+//!   a delete. A refused user gets 403 and learns nothing;
 //! - the form page (`form.html`) with values and errors on their fields, errors for fields
 //!   not on the form in a summary above it;
 //! - the 422 re-show of what was submitted, with the errors;
@@ -14,8 +15,10 @@
 //! - reading the `version` an edit form carries, and the status codes.
 //!
 //! The traits, from the most general:
-//! - [`Screen`]: where a page sits (navigation area, the page it returns to) and the one hook
-//!   that hands out the permission (`type Access`, today `()` or a loaded record).
+//! - [`Gate`]: the one permission hook of a set of pages, named after the permission it
+//!   checks (`ManageReference`, `EditProfile` …); it hands out `Access` (today `()`, soon the
+//!   service's capability), which every later hook receives in [`Ctx::access`].
+//! - [`Screen`]: where a page sits (navigation area, the page it returns to) and its gate.
 //! - [`Form`]: a screen with a form — its draft (usually the service's input type), how a
 //!   submitted body reads into it, its fields. Optional hooks: the draft's own rules (to report
 //!   every problem at once), errors the page shows itself, the page around the form.
@@ -39,8 +42,9 @@ pub use action::{Action, ActionPage, act};
 pub use data::FormData;
 pub use field::{FieldKind, FormField, choices, mark};
 pub use handlers::{
-    ConfirmDeletePage, Ctx, FormPage, FormView, Showing, confirm_delete, create, create_routes,
-    delete, delete_routes, edit, edit_routes, facts_of, home, new, new_href, show_edit, update,
+    Access, ConfirmDeletePage, Ctx, FormPage, FormView, Showing, confirm_delete, create,
+    create_routes, delete, delete_routes, edit, edit_routes, facts_of, new, new_href, show_edit,
+    update,
 };
 pub use notice::{Notice, Place};
 pub use path::PathIds;
@@ -53,10 +57,23 @@ use dongneng_domain::FieldErrors;
 use dongneng_service::ServiceError;
 use std::future::Future;
 
+/// The one permission hook of a set of pages.
+pub trait Gate: Send + Sync + 'static {
+    /// What the hook hands out; every later hook receives it.
+    type Access: Send + Sync;
+
+    /// Lets the request in, or refuses it (403, 404 for a record that is not there).
+    fn access(
+        app: &AppState,
+        s: &Signed,
+        path: &PathIds,
+    ) -> impl Future<Output = Result<Self::Access, ServiceError>> + Send;
+}
+
 /// A page the engine serves: where it sits and who may use it.
 pub trait Screen: Send + Sync + Sized + 'static {
-    /// What the permission hook hands out; the save and delete hooks receive it.
-    type Access: Send + Sync;
+    /// The permission hook.
+    type Gate: Gate;
     /// The navigation entry the page belongs to.
     const AREA: &'static str;
     /// The page a form returns to after saving (and its "cancel" link), as a route pattern
@@ -64,13 +81,6 @@ pub trait Screen: Send + Sync + Sized + 'static {
     const HOME: &'static str;
     /// The section of `HOME` to scroll to.
     const ANCHOR: Option<&'static str> = None;
-
-    /// The one permission hook, called before anything else.
-    fn access(
-        app: &AppState,
-        s: &Signed,
-        path: &PathIds,
-    ) -> impl Future<Output = Result<Self::Access, ServiceError>> + Send;
 }
 
 /// A screen with a form over a draft.
@@ -83,7 +93,7 @@ pub trait Form: Screen {
 
     /// The form's fields showing `draft`.
     fn fields(
-        c: &Ctx<'_, Self>,
+        c: &Ctx<Self>,
         draft: &Self::Draft,
     ) -> impl Future<Output = AppResult<Vec<FormField>>> + Send;
 
@@ -100,7 +110,7 @@ pub trait Form: Screen {
 
     /// The page around the form: `form.html`, unless the form adds to it.
     fn page(
-        _c: &Ctx<'_, Self>,
+        _c: &Ctx<Self>,
         _draft: &Self::Draft,
         _errors: &FieldErrors,
         page: FormPage,
@@ -118,11 +128,11 @@ pub trait Create: Form {
     const NEW_TITLE: &'static str;
 
     /// What the form starts with.
-    fn blank(c: &Ctx<'_, Self>) -> impl Future<Output = AppResult<Self::Draft>> + Send;
+    fn blank(c: &Ctx<Self>) -> impl Future<Output = AppResult<Self::Draft>> + Send;
 
     /// Saves the draft; the page to go to.
     fn create(
-        c: &Ctx<'_, Self>,
+        c: &Ctx<Self>,
         draft: Self::Draft,
     ) -> impl Future<Output = Result<Place, ServiceError>> + Send;
 }
@@ -136,12 +146,11 @@ pub trait Edit: Form {
     const EDIT_TITLE: &'static str;
 
     /// The record as a draft, with its version.
-    fn load(
-        c: &Ctx<'_, Self>,
-    ) -> impl Future<Output = Result<(Self::Draft, i64), ServiceError>> + Send;
+    fn load(c: &Ctx<Self>)
+    -> impl Future<Output = Result<(Self::Draft, i64), ServiceError>> + Send;
 
     fn update(
-        c: &Ctx<'_, Self>,
+        c: &Ctx<Self>,
         version: i64,
         draft: Self::Draft,
     ) -> impl Future<Output = Result<(), ServiceError>> + Send;
@@ -156,11 +165,9 @@ pub trait Delete: Screen {
 
     /// What the confirmation shows of the record (label, value), and its version.
     fn doomed(
-        c: &Ctx<'_, Self>,
+        c: &Ctx<Self>,
     ) -> impl Future<Output = AppResult<(Vec<(String, String)>, i64)>> + Send;
 
-    fn delete(
-        c: &Ctx<'_, Self>,
-        version: i64,
-    ) -> impl Future<Output = Result<(), ServiceError>> + Send;
+    fn delete(c: &Ctx<Self>, version: i64)
+    -> impl Future<Output = Result<(), ServiceError>> + Send;
 }

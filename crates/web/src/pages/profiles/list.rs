@@ -4,9 +4,8 @@ use super::Depts;
 use crate::AppState;
 use crate::context::Signed;
 use crate::error::AppResult;
-use crate::i18n::Lang;
 use crate::pages::list::{Cell, ListPage, Table};
-use crate::pages::{Layout, render};
+use crate::pages::{Layout, in_lang, render};
 use axum::extract::State;
 use axum::response::{IntoResponse, Response};
 
@@ -33,11 +32,7 @@ pub async fn list(State(app): State<AppState>, s: Signed) -> AppResult<Response>
         rows: rows
             .iter()
             .map(|r| {
-                let name = if lang == Lang::En {
-                    r.name_en.clone()
-                } else {
-                    r.name_zh.clone()
-                };
+                let name = in_lang(lang, &r.name_zh, &r.name_en);
                 vec![
                     Cell::link(name, format!("/industries/{}", r.industry_id)),
                     Cell::text(r.leader_name.clone().unwrap_or_else(|| "—".into())),

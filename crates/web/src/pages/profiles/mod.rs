@@ -14,7 +14,8 @@ use crate::AppState;
 use crate::context::Signed;
 use crate::error::AppResult;
 use crate::i18n::Lang;
-use crate::pages::form::{self, FormField, PathIds};
+use crate::pages::form::{self, FormField, Gate, PathIds};
+use crate::pages::in_lang;
 use axum::Router;
 use axum::routing::{get, post};
 use chrono::NaiveDate;
@@ -51,9 +52,15 @@ pub fn router() -> Router<AppState> {
     parts::part_routes::<MeasureInput>(r)
 }
 
-/// The permission hook of every form of a profile: editing industry `{id}`.
-async fn edit_profile(app: &AppState, s: &Signed, path: &PathIds) -> Result<(), ServiceError> {
-    app.service.require_profile_edit(&s.actor, path.id(0)?)
+/// Who may change the profile of industry `{id}`: the permission hook of every form of it.
+struct EditProfile;
+
+impl Gate for EditProfile {
+    type Access = ();
+
+    async fn access(app: &AppState, s: &Signed, path: &PathIds) -> Result<(), ServiceError> {
+        app.service.require_profile_edit(&s.actor, path.id(0)?)
+    }
 }
 
 fn label(lang: Lang, key: String) -> String {
@@ -77,13 +84,7 @@ impl Depts {
     }
     fn name(&self, lang: Lang, id: Option<i64>) -> String {
         id.and_then(|i| self.0.iter().find(|d| d.id == i))
-            .map(|d| {
-                if lang == Lang::En {
-                    d.name_en.clone()
-                } else {
-                    d.name_zh.clone()
-                }
-            })
+            .map(|d| in_lang(lang, &d.name_zh, &d.name_en))
             .unwrap_or_default()
     }
     fn names(&self, lang: Lang, ids: &[i64]) -> String {

@@ -6,9 +6,9 @@ use super::{Depts, date_text, label, opt_text};
 use crate::AppState;
 use crate::context::Signed;
 use crate::error::AppResult;
-use crate::i18n::Lang;
 use crate::pages::form::{Notice, PathIds};
-use crate::pages::{Layout, render};
+use crate::pages::list::labels;
+use crate::pages::{Layout, in_lang, render};
 use askama::Template;
 use axum::extract::State;
 use axum::http::StatusCode;
@@ -105,11 +105,7 @@ fn build_page(
     let id = p.industry.id;
     let can = p.can_edit;
     let base = format!("/industries/{id}");
-    let name = if lang == Lang::En {
-        p.industry.name_en.clone()
-    } else {
-        p.industry.name_zh.clone()
-    };
+    let name = in_lang(lang, &p.industry.name_zh, &p.industry.name_en);
     let title = lang.t_with("profile.title", &[("name", &name)]);
     let edit = |path: String| can.then_some(path);
     // Deleting goes through a confirmation page, which reads the version itself.
@@ -152,16 +148,16 @@ fn build_page(
     }
 
     let members = Section {
-        headers: [
-            "person_name",
-            "department_id",
-            "post",
-            "member_role",
-            "is_contact",
-        ]
-        .iter()
-        .map(|f| lang.field_label(f))
-        .collect(),
+        headers: labels(
+            lang,
+            &[
+                "person_name",
+                "department_id",
+                "post",
+                "member_role",
+                "is_contact",
+            ],
+        ),
         rows: p
             .taskforce_members
             .iter()
@@ -186,17 +182,17 @@ fn build_page(
     };
 
     let expert_rows = |list: &[dongneng_store::Expert], history: bool| Section {
-        headers: [
-            "person_name",
-            "specialty",
-            "affiliation",
-            "professional_title",
-            "joined_on",
-            "left_on",
-        ]
-        .iter()
-        .map(|f| lang.field_label(f))
-        .collect(),
+        headers: labels(
+            lang,
+            &[
+                "person_name",
+                "specialty",
+                "affiliation",
+                "professional_title",
+                "joined_on",
+                "left_on",
+            ],
+        ),
         rows: list
             .iter()
             .map(|e| Row {
@@ -249,10 +245,7 @@ fn build_page(
                     )
                 }),
                 table: Section {
-                    headers: ["enterprise_name", "credit_code", "alliance_role"]
-                        .iter()
-                        .map(|f| lang.field_label(f))
-                        .collect(),
+                    headers: labels(lang, &["enterprise_name", "credit_code", "alliance_role"]),
                     rows: a
                         .members
                         .iter()
@@ -353,16 +346,16 @@ fn build_page(
                     )
                 }),
                 table: Section {
-                    headers: [
-                        "measure",
-                        "owner_department_id",
-                        "owner_person",
-                        "deadline",
-                        "status",
-                    ]
-                    .iter()
-                    .map(|f| lang.field_label(f))
-                    .collect(),
+                    headers: labels(
+                        lang,
+                        &[
+                            "measure",
+                            "owner_department_id",
+                            "owner_person",
+                            "deadline",
+                            "status",
+                        ],
+                    ),
                     rows: w
                         .measures
                         .iter()

@@ -5,9 +5,8 @@
 //! it a form of the engine: new, edit and delete with confirmation, back to its section of
 //! the profile page.
 
-use super::{Depts, date_field, edit_profile};
+use super::{Depts, EditProfile, date_field};
 use crate::AppState;
-use crate::context::Signed;
 use crate::error::AppResult;
 use crate::i18n::Lang;
 use crate::pages::form::{
@@ -30,8 +29,8 @@ use std::marker::PhantomData;
 /// (not on a "new" form).
 pub(super) struct At {
     pub industry: i64,
-    parent: Option<i64>,
-    id: Option<i64>,
+    pub parent: Option<i64>,
+    pub id: Option<i64>,
 }
 
 impl At {
@@ -53,13 +52,13 @@ impl At {
         self.parent.ok_or(ServiceError::NotFound)
     }
 
-    pub fn id(&self) -> Result<i64, ServiceError> {
+    fn id(&self) -> Result<i64, ServiceError> {
         self.id.ok_or(ServiceError::NotFound)
     }
 }
 
 /// The context the save hooks of a part receive.
-pub(super) type PartCtx<'a, P> = Ctx<'a, PartForm<P>>;
+pub(super) type PartCtx<P> = Ctx<PartForm<P>>;
 
 /// One editable part of the profile.
 pub(super) trait Part: Sized + Clone + Send + Sync + 'static {
@@ -85,22 +84,19 @@ pub(super) trait Part: Sized + Clone + Send + Sync + 'static {
     fn parent_exists(_p: &IndustryProfile, _parent: i64) -> bool {
         true
     }
-    fn create(
-        c: &PartCtx<'_, Self>,
+    /// Makes the write with the service.
+    fn write(
+        c: &PartCtx<Self>,
         at: &At,
-        input: Self,
+        w: Write<Self>,
     ) -> impl Future<Output = Result<(), ServiceError>> + Send;
-    fn update(
-        c: &PartCtx<'_, Self>,
-        at: &At,
-        version: i64,
-        input: Self,
-    ) -> impl Future<Output = Result<(), ServiceError>> + Send;
-    fn delete(
-        c: &PartCtx<'_, Self>,
-        at: &At,
-        version: i64,
-    ) -> impl Future<Output = Result<(), ServiceError>> + Send;
+}
+
+/// A write of a part: a new one, or record `id` changed or deleted from `version`.
+pub(super) enum Write<P> {
+    Create(P),
+    Update(i64, i64, P),
+    Delete(i64, i64),
 }
 
 /// A part as a form of the engine.
@@ -114,22 +110,17 @@ pub(super) fn part_routes<P: Part>(r: Router<AppState>) -> Router<AppState> {
 }
 
 /// The profile the part is in.
-async fn profile<P: Part>(c: &PartCtx<'_, P>, at: &At) -> Result<IndustryProfile, ServiceError> {
-    c.app
-        .service
-        .get_industry_profile(&c.s.actor, at.industry)
+async fn profile<P: Part>(c: &PartCtx<P>, at: &At) -> Result<IndustryProfile, ServiceError> {
+    c.service()
+        .get_industry_profile(c.actor(), at.industry)
         .await
 }
 
 impl<P: Part> Screen for PartForm<P> {
-    type Access = ();
+    type Gate = EditProfile;
     const AREA: &'static str = "industries";
     const HOME: &'static str = "/industries/{id}";
     const ANCHOR: Option<&'static str> = Some(P::ANCHOR);
-
-    async fn access(app: &AppState, s: &Signed, path: &PathIds) -> Result<(), ServiceError> {
-        edit_profile(app, s, path).await
-    }
 }
 
 impl<P: Part> Form for PartForm<P> {
@@ -139,8 +130,8 @@ impl<P: Part> Form for PartForm<P> {
         P::read(f)
     }
 
-    async fn fields(c: &Ctx<'_, Self>, d: &P) -> AppResult<Vec<FormField>> {
-        let depts = Depts::load(c.app, &c.s.actor).await?;
+    async fn fields(c: &Ctx<Self>, d: &P) -> AppResult<Vec<FormField>> {
+        let depts = Depts::load(&c.app, c.actor()).await?;
         Ok(d.fields(c.lang(), &depts))
     }
 
@@ -154,8 +145,8 @@ impl<P: Part> Create for PartForm<P> {
     const NEW_TITLE: &'static str = P::NEW_TITLE;
 
     /// A nested part's form opens only under a parent that exists.
-    async fn blank(c: &Ctx<'_, Self>) -> AppResult<P> {
-        let at = At::of::<P>(c.path)?;
+    async fn blank(c: &Ctx<Self>) -> AppResult<P> {
+        let at = At::of::<P>(&c.path)?;
         let p = profile(c, &at).await?;
         if let Some(parent) = at.parent
             && !P::parent_exists(&p, parent)
@@ -165,8 +156,8 @@ impl<P: Part> Create for PartForm<P> {
         Ok(P::blank())
     }
 
-    async fn create(c: &Ctx<'_, Self>, d: P) -> Result<Place, ServiceError> {
-        P::create(c, &At::of::<P>(c.path)?, d).await?;
+    async fn create(c: &Ctx<Self>, d: P) -> Result<Place, ServiceError> {
+        P::write(c, &At::of::<P>(&c.path)?, Write::Create(d)).await?;
         Ok(c.home())
     }
 }
@@ -175,15 +166,16 @@ impl<P: Part> Edit for PartForm<P> {
     const RECORD: &'static str = P::RECORD;
     const EDIT_TITLE: &'static str = P::EDIT_TITLE;
 
-    async fn load(c: &Ctx<'_, Self>) -> Result<(P, i64), ServiceError> {
-        let at = At::of::<P>(c.path)?;
+    async fn load(c: &Ctx<Self>) -> Result<(P, i64), ServiceError> {
+        let at = At::of::<P>(&c.path)?;
         at.id()?;
         let p = profile(c, &at).await?;
         P::find(&p, &at).ok_or(ServiceError::NotFound)
     }
 
-    async fn update(c: &Ctx<'_, Self>, version: i64, d: P) -> Result<(), ServiceError> {
-        P::update(c, &At::of::<P>(c.path)?, version, d).await
+    async fn update(c: &Ctx<Self>, version: i64, d: P) -> Result<(), ServiceError> {
+        let at = At::of::<P>(&c.path)?;
+        P::write(c, &at, Write::Update(at.id()?, version, d)).await
     }
 }
 
@@ -191,12 +183,13 @@ impl<P: Part> Delete for PartForm<P> {
     const RECORD: &'static str = P::RECORD;
     const CONFIRM_TEXT: &'static str = "profile.delete_confirm_text";
 
-    async fn doomed(c: &Ctx<'_, Self>) -> AppResult<(Vec<(String, String)>, i64)> {
+    async fn doomed(c: &Ctx<Self>) -> AppResult<(Vec<(String, String)>, i64)> {
         form::facts_of(c).await
     }
 
-    async fn delete(c: &Ctx<'_, Self>, version: i64) -> Result<(), ServiceError> {
-        P::delete(c, &At::of::<P>(c.path)?, version).await
+    async fn delete(c: &Ctx<Self>, version: i64) -> Result<(), ServiceError> {
+        let at = At::of::<P>(&c.path)?;
+        P::write(c, &at, Write::Delete(at.id()?, version)).await
     }
 }
 
@@ -272,32 +265,22 @@ impl Part for TaskforceMemberInput {
         Some((input, m.version))
     }
 
-    async fn create(c: &PartCtx<'_, Self>, at: &At, input: Self) -> Result<(), ServiceError> {
-        c.app
-            .service
-            .create_taskforce_member(&c.s.actor, at.industry, input)
-            .await
-            .map(drop)
-    }
-
-    async fn update(
-        c: &PartCtx<'_, Self>,
-        at: &At,
-        version: i64,
-        input: Self,
-    ) -> Result<(), ServiceError> {
-        c.app
-            .service
-            .update_taskforce_member(&c.s.actor, at.industry, at.id()?, version, input)
-            .await
-            .map(drop)
-    }
-
-    async fn delete(c: &PartCtx<'_, Self>, at: &At, version: i64) -> Result<(), ServiceError> {
-        c.app
-            .service
-            .delete_taskforce_member(&c.s.actor, at.industry, at.id()?, version)
-            .await
+    async fn write(c: &PartCtx<Self>, at: &At, w: Write<Self>) -> Result<(), ServiceError> {
+        let (svc, actor, industry) = (c.service(), c.actor(), at.industry);
+        match w {
+            Write::Create(input) => svc
+                .create_taskforce_member(actor, industry, input)
+                .await
+                .map(drop),
+            Write::Update(id, version, input) => svc
+                .update_taskforce_member(actor, industry, id, version, input)
+                .await
+                .map(drop),
+            Write::Delete(id, version) => {
+                svc.delete_taskforce_member(actor, industry, id, version)
+                    .await
+            }
+        }
     }
 }
 
@@ -373,32 +356,16 @@ impl Part for ExpertInput {
         Some((input, e.version))
     }
 
-    async fn create(c: &PartCtx<'_, Self>, at: &At, input: Self) -> Result<(), ServiceError> {
-        c.app
-            .service
-            .create_expert(&c.s.actor, at.industry, input)
-            .await
-            .map(drop)
-    }
-
-    async fn update(
-        c: &PartCtx<'_, Self>,
-        at: &At,
-        version: i64,
-        input: Self,
-    ) -> Result<(), ServiceError> {
-        c.app
-            .service
-            .update_expert(&c.s.actor, at.industry, at.id()?, version, input)
-            .await
-            .map(drop)
-    }
-
-    async fn delete(c: &PartCtx<'_, Self>, at: &At, version: i64) -> Result<(), ServiceError> {
-        c.app
-            .service
-            .delete_expert(&c.s.actor, at.industry, at.id()?, version)
-            .await
+    async fn write(c: &PartCtx<Self>, at: &At, w: Write<Self>) -> Result<(), ServiceError> {
+        let (svc, actor, industry) = (c.service(), c.actor(), at.industry);
+        match w {
+            Write::Create(input) => svc.create_expert(actor, industry, input).await.map(drop),
+            Write::Update(id, version, input) => svc
+                .update_expert(actor, industry, id, version, input)
+                .await
+                .map(drop),
+            Write::Delete(id, version) => svc.delete_expert(actor, industry, id, version).await,
+        }
     }
 }
 
@@ -494,32 +461,16 @@ impl Part for AllianceInput {
         Some((input, a.version))
     }
 
-    async fn create(c: &PartCtx<'_, Self>, at: &At, input: Self) -> Result<(), ServiceError> {
-        c.app
-            .service
-            .create_alliance(&c.s.actor, at.industry, input)
-            .await
-            .map(drop)
-    }
-
-    async fn update(
-        c: &PartCtx<'_, Self>,
-        at: &At,
-        version: i64,
-        input: Self,
-    ) -> Result<(), ServiceError> {
-        c.app
-            .service
-            .update_alliance(&c.s.actor, at.industry, at.id()?, version, input)
-            .await
-            .map(drop)
-    }
-
-    async fn delete(c: &PartCtx<'_, Self>, at: &At, version: i64) -> Result<(), ServiceError> {
-        c.app
-            .service
-            .delete_alliance(&c.s.actor, at.industry, at.id()?, version)
-            .await
+    async fn write(c: &PartCtx<Self>, at: &At, w: Write<Self>) -> Result<(), ServiceError> {
+        let (svc, actor, industry) = (c.service(), c.actor(), at.industry);
+        match w {
+            Write::Create(input) => svc.create_alliance(actor, industry, input).await.map(drop),
+            Write::Update(id, version, input) => svc
+                .update_alliance(actor, industry, id, version, input)
+                .await
+                .map(drop),
+            Write::Delete(id, version) => svc.delete_alliance(actor, industry, id, version).await,
+        }
     }
 }
 
@@ -594,34 +545,22 @@ impl Part for AllianceMemberInput {
         Some((input, m.version))
     }
 
-    async fn create(c: &PartCtx<'_, Self>, at: &At, input: Self) -> Result<(), ServiceError> {
-        c.app
-            .service
-            .create_alliance_member(&c.s.actor, at.industry, at.parent()?, input)
-            .await
-            .map(drop)
-    }
-
-    async fn update(
-        c: &PartCtx<'_, Self>,
-        at: &At,
-        version: i64,
-        input: Self,
-    ) -> Result<(), ServiceError> {
-        let (parent, id) = (at.parent()?, at.id()?);
-        c.app
-            .service
-            .update_alliance_member(&c.s.actor, at.industry, parent, id, version, input)
-            .await
-            .map(drop)
-    }
-
-    async fn delete(c: &PartCtx<'_, Self>, at: &At, version: i64) -> Result<(), ServiceError> {
-        let (parent, id) = (at.parent()?, at.id()?);
-        c.app
-            .service
-            .delete_alliance_member(&c.s.actor, at.industry, parent, id, version)
-            .await
+    async fn write(c: &PartCtx<Self>, at: &At, w: Write<Self>) -> Result<(), ServiceError> {
+        let (svc, actor, industry) = (c.service(), c.actor(), at.industry);
+        match w {
+            Write::Create(input) => svc
+                .create_alliance_member(actor, industry, at.parent()?, input)
+                .await
+                .map(drop),
+            Write::Update(id, version, input) => svc
+                .update_alliance_member(actor, industry, at.parent()?, id, version, input)
+                .await
+                .map(drop),
+            Write::Delete(id, version) => {
+                svc.delete_alliance_member(actor, industry, at.parent()?, id, version)
+                    .await
+            }
+        }
     }
 }
 
@@ -683,32 +622,16 @@ impl Part for WorkPlanInput {
         Some((input, w.version))
     }
 
-    async fn create(c: &PartCtx<'_, Self>, at: &At, input: Self) -> Result<(), ServiceError> {
-        c.app
-            .service
-            .create_work_plan(&c.s.actor, at.industry, input)
-            .await
-            .map(drop)
-    }
-
-    async fn update(
-        c: &PartCtx<'_, Self>,
-        at: &At,
-        version: i64,
-        input: Self,
-    ) -> Result<(), ServiceError> {
-        c.app
-            .service
-            .update_work_plan(&c.s.actor, at.industry, at.id()?, version, input)
-            .await
-            .map(drop)
-    }
-
-    async fn delete(c: &PartCtx<'_, Self>, at: &At, version: i64) -> Result<(), ServiceError> {
-        c.app
-            .service
-            .delete_work_plan(&c.s.actor, at.industry, at.id()?, version)
-            .await
+    async fn write(c: &PartCtx<Self>, at: &At, w: Write<Self>) -> Result<(), ServiceError> {
+        let (svc, actor, industry) = (c.service(), c.actor(), at.industry);
+        match w {
+            Write::Create(input) => svc.create_work_plan(actor, industry, input).await.map(drop),
+            Write::Update(id, version, input) => svc
+                .update_work_plan(actor, industry, id, version, input)
+                .await
+                .map(drop),
+            Write::Delete(id, version) => svc.delete_work_plan(actor, industry, id, version).await,
+        }
     }
 }
 
@@ -800,34 +723,22 @@ impl Part for MeasureInput {
         Some((input, m.version))
     }
 
-    async fn create(c: &PartCtx<'_, Self>, at: &At, input: Self) -> Result<(), ServiceError> {
-        c.app
-            .service
-            .create_measure(&c.s.actor, at.industry, at.parent()?, input)
-            .await
-            .map(drop)
-    }
-
-    async fn update(
-        c: &PartCtx<'_, Self>,
-        at: &At,
-        version: i64,
-        input: Self,
-    ) -> Result<(), ServiceError> {
-        let (parent, id) = (at.parent()?, at.id()?);
-        c.app
-            .service
-            .update_measure(&c.s.actor, at.industry, parent, id, version, input)
-            .await
-            .map(drop)
-    }
-
-    async fn delete(c: &PartCtx<'_, Self>, at: &At, version: i64) -> Result<(), ServiceError> {
-        let (parent, id) = (at.parent()?, at.id()?);
-        c.app
-            .service
-            .delete_measure(&c.s.actor, at.industry, parent, id, version)
-            .await
+    async fn write(c: &PartCtx<Self>, at: &At, w: Write<Self>) -> Result<(), ServiceError> {
+        let (svc, actor, industry) = (c.service(), c.actor(), at.industry);
+        match w {
+            Write::Create(input) => svc
+                .create_measure(actor, industry, at.parent()?, input)
+                .await
+                .map(drop),
+            Write::Update(id, version, input) => svc
+                .update_measure(actor, industry, at.parent()?, id, version, input)
+                .await
+                .map(drop),
+            Write::Delete(id, version) => {
+                svc.delete_measure(actor, industry, at.parent()?, id, version)
+                    .await
+            }
+        }
     }
 }
 
@@ -838,14 +749,10 @@ impl Part for MeasureInput {
 pub(super) struct StructureForm;
 
 impl Screen for StructureForm {
-    type Access = ();
+    type Gate = EditProfile;
     const AREA: &'static str = "industries";
     const HOME: &'static str = "/industries/{id}";
     const ANCHOR: Option<&'static str> = Some("structure");
-
-    async fn access(app: &AppState, s: &Signed, path: &PathIds) -> Result<(), ServiceError> {
-        edit_profile(app, s, path).await
-    }
 }
 
 impl Form for StructureForm {
@@ -863,9 +770,9 @@ impl Form for StructureForm {
         (input, errs)
     }
 
-    async fn fields(c: &Ctx<'_, Self>, d: &StructureInput) -> AppResult<Vec<FormField>> {
+    async fn fields(c: &Ctx<Self>, d: &StructureInput) -> AppResult<Vec<FormField>> {
         let lang = c.lang();
-        let depts = Depts::load(c.app, &c.s.actor).await?;
+        let depts = Depts::load(&c.app, c.actor()).await?;
         Ok(vec![
             FormField::text(lang, "leader_name", &d.leader_name),
             FormField::text(lang, "leader_title", &d.leader_title),
@@ -886,11 +793,10 @@ impl Edit for StructureForm {
     const RECORD: &'static str = "/industries/{id}/structure";
     const EDIT_TITLE: &'static str = "profile.structure_edit";
 
-    async fn load(c: &Ctx<'_, Self>) -> Result<(StructureInput, i64), ServiceError> {
+    async fn load(c: &Ctx<Self>) -> Result<(StructureInput, i64), ServiceError> {
         let p = c
-            .app
-            .service
-            .get_industry_profile(&c.s.actor, c.path.id(0)?)
+            .service()
+            .get_industry_profile(c.actor(), c.path.id(0)?)
             .await?;
         Ok(match p.structure {
             Some(st) => (
@@ -907,15 +813,10 @@ impl Edit for StructureForm {
         })
     }
 
-    async fn update(
-        c: &Ctx<'_, Self>,
-        version: i64,
-        d: StructureInput,
-    ) -> Result<(), ServiceError> {
+    async fn update(c: &Ctx<Self>, version: i64, d: StructureInput) -> Result<(), ServiceError> {
         let id = c.path.id(0)?;
-        c.app
-            .service
-            .save_industry_structure(&c.s.actor, id, version, d)
+        c.service()
+            .save_industry_structure(c.actor(), id, version, d)
             .await
             .map(drop)
     }

@@ -3,16 +3,14 @@
 //! delete after confirmation).
 
 use super::page::render_profile;
-use super::parts::{At, Part, PartCtx};
-use super::{Depts, date_field, edit_profile};
+use super::parts::{At, Part, PartCtx, Write};
+use super::{Depts, EditProfile, date_field};
 use crate::AppState;
 use crate::api::profiles::{file_response, read_upload};
 use crate::context::Signed;
 use crate::error::{AppError, AppResult};
 use crate::i18n::Lang;
-use crate::pages::form::{
-    Ctx, Delete, Edit, Form, FormData, FormField, Notice, PathIds, Screen, home,
-};
+use crate::pages::form::{Ctx, Delete, Edit, Form, FormData, FormField, Notice, PathIds, Screen};
 use axum::extract::multipart::MultipartRejection;
 use axum::extract::{Multipart, State};
 use axum::http::StatusCode;
@@ -69,7 +67,7 @@ impl Part for SpecialPlanInput {
     }
 
     fn find(p: &IndustryProfile, at: &At) -> Option<(Self, i64)> {
-        let x = plan_of(p, at.id().ok()?).ok()?;
+        let x = plan_of(p, at.id?).ok()?;
         let input = SpecialPlanInput {
             plan_title: x.plan_title.clone(),
             summary: x.summary.clone(),
@@ -79,32 +77,21 @@ impl Part for SpecialPlanInput {
         Some((input, x.version))
     }
 
-    async fn create(c: &PartCtx<'_, Self>, at: &At, input: Self) -> Result<(), ServiceError> {
-        c.app
-            .service
-            .create_special_plan(&c.s.actor, at.industry, input)
-            .await
-            .map(drop)
-    }
-
-    async fn update(
-        c: &PartCtx<'_, Self>,
-        at: &At,
-        version: i64,
-        input: Self,
-    ) -> Result<(), ServiceError> {
-        c.app
-            .service
-            .update_special_plan(&c.s.actor, at.industry, at.id()?, version, input)
-            .await
-            .map(drop)
-    }
-
-    async fn delete(c: &PartCtx<'_, Self>, at: &At, version: i64) -> Result<(), ServiceError> {
-        c.app
-            .service
-            .delete_special_plan(&c.s.actor, at.industry, at.id()?, version)
-            .await
+    async fn write(c: &PartCtx<Self>, at: &At, w: Write<Self>) -> Result<(), ServiceError> {
+        let (svc, actor, industry) = (c.service(), c.actor(), at.industry);
+        match w {
+            Write::Create(input) => svc
+                .create_special_plan(actor, industry, input)
+                .await
+                .map(drop),
+            Write::Update(id, version, input) => svc
+                .update_special_plan(actor, industry, id, version, input)
+                .await
+                .map(drop),
+            Write::Delete(id, version) => {
+                svc.delete_special_plan(actor, industry, id, version).await
+            }
+        }
     }
 }
 
@@ -140,14 +127,10 @@ pub(super) struct MoveDraft {
 }
 
 impl Screen for PlanMove {
-    type Access = ();
+    type Gate = EditProfile;
     const AREA: &'static str = "industries";
     const HOME: &'static str = "/industries/{id}";
     const ANCHOR: Option<&'static str> = Some("plans");
-
-    async fn access(app: &AppState, s: &Signed, path: &PathIds) -> Result<(), ServiceError> {
-        edit_profile(app, s, path).await
-    }
 }
 
 impl Form for PlanMove {
@@ -161,9 +144,9 @@ impl Form for PlanMove {
     }
 
     /// The plan as it stands names the move in the hint.
-    async fn fields(c: &Ctx<'_, Self>, d: &MoveDraft) -> AppResult<Vec<FormField>> {
+    async fn fields(c: &Ctx<Self>, d: &MoveDraft) -> AppResult<Vec<FormField>> {
         let lang = c.lang();
-        let p = profile_of(c.app, c.s, c.path).await?;
+        let p = profile_of(&c.app, &c.s, &c.path).await?;
         let plan = plan_of(&p, c.path.id(1)?)?;
         let next: Vec<(String, String)> = plan
             .status
@@ -194,8 +177,8 @@ impl Edit for PlanMove {
     const EDIT_TITLE: &'static str = "profile.plan_move_title";
 
     /// The plan's next status, today.
-    async fn load(c: &Ctx<'_, Self>) -> Result<(MoveDraft, i64), ServiceError> {
-        let p = profile_of(c.app, c.s, c.path).await?;
+    async fn load(c: &Ctx<Self>) -> Result<(MoveDraft, i64), ServiceError> {
+        let p = profile_of(&c.app, &c.s, &c.path).await?;
         let plan = plan_of(&p, c.path.id(1)?)?;
         let draft = MoveDraft {
             status: plan.status.next(),
@@ -204,16 +187,15 @@ impl Edit for PlanMove {
         Ok((draft, plan.version))
     }
 
-    async fn update(c: &Ctx<'_, Self>, version: i64, d: MoveDraft) -> Result<(), ServiceError> {
+    async fn update(c: &Ctx<Self>, version: i64, d: MoveDraft) -> Result<(), ServiceError> {
         let status = d.status.ok_or(ServiceError::field("status", "required"))?;
         let (industry, plan) = (c.path.id(0)?, c.path.id(1)?);
         let to = PlanStatusMove {
             status,
             date: d.date,
         };
-        c.app
-            .service
-            .move_special_plan(&c.s.actor, industry, plan, version, to)
+        c.service()
+            .move_special_plan(c.actor(), industry, plan, version, to)
             .await
             .map(drop)
     }
@@ -225,14 +207,10 @@ impl Edit for PlanMove {
 pub(super) struct PlanFile;
 
 impl Screen for PlanFile {
-    type Access = ();
+    type Gate = EditProfile;
     const AREA: &'static str = "industries";
     const HOME: &'static str = "/industries/{id}";
     const ANCHOR: Option<&'static str> = Some("plans");
-
-    async fn access(app: &AppState, s: &Signed, path: &PathIds) -> Result<(), ServiceError> {
-        edit_profile(app, s, path).await
-    }
 }
 
 impl Delete for PlanFile {
@@ -240,9 +218,9 @@ impl Delete for PlanFile {
     const CONFIRM_TEXT: &'static str = "profile.delete_confirm_text";
 
     /// The plan's title and the file's name.
-    async fn doomed(c: &Ctx<'_, Self>) -> AppResult<(Vec<(String, String)>, i64)> {
+    async fn doomed(c: &Ctx<Self>) -> AppResult<(Vec<(String, String)>, i64)> {
         let (plan, file) = (c.path.id(1)?, c.path.id(2)?);
-        let p = profile_of(c.app, c.s, c.path).await?;
+        let p = profile_of(&c.app, &c.s, &c.path).await?;
         let (entry, f) = p
             .special_plans
             .iter()
@@ -260,24 +238,21 @@ impl Delete for PlanFile {
         Ok((facts, f.version))
     }
 
-    async fn delete(c: &Ctx<'_, Self>, version: i64) -> Result<(), ServiceError> {
+    async fn delete(c: &Ctx<Self>, version: i64) -> Result<(), ServiceError> {
         let (industry, plan, file) = (c.path.id(0)?, c.path.id(1)?, c.path.id(2)?);
-        c.app
-            .service
-            .delete_plan_file(&c.s.actor, industry, plan, file, version)
+        c.service()
+            .delete_plan_file(c.actor(), industry, plan, file, version)
             .await
     }
 }
 
 /// `POST` a file to plan `{a}`: back to the plans, or the profile page saying what was wrong.
 pub async fn file_upload(
-    State(app): State<AppState>,
-    s: Signed,
-    path: PathIds,
+    c: Ctx<PlanFile>,
     multipart: Result<Multipart, MultipartRejection>,
 ) -> AppResult<Response> {
-    PlanFile::access(&app, &s, &path).await?;
-    let (id, plan) = (path.id(0)?, path.id(1)?);
+    let (app, s) = (&c.app, &c.s);
+    let (id, plan) = (c.path.id(0)?, c.path.id(1)?);
     let result = match read_upload(multipart).await {
         Ok(up) => app
             .service
@@ -295,7 +270,7 @@ pub async fn file_upload(
         Err(other) => return Err(other),
     };
     match result {
-        Ok(()) => Ok(Notice::Saved.redirect(&home::<PlanFile>(&path))),
+        Ok(()) => Ok(Notice::Saved.redirect(&c.home())),
         Err(ServiceError::Invalid(e)) => {
             let lang = s.ctx.lang;
             let msg =
@@ -304,7 +279,7 @@ pub async fn file_upload(
                     .collect::<Vec<_>>()
                     .join(" ");
             let status = StatusCode::UNPROCESSABLE_ENTITY;
-            render_profile(&app, &s, id, None, Some(msg), status).await
+            render_profile(app, s, id, None, Some(msg), status).await
         }
         Err(e) => Err(e.into()),
     }

@@ -8,6 +8,7 @@ use crate::api::projects::AsAtQuery;
 use crate::context::Signed;
 use crate::error::AppResult;
 use crate::extract::Query;
+use crate::pages::list::Pager;
 use crate::pages::{Layout, render};
 use askama::Template;
 use axum::extract::State;
@@ -40,9 +41,7 @@ struct AsAtPage {
     show_warning: bool,
     sums: SumsView,
     rows: Vec<AsAtRow>,
-    prev_href: Option<String>,
-    next_href: Option<String>,
-    page_line: String,
+    pager: Pager,
 }
 
 pub async fn as_at(
@@ -59,7 +58,6 @@ pub async fn as_at(
     let names = Names::load(&app, &s).await?;
     let lang = s.ctx.lang;
     let f = filters(&names, &lf);
-    let pages = ((sums.count + page.per_page as i64 - 1) / page.per_page as i64).max(1) as u32;
     let link = |p: u32| {
         format!(
             "/projects/as-at?year={}&month={}&{}&page={p}",
@@ -97,15 +95,7 @@ pub async fn as_at(
                 year_completed: wan(p.year_completed),
             })
             .collect(),
-        page_line: lang.t_with(
-            "common.page_of",
-            &[
-                ("page", &page.page.to_string()),
-                ("pages", &pages.to_string()),
-            ],
-        ),
-        prev_href: (page.page > 1).then(|| link(page.page - 1)),
-        next_href: (page.page < pages).then(|| link(page.page + 1)),
+        pager: Pager::new(lang, page, sums.count, link),
         filters: f,
         filter_action: "/projects/as-at",
         hidden: vec![

@@ -2,13 +2,13 @@
 //! timeline; and for its editors the forms on it — stage move, leaving and re-entering the
 //! library, monthly progress, factor needs, batch plans — which come back to it.
 
-use super::form::EditProject;
-use super::{Names, last_month, rate, reason_text, wan};
+use super::form::ProjectForm;
+use super::{EditProject, Names, last_month, rate, wan, warning};
 use crate::AppState;
 use crate::context::Signed;
 use crate::error::AppResult;
 use crate::i18n::{Lang, china_time};
-use crate::pages::form::{Action, ActionPage, Ctx, FormData, Notice, PathIds, Screen, choices};
+use crate::pages::form::{Action, ActionPage, Ctx, FormData, Gate, Notice, PathIds, choices};
 use crate::pages::{Layout, render};
 use askama::Template;
 use axum::extract::State;
@@ -181,17 +181,14 @@ async fn render_detail(
     // The forms show to those the project's permission hook lets in.
     let can_edit = EditProject::access(app, s, path).await.is_ok();
     let today = china_today();
+    let (level, level_label, reasons) = warning(lang, p);
     let page = DetailPage {
         layout: Layout::new(app, &s.ctx, "projects", p.name.clone()).with_notice(notice),
         id: p.id,
         version: p.version,
-        level: p.warning_level.code(),
-        level_label: lang.t(&format!("level.{}", p.warning_level.code())),
-        reasons: p
-            .warning_reasons
-            .iter()
-            .map(|r| reason_text(lang, r))
-            .collect(),
+        level,
+        level_label,
+        reasons,
         basics: vec![
             kv(
                 "code",
@@ -357,18 +354,14 @@ pub async fn detail(
 // ------------------------------------------------------------------ the forms on the page
 
 /// The project page shows the errors of its forms at the top.
-impl ActionPage for EditProject {
+impl ActionPage for ProjectForm {
     async fn reshow(
-        c: &Ctx<'_, Self>,
+        c: &Ctx<Self>,
         errors: &FieldErrors,
         status: StatusCode,
     ) -> AppResult<Response> {
-        let d = c
-            .app
-            .service
-            .project_detail(&c.s.actor, c.path.id(0)?)
-            .await?;
-        render_detail(c.app, c.s, c.path, d, errors, status, None).await
+        let d = c.service().project_detail(c.actor(), c.path.id(0)?).await?;
+        render_detail(&c.app, &c.s, &c.path, d, errors, status, None).await
     }
 }
 
@@ -383,7 +376,7 @@ pub struct StageInput {
 }
 
 impl Action for StageMove {
-    type Page = EditProject;
+    type Page = ProjectForm;
     type Input = StageInput;
 
     fn read(f: &FormData) -> AppResult<(StageInput, FieldErrors)> {
@@ -409,11 +402,10 @@ impl Action for StageMove {
         ))
     }
 
-    async fn run(c: &Ctx<'_, EditProject>, i: StageInput) -> Result<(), ServiceError> {
+    async fn run(c: &Ctx<ProjectForm>, i: StageInput) -> Result<(), ServiceError> {
         let id = c.path.id(0)?;
-        c.app
-            .service
-            .move_stage(&c.s.actor, id, i.version, i.to, i.on, &i.note)
+        c.service()
+            .move_stage(c.actor(), id, i.version, i.to, i.on, &i.note)
             .await?;
         Ok(())
     }
@@ -423,7 +415,7 @@ impl Action for StageMove {
 pub struct Leave;
 
 impl Action for Leave {
-    type Page = EditProject;
+    type Page = ProjectForm;
     type Input = (i64, Option<NaiveDate>, String);
 
     fn read(f: &FormData) -> AppResult<(Self::Input, FieldErrors)> {
@@ -433,12 +425,11 @@ impl Action for Leave {
         Ok(((version, on, f.get("reason")), errs))
     }
 
-    async fn run(c: &Ctx<'_, EditProject>, i: Self::Input) -> Result<(), ServiceError> {
+    async fn run(c: &Ctx<ProjectForm>, i: Self::Input) -> Result<(), ServiceError> {
         let (version, on, reason) = i;
         let id = c.path.id(0)?;
-        c.app
-            .service
-            .set_in_library(&c.s.actor, id, version, false, on, &reason)
+        c.service()
+            .set_in_library(c.actor(), id, version, false, on, &reason)
             .await?;
         Ok(())
     }
@@ -448,19 +439,18 @@ impl Action for Leave {
 pub struct Enter;
 
 impl Action for Enter {
-    type Page = EditProject;
+    type Page = ProjectForm;
     type Input = (i64, String);
 
     fn read(f: &FormData) -> AppResult<(Self::Input, FieldErrors)> {
         Ok(((f.version()?, f.get("note")), FieldErrors::new()))
     }
 
-    async fn run(c: &Ctx<'_, EditProject>, i: Self::Input) -> Result<(), ServiceError> {
+    async fn run(c: &Ctx<ProjectForm>, i: Self::Input) -> Result<(), ServiceError> {
         let (version, note) = i;
         let id = c.path.id(0)?;
-        c.app
-            .service
-            .set_in_library(&c.s.actor, id, version, true, None, &note)
+        c.service()
+            .set_in_library(c.actor(), id, version, true, None, &note)
             .await?;
         Ok(())
     }
@@ -470,7 +460,7 @@ impl Action for Enter {
 pub struct Progress;
 
 impl Action for Progress {
-    type Page = EditProject;
+    type Page = ProjectForm;
     type Input = ProgressInput;
 
     fn read(f: &FormData) -> AppResult<(ProgressInput, FieldErrors)> {
@@ -487,9 +477,9 @@ impl Action for Progress {
         Ok((input, errs))
     }
 
-    async fn run(c: &Ctx<'_, EditProject>, input: ProgressInput) -> Result<(), ServiceError> {
+    async fn run(c: &Ctx<ProjectForm>, input: ProgressInput) -> Result<(), ServiceError> {
         let id = c.path.id(0)?;
-        c.app.service.report_progress(&c.s.actor, id, input).await?;
+        c.service().report_progress(c.actor(), id, input).await?;
         Ok(())
     }
 }
@@ -498,7 +488,7 @@ impl Action for Progress {
 pub struct Factor;
 
 impl Action for Factor {
-    type Page = EditProject;
+    type Page = ProjectForm;
     type Input = FactorInput;
 
     fn read(f: &FormData) -> AppResult<(FactorInput, FieldErrors)> {
@@ -529,9 +519,9 @@ impl Action for Factor {
         Ok((input, errs))
     }
 
-    async fn run(c: &Ctx<'_, EditProject>, input: FactorInput) -> Result<(), ServiceError> {
+    async fn run(c: &Ctx<ProjectForm>, input: FactorInput) -> Result<(), ServiceError> {
         let id = c.path.id(0)?;
-        c.app.service.set_factor(&c.s.actor, id, input).await?;
+        c.service().set_factor(c.actor(), id, input).await?;
         Ok(())
     }
 }
@@ -540,7 +530,7 @@ impl Action for Factor {
 pub struct Batch;
 
 impl Action for Batch {
-    type Page = EditProject;
+    type Page = ProjectForm;
     type Input = (i32, Money);
 
     fn read(f: &FormData) -> AppResult<(Self::Input, FieldErrors)> {
@@ -550,10 +540,10 @@ impl Action for Batch {
         Ok(((year, plan), errs))
     }
 
-    async fn run(c: &Ctx<'_, EditProject>, i: Self::Input) -> Result<(), ServiceError> {
+    async fn run(c: &Ctx<ProjectForm>, i: Self::Input) -> Result<(), ServiceError> {
         let (year, plan) = i;
         let id = c.path.id(0)?;
-        c.app.service.set_batch(&c.s.actor, id, year, plan).await?;
+        c.service().set_batch(c.actor(), id, year, plan).await?;
         Ok(())
     }
 }

@@ -1,18 +1,13 @@
 //! The project form: a new project (with its stage and first year's plan) and the edit of one.
 //! Money is typed in 万元, dates as `YYYY-MM-DD`.
 
-use super::Names;
-use crate::AppState;
-use crate::context::Signed;
+use super::{EditProject, EditProjects, Names};
 use crate::error::AppResult;
 use crate::i18n::Lang;
-use crate::pages::form::{
-    Create, Ctx, Edit, Form, FormData, FormField, PathIds, Place, Screen, choices,
-};
+use crate::pages::form::{Create, Ctx, Edit, Form, FormData, FormField, Place, Screen, choices};
 use chrono::Datelike;
 use dongneng_domain::FieldErrors;
 use dongneng_domain::money::Money;
-use dongneng_domain::policy::Permission;
 use dongneng_domain::project::{LibraryClass, Nature, ProjectInput, Stage};
 use dongneng_service::ServiceError;
 use dongneng_service::projects::{CreateProject, china_today};
@@ -20,35 +15,19 @@ use dongneng_service::projects::{CreateProject, china_today};
 /// A new project: the project form, its stage and the plan of its first batch year.
 pub struct NewProject;
 
-/// The edit of one project, and the forms on its page (`detail.rs`).
-pub struct EditProject;
-
 impl Screen for NewProject {
-    type Access = ();
+    type Gate = EditProjects;
     const AREA: &'static str = "projects";
     const HOME: &'static str = "/projects";
-
-    /// Creating projects, and importing them (`transfer.rs`).
-    async fn access(_: &AppState, s: &Signed, _: &PathIds) -> Result<(), ServiceError> {
-        s.actor.require(Permission::EditProjects)
-    }
 }
 
-impl Screen for EditProject {
-    type Access = ();
+/// The edit of one project; the forms on its page are in `detail.rs`.
+pub struct ProjectForm;
+
+impl Screen for ProjectForm {
+    type Gate = EditProject;
     const AREA: &'static str = "projects";
     const HOME: &'static str = "/projects/{id}";
-
-    /// Changing project `{id}`: refused unless the user's scope covers it.
-    async fn access(app: &AppState, s: &Signed, path: &PathIds) -> Result<(), ServiceError> {
-        s.actor.require(Permission::EditProjects)?;
-        let p = app.service.get_project(&s.actor, path.id(0)?).await?;
-        if app.service.can_edit_project(&s.actor, &p).await? {
-            Ok(())
-        } else {
-            Err(ServiceError::Forbidden)
-        }
-    }
 }
 
 /// The new-project form as typed: the project, and its stage and first plan.
@@ -92,9 +71,9 @@ impl Form for NewProject {
         (draft, errs)
     }
 
-    async fn fields(c: &Ctx<'_, Self>, d: &NewDraft) -> AppResult<Vec<FormField>> {
+    async fn fields(c: &Ctx<Self>, d: &NewDraft) -> AppResult<Vec<FormField>> {
         let lang = c.lang();
-        let names = Names::load(c.app, c.s).await?;
+        let names = Names::load(&c.app, &c.s).await?;
         let [stage, year, plan] = &d.typed;
         let mut fields = project_fields(lang, &names, &d.input);
         fields.insert(
@@ -119,7 +98,7 @@ impl Create for NewProject {
     const NEW_TITLE: &'static str = "project.new_title";
 
     /// A reserve project, planned from this year.
-    async fn blank(_: &Ctx<'_, Self>) -> AppResult<NewDraft> {
+    async fn blank(_: &Ctx<Self>) -> AppResult<NewDraft> {
         let year = china_today().year();
         Ok(NewDraft {
             input: blank_input(),
@@ -131,7 +110,7 @@ impl Create for NewProject {
     }
 
     /// On to the new project's page.
-    async fn create(c: &Ctx<'_, Self>, d: NewDraft) -> Result<Place, ServiceError> {
+    async fn create(c: &Ctx<Self>, d: NewDraft) -> Result<Place, ServiceError> {
         let req = CreateProject {
             input: d.input,
             stage: d.stage,
@@ -139,12 +118,12 @@ impl Create for NewProject {
             year_plan: d.year_plan,
             factors: vec![],
         };
-        let p = c.app.service.create_project(&c.s.actor, req).await?;
+        let p = c.service().create_project(c.actor(), req).await?;
         Ok(Place::new(format!("/projects/{}", p.id)))
     }
 }
 
-impl Form for EditProject {
+impl Form for ProjectForm {
     type Draft = ProjectInput;
 
     fn read(f: &FormData) -> (ProjectInput, FieldErrors) {
@@ -153,26 +132,25 @@ impl Form for EditProject {
         (input, errs)
     }
 
-    async fn fields(c: &Ctx<'_, Self>, d: &ProjectInput) -> AppResult<Vec<FormField>> {
-        let names = Names::load(c.app, c.s).await?;
+    async fn fields(c: &Ctx<Self>, d: &ProjectInput) -> AppResult<Vec<FormField>> {
+        let names = Names::load(&c.app, &c.s).await?;
         Ok(project_fields(c.lang(), &names, d))
     }
 }
 
-impl Edit for EditProject {
+impl Edit for ProjectForm {
     const RECORD: &'static str = "/projects/{id}/edit";
     const EDIT_TITLE: &'static str = "project.edit_title";
 
-    async fn load(c: &Ctx<'_, Self>) -> Result<(ProjectInput, i64), ServiceError> {
-        let p = c.app.service.get_project(&c.s.actor, c.path.id(0)?).await?;
+    async fn load(c: &Ctx<Self>) -> Result<(ProjectInput, i64), ServiceError> {
+        let p = c.service().get_project(c.actor(), c.path.id(0)?).await?;
         Ok((p.input(), p.version))
     }
 
-    async fn update(c: &Ctx<'_, Self>, version: i64, d: ProjectInput) -> Result<(), ServiceError> {
+    async fn update(c: &Ctx<Self>, version: i64, d: ProjectInput) -> Result<(), ServiceError> {
         let id = c.path.id(0)?;
-        c.app
-            .service
-            .update_project(&c.s.actor, id, version, d)
+        c.service()
+            .update_project(c.actor(), id, version, d)
             .await?;
         Ok(())
     }

@@ -1,15 +1,15 @@
 //! The library's list: the filter bar, the totals of what it selects (with the warning
 //! colours), a page of projects, and links to export, import and the as-at view.
 
-use super::warning_rules::WarningRules;
-use super::{Names, NewProject, last_month, rate, reason_text, wan};
+use super::{EditProjects, ManageSettings, Names, last_month, rate, wan, warning};
 use crate::AppState;
 use crate::api::projects::ProjectListQuery;
 use crate::context::{Signed, urlencode};
 use crate::error::AppResult;
 use crate::extract::Query;
 use crate::i18n::Lang;
-use crate::pages::form::{PathIds, Screen, choices, mark};
+use crate::pages::form::{Gate, PathIds, choices, mark};
+use crate::pages::list::Pager;
 use crate::pages::{Layout, render};
 use askama::Template;
 use axum::extract::State;
@@ -83,6 +83,7 @@ pub struct Row {
 
 fn row(names: &Names, p: &Project) -> Row {
     let lang = names.lang;
+    let (level, level_label, reasons) = warning(lang, p);
     Row {
         id: p.id,
         code: p
@@ -99,14 +100,9 @@ fn row(names: &Names, p: &Project) -> Row {
         plan: wan(p.year_plan),
         completed: wan(p.completed_investment),
         rate: rate(p.year_completed, p.year_plan),
-        level: p.warning_level.code(),
-        level_label: lang.t(&format!("level.{}", p.warning_level.code())),
-        reasons: p
-            .warning_reasons
-            .iter()
-            .map(|r| reason_text(lang, r))
-            .collect::<Vec<_>>()
-            .join("；"),
+        level,
+        level_label,
+        reasons: reasons.join("；"),
     }
 }
 
@@ -234,9 +230,7 @@ struct ListPage {
     rows: Vec<Row>,
     can_edit: bool,
     can_set_rules: bool,
-    page_line: String,
-    prev_href: Option<String>,
-    next_href: Option<String>,
+    pager: Pager,
     as_at_href: String,
 }
 
@@ -253,7 +247,6 @@ pub async fn list(
     let names = Names::load(&app, &s).await?;
     let lang = s.ctx.lang;
     let f = filters(&names, &q);
-    let pages = ((sums.count + page.per_page as i64 - 1) / page.per_page as i64).max(1) as u32;
     let link = |p: u32| format!("/projects?{}&page={p}", f.query);
     let today = china_today();
     let last = last_month(today);
@@ -267,17 +260,9 @@ pub async fn list(
             dongneng_domain::warning::reporting_month(today),
         ),
         rows: items.iter().map(|p| row(&names, p)).collect(),
-        can_edit: NewProject::access(&app, &s, &none).await.is_ok(),
-        can_set_rules: WarningRules::access(&app, &s, &none).await.is_ok(),
-        page_line: lang.t_with(
-            "common.page_of",
-            &[
-                ("page", &page.page.to_string()),
-                ("pages", &pages.to_string()),
-            ],
-        ),
-        prev_href: (page.page > 1).then(|| link(page.page - 1)),
-        next_href: (page.page < pages).then(|| link(page.page + 1)),
+        can_edit: EditProjects::access(&app, &s, &none).await.is_ok(),
+        can_set_rules: ManageSettings::access(&app, &s, &none).await.is_ok(),
+        pager: Pager::new(lang, page, sums.count, link),
         as_at_href: format!("/projects/as-at?year={}&month={}", last.0, last.1),
         filters: f,
         filter_action: "/projects",

@@ -14,13 +14,16 @@ use crate::AppState;
 use crate::context::Signed;
 use crate::error::AppResult;
 use crate::i18n::Lang;
-use crate::pages::form::{act, create_routes, edit_routes};
+use crate::pages::form::{Gate, PathIds, act, create_routes, edit_routes};
+use crate::pages::in_lang;
 use axum::Router;
 use axum::routing::{get, post};
 use chrono::{Datelike, NaiveDate};
 use dongneng_domain::money::Money;
+use dongneng_domain::policy::Permission;
 use dongneng_domain::warning::Reason;
-use dongneng_store::{Industry, Region};
+use dongneng_service::ServiceError;
+use dongneng_store::{Industry, Project, Region};
 
 pub fn router() -> Router<AppState> {
     let r = Router::new()
@@ -39,11 +42,47 @@ pub fn router() -> Router<AppState> {
                 .post(crate::pages::form::create::<warning_rules::WarningRules>),
         )
         .route("/warnings", get(list::warnings));
-    create_routes::<form::NewProject>(edit_routes::<form::EditProject>(r))
+    create_routes::<form::NewProject>(edit_routes::<form::ProjectForm>(r))
 }
 
-/// The library's creating and importing: who may, decided in one hook.
-pub use form::NewProject;
+/// Who may add projects to the library, by form or by import.
+pub struct EditProjects;
+
+impl Gate for EditProjects {
+    type Access = ();
+
+    async fn access(_: &AppState, s: &Signed, _: &PathIds) -> Result<(), ServiceError> {
+        s.actor.require(Permission::EditProjects)
+    }
+}
+
+/// Who may change project `{id}`: an editor whose scope covers it.
+pub struct EditProject;
+
+impl Gate for EditProject {
+    type Access = ();
+
+    async fn access(app: &AppState, s: &Signed, path: &PathIds) -> Result<(), ServiceError> {
+        s.actor.require(Permission::EditProjects)?;
+        let p = app.service.get_project(&s.actor, path.id(0)?).await?;
+        if app.service.can_edit_project(&s.actor, &p).await? {
+            Ok(())
+        } else {
+            Err(ServiceError::Forbidden)
+        }
+    }
+}
+
+/// Who may set the warning thresholds.
+pub struct ManageSettings;
+
+impl Gate for ManageSettings {
+    type Access = ();
+
+    async fn access(_: &AppState, s: &Signed, _: &PathIds) -> Result<(), ServiceError> {
+        s.actor.require(Permission::ManageSettings)
+    }
+}
 
 /// Names for ids, in the user's language.
 struct Names {
@@ -65,11 +104,8 @@ impl Names {
             .iter()
             .find(|r| r.id == id)
             .map(|r| {
-                if self.lang == Lang::En {
-                    r.name_en.clone()
-                } else {
-                    r.short_name.clone().unwrap_or(r.name_zh.clone())
-                }
+                let zh = r.short_name.as_deref().unwrap_or(&r.name_zh);
+                in_lang(self.lang, zh, &r.name_en)
             })
             .unwrap_or_default()
     }
@@ -77,13 +113,7 @@ impl Names {
         self.industries
             .iter()
             .find(|i| i.id == id)
-            .map(|i| {
-                if self.lang == Lang::En {
-                    i.name_en.clone()
-                } else {
-                    i.name_zh.clone()
-                }
-            })
+            .map(|i| in_lang(self.lang, &i.name_zh, &i.name_en))
             .unwrap_or_default()
     }
     fn region_options(&self) -> Vec<(String, String)> {
@@ -100,6 +130,17 @@ impl Names {
             .map(|i| (i.id.to_string(), self.industry(i.id)))
             .collect()
     }
+}
+
+/// A project's warning: its colour (code and name) and its reasons as sentences.
+fn warning(lang: Lang, p: &Project) -> (&'static str, String, Vec<String>) {
+    let level = p.warning_level.code();
+    let reasons = p
+        .warning_reasons
+        .iter()
+        .map(|r| reason_text(lang, r))
+        .collect();
+    (level, lang.t(&format!("level.{level}")), reasons)
 }
 
 /// One warning reason as a sentence.

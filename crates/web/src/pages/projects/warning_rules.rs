@@ -1,14 +1,10 @@
 //! The warning thresholds: a settings form, saved whole and shown again with the notice.
 
-use crate::AppState;
-use crate::context::Signed;
+use super::ManageSettings;
 use crate::error::AppResult;
-use crate::pages::form::{
-    Create, Ctx, Form, FormData, FormField, FormPage, PathIds, Place, Screen,
-};
+use crate::pages::form::{Create, Ctx, Form, FormData, FormField, FormPage, Place, Screen};
 use axum::response::Html;
 use dongneng_domain::FieldErrors;
-use dongneng_domain::policy::Permission;
 use dongneng_domain::warning::WarningRules as Rules;
 use dongneng_service::ServiceError;
 
@@ -30,13 +26,9 @@ pub struct RulesDraft {
 pub struct WarningRules;
 
 impl Screen for WarningRules {
-    type Access = ();
+    type Gate = ManageSettings;
     const AREA: &'static str = "projects";
     const HOME: &'static str = "/projects";
-
-    async fn access(_: &AppState, s: &Signed, _: &PathIds) -> Result<(), ServiceError> {
-        s.actor.require(Permission::ManageSettings)
-    }
 }
 
 impl Form for WarningRules {
@@ -64,7 +56,7 @@ impl Form for WarningRules {
         (draft, errs)
     }
 
-    async fn fields(c: &Ctx<'_, Self>, d: &RulesDraft) -> AppResult<Vec<FormField>> {
+    async fn fields(c: &Ctx<Self>, d: &RulesDraft) -> AppResult<Vec<FormField>> {
         Ok(RULE_FIELDS
             .iter()
             .zip(&d.typed)
@@ -74,7 +66,7 @@ impl Form for WarningRules {
 
     /// A failed save explains the thresholds above the errors.
     async fn page(
-        c: &Ctx<'_, Self>,
+        c: &Ctx<Self>,
         _: &RulesDraft,
         errors: &FieldErrors,
         mut page: FormPage,
@@ -93,8 +85,8 @@ impl Create for WarningRules {
     const NEW_TITLE: &'static str = "warning.rules_title";
 
     /// The thresholds in force.
-    async fn blank(c: &Ctx<'_, Self>) -> AppResult<RulesDraft> {
-        let r = c.app.service.warning_rules().await?;
+    async fn blank(c: &Ctx<Self>) -> AppResult<RulesDraft> {
+        let r = c.service().warning_rules().await?;
         let values = [
             r.yellow_points,
             r.red_points,
@@ -109,8 +101,8 @@ impl Create for WarningRules {
     }
 
     /// Back to the form, which shows the notice.
-    async fn create(c: &Ctx<'_, Self>, d: RulesDraft) -> Result<Place, ServiceError> {
-        c.app.service.set_warning_rules(&c.s.actor, d.rules).await?;
+    async fn create(c: &Ctx<Self>, d: RulesDraft) -> Result<Place, ServiceError> {
+        c.service().set_warning_rules(c.actor(), d.rules).await?;
         Ok(Place::new(Self::COLLECTION))
     }
 }

@@ -1,14 +1,14 @@
 //! The "new" and edit forms of reference data: regions, departments, industries, industry
 //! groups. Each returns to its list. Who may change reference data is decided in one hook
-//! ([`manage`]).
+//! ([`ManageReference`]).
 
 use crate::AppState;
 use crate::context::Signed;
 use crate::error::AppResult;
-use crate::i18n::Lang;
 use crate::pages::form::{
-    Create, Ctx, Edit, Form, FormData, FormField, PathIds, Place, Screen, choices,
+    Create, Ctx, Edit, Form, FormData, FormField, Gate, PathIds, Place, Screen, choices,
 };
+use crate::pages::in_lang;
 use dongneng_domain::FieldErrors;
 use dongneng_domain::policy::Permission;
 use dongneng_domain::reference::{
@@ -18,14 +18,15 @@ use dongneng_domain::reference::{
 use dongneng_service::ServiceError;
 use dongneng_store::{Department, Industry, IndustryGroup, Region};
 
-/// The permission hook of every reference form.
-fn manage(s: &Signed) -> Result<(), ServiceError> {
-    s.actor.require(Permission::ManageReference)
-}
+/// Who may change reference data: the permission hook of every reference form.
+pub struct ManageReference;
 
-/// A name in the user's language.
-fn name_in(lang: Lang, zh: &str, en: &str) -> String {
-    if lang == Lang::En { en } else { zh }.to_string()
+impl Gate for ManageReference {
+    type Access = ();
+
+    async fn access(_: &AppState, s: &Signed, _: &PathIds) -> Result<(), ServiceError> {
+        s.actor.require(Permission::ManageReference)
+    }
 }
 
 // ---------------------------------------------------------------- regions
@@ -33,13 +34,9 @@ fn name_in(lang: Lang, zh: &str, en: &str) -> String {
 pub struct RegionForm;
 
 impl Screen for RegionForm {
-    type Access = ();
+    type Gate = ManageReference;
     const AREA: &'static str = "admin/regions";
     const HOME: &'static str = "/admin/regions";
-
-    async fn access(_: &AppState, s: &Signed, _: &PathIds) -> Result<(), ServiceError> {
-        manage(s)
-    }
 }
 
 impl Form for RegionForm {
@@ -59,14 +56,13 @@ impl Form for RegionForm {
         (input, errs)
     }
 
-    async fn fields(c: &Ctx<'_, Self>, d: &RegionInput) -> AppResult<Vec<FormField>> {
+    async fn fields(c: &Ctx<Self>, d: &RegionInput) -> AppResult<Vec<FormField>> {
         let lang = c.lang();
         // A region cannot be its own parent.
         let own = c.path.get(0);
         let parents: Vec<(String, String)> = c
-            .app
-            .service
-            .list_regions(&c.s.actor)
+            .service()
+            .list_regions(c.actor())
             .await?
             .iter()
             .filter(|r| Some(r.id) != own)
@@ -101,7 +97,7 @@ impl Create for RegionForm {
     const COLLECTION: &'static str = "/admin/regions";
     const NEW_TITLE: &'static str = "admin.region_new";
 
-    async fn blank(_: &Ctx<'_, Self>) -> AppResult<RegionInput> {
+    async fn blank(_: &Ctx<Self>) -> AppResult<RegionInput> {
         Ok(RegionInput {
             code: None,
             name_zh: String::new(),
@@ -113,8 +109,8 @@ impl Create for RegionForm {
         })
     }
 
-    async fn create(c: &Ctx<'_, Self>, d: RegionInput) -> Result<Place, ServiceError> {
-        c.app.service.create_region(&c.s.actor, d).await?;
+    async fn create(c: &Ctx<Self>, d: RegionInput) -> Result<Place, ServiceError> {
+        c.service().create_region(c.actor(), d).await?;
         Ok(c.home())
     }
 }
@@ -123,8 +119,8 @@ impl Edit for RegionForm {
     const RECORD: &'static str = "/admin/regions/{id}";
     const EDIT_TITLE: &'static str = "admin.region_edit";
 
-    async fn load(c: &Ctx<'_, Self>) -> Result<(RegionInput, i64), ServiceError> {
-        let r: Region = c.app.service.get_region(&c.s.actor, c.path.id(0)?).await?;
+    async fn load(c: &Ctx<Self>) -> Result<(RegionInput, i64), ServiceError> {
+        let r: Region = c.service().get_region(c.actor(), c.path.id(0)?).await?;
         let input = RegionInput {
             code: r.code,
             name_zh: r.name_zh,
@@ -137,12 +133,9 @@ impl Edit for RegionForm {
         Ok((input, r.version))
     }
 
-    async fn update(c: &Ctx<'_, Self>, version: i64, d: RegionInput) -> Result<(), ServiceError> {
+    async fn update(c: &Ctx<Self>, version: i64, d: RegionInput) -> Result<(), ServiceError> {
         let id = c.path.id(0)?;
-        c.app
-            .service
-            .update_region(&c.s.actor, id, version, d)
-            .await?;
+        c.service().update_region(c.actor(), id, version, d).await?;
         Ok(())
     }
 }
@@ -152,13 +145,9 @@ impl Edit for RegionForm {
 pub struct DepartmentForm;
 
 impl Screen for DepartmentForm {
-    type Access = ();
+    type Gate = ManageReference;
     const AREA: &'static str = "admin/departments";
     const HOME: &'static str = "/admin/departments";
-
-    async fn access(_: &AppState, s: &Signed, _: &PathIds) -> Result<(), ServiceError> {
-        manage(s)
-    }
 }
 
 impl Form for DepartmentForm {
@@ -177,12 +166,11 @@ impl Form for DepartmentForm {
         (input, errs)
     }
 
-    async fn fields(c: &Ctx<'_, Self>, d: &DepartmentInput) -> AppResult<Vec<FormField>> {
+    async fn fields(c: &Ctx<Self>, d: &DepartmentInput) -> AppResult<Vec<FormField>> {
         let lang = c.lang();
         let regions: Vec<(String, String)> = c
-            .app
-            .service
-            .list_regions(&c.s.actor)
+            .service()
+            .list_regions(c.actor())
             .await?
             .iter()
             .map(|r| (r.id.to_string(), r.name_zh.clone()))
@@ -215,7 +203,7 @@ impl Create for DepartmentForm {
     const COLLECTION: &'static str = "/admin/departments";
     const NEW_TITLE: &'static str = "admin.department_new";
 
-    async fn blank(_: &Ctx<'_, Self>) -> AppResult<DepartmentInput> {
+    async fn blank(_: &Ctx<Self>) -> AppResult<DepartmentInput> {
         Ok(DepartmentInput {
             name_zh: String::new(),
             name_en: String::new(),
@@ -226,8 +214,8 @@ impl Create for DepartmentForm {
         })
     }
 
-    async fn create(c: &Ctx<'_, Self>, d: DepartmentInput) -> Result<Place, ServiceError> {
-        c.app.service.create_department(&c.s.actor, d).await?;
+    async fn create(c: &Ctx<Self>, d: DepartmentInput) -> Result<Place, ServiceError> {
+        c.service().create_department(c.actor(), d).await?;
         Ok(c.home())
     }
 }
@@ -236,12 +224,8 @@ impl Edit for DepartmentForm {
     const RECORD: &'static str = "/admin/departments/{id}";
     const EDIT_TITLE: &'static str = "admin.department_edit";
 
-    async fn load(c: &Ctx<'_, Self>) -> Result<(DepartmentInput, i64), ServiceError> {
-        let d: Department = c
-            .app
-            .service
-            .get_department(&c.s.actor, c.path.id(0)?)
-            .await?;
+    async fn load(c: &Ctx<Self>) -> Result<(DepartmentInput, i64), ServiceError> {
+        let d: Department = c.service().get_department(c.actor(), c.path.id(0)?).await?;
         let input = DepartmentInput {
             name_zh: d.name_zh,
             name_en: d.name_en,
@@ -253,15 +237,10 @@ impl Edit for DepartmentForm {
         Ok((input, d.version))
     }
 
-    async fn update(
-        c: &Ctx<'_, Self>,
-        version: i64,
-        d: DepartmentInput,
-    ) -> Result<(), ServiceError> {
+    async fn update(c: &Ctx<Self>, version: i64, d: DepartmentInput) -> Result<(), ServiceError> {
         let id = c.path.id(0)?;
-        c.app
-            .service
-            .update_department(&c.s.actor, id, version, d)
+        c.service()
+            .update_department(c.actor(), id, version, d)
             .await?;
         Ok(())
     }
@@ -272,13 +251,9 @@ impl Edit for DepartmentForm {
 pub struct IndustryForm;
 
 impl Screen for IndustryForm {
-    type Access = ();
+    type Gate = ManageReference;
     const AREA: &'static str = "admin/industries";
     const HOME: &'static str = "/admin/industries";
-
-    async fn access(_: &AppState, s: &Signed, _: &PathIds) -> Result<(), ServiceError> {
-        manage(s)
-    }
 }
 
 impl Form for IndustryForm {
@@ -301,15 +276,14 @@ impl Form for IndustryForm {
         (input, errs)
     }
 
-    async fn fields(c: &Ctx<'_, Self>, d: &IndustryInput) -> AppResult<Vec<FormField>> {
+    async fn fields(c: &Ctx<Self>, d: &IndustryInput) -> AppResult<Vec<FormField>> {
         let lang = c.lang();
         let groups: Vec<(String, String)> = c
-            .app
-            .service
-            .list_industry_groups(&c.s.actor)
+            .service()
+            .list_industry_groups(c.actor())
             .await?
             .iter()
-            .map(|g| (g.id.to_string(), name_in(lang, &g.name_zh, &g.name_en)))
+            .map(|g| (g.id.to_string(), in_lang(lang, &g.name_zh, &g.name_en)))
             .collect();
         let tiers = TIERS_753
             .iter()
@@ -347,7 +321,7 @@ impl Create for IndustryForm {
     const COLLECTION: &'static str = "/admin/industries";
     const NEW_TITLE: &'static str = "admin.industry_new";
 
-    async fn blank(_: &Ctx<'_, Self>) -> AppResult<IndustryInput> {
+    async fn blank(_: &Ctx<Self>) -> AppResult<IndustryInput> {
         Ok(IndustryInput {
             key: String::new(),
             name_zh: String::new(),
@@ -361,8 +335,8 @@ impl Create for IndustryForm {
         })
     }
 
-    async fn create(c: &Ctx<'_, Self>, d: IndustryInput) -> Result<Place, ServiceError> {
-        c.app.service.create_industry(&c.s.actor, d).await?;
+    async fn create(c: &Ctx<Self>, d: IndustryInput) -> Result<Place, ServiceError> {
+        c.service().create_industry(c.actor(), d).await?;
         Ok(c.home())
     }
 }
@@ -371,12 +345,8 @@ impl Edit for IndustryForm {
     const RECORD: &'static str = "/admin/industries/{id}";
     const EDIT_TITLE: &'static str = "admin.industry_edit";
 
-    async fn load(c: &Ctx<'_, Self>) -> Result<(IndustryInput, i64), ServiceError> {
-        let i: Industry = c
-            .app
-            .service
-            .get_industry(&c.s.actor, c.path.id(0)?)
-            .await?;
+    async fn load(c: &Ctx<Self>) -> Result<(IndustryInput, i64), ServiceError> {
+        let i: Industry = c.service().get_industry(c.actor(), c.path.id(0)?).await?;
         let input = IndustryInput {
             key: i.key,
             name_zh: i.name_zh,
@@ -391,11 +361,10 @@ impl Edit for IndustryForm {
         Ok((input, i.version))
     }
 
-    async fn update(c: &Ctx<'_, Self>, version: i64, d: IndustryInput) -> Result<(), ServiceError> {
+    async fn update(c: &Ctx<Self>, version: i64, d: IndustryInput) -> Result<(), ServiceError> {
         let id = c.path.id(0)?;
-        c.app
-            .service
-            .update_industry(&c.s.actor, id, version, d)
+        c.service()
+            .update_industry(c.actor(), id, version, d)
             .await?;
         Ok(())
     }
@@ -406,13 +375,9 @@ impl Edit for IndustryForm {
 pub struct IndustryGroupForm;
 
 impl Screen for IndustryGroupForm {
-    type Access = ();
+    type Gate = ManageReference;
     const AREA: &'static str = "admin/industry-groups";
     const HOME: &'static str = "/admin/industry-groups";
-
-    async fn access(_: &AppState, s: &Signed, _: &PathIds) -> Result<(), ServiceError> {
-        manage(s)
-    }
 }
 
 impl Form for IndustryGroupForm {
@@ -429,7 +394,7 @@ impl Form for IndustryGroupForm {
         (input, errs)
     }
 
-    async fn fields(c: &Ctx<'_, Self>, d: &IndustryGroupInput) -> AppResult<Vec<FormField>> {
+    async fn fields(c: &Ctx<Self>, d: &IndustryGroupInput) -> AppResult<Vec<FormField>> {
         let lang = c.lang();
         Ok(vec![
             FormField::text(lang, "name_zh", &d.name_zh).required(),
@@ -445,11 +410,10 @@ impl Create for IndustryGroupForm {
     const NEW_TITLE: &'static str = "admin.industry_group_new";
 
     /// A new group goes after the last one.
-    async fn blank(c: &Ctx<'_, Self>) -> AppResult<IndustryGroupInput> {
+    async fn blank(c: &Ctx<Self>) -> AppResult<IndustryGroupInput> {
         let last = c
-            .app
-            .service
-            .list_industry_groups(&c.s.actor)
+            .service()
+            .list_industry_groups(c.actor())
             .await?
             .iter()
             .map(|g| g.sort_order)
@@ -463,8 +427,8 @@ impl Create for IndustryGroupForm {
         })
     }
 
-    async fn create(c: &Ctx<'_, Self>, d: IndustryGroupInput) -> Result<Place, ServiceError> {
-        c.app.service.create_industry_group(&c.s.actor, d).await?;
+    async fn create(c: &Ctx<Self>, d: IndustryGroupInput) -> Result<Place, ServiceError> {
+        c.service().create_industry_group(c.actor(), d).await?;
         Ok(c.home())
     }
 }
@@ -473,11 +437,10 @@ impl Edit for IndustryGroupForm {
     const RECORD: &'static str = "/admin/industry-groups/{id}";
     const EDIT_TITLE: &'static str = "admin.industry_group_edit";
 
-    async fn load(c: &Ctx<'_, Self>) -> Result<(IndustryGroupInput, i64), ServiceError> {
+    async fn load(c: &Ctx<Self>) -> Result<(IndustryGroupInput, i64), ServiceError> {
         let g: IndustryGroup = c
-            .app
-            .service
-            .get_industry_group(&c.s.actor, c.path.id(0)?)
+            .service()
+            .get_industry_group(c.actor(), c.path.id(0)?)
             .await?;
         let input = IndustryGroupInput {
             key: g.key,
@@ -489,14 +452,13 @@ impl Edit for IndustryGroupForm {
     }
 
     async fn update(
-        c: &Ctx<'_, Self>,
+        c: &Ctx<Self>,
         version: i64,
         d: IndustryGroupInput,
     ) -> Result<(), ServiceError> {
         let id = c.path.id(0)?;
-        c.app
-            .service
-            .update_industry_group(&c.s.actor, id, version, d)
+        c.service()
+            .update_industry_group(c.actor(), id, version, d)
             .await?;
         Ok(())
     }

@@ -4,12 +4,11 @@
 mod forms;
 
 use super::form::{self, PathIds};
-use super::list::{Cell, ListPage, Table};
-use super::{Layout, render};
+use super::list::{Cell, ListPage, Table, labels};
+use super::{Layout, in_lang, render};
 use crate::AppState;
 use crate::context::Signed;
 use crate::error::AppResult;
-use crate::i18n::Lang;
 use axum::Router;
 use axum::extract::State;
 use axum::response::{IntoResponse, Response};
@@ -66,18 +65,18 @@ async fn regions(
             .unwrap_or_default()
     };
     let table = Table {
-        headers: [
-            "code",
-            "name_zh",
-            "name_en",
-            "short_name",
-            "kind",
-            "parent_id",
-            "version",
-        ]
-        .iter()
-        .map(|f| lang.field_label(f))
-        .collect(),
+        headers: labels(
+            lang,
+            &[
+                "code",
+                "name_zh",
+                "name_en",
+                "short_name",
+                "kind",
+                "parent_id",
+                "version",
+            ],
+        ),
         row_ids: list.iter().map(|r| format!("region-{}", r.id)).collect(),
         rows: list
             .iter()
@@ -121,10 +120,10 @@ async fn departments(
             .unwrap_or_default()
     };
     let table = Table {
-        headers: ["name_zh", "name_en", "kind", "region_id", "version"]
-            .iter()
-            .map(|f| lang.field_label(f))
-            .collect(),
+        headers: labels(
+            lang,
+            &["name_zh", "name_en", "kind", "region_id", "version"],
+        ),
         row_ids: list
             .iter()
             .map(|d| format!("department-{}", d.id))
@@ -159,29 +158,23 @@ async fn industries(
         groups
             .iter()
             .find(|g| g.id == id)
-            .map(|g| {
-                if lang == Lang::En {
-                    g.name_en.clone()
-                } else {
-                    g.name_zh.clone()
-                }
-            })
+            .map(|g| in_lang(lang, &g.name_zh, &g.name_en))
             .unwrap_or_default()
     };
     let table = Table {
-        headers: [
-            "name_zh",
-            "name_en",
-            "group_id",
-            "tier_753",
-            "confirmed",
-            "gbt4754",
-            "active",
-            "version",
-        ]
-        .iter()
-        .map(|f| lang.field_label(f))
-        .collect(),
+        headers: labels(
+            lang,
+            &[
+                "name_zh",
+                "name_en",
+                "group_id",
+                "tier_753",
+                "confirmed",
+                "gbt4754",
+                "active",
+                "version",
+            ],
+        ),
         row_ids: list.iter().map(|i| format!("industry-{}", i.key)).collect(),
         rows: list
             .iter()
@@ -230,10 +223,7 @@ async fn industry_groups(
     let list = app.service.list_industry_groups(&s.actor).await?;
     let industries = app.service.list_industries(&s.actor).await?;
     let lang = s.ctx.lang;
-    let mut headers: Vec<String> = ["name_zh", "name_en", "key", "sort_order"]
-        .iter()
-        .map(|f| lang.field_label(f))
-        .collect();
+    let mut headers: Vec<String> = labels(lang, &["name_zh", "name_en", "key", "sort_order"]);
     headers.push(lang.t("admin.industry_group_members"));
     headers.push(lang.field_label("version"));
     let table = Table {

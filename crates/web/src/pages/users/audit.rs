@@ -4,6 +4,7 @@ use crate::AppState;
 use crate::context::Signed;
 use crate::error::AppResult;
 use crate::extract::Query;
+use crate::pages::list::Pager;
 use crate::pages::{Layout, render};
 use askama::Template;
 use axum::extract::State;
@@ -20,8 +21,7 @@ struct AuditPage {
     q_until: String,
     entries: Vec<AuditRow>,
     total_line: String,
-    prev_href: Option<String>,
-    next_href: Option<String>,
+    pager: Pager,
 }
 
 struct AuditRow {
@@ -70,7 +70,7 @@ pub async fn audit(
             q.until.map(|d| d.to_string()).unwrap_or_default(),
         )
     };
-    let pages = ((total + 49) / 50).max(1) as u32;
+    let pager = Pager::new(lang, page, total, base);
     let p = AuditPage {
         layout: Layout::new(&app, &s.ctx, "admin/audit", lang.t("admin.audit_title")),
         q_username: q.username.clone().unwrap_or_default(),
@@ -81,16 +81,9 @@ pub async fn audit(
         total_line: format!(
             "{} · {}",
             lang.t_with("common.total", &[("n", &total.to_string())]),
-            lang.t_with(
-                "common.page_of",
-                &[
-                    ("page", &page.page.to_string()),
-                    ("pages", &pages.to_string())
-                ]
-            )
+            pager.line
         ),
-        prev_href: (page.page > 1).then(|| base(page.page - 1)),
-        next_href: (page.page < pages).then(|| base(page.page + 1)),
+        pager,
     };
     Ok(render(&p)?.into_response())
 }

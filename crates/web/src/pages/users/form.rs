@@ -6,7 +6,7 @@ use crate::context::Signed;
 use crate::error::AppResult;
 use crate::pages::form::{
     Action, ActionPage, Create, Ctx, Edit, FieldKind, Form, FormData, FormField, FormPage,
-    FormView, PathIds, Place, Screen, Showing, show_edit,
+    FormView, Gate, PathIds, Place, Screen, Showing, mark, show_edit,
 };
 use crate::pages::{Layout, render};
 use askama::Template;
@@ -32,16 +32,28 @@ pub struct UserDraft {
     grants: Vec<Grant>,
 }
 
-pub struct UserForm;
+/// Who may manage accounts: the permission hook of the account pages.
+pub struct ManageUsers;
 
-impl Screen for UserForm {
+impl Gate for ManageUsers {
     type Access = ();
-    const AREA: &'static str = "admin/users";
-    const HOME: &'static str = "/admin/users";
 
     async fn access(_: &AppState, s: &Signed, _: &PathIds) -> Result<(), ServiceError> {
         s.actor.require(Permission::ManageUsers)
     }
+}
+
+pub struct UserForm;
+
+impl Screen for UserForm {
+    type Gate = ManageUsers;
+    const AREA: &'static str = "admin/users";
+    const HOME: &'static str = "/admin/users";
+}
+
+/// The edit form's path names the account; the new form's does not.
+fn editing(c: &Ctx<UserForm>) -> bool {
+    c.path.get(0).is_some()
 }
 
 impl Form for UserForm {
@@ -62,18 +74,17 @@ impl Form for UserForm {
         (draft, errs)
     }
 
-    async fn fields(c: &Ctx<'_, Self>, d: &UserDraft) -> AppResult<Vec<FormField>> {
+    async fn fields(c: &Ctx<Self>, d: &UserDraft) -> AppResult<Vec<FormField>> {
         let lang = c.lang();
         let departments: Vec<(String, String)> = c
-            .app
-            .service
-            .list_departments(&c.s.actor)
+            .service()
+            .list_departments(c.actor())
             .await?
             .iter()
             .map(|d| (d.id.to_string(), d.name_zh.clone()))
             .collect();
         let mut fields = Vec::new();
-        if !c.editing {
+        if !editing(c) {
             fields.push(FormField::text(lang, "username", &d.username).required());
         }
         fields.push(FormField::text(lang, "display_name", &d.display_name).required());
@@ -84,7 +95,7 @@ impl Form for UserForm {
             departments,
             Some(lang.t("common.not_set")),
         ));
-        if c.editing {
+        if editing(c) {
             fields.push(FormField::checkbox(lang, "disabled", d.disabled));
         } else {
             // A password is never shown back.
@@ -99,7 +110,7 @@ impl Form for UserForm {
     }
 
     async fn page(
-        c: &Ctx<'_, Self>,
+        c: &Ctx<Self>,
         d: &UserDraft,
         errors: &FieldErrors,
         page: FormPage,
@@ -132,7 +143,7 @@ impl Form for UserForm {
                 )
             })
             .collect(),
-            user_id: c.path.get(0).filter(|_| c.editing),
+            user_id: c.path.get(0),
         })
     }
 }
@@ -141,7 +152,7 @@ impl Create for UserForm {
     const COLLECTION: &'static str = "/admin/users";
     const NEW_TITLE: &'static str = "admin.user_new";
 
-    async fn blank(_: &Ctx<'_, Self>) -> AppResult<UserDraft> {
+    async fn blank(_: &Ctx<Self>) -> AppResult<UserDraft> {
         Ok(UserDraft {
             username: String::new(),
             display_name: String::new(),
@@ -152,7 +163,7 @@ impl Create for UserForm {
         })
     }
 
-    async fn create(c: &Ctx<'_, Self>, d: UserDraft) -> Result<Place, ServiceError> {
+    async fn create(c: &Ctx<Self>, d: UserDraft) -> Result<Place, ServiceError> {
         let input = NewUser {
             username: d.username,
             display_name: d.display_name,
@@ -160,7 +171,7 @@ impl Create for UserForm {
             password: d.password,
             grants: d.grants,
         };
-        c.app.service.create_user(&c.s.actor, input).await?;
+        c.service().create_user(c.actor(), input).await?;
         Ok(c.home())
     }
 }
@@ -169,8 +180,8 @@ impl Edit for UserForm {
     const RECORD: &'static str = "/admin/users/{id}";
     const EDIT_TITLE: &'static str = "admin.user_edit";
 
-    async fn load(c: &Ctx<'_, Self>) -> Result<(UserDraft, i64), ServiceError> {
-        let u = c.app.service.get_user(&c.s.actor, c.path.id(0)?).await?;
+    async fn load(c: &Ctx<Self>) -> Result<(UserDraft, i64), ServiceError> {
+        let u = c.service().get_user(c.actor(), c.path.id(0)?).await?;
         let draft = UserDraft {
             username: u.username,
             display_name: u.display_name,
@@ -182,7 +193,7 @@ impl Edit for UserForm {
         Ok((draft, u.version))
     }
 
-    async fn update(c: &Ctx<'_, Self>, version: i64, d: UserDraft) -> Result<(), ServiceError> {
+    async fn update(c: &Ctx<Self>, version: i64, d: UserDraft) -> Result<(), ServiceError> {
         let update = UserUpdate {
             display_name: d.display_name,
             department_id: d.department_id,
@@ -190,9 +201,8 @@ impl Edit for UserForm {
             disabled: d.disabled,
         };
         let id = c.path.id(0)?;
-        c.app
-            .service
-            .update_user(&c.s.actor, id, version, update)
+        c.service()
+            .update_user(c.actor(), id, version, update)
             .await?;
         Ok(())
     }
@@ -200,7 +210,7 @@ impl Edit for UserForm {
 
 /// The edit page shows the errors of the password reset under it.
 impl ActionPage for UserForm {
-    async fn reshow(c: &Ctx<'_, Self>, errors: &FieldErrors, _: StatusCode) -> AppResult<Response> {
+    async fn reshow(c: &Ctx<Self>, errors: &FieldErrors, _: StatusCode) -> AppResult<Response> {
         let (draft, version) = UserForm::load(c).await?;
         show_edit(c, Showing::invalid(&draft, Some(version), errors)).await
     }
@@ -217,12 +227,11 @@ impl Action for PasswordReset {
         Ok((form.get("new_password"), FieldErrors::new()))
     }
 
-    async fn run(c: &Ctx<'_, UserForm>, password: String) -> Result<(), ServiceError> {
+    async fn run(c: &Ctx<UserForm>, password: String) -> Result<(), ServiceError> {
         let id = c.path.id(0)?;
         match c
-            .app
-            .service
-            .set_user_password(&c.s.actor, id, &password)
+            .service()
+            .set_user_password(c.actor(), id, &password)
             .await
         {
             // The password rules name the field of the reset form.
@@ -261,37 +270,35 @@ struct UserFormPage {
 
 /// The grant rows of the draft (at least [`GRANT_ROWS`]), each with its error.
 async fn grant_rows(
-    c: &Ctx<'_, UserForm>,
+    c: &Ctx<UserForm>,
     d: &UserDraft,
     errors: &FieldErrors,
 ) -> AppResult<Vec<GrantRow>> {
     let lang = c.lang();
-    let regions = c.app.service.list_regions(&c.s.actor).await?;
-    let industries = c.app.service.list_industries(&c.s.actor).await?;
+    let svc = c.service();
+    let regions: Vec<(String, String)> = (svc.list_regions(c.actor()).await?.into_iter())
+        .map(|r| (r.id.to_string(), r.name_zh))
+        .collect();
+    let industries: Vec<(String, String)> = (svc.list_industries(c.actor()).await?.into_iter())
+        .map(|x| (x.id.to_string(), x.name_zh))
+        .collect();
     let mut rows = Vec::new();
     for i in 0..GRANT_ROWS.max(d.grants.len()) {
         let g = d.grants.get(i);
         let ids = g.map(|g| g.scope.ids().to_vec()).unwrap_or_default();
         let tag = g.map(|g| g.scope.tag());
-        let chosen = |kind: ScopeKindTag, id: i64| tag == Some(kind) && ids.contains(&id);
+        // The scope's ids are chosen in the list of its kind.
+        let chosen = |kind: ScopeKindTag, options: &[(String, String)]| {
+            mark(options.to_vec(), |v| {
+                tag == Some(kind) && ids.iter().any(|id| id.to_string() == v)
+            })
+        };
         rows.push(GrantRow {
             index: i,
             role: g.map(|g| g.role.as_str().to_string()).unwrap_or_default(),
             scope_kind: tag.map(|t| t.as_str().to_string()).unwrap_or_default(),
-            regions: regions
-                .iter()
-                .map(|r| {
-                    let on = chosen(ScopeKindTag::Regions, r.id);
-                    (r.id.to_string(), r.name_zh.clone(), on)
-                })
-                .collect(),
-            industries: industries
-                .iter()
-                .map(|x| {
-                    let on = chosen(ScopeKindTag::Industries, x.id);
-                    (x.id.to_string(), x.name_zh.clone(), on)
-                })
-                .collect(),
+            regions: chosen(ScopeKindTag::Regions, &regions),
+            industries: chosen(ScopeKindTag::Industries, &industries),
             error: errors
                 .0
                 .iter()

@@ -7,7 +7,7 @@ use crate::error::AppResult;
 use crate::extract::Query;
 use crate::i18n::Lang;
 use crate::pages::form::{Create, Notice, PathIds, new_href};
-use crate::pages::list::{Cell, ListPage, Table};
+use crate::pages::list::{Cell, ListPage, Table, labels};
 use crate::pages::{Layout, render};
 use axum::extract::State;
 use axum::response::{IntoResponse, Response};
@@ -29,10 +29,10 @@ pub async fn users(
     let (list, total) = app.service.list_users(&s.actor, page).await?;
     let lang = s.ctx.lang;
     let table = Table {
-        headers: ["username", "display_name", "grants", "disabled", "version"]
-            .iter()
-            .map(|f| lang.field_label(f))
-            .collect(),
+        headers: labels(
+            lang,
+            &["username", "display_name", "grants", "disabled", "version"],
+        ),
         row_ids: list
             .iter()
             .map(|u| format!("user-{}", u.username))
