@@ -39,6 +39,22 @@ pub struct Table {
     pub row_ids: Vec<String>,
 }
 
+impl Table {
+    /// A row of `cells` for each of `items`, its element named `row_id`.
+    pub fn of<T>(
+        headers: Vec<String>,
+        items: &[T],
+        row_id: impl Fn(&T) -> String,
+        cells: impl Fn(&T) -> Vec<Cell>,
+    ) -> Table {
+        Table {
+            headers,
+            row_ids: items.iter().map(row_id).collect(),
+            rows: items.iter().map(cells).collect(),
+        }
+    }
+}
+
 #[derive(Template)]
 #[template(path = "list.html")]
 pub struct ListPage {

@@ -121,6 +121,16 @@ impl FormField {
         FormField::new(lang, name, FieldKind::Select, value.shown()).options(options, empty)
     }
 
+    /// A required choice of a closed list (`choices`), `value` chosen.
+    pub fn one_of(
+        lang: Lang,
+        name: &str,
+        value: &impl Shown,
+        options: Vec<(String, String)>,
+    ) -> FormField {
+        FormField::select(lang, name, value, options, None).required()
+    }
+
     /// A select of several `options`, those in `chosen` selected.
     pub fn multi(
         lang: Lang,

@@ -239,14 +239,12 @@ impl Part for TaskforceMemberInput {
             FormField::text(l, "person_name", &self.person_name).required(),
             depts.select(l, "department_id", self.department_id),
             FormField::text(l, "post", &self.post),
-            FormField::select(
+            FormField::one_of(
                 l,
                 "member_role",
                 &self.member_role.code(),
                 choices(l, "profile.member_role", MemberRole::ALL, MemberRole::code),
-                None,
-            )
-            .required(),
+            ),
             FormField::checkbox(l, "is_contact", self.is_contact).hint(l.t("profile.contact_hint")),
             FormField::number(l, "sort_order", &self.sort_order),
         ]
@@ -435,11 +433,10 @@ impl Part for AllianceInput {
         );
         vec![
             FormField::text(l, "alliance_name", &self.alliance_name).required(),
-            FormField::select(l, "kind", &self.kind.code(), kinds, None).required(),
-            FormField::select(l, "plan_kind", &self.plan_kind.code(), plan_kinds, None).required(),
+            FormField::one_of(l, "kind", &self.kind.code(), kinds),
+            FormField::one_of(l, "plan_kind", &self.plan_kind.code(), plan_kinds),
             FormField::textarea(l, "plan", &self.plan),
-            FormField::select(l, "plan_status", &self.plan_status.code(), statuses, None)
-                .required(),
+            FormField::one_of(l, "plan_status", &self.plan_status.code(), statuses),
             FormField::textarea(l, "note", &self.note),
         ]
     }
@@ -521,8 +518,7 @@ impl Part for AllianceMemberInput {
             FormField::text(l, "enterprise_name", &self.enterprise_name).required(),
             FormField::text(l, "credit_code", &self.credit_code)
                 .hint(l.t("profile.credit_code_hint")),
-            FormField::select(l, "alliance_role", &self.alliance_role.code(), roles, None)
-                .required(),
+            FormField::one_of(l, "alliance_role", &self.alliance_role.code(), roles),
         ]
     }
 
@@ -694,7 +690,7 @@ impl Part for MeasureInput {
                 .hint(l.t("profile.owner_hint")),
             FormField::text(l, "owner_person", &self.owner_person),
             date_field(l, "deadline", deadline).required(),
-            FormField::select(l, "status", &self.status.code(), statuses, None).required(),
+            FormField::one_of(l, "status", &self.status.code(), statuses),
             FormField::textarea(l, "note", &self.note),
             FormField::number(l, "sort_order", &self.sort_order),
         ]

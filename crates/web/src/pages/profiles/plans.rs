@@ -157,16 +157,14 @@ impl Form for PlanMove {
         let first = next.first().map(|n| n.0.clone());
         let date = (d.date != NaiveDate::default()).then_some(d.date);
         Ok(vec![
-            FormField::select(lang, "status", &first, next, None)
-                .required()
-                .hint(lang.t_with(
-                    "profile.move_hint",
-                    &[
-                        ("title", &plan.plan_title),
-                        ("status", &lang.t(&plan.status.label_key())),
-                        ("date", &plan.status_date().to_string()),
-                    ],
-                )),
+            FormField::one_of(lang, "status", &first, next).hint(lang.t_with(
+                "profile.move_hint",
+                &[
+                    ("title", &plan.plan_title),
+                    ("status", &lang.t(&plan.status.label_key())),
+                    ("date", &plan.status_date().to_string()),
+                ],
+            )),
             date_field(lang, "date", date).required(),
         ])
     }

@@ -36,9 +36,6 @@ struct AsAtPage {
     year: i32,
     month: u32,
     filters: Filters,
-    filter_action: &'static str,
-    hidden: Vec<(String, String)>,
-    show_warning: bool,
     sums: SumsView,
     rows: Vec<AsAtRow>,
     pager: Pager,
@@ -57,7 +54,12 @@ pub async fn as_at(
         .await?;
     let names = Names::load(&app, &s).await?;
     let lang = s.ctx.lang;
-    let f = filters(&names, &lf);
+    // The month rides along with the filters.
+    let month = vec![
+        ("year".into(), q.year.to_string()),
+        ("month".into(), q.month.to_string()),
+    ];
+    let f = filters(&names, &lf, "/projects/as-at", month);
     let link = |p: u32| {
         format!(
             "/projects/as-at?year={}&month={}&{}&page={p}",
@@ -97,12 +99,6 @@ pub async fn as_at(
             .collect(),
         pager: Pager::new(lang, page, sums.count, link),
         filters: f,
-        filter_action: "/projects/as-at",
-        hidden: vec![
-            ("year".into(), q.year.to_string()),
-            ("month".into(), q.month.to_string()),
-        ],
-        show_warning: false,
     };
     Ok(render(&p)?.into_response())
 }

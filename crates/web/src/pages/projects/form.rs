@@ -78,14 +78,12 @@ impl Form for NewProject {
         let mut fields = project_fields(lang, &names, &d.input);
         fields.insert(
             4,
-            FormField::select(
+            FormField::one_of(
                 lang,
                 "stage",
                 stage,
                 choices(lang, "stage", Stage::ALL, Stage::code),
-                None,
-            )
-            .required(),
+            ),
         );
         fields.push(FormField::number(lang, "batch_year", year));
         fields.push(FormField::text(lang, "year_plan", plan));
@@ -158,48 +156,34 @@ impl Edit for ProjectForm {
 
 /// The fields of a project, new or stored.
 fn project_fields(lang: Lang, names: &Names, i: &ProjectInput) -> Vec<FormField> {
-    let id = |v: i64| (v > 0).then_some(v);
-    let not_set = || Some(lang.t("common.not_set"));
+    // A region or an industry must be chosen; 0 is none yet.
+    let pick = |name: &str, v: i64, options: Vec<(String, String)>| {
+        let chosen = (v > 0).then_some(v);
+        let not_set = Some(lang.t("common.not_set"));
+        FormField::select(lang, name, &chosen, options, not_set).required()
+    };
     let total = (i.total_investment.0 > 0).then(|| i.total_investment.wan_exact());
     vec![
         FormField::text(lang, "name", &i.name).required(),
         FormField::text(lang, "code", &i.code),
         FormField::text(lang, "owner_name", &i.owner_name).required(),
         FormField::text(lang, "owner_credit_code", &i.owner_credit_code),
-        FormField::select(
-            lang,
-            "region_id",
-            &id(i.region_id),
-            names.region_options(),
-            not_set(),
-        )
-        .required(),
-        FormField::select(
-            lang,
-            "industry_id",
-            &id(i.industry_id),
-            names.industry_options(),
-            not_set(),
-        )
-        .required(),
+        pick("region_id", i.region_id, names.region_options()),
+        pick("industry_id", i.industry_id, names.industry_options()),
         FormField::text(lang, "gbt_section", &i.gbt_section),
         FormField::text(lang, "gbt_division", &i.gbt_division),
-        FormField::select(
+        FormField::one_of(
             lang,
             "library_class",
             &i.library_class.code(),
             choices(lang, "library_class", LibraryClass::ALL, LibraryClass::code),
-            None,
-        )
-        .required(),
-        FormField::select(
+        ),
+        FormField::one_of(
             lang,
             "nature",
             &i.nature.code(),
             choices(lang, "nature", Nature::ALL, Nature::code),
-            None,
-        )
-        .required(),
+        ),
         FormField::textarea(lang, "content", &i.content),
         FormField::text(lang, "total_investment", &total).required(),
         FormField::text(lang, "initial_completed", &i.initial_completed.wan_exact()),

@@ -119,9 +119,20 @@ pub struct Filters {
     pub batch_year: String,
     /// The query string of the current filters (for export and paging links).
     pub query: String,
+    /// Where the bar submits, with the fields it carries along.
+    pub action: &'static str,
+    pub hidden: Vec<(String, String)>,
+    /// The library as it is now — no month carried along — where warnings, batches and
+    /// sorting apply; not as it stood at the end of a month.
+    pub present: bool,
 }
 
-pub(super) fn filters(names: &Names, q: &ProjectListQuery) -> Filters {
+pub(super) fn filters(
+    names: &Names,
+    q: &ProjectListQuery,
+    action: &'static str,
+    hidden: Vec<(String, String)>,
+) -> Filters {
     let lang = names.lang;
     let mut query: Vec<(String, String)> = Vec::new();
     let mut put = |k: &str, v: Option<String>| {
@@ -201,6 +212,9 @@ pub(super) fn filters(names: &Names, q: &ProjectListQuery) -> Filters {
         ),
         batch_year: q.batch_year.map(|y| y.to_string()).unwrap_or_default(),
         query,
+        action,
+        present: hidden.is_empty(),
+        hidden,
     }
 }
 
@@ -223,9 +237,6 @@ fn sort_code(s: dongneng_store::ProjectSort) -> &'static str {
 struct ListPage {
     layout: Layout,
     filters: Filters,
-    filter_action: &'static str,
-    hidden: Vec<(String, String)>,
-    show_warning: bool,
     sums: SumsView,
     rows: Vec<Row>,
     can_edit: bool,
@@ -246,7 +257,7 @@ pub async fn list(
         .await?;
     let names = Names::load(&app, &s).await?;
     let lang = s.ctx.lang;
-    let f = filters(&names, &q);
+    let f = filters(&names, &q, "/projects", vec![]);
     let link = |p: u32| format!("/projects?{}&page={p}", f.query);
     let today = china_today();
     let last = last_month(today);
@@ -265,9 +276,6 @@ pub async fn list(
         pager: Pager::new(lang, page, sums.count, link),
         as_at_href: format!("/projects/as-at?year={}&month={}", last.0, last.1),
         filters: f,
-        filter_action: "/projects",
-        hidden: vec![],
-        show_warning: true,
     };
     Ok(render(&p)?.into_response())
 }

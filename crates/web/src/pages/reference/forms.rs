@@ -72,14 +72,12 @@ impl Form for RegionForm {
             FormField::text(lang, "name_zh", &d.name_zh).required(),
             FormField::text(lang, "name_en", &d.name_en).required(),
             FormField::text(lang, "short_name", &d.short_name),
-            FormField::select(
+            FormField::one_of(
                 lang,
                 "kind",
                 &d.kind,
                 choices(lang, "region_kind", REGION_KINDS, |k| k),
-                None,
-            )
-            .required(),
+            ),
             FormField::text(lang, "code", &d.code).hint(lang.t("admin.regions_intro")),
             FormField::select(
                 lang,
@@ -179,14 +177,12 @@ impl Form for DepartmentForm {
             FormField::text(lang, "name_zh", &d.name_zh).required(),
             FormField::text(lang, "name_en", &d.name_en).required(),
             FormField::text(lang, "short_name", &d.short_name),
-            FormField::select(
+            FormField::one_of(
                 lang,
                 "kind",
                 &d.kind,
                 choices(lang, "department_kind", DEPARTMENT_KINDS, |k| k),
-                None,
-            )
-            .required(),
+            ),
             FormField::select(
                 lang,
                 "region_id",

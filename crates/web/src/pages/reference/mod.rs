@@ -13,6 +13,7 @@ use axum::Router;
 use axum::extract::State;
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
+use dongneng_store::Region;
 use forms::{DepartmentForm, IndustryForm, IndustryGroupForm, RegionForm};
 
 pub fn router() -> Router<AppState> {
@@ -50,6 +51,13 @@ async fn reference_list<K: form::Create>(
     Ok(render(&page)?.into_response())
 }
 
+/// The name of region `id` in `regions`, or nothing.
+fn region_name(regions: &[Region], id: Option<i64>) -> String {
+    id.and_then(|i| regions.iter().find(|r| r.id == i))
+        .map(|r| r.name_zh.clone())
+        .unwrap_or_default()
+}
+
 // ---------------------------------------------------------------- regions
 
 async fn regions(
@@ -59,13 +67,8 @@ async fn regions(
 ) -> AppResult<Response> {
     let list = app.service.list_regions(&s.actor).await?;
     let lang = s.ctx.lang;
-    let name_of = |id: Option<i64>| {
-        id.and_then(|i| list.iter().find(|r| r.id == i))
-            .map(|r| r.name_zh.clone())
-            .unwrap_or_default()
-    };
-    let table = Table {
-        headers: labels(
+    let table = Table::of(
+        labels(
             lang,
             &[
                 "code",
@@ -77,22 +80,20 @@ async fn regions(
                 "version",
             ],
         ),
-        row_ids: list.iter().map(|r| format!("region-{}", r.id)).collect(),
-        rows: list
-            .iter()
-            .map(|r| {
-                vec![
-                    Cell::text(r.code.clone().unwrap_or_else(|| "—".into())),
-                    Cell::link(r.name_zh.clone(), format!("/admin/regions/{}", r.id)),
-                    Cell::text(r.name_en.clone()),
-                    Cell::text(r.short_name.clone().unwrap_or_default()),
-                    Cell::text(lang.t(&format!("region_kind.{}", r.kind))),
-                    Cell::text(name_of(r.parent_id)),
-                    Cell::text(r.version.to_string()),
-                ]
-            })
-            .collect(),
-    };
+        &list,
+        |r| format!("region-{}", r.id),
+        |r| {
+            vec![
+                Cell::text(r.code.clone().unwrap_or_else(|| "—".into())),
+                Cell::link(r.name_zh.clone(), format!("/admin/regions/{}", r.id)),
+                Cell::text(r.name_en.clone()),
+                Cell::text(r.short_name.clone().unwrap_or_default()),
+                Cell::text(lang.t(&format!("region_kind.{}", r.kind))),
+                Cell::text(region_name(&list, r.parent_id)),
+                Cell::text(r.version.to_string()),
+            ]
+        },
+    );
     reference_list::<RegionForm>(
         &app,
         &s,
@@ -114,33 +115,23 @@ async fn departments(
     let list = app.service.list_departments(&s.actor).await?;
     let regions = app.service.list_regions(&s.actor).await?;
     let lang = s.ctx.lang;
-    let region_name = |id: Option<i64>| {
-        id.and_then(|i| regions.iter().find(|r| r.id == i))
-            .map(|r| r.name_zh.clone())
-            .unwrap_or_default()
-    };
-    let table = Table {
-        headers: labels(
+    let table = Table::of(
+        labels(
             lang,
             &["name_zh", "name_en", "kind", "region_id", "version"],
         ),
-        row_ids: list
-            .iter()
-            .map(|d| format!("department-{}", d.id))
-            .collect(),
-        rows: list
-            .iter()
-            .map(|d| {
-                vec![
-                    Cell::link(d.name_zh.clone(), format!("/admin/departments/{}", d.id)),
-                    Cell::text(d.name_en.clone()),
-                    Cell::text(lang.t(&format!("department_kind.{}", d.kind))),
-                    Cell::text(region_name(d.region_id)),
-                    Cell::text(d.version.to_string()),
-                ]
-            })
-            .collect(),
-    };
+        &list,
+        |d| format!("department-{}", d.id),
+        |d| {
+            vec![
+                Cell::link(d.name_zh.clone(), format!("/admin/departments/{}", d.id)),
+                Cell::text(d.name_en.clone()),
+                Cell::text(lang.t(&format!("department_kind.{}", d.kind))),
+                Cell::text(region_name(&regions, d.region_id)),
+                Cell::text(d.version.to_string()),
+            ]
+        },
+    );
     reference_list::<DepartmentForm>(&app, &s, notice, "admin.departments_title", None, table).await
 }
 
@@ -161,8 +152,8 @@ async fn industries(
             .map(|g| in_lang(lang, &g.name_zh, &g.name_en))
             .unwrap_or_default()
     };
-    let table = Table {
-        headers: labels(
+    let table = Table::of(
+        labels(
             lang,
             &[
                 "name_zh",
@@ -175,31 +166,29 @@ async fn industries(
                 "version",
             ],
         ),
-        row_ids: list.iter().map(|i| format!("industry-{}", i.key)).collect(),
-        rows: list
-            .iter()
-            .map(|i| {
-                vec![
-                    Cell::link(i.name_zh.clone(), format!("/admin/industries/{}", i.id)),
-                    Cell::text(i.name_en.clone()),
-                    Cell::text(group_name(i.group_id)),
-                    Cell::text(
-                        i.tier_753
-                            .clone()
-                            .unwrap_or_else(|| lang.t("admin.no_tier")),
-                    ),
-                    Cell::text(lang.t(if i.confirmed {
-                        "common.confirmed"
-                    } else {
-                        "common.unconfirmed"
-                    })),
-                    Cell::text(i.gbt4754.clone().unwrap_or_default()),
-                    Cell::text(lang.t(if i.active { "common.yes" } else { "common.no" })),
-                    Cell::text(i.version.to_string()),
-                ]
-            })
-            .collect(),
-    };
+        &list,
+        |i| format!("industry-{}", i.key),
+        |i| {
+            vec![
+                Cell::link(i.name_zh.clone(), format!("/admin/industries/{}", i.id)),
+                Cell::text(i.name_en.clone()),
+                Cell::text(group_name(i.group_id)),
+                Cell::text(
+                    i.tier_753
+                        .clone()
+                        .unwrap_or_else(|| lang.t("admin.no_tier")),
+                ),
+                Cell::text(lang.t(if i.confirmed {
+                    "common.confirmed"
+                } else {
+                    "common.unconfirmed"
+                })),
+                Cell::text(i.gbt4754.clone().unwrap_or_default()),
+                Cell::text(lang.t(if i.active { "common.yes" } else { "common.no" })),
+                Cell::text(i.version.to_string()),
+            ]
+        },
+    );
     reference_list::<IndustryForm>(
         &app,
         &s,
@@ -226,35 +215,30 @@ async fn industry_groups(
     let mut headers: Vec<String> = labels(lang, &["name_zh", "name_en", "key", "sort_order"]);
     headers.push(lang.t("admin.industry_group_members"));
     headers.push(lang.field_label("version"));
-    let table = Table {
+    let table = Table::of(
         headers,
-        row_ids: list
-            .iter()
-            .map(|g| format!("industry-group-{}", g.id))
-            .collect(),
-        rows: list
-            .iter()
-            .map(|g| {
-                vec![
-                    Cell::link(
-                        g.name_zh.clone(),
-                        format!("/admin/industry-groups/{}", g.id),
-                    ),
-                    Cell::text(g.name_en.clone()),
-                    Cell::text(g.key.clone()),
-                    Cell::text(g.sort_order.to_string()),
-                    Cell::text(
-                        industries
-                            .iter()
-                            .filter(|i| i.group_id == g.id)
-                            .count()
-                            .to_string(),
-                    ),
-                    Cell::text(g.version.to_string()),
-                ]
-            })
-            .collect(),
-    };
+        &list,
+        |g| format!("industry-group-{}", g.id),
+        |g| {
+            vec![
+                Cell::link(
+                    g.name_zh.clone(),
+                    format!("/admin/industry-groups/{}", g.id),
+                ),
+                Cell::text(g.name_en.clone()),
+                Cell::text(g.key.clone()),
+                Cell::text(g.sort_order.to_string()),
+                Cell::text(
+                    industries
+                        .iter()
+                        .filter(|i| i.group_id == g.id)
+                        .count()
+                        .to_string(),
+                ),
+                Cell::text(g.version.to_string()),
+            ]
+        },
+    );
     reference_list::<IndustryGroupForm>(
         &app,
         &s,

@@ -28,32 +28,27 @@ pub async fn users(
     let page = Page::new(q.page, Some(100));
     let (list, total) = app.service.list_users(&s.actor, page).await?;
     let lang = s.ctx.lang;
-    let table = Table {
-        headers: labels(
+    let table = Table::of(
+        labels(
             lang,
             &["username", "display_name", "grants", "disabled", "version"],
         ),
-        row_ids: list
-            .iter()
-            .map(|u| format!("user-{}", u.username))
-            .collect(),
-        rows: list
-            .iter()
-            .map(|u| {
-                vec![
-                    Cell::link(u.username.clone(), format!("/admin/users/{}", u.id)),
-                    Cell::text(u.display_name.clone()),
-                    Cell::text(grants_text(lang, &u.grants)),
-                    Cell::text(lang.t(if u.disabled {
-                        "admin.disabled_users"
-                    } else {
-                        "admin.active_users"
-                    })),
-                    Cell::text(u.version.to_string()),
-                ]
-            })
-            .collect(),
-    };
+        &list,
+        |u| format!("user-{}", u.username),
+        |u| {
+            vec![
+                Cell::link(u.username.clone(), format!("/admin/users/{}", u.id)),
+                Cell::text(u.display_name.clone()),
+                Cell::text(grants_text(lang, &u.grants)),
+                Cell::text(lang.t(if u.disabled {
+                    "admin.disabled_users"
+                } else {
+                    "admin.active_users"
+                })),
+                Cell::text(u.version.to_string()),
+            ]
+        },
+    );
     let layout =
         Layout::new(&app, &s.ctx, "admin/users", lang.t("admin.users_title")).with_notice(notice);
     let p = ListPage::new(layout, table, total).new_link(
