@@ -1,188 +1,17 @@
-//! The engine's handlers and pages: new, create, edit, update, confirm and delete, for any
-//! kind of form.
+//! The engine's handlers: new, create, edit, update, confirm and delete, for any kind of
+//! form, and the routes of the usual paths.
 
-use super::field::attach_errors;
-use super::{
-    Create, Delete, Edit, Form, FormData, FormField, Gate, Notice, PathIds, Place, Screen,
-};
+use super::page::{Showing, show_confirm, show_new};
+use super::{Create, Ctx, Delete, Edit, Form, FormData, Gate, Notice, PathIds, show_edit};
 use crate::AppState;
 use crate::context::Signed;
-use crate::error::{AppError, AppResult};
-use crate::i18n::Lang;
-use crate::pages::{Layout, render};
-use askama::Template;
+use crate::error::AppResult;
 use axum::Router;
 use axum::body::Bytes;
-use axum::extract::FromRequestParts;
-use axum::http::StatusCode;
-use axum::http::request::Parts;
-use axum::response::{IntoResponse, Response};
+use axum::response::Response;
 use axum::routing::get;
 use dongneng_domain::FieldErrors;
-use dongneng_service::{Actor, Service, ServiceError};
-
-/// What the permission hook of `K` hands out.
-pub type Access<K> = <<K as Screen>::Gate as Gate>::Access;
-
-/// A request the permission hook of `K` let in: as a handler argument it runs the hook
-/// while the request is extracted, so before the body is read. Every later hook receives it.
-pub struct Ctx<K: Screen> {
-    pub app: AppState,
-    pub s: Signed,
-    pub path: PathIds,
-    pub access: Access<K>,
-}
-
-impl<K: Screen> FromRequestParts<AppState> for Ctx<K> {
-    type Rejection = AppError;
-
-    async fn from_request_parts(parts: &mut Parts, app: &AppState) -> Result<Self, AppError> {
-        let s = Signed::from_request_parts(parts, app).await?;
-        let path = PathIds::from_request_parts(parts, app).await?;
-        let access = K::Gate::access(app, &s, &path).await?;
-        Ok(Ctx {
-            app: app.clone(),
-            s,
-            path,
-            access,
-        })
-    }
-}
-
-impl<K: Screen> Ctx<K> {
-    pub fn lang(&self) -> Lang {
-        self.s.ctx.lang
-    }
-
-    pub fn service(&self) -> &Service {
-        &self.app.service
-    }
-
-    /// Who is asking.
-    pub fn actor(&self) -> &Actor {
-        &self.s.actor
-    }
-
-    /// The page `K` returns to.
-    pub fn home(&self) -> Place {
-        Place::new(self.path.fill(K::HOME)).anchor(K::ANCHOR)
-    }
-}
-
-/// A form about to be shown: its draft and version, the errors, and how it came to be shown.
-pub struct Showing<'a, D> {
-    draft: &'a D,
-    version: Option<i64>,
-    errors: &'a FieldErrors,
-    conflict: bool,
-    notice: Option<Notice>,
-    status: StatusCode,
-}
-
-const NO_ERRORS: &FieldErrors = &FieldErrors(Vec::new());
-
-impl<'a, D> Showing<'a, D> {
-    /// As loaded or started, after the notice of a redirect if any.
-    pub fn fresh(draft: &'a D, version: Option<i64>, notice: Option<Notice>) -> Self {
-        Showing {
-            draft,
-            version,
-            errors: NO_ERRORS,
-            conflict: false,
-            notice,
-            status: StatusCode::OK,
-        }
-    }
-
-    /// As submitted, with what is wrong with it (422).
-    pub fn invalid(draft: &'a D, version: Option<i64>, errors: &'a FieldErrors) -> Self {
-        Showing {
-            draft,
-            version,
-            errors,
-            conflict: false,
-            notice: None,
-            status: StatusCode::UNPROCESSABLE_ENTITY,
-        }
-    }
-
-    /// Shown with another status (a page re-showing the form after a form of its own).
-    pub fn status(mut self, status: StatusCode) -> Self {
-        self.status = status;
-        self
-    }
-
-    /// The current values after someone else saved first (409).
-    fn conflict(draft: &'a D, version: i64) -> Self {
-        Showing {
-            draft,
-            version: Some(version),
-            errors: NO_ERRORS,
-            conflict: true,
-            notice: None,
-            status: StatusCode::CONFLICT,
-        }
-    }
-}
-
-/// What every form page shows: the form with the version it read, the errors, and after a
-/// conflict the notice.
-pub struct FormView {
-    pub action: String,
-    pub back_href: String,
-    pub fields: Vec<FormField>,
-    pub version: Option<i64>,
-    /// Errors of no field on the form.
-    pub summary: Vec<String>,
-    pub conflict: Option<String>,
-}
-
-#[derive(Template)]
-#[template(path = "form.html")]
-pub struct FormPage {
-    pub layout: Layout,
-    pub form: FormView,
-}
-
-/// Shows a form: its fields with the errors attached, in the page [`Form::page`] gives.
-async fn show<K: Form>(
-    c: &Ctx<K>,
-    title: &str,
-    action: String,
-    sh: Showing<'_, K::Draft>,
-) -> AppResult<Response> {
-    let lang = c.lang();
-    let mut fields = K::fields(c, sh.draft).await?;
-    let summary = attach_errors(lang, &mut fields, &sh.errors.0, K::claims);
-    let page = FormPage {
-        layout: Layout::new(&c.app, &c.s.ctx, K::AREA, lang.t(title)).with_notice(sh.notice),
-        form: FormView {
-            action,
-            back_href: c.home().href(),
-            fields,
-            version: sh.version,
-            summary,
-            conflict: sh.conflict.then(|| {
-                format!(
-                    "{} {}",
-                    lang.t("error.conflict"),
-                    lang.t("error.conflict_current")
-                )
-            }),
-        },
-    };
-    let html = K::page(c, sh.draft, sh.errors, page).await?;
-    Ok((sh.status, html).into_response())
-}
-
-async fn show_new<K: Create>(c: &Ctx<K>, sh: Showing<'_, K::Draft>) -> AppResult<Response> {
-    show(c, K::NEW_TITLE, c.path.fill(K::COLLECTION), sh).await
-}
-
-/// Shows the edit form of `K` (for a page that re-shows it after a form of its own).
-pub async fn show_edit<K: Edit>(c: &Ctx<K>, sh: Showing<'_, K::Draft>) -> AppResult<Response> {
-    show(c, K::EDIT_TITLE, c.path.fill(<K as Edit>::RECORD), sh).await
-}
+use dongneng_service::ServiceError;
 
 /// Adds the draft's own rule errors to the reading errors, one per field.
 fn with_rules<K: Form>(draft: &K::Draft, mut errs: FieldErrors) -> FieldErrors {
@@ -243,42 +72,9 @@ pub async fn update<K: Edit>(c: Ctx<K>, body: Bytes) -> AppResult<Response> {
     show_edit(&c, Showing::invalid(&draft, Some(version), &errors)).await
 }
 
-/// The page that asks before a record is deleted: what will go, and the button that does it.
-#[derive(Template)]
-#[template(path = "confirm_delete.html")]
-pub struct ConfirmDeletePage {
-    layout: Layout,
-    text: String,
-    facts: Vec<(String, String)>,
-    action: String,
-    version: i64,
-    back_href: String,
-}
-
-/// What the confirmation of an editable record shows: its edit form's fields, in words.
-pub async fn facts_of<K: Edit>(c: &Ctx<K>) -> AppResult<(Vec<(String, String)>, i64)> {
-    let (draft, version) = K::load(c).await?;
-    let facts = K::fields(c, &draft)
-        .await?
-        .iter()
-        .filter_map(|f| f.fact(c.lang()))
-        .collect();
-    Ok((facts, version))
-}
-
 /// `GET` the confirmation before a delete.
 pub async fn confirm_delete<K: Delete>(c: Ctx<K>) -> AppResult<Response> {
-    let (facts, version) = K::doomed(&c).await?;
-    let lang = c.lang();
-    let page = ConfirmDeletePage {
-        layout: Layout::new(&c.app, &c.s.ctx, K::AREA, lang.t("common.delete_title")),
-        text: lang.t(K::CONFIRM_TEXT),
-        facts,
-        action: format!("{}/delete", c.path.fill(<K as Delete>::RECORD)),
-        version,
-        back_href: c.home().href(),
-    };
-    Ok(render(&page)?.into_response())
+    show_confirm(&c).await
 }
 
 /// `POST` the confirmation: deleted, or refused because the record changed since; either

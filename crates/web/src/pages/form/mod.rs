@@ -32,21 +32,24 @@
 //! the usual paths ([`create_routes`], [`edit_routes`], [`delete_routes`]).
 
 mod action;
+mod ctx;
 mod data;
 mod field;
 mod handlers;
 mod notice;
+mod page;
 mod path;
 
 pub use action::{Action, ActionPage, act};
+pub use ctx::{Access, Ctx};
 pub use data::FormData;
 pub use field::{FieldKind, FormField, choices, mark};
 pub use handlers::{
-    Access, ConfirmDeletePage, Ctx, FormPage, FormView, Showing, confirm_delete, create,
-    create_routes, delete, delete_routes, edit, edit_routes, facts_of, new, new_href, show_edit,
+    confirm_delete, create, create_routes, delete, delete_routes, edit, edit_routes, new, new_href,
     update,
 };
 pub use notice::{Notice, Place};
+pub use page::{FormPage, FormView, Showing, facts_of, show_edit};
 pub use path::PathIds;
 
 use crate::AppState;

@@ -7,6 +7,7 @@
 
 mod list;
 mod page;
+mod part_form;
 mod parts;
 mod plans;
 
@@ -43,13 +44,13 @@ pub fn router() -> Router<AppState> {
     let r = form::edit_routes::<parts::StructureForm>(r);
     let r = form::edit_routes::<plans::PlanMove>(r);
     let r = form::delete_routes::<plans::PlanFile>(r);
-    let r = parts::part_routes::<TaskforceMemberInput>(r);
-    let r = parts::part_routes::<ExpertInput>(r);
-    let r = parts::part_routes::<AllianceInput>(r);
-    let r = parts::part_routes::<AllianceMemberInput>(r);
-    let r = parts::part_routes::<SpecialPlanInput>(r);
-    let r = parts::part_routes::<WorkPlanInput>(r);
-    parts::part_routes::<MeasureInput>(r)
+    let r = part_form::part_routes::<TaskforceMemberInput>(r);
+    let r = part_form::part_routes::<ExpertInput>(r);
+    let r = part_form::part_routes::<AllianceInput>(r);
+    let r = part_form::part_routes::<AllianceMemberInput>(r);
+    let r = part_form::part_routes::<SpecialPlanInput>(r);
+    let r = part_form::part_routes::<WorkPlanInput>(r);
+    part_form::part_routes::<MeasureInput>(r)
 }
 
 /// Who may change the profile of industry `{id}`: the permission hook of every form of it.

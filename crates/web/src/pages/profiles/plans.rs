@@ -3,7 +3,7 @@
 //! delete after confirmation).
 
 use super::page::render_profile;
-use super::parts::{At, Part, PartCtx, Write};
+use super::part_form::{At, Part, PartCtx, Write};
 use super::{Depts, EditProfile, date_field};
 use crate::AppState;
 use crate::api::profiles::{file_response, read_upload};

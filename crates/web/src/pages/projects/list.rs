@@ -1,29 +1,35 @@
 //! The library's list: the filter bar, the totals of what it selects (with the warning
 //! colours), a page of projects, and links to export, import and the as-at view.
 
-use super::{EditProjects, ManageSettings, Names, last_month, rate, wan, warning};
+use super::{EditProjects, ManageSettings, Names, ViewProgramme, last_month, rate, wan, warning};
 use crate::AppState;
 use crate::api::projects::ProjectListQuery;
 use crate::context::{Signed, urlencode};
 use crate::error::AppResult;
 use crate::extract::Query;
 use crate::i18n::Lang;
-use crate::pages::form::{Gate, PathIds, choices, mark};
+use crate::pages::form::{Ctx, Gate, PathIds, Screen, choices, mark};
 use crate::pages::list::Pager;
 use crate::pages::{Layout, render};
 use askama::Template;
 use axum::extract::State;
 use axum::response::{IntoResponse, Redirect, Response};
-use dongneng_domain::policy::Permission;
 use dongneng_domain::project::{LibraryClass, Stage};
 use dongneng_domain::warning::Level;
 use dongneng_service::projects::china_today;
 use dongneng_store::{Project, ProjectSums};
 
 /// The warnings area: the library with red projects first, each with its reasons.
-pub async fn warnings(s: Signed) -> AppResult<Response> {
-    s.actor.require(Permission::ViewProgramme)?;
-    Ok(Redirect::to("/projects?sort=warning&order=desc").into_response())
+pub struct Warnings;
+
+impl Screen for Warnings {
+    type Gate = ViewProgramme;
+    const AREA: &'static str = "warnings";
+    const HOME: &'static str = "/projects";
+}
+
+pub async fn warnings(_: Ctx<Warnings>) -> Response {
+    Redirect::to("/projects?sort=warning&order=desc").into_response()
 }
 
 pub struct SumsView {

@@ -73,6 +73,17 @@ impl Gate for EditProject {
     }
 }
 
+/// Who may see the programme's warnings.
+pub struct ViewProgramme;
+
+impl Gate for ViewProgramme {
+    type Access = ();
+
+    async fn access(_: &AppState, s: &Signed, _: &PathIds) -> Result<(), ServiceError> {
+        s.actor.require(Permission::ViewProgramme)
+    }
+}
+
 /// Who may set the warning thresholds.
 pub struct ManageSettings;
 
