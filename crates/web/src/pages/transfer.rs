@@ -4,14 +4,14 @@ use super::form::{Ctx, Screen};
 use super::projects::EditProjects;
 use super::{Layout, render};
 use crate::AppState;
-use crate::api::projects::ProjectListQuery;
-use crate::api::transfer::{UPLOAD_LIMIT, file_message, problem_message, xlsx_download};
+use crate::api::transfer::{
+    UPLOAD_LIMIT, export_projects, file_message, import_report, problem_message, progress_template,
+};
 use crate::context::Signed;
 use crate::error::AppResult;
-use crate::extract::Query;
 use askama::Template;
 use axum::Router;
-use axum::extract::{DefaultBodyLimit, Multipart, Path, State};
+use axum::extract::{DefaultBodyLimit, Multipart};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
@@ -19,49 +19,16 @@ use dongneng_service::transfer::ImportResult;
 
 pub fn router() -> Router<AppState> {
     Router::new()
-        .route("/projects/export.xlsx", get(export))
-        .route("/projects/progress-template.xlsx", get(template))
+        // The downloads are the API's, under the library's paths.
+        .route("/projects/export.xlsx", get(export_projects))
+        .route("/projects/progress-template.xlsx", get(progress_template))
         .route(
             "/projects/import",
             get(form)
                 .post(upload)
                 .layer(DefaultBodyLimit::max(UPLOAD_LIMIT)),
         )
-        .route("/projects/import/report/{token}", get(report))
-}
-
-async fn export(
-    State(app): State<AppState>,
-    s: Signed,
-    Query(q): Query<ProjectListQuery>,
-) -> AppResult<Response> {
-    let bytes = app
-        .service
-        .export_projects_xlsx(&s.actor, &q.to_query()?)
-        .await?;
-    Ok(xlsx_download(
-        &format!(
-            "重点项目库-{}.xlsx",
-            dongneng_service::projects::china_today()
-        ),
-        bytes,
-    ))
-}
-
-async fn template(State(app): State<AppState>, s: Signed) -> AppResult<Response> {
-    Ok(xlsx_download(
-        "月度进展.xlsx",
-        app.service.progress_template_xlsx(&s.actor).await?,
-    ))
-}
-
-async fn report(
-    State(app): State<AppState>,
-    s: Signed,
-    Path(token): Path<String>,
-) -> AppResult<Response> {
-    let (name, bytes) = app.service.import_report(&s.actor, &token).await?;
-    Ok(xlsx_download(&name, bytes))
+        .route("/projects/import/report/{token}", get(import_report))
 }
 
 pub struct ProblemRow {
