@@ -230,6 +230,14 @@ impl ProfileEditor {
         self.industry_id
     }
 
+    /// The profile being edited, as its readers see it (the editing roles also read).
+    pub async fn profile(&self) -> Result<IndustryProfile> {
+        let svc = self.access.svc();
+        svc.profile_reader(self.access.actor(), self.industry_id)?
+            .profile()
+            .await
+    }
+
     // ------------------------------------------------------------ leader and departments
 
     /// Saves the leader and departments; `version` 0 creates the record.

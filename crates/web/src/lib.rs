@@ -93,7 +93,7 @@ pub fn app(state: AppState) -> Router {
                 async move { axum::Json(doc.as_ref().clone()) }
             }),
         )
-        .merge(pages::router(&state))
+        .merge(pages::router())
         .fallback(|| async { error::AppError::RouteNotFound })
         .layer(axum::middleware::from_fn_with_state(
             state.clone(),

@@ -35,7 +35,7 @@ fn keys(path: &Path) -> BTreeSet<String> {
 }
 
 /// Literal keys passed to `t("…")`, `t_with("…"` and `field_label("…")` in Rust sources and
-/// templates.
+/// templates, and the message keys the page forms name as constants (`NEW_TITLE`, …).
 fn used_keys(dir: &Path, out: &mut BTreeSet<String>) {
     for entry in std::fs::read_dir(dir).expect("dir") {
         let path = entry.expect("entry").path();
@@ -50,7 +50,7 @@ fn used_keys(dir: &Path, out: &mut BTreeSet<String>) {
             continue;
         }
         let text = std::fs::read_to_string(&path).expect("source");
-        for marker in [".t(\"", ".t_with(\""] {
+        for marker in [".t(\"", ".t_with(\"", "&'static str = \""] {
             for (i, _) in text.match_indices(marker) {
                 let rest = &text[i + marker.len()..];
                 if let Some(end) = rest.find('"') {

@@ -3,6 +3,8 @@
 use crate::AppState;
 use crate::context::{RequestCtx, urlencode};
 use crate::i18n::Lang;
+use crate::pages::form::Notice;
+use dongneng_domain::area;
 
 /// One link of the navigation.
 pub struct NavItem {
@@ -28,10 +30,7 @@ pub struct Layout {
 
 impl Layout {
     pub fn new(app: &AppState, ctx: &RequestCtx, active: &str, title: String) -> Layout {
-        let areas = ctx
-            .actor()
-            .map(|a| app.service.areas_of(a))
-            .unwrap_or_default();
+        let roles = ctx.actor().map(|a| a.roles()).unwrap_or_default();
         let mut nav = Vec::new();
         let mut admin_nav = Vec::new();
         if ctx.actor().is_some() {
@@ -42,7 +41,7 @@ impl Layout {
                 active: active == "home",
             });
         }
-        for a in areas {
+        for a in area::visible_to(&roles) {
             let item = NavItem {
                 key: a.key.replace('/', "-"),
                 label: ctx.t(&format!("nav.{}", a.key)),
@@ -78,8 +77,9 @@ impl Layout {
         self.lang.code()
     }
 
-    pub fn with_flash(mut self, flash: Option<String>) -> Self {
-        self.flash = flash;
+    /// Shows the notice a redirect carried ("Saved.").
+    pub fn with_notice(mut self, notice: Option<Notice>) -> Self {
+        self.flash = notice.map(|n| n.text(self.lang));
         self
     }
 }

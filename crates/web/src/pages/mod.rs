@@ -1,22 +1,22 @@
 //! Server-rendered pages (askama templates in `crates/web/templates`). Pages call the same
 //! service methods as the API; they only turn form fields into inputs and results into HTML.
 
-mod admin;
-mod forms;
+pub mod form;
 mod layout;
+pub mod list;
 mod profiles;
 mod projects;
-mod record_forms;
+mod reference;
 mod session;
 mod transfer;
 mod users;
 
-pub use forms::{Cell, FieldKind, FormField, Table};
 pub use layout::Layout;
 
 use crate::AppState;
 use crate::context::RequestCtx;
 use crate::error::{AppError, AppResult, ErrorInfo};
+use crate::i18n::Lang;
 use askama::Template;
 use axum::Router;
 use axum::extract::{Path, State};
@@ -26,14 +26,7 @@ use axum::routing::get;
 use dongneng_domain::area;
 use dongneng_service::ServiceError;
 
-pub fn router(state: &AppState) -> Router<AppState> {
-    let admin = Router::new()
-        .merge(admin::router())
-        .merge(users::router())
-        .route_layer(axum::middleware::from_fn_with_state(
-            state.clone(),
-            admin_area_guard,
-        ));
+pub fn router() -> Router<AppState> {
     Router::new()
         .route("/", get(home))
         .route("/static/app.css", get(stylesheet))
@@ -43,11 +36,17 @@ pub fn router(state: &AppState) -> Router<AppState> {
             get(session::login_form).post(session::login_submit),
         )
         .route("/logout", axum::routing::post(session::logout))
-        .merge(admin)
+        .merge(reference::router())
+        .merge(users::router())
         .merge(transfer::router())
         .merge(projects::router())
         .merge(profiles::router())
         .route("/{area}", get(area_page))
+}
+
+/// A name in the user's language: the English one for English, else the Chinese.
+pub fn in_lang(lang: Lang, zh: &str, en: &str) -> String {
+    if lang == Lang::En { en } else { zh }.to_string()
 }
 
 /// Renders a template into a response, or a logged internal error.
@@ -106,27 +105,6 @@ async fn home(State(app): State<AppState>, ctx: RequestCtx) -> AppResult<Respons
 /// The navigation area with this key (a route that names an unknown one is a 404).
 pub fn area(key: &str) -> AppResult<&'static area::Area> {
     area::find(key).ok_or(AppError::RouteNotFound)
-}
-
-/// Administration pages open only to those the service lets into their area, in one place;
-/// the service still checks each action's permission behind it.
-async fn admin_area_guard(
-    State(app): State<AppState>,
-    ctx: RequestCtx,
-    req: axum::extract::Request,
-    next: axum::middleware::Next,
-) -> Result<Response, AppError> {
-    let path = req.uri().path();
-    let Some(actor) = ctx.actor() else {
-        return Err(AppError::Service(ServiceError::Unauthenticated));
-    };
-    let found = area::AREAS
-        .iter()
-        .filter(|a| a.admin)
-        .find(|a| path == format!("/{}", a.key) || path.starts_with(&format!("/{}/", a.key)))
-        .ok_or(AppError::Service(ServiceError::Forbidden))?;
-    app.service.open_area(actor, found)?;
-    Ok(next.run(req).await)
 }
 
 #[derive(Template)]

@@ -7,7 +7,7 @@ use crate::context::{
 };
 use crate::error::AppResult;
 use crate::i18n::Lang;
-use crate::pages::forms::FormData;
+use crate::pages::form::FormData;
 use askama::Template;
 use axum::body::Bytes;
 use axum::extract::{Path, State};

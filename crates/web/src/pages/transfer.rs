@@ -1,15 +1,17 @@
 //! Import and export pages of the project library.
 
+use super::form::{Ctx, Screen};
+use super::projects::EditProjects;
 use super::{Layout, render};
 use crate::AppState;
-use crate::api::projects::ProjectListQuery;
-use crate::api::transfer::{UPLOAD_LIMIT, file_message, problem_message, xlsx_download};
+use crate::api::transfer::{
+    UPLOAD_LIMIT, export_projects, file_message, import_report, problem_message, progress_template,
+};
 use crate::context::Signed;
 use crate::error::AppResult;
-use crate::extract::Query;
 use askama::Template;
 use axum::Router;
-use axum::extract::{DefaultBodyLimit, Multipart, Path, State};
+use axum::extract::{DefaultBodyLimit, Multipart};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
@@ -17,54 +19,16 @@ use dongneng_service::transfer::ImportResult;
 
 pub fn router() -> Router<AppState> {
     Router::new()
-        .route("/projects/export.xlsx", get(export))
-        .route("/projects/progress-template.xlsx", get(template))
+        // The downloads are the API's, under the library's paths.
+        .route("/projects/export.xlsx", get(export_projects))
+        .route("/projects/progress-template.xlsx", get(progress_template))
         .route(
             "/projects/import",
             get(form)
                 .post(upload)
                 .layer(DefaultBodyLimit::max(UPLOAD_LIMIT)),
         )
-        .route("/projects/import/report/{token}", get(report))
-}
-
-async fn export(
-    State(app): State<AppState>,
-    s: Signed,
-    Query(q): Query<ProjectListQuery>,
-) -> AppResult<Response> {
-    let bytes = app
-        .service
-        .programme(&s.actor)?
-        .export_xlsx(&q.to_query()?)
-        .await?;
-    Ok(xlsx_download(
-        &format!("重点项目库-{}.xlsx", dongneng_domain::clock::today()),
-        bytes,
-    ))
-}
-
-async fn template(State(app): State<AppState>, s: Signed) -> AppResult<Response> {
-    Ok(xlsx_download(
-        "月度进展.xlsx",
-        app.service
-            .programme(&s.actor)?
-            .progress_template_xlsx()
-            .await?,
-    ))
-}
-
-async fn report(
-    State(app): State<AppState>,
-    s: Signed,
-    Path(token): Path<String>,
-) -> AppResult<Response> {
-    let (name, bytes) = app
-        .service
-        .library_editor(&s.actor)?
-        .import_report(&token)
-        .await?;
-    Ok(xlsx_download(&name, bytes))
+        .route("/projects/import/report/{token}", get(import_report))
 }
 
 pub struct ProblemRow {
@@ -96,17 +60,21 @@ fn page(app: &AppState, s: &Signed, kind: &str) -> ImportPage {
     }
 }
 
-async fn form(State(app): State<AppState>, s: Signed) -> AppResult<Response> {
-    app.service.library_editor(&s.actor)?;
-    Ok(render(&page(&app, &s, "projects"))?.into_response())
+/// The import page: it adds projects, so it opens to those who may.
+struct Import;
+
+impl Screen for Import {
+    type Gate = EditProjects;
+    const AREA: &'static str = "projects";
+    const HOME: &'static str = "/projects";
 }
 
-async fn upload(
-    State(app): State<AppState>,
-    s: Signed,
-    mut multipart: Multipart,
-) -> AppResult<Response> {
-    app.service.library_editor(&s.actor)?;
+async fn form(c: Ctx<Import>) -> AppResult<Response> {
+    Ok(render(&page(&c.app, &c.s, "projects"))?.into_response())
+}
+
+async fn upload(c: Ctx<Import>, mut multipart: Multipart) -> AppResult<Response> {
+    let (app, s) = (&c.app, &c.s);
     let lang = s.ctx.lang;
     let mut kind = "projects".to_string();
     let mut file: Vec<u8> = Vec::new();
@@ -139,21 +107,15 @@ async fn upload(
     } else {
         "projects"
     };
-    let mut p = page(&app, &s, kind);
+    let mut p = page(app, s, kind);
     if file.is_empty() {
         p.refused = Some(lang.t("import_error.no_file"));
         return Ok((StatusCode::UNPROCESSABLE_ENTITY, render(&p)?).into_response());
     }
     let result = if kind == "progress" {
-        app.service
-            .library_editor(&s.actor)?
-            .import_progress_xlsx(&file)
-            .await?
+        c.access.import_progress_xlsx(&file).await?
     } else {
-        app.service
-            .library_editor(&s.actor)?
-            .import_projects_xlsx(&file)
-            .await?
+        c.access.import_projects_xlsx(&file).await?
     };
     let status = match result {
         ImportResult::Imported(sum) => {
@@ -175,9 +137,8 @@ async fn upload(
             StatusCode::OK
         }
         ImportResult::Refused { problems, report } => {
-            let token = app
-                .service
-                .library_editor(&s.actor)?
+            let token = c
+                .access
                 .keep_import_report("导入错误报告.xlsx", &report)
                 .await?;
             p.refused = Some(lang.t_with(
