@@ -10,30 +10,85 @@ use dongneng_service::ServiceError;
 use serde::de::DeserializeOwned;
 use std::convert::Infallible;
 
-/// The record ids of a path, in order: its first `N` parameters
-/// (`/industries/{id}/alliances/{alliance_id}/…`). Anything that is not a positive integer
-/// names no record: 404. Parameters after the first `N` (a year, a kind) are the handler's.
+/// The record ids of a path, in order: `/industries/{id}/alliances/{a}/members/{b}` gives
+/// `[id, a, b]`, a path without parameters none. Anything that is not a positive integer
+/// names no record: 404. Pages whose paths vary (the form engine) take these.
+#[derive(Debug, Clone, Default)]
+pub struct PathIds(Vec<i64>);
+
+/// The first `N` parameters of a path as record ids (all of them when `N` is `None`); the
+/// one reader of ids behind [`PathIds`], [`Ids`] and [`Id`].
+async fn read_ids(parts: &mut Parts, n: Option<usize>) -> Result<Vec<i64>, AppError> {
+    let not_found = || AppError::Service(ServiceError::NotFound);
+    let Path(raw): Path<Vec<(String, String)>> = Path::from_request_parts(parts, &())
+        .await
+        .map_err(|_| not_found())?;
+    let n = n.unwrap_or(raw.len());
+    if raw.len() < n {
+        return Err(not_found());
+    }
+    raw.into_iter()
+        .take(n)
+        .map(|(_, v)| {
+            v.parse::<i64>()
+                .ok()
+                .filter(|id| *id > 0)
+                .ok_or_else(not_found)
+        })
+        .collect()
+}
+
+impl PathIds {
+    pub fn get(&self, i: usize) -> Option<i64> {
+        self.0.get(i).copied()
+    }
+
+    /// The id at position `i`, or 404.
+    pub fn id(&self, i: usize) -> Result<i64, ServiceError> {
+        self.get(i).ok_or(ServiceError::NotFound)
+    }
+
+    /// `pattern` (a route such as `/industries/{id}/experts/{a}`) with its placeholders
+    /// replaced by the ids, in order.
+    pub fn fill(&self, pattern: &str) -> String {
+        let mut out = String::with_capacity(pattern.len());
+        let mut ids = self.0.iter();
+        let mut rest = pattern;
+        while let Some(open) = rest.find('{') {
+            let Some(close) = rest[open..].find('}') else {
+                break;
+            };
+            out.push_str(&rest[..open]);
+            match ids.next() {
+                Some(id) => out.push_str(&id.to_string()),
+                None => out.push_str(&rest[open..=open + close]),
+            }
+            rest = &rest[open + close + 1..];
+        }
+        out.push_str(rest);
+        out
+    }
+}
+
+impl<S: Send + Sync> FromRequestParts<S> for PathIds {
+    type Rejection = AppError;
+
+    async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, Self::Rejection> {
+        Ok(PathIds(read_ids(parts, None).await?))
+    }
+}
+
+/// The record ids of a path whose first `N` parameters are ids (`/industries/{id}/experts/
+/// {expert_id}`); parameters after them (a year, a kind) are the handler's to read.
 pub struct Ids<const N: usize>(pub [i64; N]);
 
 impl<S: Send + Sync, const N: usize> FromRequestParts<S> for Ids<N> {
     type Rejection = AppError;
 
-    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, Self::Rejection> {
-        let not_found = || AppError::Service(ServiceError::NotFound);
-        let Path(raw): Path<Vec<(String, String)>> = Path::from_request_parts(parts, state)
-            .await
-            .map_err(|_| not_found())?;
-        if raw.len() < N {
-            return Err(not_found());
-        }
+    async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, Self::Rejection> {
+        let ids = read_ids(parts, Some(N)).await?;
         let mut out = [0i64; N];
-        for (slot, (_, v)) in out.iter_mut().zip(raw) {
-            *slot = v
-                .parse::<i64>()
-                .ok()
-                .filter(|id| *id > 0)
-                .ok_or_else(not_found)?;
-        }
+        out.copy_from_slice(&ids);
         Ok(Ids(out))
     }
 }
@@ -100,5 +155,24 @@ impl<S: Send + Sync, T: DeserializeOwned> FromRequestParts<S> for Query<T> {
                     FieldError::new(field, "invalid_type").with("detail", msg),
                 ]))
             })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::PathIds;
+
+    #[test]
+    fn fills_placeholders_in_order() {
+        let p = PathIds(vec![3, 7, 9]);
+        assert_eq!(
+            p.fill("/industries/{id}/alliances/{a}/members"),
+            "/industries/3/alliances/7/members"
+        );
+        assert_eq!(
+            p.fill("/industries/{id}/alliances/{a}/members/{b}/delete"),
+            "/industries/3/alliances/7/members/9/delete"
+        );
+        assert_eq!(PathIds::default().fill("/admin/regions"), "/admin/regions");
     }
 }

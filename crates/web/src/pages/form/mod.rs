@@ -38,8 +38,8 @@ mod field;
 mod handlers;
 mod notice;
 mod page;
-mod path;
 
+pub use crate::extract::PathIds;
 pub use action::{Action, ActionPage, act};
 pub use ctx::{Access, Ctx};
 pub use data::FormData;
@@ -50,7 +50,6 @@ pub use handlers::{
 };
 pub use notice::{Notice, Place};
 pub use page::{FormPage, FormView, Showing, facts_of, show_edit};
-pub use path::PathIds;
 
 use crate::AppState;
 use crate::context::Signed;
