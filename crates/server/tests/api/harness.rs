@@ -29,56 +29,109 @@ pub fn pg_url() -> Option<String> {
         .filter(|s| !s.is_empty())
 }
 
-pub struct TestApp {
-    pub base: String,
-    #[allow(dead_code)]
-    pub db: Db,
-    pub store: Arc<dyn Store>,
-    pub client: reqwest::Client,
-    shutdown: Option<tokio::sync::oneshot::Sender<()>>,
-    schema: Option<String>,
-    _dir: tempfile::TempDir,
+/// A fresh, empty database on one backend: a SQLite file in a temporary folder, or a new
+/// PostgreSQL schema.
+pub struct TestDb {
+    pub backend: Db,
+    /// The temporary folder (the SQLite file lives here; the binary may keep files here).
+    pub dir: tempfile::TempDir,
+    /// The PostgreSQL server and the test's schema in it.
+    pg: Option<(String, String)>,
 }
 
-impl TestApp {
-    /// A server with the demo's reference data and accounts (no demo projects).
-    pub async fn spawn(db: Db) -> TestApp {
-        Self::spawn_with(
-            db,
-            ServiceConfig {
-                demo_projects: false,
-                ..ServiceConfig::default()
-            },
-        )
-        .await
-    }
-
-    /// A server with the whole demo, project library included.
-    pub async fn spawn_full(db: Db) -> TestApp {
-        Self::spawn_with(db, ServiceConfig::default()).await
-    }
-
-    pub async fn spawn_with(db: Db, service_config: ServiceConfig) -> TestApp {
+impl TestDb {
+    pub async fn create(backend: Db) -> TestDb {
         let dir = tempfile::tempdir().expect("temp dir");
-        let (store, schema) = match db {
-            Db::Sqlite => {
-                let url = format!("sqlite://{}", dir.path().join("test.db").display());
-                (
-                    dongneng::open_store(&url).await.expect("sqlite store"),
-                    None,
-                )
-            }
+        let pg = match backend {
+            Db::Sqlite => None,
             Db::Postgres => {
                 let url = pg_url().expect("postgres url");
                 let schema = dongneng_store_postgres::create_test_schema(&url)
                     .await
                     .expect("test schema");
-                let store = dongneng::open_store_in_schema(&url, Some(&schema))
-                    .await
-                    .expect("postgres store");
-                (store, Some(schema))
+                Some((url, schema))
             }
         };
+        TestDb { backend, dir, pg }
+    }
+
+    /// A URL the `dongneng` binary understands (PostgreSQL: the schema as `search_path`).
+    pub fn url(&self) -> String {
+        match &self.pg {
+            None => format!("sqlite://{}", self.dir.path().join("test.db").display()),
+            Some((base, schema)) => {
+                let sep = if base.contains('?') { '&' } else { '?' };
+                format!("{base}{sep}options=-c%20search_path%3D{schema}")
+            }
+        }
+    }
+
+    async fn open_store(&self) -> Arc<dyn Store> {
+        match &self.pg {
+            None => dongneng::open_store(&self.url())
+                .await
+                .expect("sqlite store"),
+            Some((base, schema)) => dongneng::open_store_in_schema(base, Some(schema))
+                .await
+                .expect("postgres store"),
+        }
+    }
+
+    /// Drops the PostgreSQL schema (the SQLite file goes with the folder).
+    pub async fn drop(self) {
+        if let Some((base, schema)) = &self.pg {
+            let _ = dongneng_store_postgres::drop_test_schema(base, schema).await;
+        }
+    }
+}
+
+/// Runs `test` once per backend, each time on a fresh, empty database.
+pub async fn each_database(test: impl AsyncFn(&TestDb)) {
+    for backend in backends() {
+        let db = TestDb::create(backend).await;
+        test(&db).await;
+        db.drop().await;
+    }
+}
+
+/// Runs `test` once per backend, each time against its own server on a fresh database
+/// loaded with the demo as `config` says ([`reference_data`] or [`full_demo`]). This is
+/// how every HTTP test runs on both databases.
+pub async fn each_backend(config: ServiceConfig, test: impl AsyncFn(&TestApp)) {
+    for backend in backends() {
+        let app = TestApp::start(backend, config.clone()).await;
+        test(&app).await;
+        app.finish().await;
+    }
+}
+
+/// The demo's reference data and accounts, no projects.
+pub fn reference_data() -> ServiceConfig {
+    ServiceConfig {
+        demo_projects: false,
+        ..ServiceConfig::default()
+    }
+}
+
+/// The whole demo, project library included.
+pub fn full_demo() -> ServiceConfig {
+    ServiceConfig::default()
+}
+
+pub struct TestApp {
+    pub base: String,
+    pub store: Arc<dyn Store>,
+    pub client: reqwest::Client,
+    shutdown: Option<tokio::sync::oneshot::Sender<()>>,
+    database: TestDb,
+}
+
+impl TestApp {
+    /// A server on a fresh database of `backend` with the demo loaded as `config` says.
+    /// Tests on both databases use [`each_backend`]; this is for the few that need one.
+    pub async fn start(backend: Db, service_config: ServiceConfig) -> TestApp {
+        let database = TestDb::create(backend).await;
+        let store = database.open_store().await;
         let (tx, rx) = tokio::sync::oneshot::channel::<()>();
         let web = WebConfig {
             demo: true,
@@ -92,27 +145,23 @@ impl TestApp {
         .expect("server starts");
         TestApp {
             base: format!("http://{}", running.addr),
-            db,
             store,
             client: reqwest::Client::builder()
                 .redirect(reqwest::redirect::Policy::none())
                 .build()
                 .expect("client"),
             shutdown: Some(tx),
-            schema,
-            _dir: dir,
+            database,
         }
     }
 
-    /// Stops the server and drops the PostgreSQL schema.
+    /// Stops the server and drops its database.
     pub async fn finish(mut self) {
         if let Some(tx) = self.shutdown.take() {
             let _ = tx.send(());
         }
         self.store.close().await;
-        if let (Some(schema), Some(url)) = (&self.schema, pg_url()) {
-            let _ = dongneng_store_postgres::drop_test_schema(&url, schema).await;
-        }
+        self.database.drop().await;
     }
 
     pub fn url(&self, path: &str) -> String {
@@ -203,16 +252,4 @@ impl TestApp {
             .and_then(|i| i["id"].as_i64())
             .unwrap_or_else(|| panic!("{value} not in {list}"))
     }
-}
-
-/// Runs a test body once per backend.
-#[macro_export]
-macro_rules! each_backend {
-    ($app:ident => $body:block) => {
-        for db in $crate::harness::backends() {
-            let $app = $crate::harness::TestApp::spawn(db).await;
-            $body
-            $app.finish().await;
-        }
-    };
 }

@@ -1,7 +1,7 @@
 //! Malformed and hostile bodies against every endpoint that takes one: never a 5xx, never a
 //! write.
 
-use crate::harness::{TestApp, backends};
+use crate::harness::{each_backend, reference_data};
 use reqwest::{Method, StatusCode};
 use serde_json::{Value, json};
 
@@ -44,8 +44,7 @@ pub(crate) fn hostile_bodies(valid: &Value) -> Vec<Value> {
 
 #[tokio::test]
 async fn hostile_bodies_never_5xx_and_never_write() {
-    for db in backends() {
-        let app = TestApp::spawn(db).await;
+    each_backend(reference_data(), async |app| {
         let admin = app.token("admin").await;
         let city = app
             .find_id(&admin, "/api/v1/regions", "code", "370300")
@@ -210,14 +209,13 @@ async fn hostile_bodies_never_5xx_and_never_write() {
             .unwrap();
         assert_eq!(resp.status(), StatusCode::NOT_FOUND);
         assert!(resp.text().await.unwrap().contains("找不到该页面或记录"));
-        app.finish().await;
-    }
+    })
+    .await;
 }
 
 #[tokio::test]
 async fn hostile_query_strings_and_paths_never_5xx() {
-    for db in backends() {
-        let app = TestApp::spawn(db).await;
+    each_backend(reference_data(), async |app| {
         let admin = app.token("admin").await;
         let office = app.token("office").await;
         for path in [
@@ -266,6 +264,6 @@ async fn hostile_query_strings_and_paths_never_5xx() {
             .await
             .unwrap();
         assert_eq!(resp.headers()["location"], "/");
-        app.finish().await;
-    }
+    })
+    .await;
 }

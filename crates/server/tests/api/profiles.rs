@@ -2,8 +2,7 @@
 //! validation naming fields, scope per role and industry, hostile bodies, file upload and
 //! download with its size limit, and the pages.
 
-use crate::each_backend;
-use crate::harness::TestApp;
+use crate::harness::{TestApp, each_backend, reference_data};
 use reqwest::{Method, StatusCode};
 use serde_json::{Value, json};
 
@@ -66,55 +65,104 @@ async fn upload(
 
 #[tokio::test]
 async fn demo_profiles_are_complete() {
-    each_backend!(app => {
+    each_backend(reference_data(), async |app| {
         let office = app.token("office").await;
-        for key in ["new_materials", "intelligent_equipment", "new_medicine", "electronic_information"] {
+        for key in [
+            "new_materials",
+            "intelligent_equipment",
+            "new_medicine",
+            "electronic_information",
+        ] {
             let id = industry(&app, &office, key).await;
-            let (status, p) = app.get(&format!("/api/v1/industries/{id}/profile"), &office).await;
+            let (status, p) = app
+                .get(&format!("/api/v1/industries/{id}/profile"), &office)
+                .await;
             assert_eq!(status, StatusCode::OK, "{key}: {p}");
             assert!(p["structure"]["leader_name"].is_string(), "{key} leader");
-            assert!(p["structure"]["lead_department_id"].is_i64(), "{key} lead dept");
-            assert!(!p["structure"]["responsible_department_ids"].as_array().unwrap().is_empty());
+            assert!(
+                p["structure"]["lead_department_id"].is_i64(),
+                "{key} lead dept"
+            );
+            assert!(
+                !p["structure"]["responsible_department_ids"]
+                    .as_array()
+                    .unwrap()
+                    .is_empty()
+            );
             let members = p["taskforce_members"].as_array().unwrap();
-            assert_eq!(members.iter().filter(|m| m["is_contact"] == true).count(), 1, "{key} contact");
+            assert_eq!(
+                members.iter().filter(|m| m["is_contact"] == true).count(),
+                1,
+                "{key} contact"
+            );
             assert_eq!(members[0]["member_role"], "head", "{key} head first");
-            assert!(p["experts_current"].as_array().unwrap().len() >= 2, "{key} experts");
-            assert!(!p["alliances"][0]["members"].as_array().unwrap().is_empty(), "{key} alliance members");
+            assert!(
+                p["experts_current"].as_array().unwrap().len() >= 2,
+                "{key} experts"
+            );
+            assert!(
+                !p["alliances"][0]["members"].as_array().unwrap().is_empty(),
+                "{key} alliance members"
+            );
             let plans = p["special_plans"].as_array().unwrap();
             assert_eq!(plans.len(), 2, "{key} plans");
-            assert_ne!(plans[0]["status"], plans[1]["status"], "{key} plan statuses");
+            assert_ne!(
+                plans[0]["status"], plans[1]["status"],
+                "{key} plan statuses"
+            );
             assert_eq!(p["work_plans"][0]["year"], 2026);
-            assert!(!p["work_plans"][0]["measures"].as_array().unwrap().is_empty());
+            assert!(
+                !p["work_plans"][0]["measures"]
+                    .as_array()
+                    .unwrap()
+                    .is_empty()
+            );
             assert_eq!(p["can_edit"], true);
         }
         let nm = industry(&app, &office, "new_materials").await;
-        let (_, p) = app.get(&format!("/api/v1/industries/{nm}/profile"), &office).await;
+        let (_, p) = app
+            .get(&format!("/api/v1/industries/{nm}/profile"), &office)
+            .await;
         // One retired expert, kept in the history.
         assert_eq!(p["experts_history"].as_array().unwrap().len(), 1);
         assert!(p["experts_history"][0]["left_on"].is_string());
         // One overdue measure (deadline 2026-03-31, still in progress).
         assert!(p["work_plans"][0]["overdue"].as_i64().unwrap() >= 1);
-        let overdue: Vec<&Value> = p["work_plans"][0]["measures"].as_array().unwrap().iter()
-            .filter(|m| m["overdue"] == true).collect();
+        let overdue: Vec<&Value> = p["work_plans"][0]["measures"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|m| m["overdue"] == true)
+            .collect();
         assert!(overdue.iter().all(|m| m["status"] != "done"));
         // A published plan with a document.
-        let published = p["special_plans"].as_array().unwrap().iter()
-            .find(|x| x["status"] == "published").expect("published plan");
+        let published = p["special_plans"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|x| x["status"] == "published")
+            .expect("published plan");
         assert!(published["published_on"].is_string());
         assert_eq!(published["files"].as_array().unwrap().len(), 1);
         // The list shows what is in place.
         let (status, list) = app.get("/api/v1/industry-profiles", &office).await;
         assert_eq!(status, StatusCode::OK);
-        let line = list["items"].as_array().unwrap().iter().find(|i| i["key"] == "new_materials").unwrap();
+        let line = list["items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|i| i["key"] == "new_materials")
+            .unwrap();
         assert_eq!(line["contacts"], 1);
         assert_eq!(line["experts"], 3);
         assert!(line["measures_overdue"].as_i64().unwrap() >= 1);
-    });
+    })
+    .await;
 }
 
 #[tokio::test]
 async fn profile_round_trip_with_versions() {
-    each_backend!(app => {
+    each_backend(reference_data(), async |app| {
         let office = app.token("office").await;
         let id = industry(&app, &office, "chemical").await;
         let base = format!("/api/v1/industries/{id}");
@@ -335,12 +383,13 @@ async fn profile_round_trip_with_versions() {
         let (_, p) = app.get(&format!("{base}/profile"), &office).await;
         assert_eq!(p["alliances"], json!([]));
         assert_eq!(p["work_plans"], json!([]));
-    });
+    })
+    .await;
 }
 
 #[tokio::test]
 async fn validation_errors_name_the_fields() {
-    each_backend!(app => {
+    each_backend(reference_data(), async |app| {
         let office = app.token("office").await;
         let id = industry(&app, &office, "textile_apparel").await;
         let before = app.audit_count().await;
@@ -380,13 +429,14 @@ async fn validation_errors_name_the_fields() {
         assert_eq!(status, StatusCode::NOT_FOUND);
         let (status, _) = app.get("/api/v1/industries/999999/profile", &office).await;
         assert_eq!(status, StatusCode::NOT_FOUND);
-    });
+    })
+    .await;
 }
 
 /// Who may read and write which industry.
 #[tokio::test]
 async fn scope_per_role_and_industry() {
-    each_backend!(app => {
+    each_backend(reference_data(), async |app| {
         let office = app.token("office").await;
         let nm = industry(&app, &office, "new_materials").await;
         let ie = industry(&app, &office, "intelligent_equipment").await;
@@ -503,35 +553,63 @@ async fn scope_per_role_and_industry() {
             assert_eq!(e["error"]["code"], "unauthenticated");
             assert_eq!(app.audit_count().await, before);
         }
-    });
+    })
+    .await;
 }
 
 #[tokio::test]
 async fn files_upload_download_and_limit() {
-    each_backend!(app => {
+    each_backend(reference_data(), async |app| {
         let office = app.token("office").await;
         let nm = industry(&app, &office, "new_materials").await;
-        let (_, p) = app.get(&format!("/api/v1/industries/{nm}/profile"), &office).await;
+        let (_, p) = app
+            .get(&format!("/api/v1/industries/{nm}/profile"), &office)
+            .await;
         let plan = &p["special_plans"][1];
         let files = format!("/api/v1/industries/{nm}/special-plans/{}/files", plan["id"]);
 
         // Larger than the server-wide body limit (256 KiB in tests), within the file limit.
         let content: Vec<u8> = (0..1_200_000u32).map(|i| (i % 251) as u8).collect();
-        let (status, f) = upload(&app, &files, &office, "../征求意见稿 v2.pdf", content.clone()).await;
+        let (status, f) = upload(
+            &app,
+            &files,
+            &office,
+            "../征求意见稿 v2.pdf",
+            content.clone(),
+        )
+        .await;
         assert_eq!(status, StatusCode::CREATED, "{f}");
         assert_eq!(f["file_name"], "征求意见稿 v2.pdf");
         assert_eq!(f["size_bytes"], 1_200_000);
         assert_eq!(f["content_type"], "application/pdf");
-        let resp = app.client.get(app.url(&format!("{files}/{}", f["id"]))).bearer_auth(&office).send().await.unwrap();
+        let resp = app
+            .client
+            .get(app.url(&format!("{files}/{}", f["id"])))
+            .bearer_auth(&office)
+            .send()
+            .await
+            .unwrap();
         assert_eq!(resp.status(), StatusCode::OK);
         assert_eq!(resp.headers()["content-type"], "application/pdf");
-        let cd = resp.headers()["content-disposition"].to_str().unwrap().to_string();
-        assert!(cd.starts_with("attachment;") && cd.contains("filename*=UTF-8''%E5%BE%81"), "{cd}");
+        let cd = resp.headers()["content-disposition"]
+            .to_str()
+            .unwrap()
+            .to_string();
+        assert!(
+            cd.starts_with("attachment;") && cd.contains("filename*=UTF-8''%E5%BE%81"),
+            "{cd}"
+        );
         assert_eq!(resp.bytes().await.unwrap().to_vec(), content);
 
         // Read-only roles download too; the expert of another industry does not.
         let expert = app.token("expert").await;
-        let resp = app.client.get(app.url(&format!("{files}/{}", f["id"]))).bearer_auth(&expert).send().await.unwrap();
+        let resp = app
+            .client
+            .get(app.url(&format!("{files}/{}", f["id"])))
+            .bearer_auth(&expert)
+            .send()
+            .await
+            .unwrap();
         assert_eq!(resp.status(), StatusCode::OK);
         let (status, _) = upload(&app, &files, &expert, "x.pdf", b"x".to_vec()).await;
         assert_eq!(status, StatusCode::FORBIDDEN);
@@ -541,36 +619,85 @@ async fn files_upload_download_and_limit() {
         let (status, e) = upload(&app, &files, &office, "big.pdf", vec![7u8; MAX_FILE + 1]).await;
         assert_eq!(status, StatusCode::PAYLOAD_TOO_LARGE, "{e}");
         assert_eq!(e["error"]["code"], "payload_too_large");
-        let (status, _) = upload(&app, &files, &office, "bigger.pdf", vec![7u8; MAX_FILE + 2 * 1024 * 1024]).await;
+        let (status, _) = upload(
+            &app,
+            &files,
+            &office,
+            "bigger.pdf",
+            vec![7u8; MAX_FILE + 2 * 1024 * 1024],
+        )
+        .await;
         assert_eq!(status, StatusCode::PAYLOAD_TOO_LARGE);
         // Empty, nameless, not multipart: 422 naming the field.
         let (status, e) = upload(&app, &files, &office, "empty.pdf", vec![]).await;
         assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
         assert!(has_field(&e, "file", "file_empty"), "{e}");
-        let (status, e) = app.call(Method::POST, &files, Some(&office), Some(json!({"file": "x"}))).await;
+        let (status, e) = app
+            .call(
+                Method::POST,
+                &files,
+                Some(&office),
+                Some(json!({"file": "x"})),
+            )
+            .await;
         assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
         assert!(has_field(&e, "file", "file_unreadable"), "{e}");
         let form = reqwest::multipart::Form::new().text("other", "x");
-        let resp = app.client.post(app.url(&files)).bearer_auth(&office).multipart(form).send().await.unwrap();
+        let resp = app
+            .client
+            .post(app.url(&files))
+            .bearer_auth(&office)
+            .multipart(form)
+            .send()
+            .await
+            .unwrap();
         assert_eq!(resp.status(), StatusCode::UNPROCESSABLE_ENTITY);
         assert_eq!(app.audit_count().await, before);
         // A plan of the industry that does not exist.
-        let (status, _) = upload(&app, &format!("/api/v1/industries/{nm}/special-plans/999999/files"), &office, "x.pdf", b"x".to_vec()).await;
+        let (status, _) = upload(
+            &app,
+            &format!("/api/v1/industries/{nm}/special-plans/999999/files"),
+            &office,
+            "x.pdf",
+            b"x".to_vec(),
+        )
+        .await;
         assert_eq!(status, StatusCode::NOT_FOUND);
 
         // Delete with the version.
-        let (status, _) = app.call(Method::DELETE, &format!("{files}/{}?version=2", f["id"]), Some(&office), None).await;
+        let (status, _) = app
+            .call(
+                Method::DELETE,
+                &format!("{files}/{}?version=2", f["id"]),
+                Some(&office),
+                None,
+            )
+            .await;
         assert_eq!(status, StatusCode::CONFLICT);
-        let (status, _) = app.call(Method::DELETE, &format!("{files}/{}?version=1", f["id"]), Some(&office), None).await;
+        let (status, _) = app
+            .call(
+                Method::DELETE,
+                &format!("{files}/{}?version=1", f["id"]),
+                Some(&office),
+                None,
+            )
+            .await;
         assert_eq!(status, StatusCode::NO_CONTENT);
-        let resp = app.client.get(app.url(&format!("{files}/{}", f["id"]))).bearer_auth(&office).send().await.unwrap();
+        let resp = app
+            .client
+            .get(app.url(&format!("{files}/{}", f["id"])))
+            .bearer_auth(&office)
+            .send()
+            .await
+            .unwrap();
         assert_eq!(resp.status(), StatusCode::NOT_FOUND);
-    });
+    })
+    .await;
 }
 
 #[tokio::test]
 async fn hostile_bodies_never_5xx_and_never_write() {
-    each_backend!(app => {
+    each_backend(reference_data(), async |app| {
         let office = app.token("office").await;
         let id = industry(&app, &office, "metallurgy").await;
         let nm = industry(&app, &office, "new_materials").await;
@@ -646,7 +773,8 @@ async fn hostile_bodies_never_5xx_and_never_write() {
             assert!(status.is_client_error(), "{q}: {status} {body}");
             assert_eq!(app.audit_count().await, before);
         }
-    });
+    })
+    .await;
 }
 
 /// Signs in through the browser form.
@@ -668,7 +796,7 @@ async fn page(app: &TestApp, cookie: &str, path: &str) -> (StatusCode, String) {
 
 #[tokio::test]
 async fn pages_show_and_edit_the_profile() {
-    each_backend!(app => {
+    each_backend(reference_data(), async |app| {
         let office_token = app.token("office").await;
         let nm = industry(&app, &office_token, "new_materials").await;
         let ie = industry(&app, &office_token, "intelligent_equipment").await;
@@ -689,8 +817,15 @@ async fn pages_show_and_edit_the_profile() {
             let (status, html) = page(&app, &cookie, "/industries").await;
             assert_eq!(status.is_success(), list_ok, "{role} /industries: {status}");
             if list_ok {
-                assert!(html.contains("id=\"industry-new_materials\""), "{role} list");
-                assert_eq!(html.contains("id=\"industry-intelligent_equipment\""), ie_ok, "{role} list scope");
+                assert!(
+                    html.contains("id=\"industry-new_materials\""),
+                    "{role} list"
+                );
+                assert_eq!(
+                    html.contains("id=\"industry-intelligent_equipment\""),
+                    ie_ok,
+                    "{role} list scope"
+                );
                 assert!(!html.contains("not-ready"), "the area is ready");
             } else {
                 assert_eq!(status, StatusCode::FORBIDDEN, "{role}");
@@ -699,123 +834,339 @@ async fn pages_show_and_edit_the_profile() {
             assert_eq!(status.is_success(), nm_ok, "{role} nm page: {status}");
             if nm_ok {
                 assert!(html.contains("市领导（分管新材料产业）"), "{role}");
-                assert!(html.contains("id=\"taskforce-table\"") && html.contains("id=\"experts-history-table\""));
-                assert!(html.contains("淄博市新材料产业联盟") && html.contains("已发布") && html.contains("已逾期"));
+                assert!(
+                    html.contains("id=\"taskforce-table\"")
+                        && html.contains("id=\"experts-history-table\"")
+                );
+                assert!(
+                    html.contains("淄博市新材料产业联盟")
+                        && html.contains("已发布")
+                        && html.contains("已逾期")
+                );
                 let editor = matches!(role, "office" | "taskforce");
-                assert_eq!(html.contains("id=\"member-new\""), editor, "{role} edit links");
-                assert_eq!(html.contains("id=\"read-only\""), !editor, "{role} read-only note");
+                assert_eq!(
+                    html.contains("id=\"member-new\""),
+                    editor,
+                    "{role} edit links"
+                );
+                assert_eq!(
+                    html.contains("id=\"read-only\""),
+                    !editor,
+                    "{role} read-only note"
+                );
             }
             let (status, _) = page(&app, &cookie, &format!("/industries/{ie}")).await;
             assert_eq!(status.is_success(), ie_ok, "{role} ie page");
             let (status, _) = page(&app, &cookie, &format!("/industries/{nm}/experts/new")).await;
-            assert_eq!(status.is_success(), matches!(role, "office" | "taskforce"), "{role} new form");
+            assert_eq!(
+                status.is_success(),
+                matches!(role, "office" | "taskforce"),
+                "{role} new form"
+            );
         }
 
         // English through the catalogue.
         let (cookie, csrf) = browser(&app, "taskforce").await;
-        let resp = app.client.get(app.url(&format!("/industries/{nm}"))).header("cookie", format!("{cookie}; dn_lang=en")).send().await.unwrap();
+        let resp = app
+            .client
+            .get(app.url(&format!("/industries/{nm}")))
+            .header("cookie", format!("{cookie}; dn_lang=en"))
+            .send()
+            .await
+            .unwrap();
         let html = resp.text().await.unwrap();
-        assert!(html.contains("Think tank") && html.contains("Experts who have left"), "English page");
+        assert!(
+            html.contains("Think tank") && html.contains("Experts who have left"),
+            "English page"
+        );
 
         // A form: errors name the field, then saving works, then a stale version conflicts.
         let before = app.audit_count().await;
-        let resp = app.client.post(app.url(&format!("/industries/{nm}/experts"))).header("cookie", &cookie)
-            .form(&[("_csrf", csrf.as_str()), ("person_name", ""), ("specialty", "x"), ("affiliation", "y"), ("joined_on", "2025-02-30")])
-            .send().await.unwrap();
+        let resp = app
+            .client
+            .post(app.url(&format!("/industries/{nm}/experts")))
+            .header("cookie", &cookie)
+            .form(&[
+                ("_csrf", csrf.as_str()),
+                ("person_name", ""),
+                ("specialty", "x"),
+                ("affiliation", "y"),
+                ("joined_on", "2025-02-30"),
+            ])
+            .send()
+            .await
+            .unwrap();
         assert_eq!(resp.status(), StatusCode::UNPROCESSABLE_ENTITY);
         let html = resp.text().await.unwrap();
-        assert!(html.contains("请填写“姓名”") && html.contains("“加入日期”须为 YYYY-MM-DD"), "{html}");
+        assert!(
+            html.contains("请填写“姓名”") && html.contains("“加入日期”须为 YYYY-MM-DD"),
+            "{html}"
+        );
         assert_eq!(app.audit_count().await, before);
-        let resp = app.client.post(app.url(&format!("/industries/{nm}/experts"))).header("cookie", &cookie)
-            .form(&[("_csrf", csrf.as_str()), ("person_name", "页面专家"), ("specialty", "碳材料"), ("affiliation", "某大学"), ("joined_on", "2025-02-28")])
-            .send().await.unwrap();
+        let resp = app
+            .client
+            .post(app.url(&format!("/industries/{nm}/experts")))
+            .header("cookie", &cookie)
+            .form(&[
+                ("_csrf", csrf.as_str()),
+                ("person_name", "页面专家"),
+                ("specialty", "碳材料"),
+                ("affiliation", "某大学"),
+                ("joined_on", "2025-02-28"),
+            ])
+            .send()
+            .await
+            .unwrap();
         assert_eq!(resp.status(), StatusCode::SEE_OTHER);
-        assert!(resp.headers()["location"].to_str().unwrap().ends_with("#experts"));
-        let (_, p) = app.get(&format!("/api/v1/industries/{nm}/profile"), &office_token).await;
-        let added = p["experts_current"].as_array().unwrap().iter().find(|e| e["person_name"] == "页面专家").unwrap().clone();
+        assert!(
+            resp.headers()["location"]
+                .to_str()
+                .unwrap()
+                .ends_with("#experts")
+        );
+        let (_, p) = app
+            .get(&format!("/api/v1/industries/{nm}/profile"), &office_token)
+            .await;
+        let added = p["experts_current"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|e| e["person_name"] == "页面专家")
+            .unwrap()
+            .clone();
         let edit = format!("/industries/{nm}/experts/{}", added["id"]);
         let (status, html) = page(&app, &cookie, &edit).await;
         assert_eq!(status, StatusCode::OK);
         assert!(html.contains("value=\"2025-02-28\""));
-        let form = |version: &'static str| vec![("_csrf", csrf.clone()), ("version", version.to_string()), ("person_name", "页面专家".to_string()),
-            ("specialty", "碳材料".to_string()), ("affiliation", "某大学".to_string()), ("joined_on", "2025-02-28".to_string()), ("left_on", "2025-12-31".to_string())];
-        let resp = app.client.post(app.url(&edit)).header("cookie", &cookie).form(&form("1")).send().await.unwrap();
+        let form = |version: &'static str| {
+            vec![
+                ("_csrf", csrf.clone()),
+                ("version", version.to_string()),
+                ("person_name", "页面专家".to_string()),
+                ("specialty", "碳材料".to_string()),
+                ("affiliation", "某大学".to_string()),
+                ("joined_on", "2025-02-28".to_string()),
+                ("left_on", "2025-12-31".to_string()),
+            ]
+        };
+        let resp = app
+            .client
+            .post(app.url(&edit))
+            .header("cookie", &cookie)
+            .form(&form("1"))
+            .send()
+            .await
+            .unwrap();
         assert_eq!(resp.status(), StatusCode::SEE_OTHER);
-        let resp = app.client.post(app.url(&edit)).header("cookie", &cookie).form(&form("1")).send().await.unwrap();
+        let resp = app
+            .client
+            .post(app.url(&edit))
+            .header("cookie", &cookie)
+            .form(&form("1"))
+            .send()
+            .await
+            .unwrap();
         assert_eq!(resp.status(), StatusCode::CONFLICT);
         assert!(resp.text().await.unwrap().contains("id=\"conflict\""));
         // Delete from the page: a confirmation first, showing the record, for editors only.
         let (status, html) = page(&app, &cookie, &format!("{edit}/delete")).await;
         assert_eq!(status, StatusCode::OK);
-        assert!(html.contains("id=\"confirm-delete\"") && html.contains("页面专家") && html.contains("name=\"version\" value=\"2\""), "{html}");
+        assert!(
+            html.contains("id=\"confirm-delete\"")
+                && html.contains("页面专家")
+                && html.contains("name=\"version\" value=\"2\""),
+            "{html}"
+        );
         let (leader_cookie, _) = browser(&app, "leader").await;
         let (status, html) = page(&app, &leader_cookie, &format!("{edit}/delete")).await;
         assert_eq!(status, StatusCode::FORBIDDEN);
         assert!(!html.contains("页面专家"));
-        let (status, _) = page(&app, &cookie, &format!("/industries/{nm}/experts/999999/delete")).await;
+        let (status, _) = page(
+            &app,
+            &cookie,
+            &format!("/industries/{nm}/experts/999999/delete"),
+        )
+        .await;
         assert_eq!(status, StatusCode::NOT_FOUND);
-        let resp = app.client.post(app.url(&format!("{edit}/delete"))).header("cookie", &cookie)
-            .form(&[("_csrf", csrf.as_str()), ("version", "2")]).send().await.unwrap();
+        let resp = app
+            .client
+            .post(app.url(&format!("{edit}/delete")))
+            .header("cookie", &cookie)
+            .form(&[("_csrf", csrf.as_str()), ("version", "2")])
+            .send()
+            .await
+            .unwrap();
         assert_eq!(resp.status(), StatusCode::SEE_OTHER);
 
         // The task force of 新材料 cannot post to 智能装备's forms.
         let before = app.audit_count().await;
-        let resp = app.client.post(app.url(&format!("/industries/{ie}/experts"))).header("cookie", &cookie)
-            .form(&[("_csrf", csrf.as_str()), ("person_name", "越权"), ("specialty", "x"), ("affiliation", "y"), ("joined_on", "2025-01-01")])
-            .send().await.unwrap();
+        let resp = app
+            .client
+            .post(app.url(&format!("/industries/{ie}/experts")))
+            .header("cookie", &cookie)
+            .form(&[
+                ("_csrf", csrf.as_str()),
+                ("person_name", "越权"),
+                ("specialty", "x"),
+                ("affiliation", "y"),
+                ("joined_on", "2025-01-01"),
+            ])
+            .send()
+            .await
+            .unwrap();
         assert_eq!(resp.status(), StatusCode::FORBIDDEN);
-        let resp = app.client.post(app.url(&format!("/industries/{ie}/experts"))).header("cookie", &cookie)
-            .form(&[("_csrf", csrf.as_str()), ("person_name", "")]).send().await.unwrap();
-        assert_eq!(resp.status(), StatusCode::FORBIDDEN, "invalid input does not reveal the form either");
+        let resp = app
+            .client
+            .post(app.url(&format!("/industries/{ie}/experts")))
+            .header("cookie", &cookie)
+            .form(&[("_csrf", csrf.as_str()), ("person_name", "")])
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(
+            resp.status(),
+            StatusCode::FORBIDDEN,
+            "invalid input does not reveal the form either"
+        );
         assert_eq!(app.audit_count().await, before);
 
         // Structure form with several departments, and a status move.
-        let miit = department(&app, &office_token, "市工业和信息化局").await.to_string();
-        let eco = department(&app, &office_token, "市生态环境局").await.to_string();
-        let sci = department(&app, &office_token, "市科学技术局").await.to_string();
+        let miit = department(&app, &office_token, "市工业和信息化局")
+            .await
+            .to_string();
+        let eco = department(&app, &office_token, "市生态环境局")
+            .await
+            .to_string();
+        let sci = department(&app, &office_token, "市科学技术局")
+            .await
+            .to_string();
         let (_, html) = page(&app, &cookie, &format!("/industries/{nm}/structure")).await;
         assert!(html.contains("multiple"));
         let version = p["structure"]["version"].to_string();
-        let resp = app.client.post(app.url(&format!("/industries/{nm}/structure"))).header("cookie", &cookie)
-            .form(&[("_csrf", csrf.as_str()), ("version", version.as_str()), ("leader_name", "市领导（分管新材料产业）"), ("leader_title", "副市长"),
-                ("lead_department_id", miit.as_str()), ("responsible_department_ids", eco.as_str()), ("responsible_department_ids", sci.as_str()),
-                ("provincial_counterpart", "省专班")])
-            .send().await.unwrap();
+        let resp = app
+            .client
+            .post(app.url(&format!("/industries/{nm}/structure")))
+            .header("cookie", &cookie)
+            .form(&[
+                ("_csrf", csrf.as_str()),
+                ("version", version.as_str()),
+                ("leader_name", "市领导（分管新材料产业）"),
+                ("leader_title", "副市长"),
+                ("lead_department_id", miit.as_str()),
+                ("responsible_department_ids", eco.as_str()),
+                ("responsible_department_ids", sci.as_str()),
+                ("provincial_counterpart", "省专班"),
+            ])
+            .send()
+            .await
+            .unwrap();
         assert_eq!(resp.status(), StatusCode::SEE_OTHER);
-        let (_, p) = app.get(&format!("/api/v1/industries/{nm}/profile"), &office_token).await;
-        assert_eq!(p["structure"]["responsible_department_ids"].as_array().unwrap().len(), 2);
-        let drafting = p["special_plans"].as_array().unwrap().iter().find(|x| x["status"] == "under_review").unwrap().clone();
+        let (_, p) = app
+            .get(&format!("/api/v1/industries/{nm}/profile"), &office_token)
+            .await;
+        assert_eq!(
+            p["structure"]["responsible_department_ids"]
+                .as_array()
+                .unwrap()
+                .len(),
+            2
+        );
+        let drafting = p["special_plans"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|x| x["status"] == "under_review")
+            .unwrap()
+            .clone();
         let mpath = format!("/industries/{nm}/special-plans/{}/status", drafting["id"]);
         let (status, html) = page(&app, &cookie, &mpath).await;
         assert_eq!(status, StatusCode::OK);
         assert!(html.contains("value=\"approved\""));
         let v = drafting["version"].to_string();
-        let resp = app.client.post(app.url(&mpath)).header("cookie", &cookie)
-            .form(&[("_csrf", csrf.as_str()), ("version", v.as_str()), ("status", "approved"), ("date", "2026-06-01")])
-            .send().await.unwrap();
+        let resp = app
+            .client
+            .post(app.url(&mpath))
+            .header("cookie", &cookie)
+            .form(&[
+                ("_csrf", csrf.as_str()),
+                ("version", v.as_str()),
+                ("status", "approved"),
+                ("date", "2026-06-01"),
+            ])
+            .send()
+            .await
+            .unwrap();
         assert_eq!(resp.status(), StatusCode::SEE_OTHER);
 
         // Upload from the page: the token rides in the query string.
         let files = format!("/industries/{nm}/special-plans/{}/files", drafting["id"]);
         let (_, html) = page(&app, &cookie, &format!("/industries/{nm}")).await;
-        assert!(html.contains(&format!("action=\"{files}?_csrf=")), "upload form");
-        let form = || reqwest::multipart::Form::new().part("file",
-            reqwest::multipart::Part::bytes("意见汇总".as_bytes().to_vec()).file_name("意见汇总.txt").mime_str("text/plain").unwrap());
+        assert!(
+            html.contains(&format!("action=\"{files}?_csrf=")),
+            "upload form"
+        );
+        let form = || {
+            reqwest::multipart::Form::new().part(
+                "file",
+                reqwest::multipart::Part::bytes("意见汇总".as_bytes().to_vec())
+                    .file_name("意见汇总.txt")
+                    .mime_str("text/plain")
+                    .unwrap(),
+            )
+        };
         let before = app.audit_count().await;
-        let resp = app.client.post(app.url(&files)).header("cookie", &cookie).multipart(form()).send().await.unwrap();
+        let resp = app
+            .client
+            .post(app.url(&files))
+            .header("cookie", &cookie)
+            .multipart(form())
+            .send()
+            .await
+            .unwrap();
         assert_eq!(resp.status(), StatusCode::FORBIDDEN, "no token");
         assert_eq!(app.audit_count().await, before);
-        let resp = app.client.post(app.url(&format!("{files}?_csrf={csrf}"))).header("cookie", &cookie).multipart(form()).send().await.unwrap();
+        let resp = app
+            .client
+            .post(app.url(&format!("{files}?_csrf={csrf}")))
+            .header("cookie", &cookie)
+            .multipart(form())
+            .send()
+            .await
+            .unwrap();
         assert_eq!(resp.status(), StatusCode::SEE_OTHER);
-        let empty = reqwest::multipart::Form::new().part("file", reqwest::multipart::Part::bytes(Vec::new()).file_name("空.txt"));
-        let resp = app.client.post(app.url(&format!("{files}?_csrf={csrf}"))).header("cookie", &cookie).multipart(empty).send().await.unwrap();
+        let empty = reqwest::multipart::Form::new().part(
+            "file",
+            reqwest::multipart::Part::bytes(Vec::new()).file_name("空.txt"),
+        );
+        let resp = app
+            .client
+            .post(app.url(&format!("{files}?_csrf={csrf}")))
+            .header("cookie", &cookie)
+            .multipart(empty)
+            .send()
+            .await
+            .unwrap();
         assert_eq!(resp.status(), StatusCode::UNPROCESSABLE_ENTITY);
         assert!(resp.text().await.unwrap().contains("id=\"upload-error\""));
         let (_, html) = page(&app, &cookie, &format!("/industries/{nm}")).await;
         assert!(html.contains("意见汇总.txt"));
-        let (_, p) = app.get(&format!("/api/v1/industries/{nm}/profile"), &office_token).await;
-        let f = p["special_plans"].as_array().unwrap().iter().find(|x| x["id"] == drafting["id"]).unwrap()["files"][0].clone();
-        let resp = app.client.get(app.url(&format!("{files}/{}", f["id"]))).header("cookie", &cookie).send().await.unwrap();
+        let (_, p) = app
+            .get(&format!("/api/v1/industries/{nm}/profile"), &office_token)
+            .await;
+        let f = p["special_plans"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|x| x["id"] == drafting["id"])
+            .unwrap()["files"][0]
+            .clone();
+        let resp = app
+            .client
+            .get(app.url(&format!("{files}/{}", f["id"])))
+            .header("cookie", &cookie)
+            .send()
+            .await
+            .unwrap();
         assert_eq!(resp.status(), StatusCode::OK);
         assert_eq!(resp.text().await.unwrap(), "意见汇总");
         let (status, html) = page(&app, &cookie, &format!("{files}/{}/delete", f["id"])).await;
@@ -823,12 +1174,13 @@ async fn pages_show_and_edit_the_profile() {
         assert!(html.contains("意见汇总.txt") && html.contains("id=\"confirm-delete\""));
         let (status, _) = page(&app, &leader_cookie, &format!("{files}/{}/delete", f["id"])).await;
         assert_eq!(status, StatusCode::FORBIDDEN);
-    });
+    })
+    .await;
 }
 
 #[tokio::test]
 async fn openapi_describes_the_profile_endpoints() {
-    let app = TestApp::spawn(crate::harness::Db::Sqlite).await;
+    let app = TestApp::start(crate::harness::Db::Sqlite, reference_data()).await;
     let resp = app
         .client
         .get(app.url("/api/v1/openapi.json"))
@@ -866,7 +1218,7 @@ async fn openapi_describes_the_profile_endpoints() {
 /// anywhere, the 新材料 task force in 新材料 only, nobody else — and a refusal writes nothing.
 #[tokio::test]
 async fn create_matrix_for_every_part() {
-    each_backend!(app => {
+    each_backend(reference_data(), async |app| {
         let office = app.token("office").await;
         let nm = industry(&app, &office, "new_materials").await;
         let ie = industry(&app, &office, "intelligent_equipment").await;
@@ -894,5 +1246,6 @@ async fn create_matrix_for_every_part() {
                 }
             }
         }
-    });
+    })
+    .await;
 }

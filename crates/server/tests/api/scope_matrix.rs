@@ -1,7 +1,7 @@
 //! Every role (and anonymous) against every endpoint of the foundation: allowed requests
 //! succeed, refused ones get 401/403 and write nothing.
 
-use crate::harness::{TestApp, backends};
+use crate::harness::{TestApp, each_backend, reference_data};
 use chrono::Datelike;
 use dongneng_domain::Role;
 use reqwest::{Method, StatusCode};
@@ -77,8 +77,7 @@ async fn version(app: &TestApp, admin: &str, path: &str) -> Value {
 
 #[tokio::test]
 async fn api_scope_matrix() {
-    for db in backends() {
-        let app = TestApp::spawn(db).await;
+    each_backend(reference_data(), async |app| {
         let admin = app.token("admin").await;
         let ids = ids(&app, &admin).await;
         for role in ROLES {
@@ -264,14 +263,13 @@ async fn api_scope_matrix() {
                 .await;
             assert_eq!(status, StatusCode::NO_CONTENT, "{role} logout");
         }
-        app.finish().await;
-    }
+    })
+    .await;
 }
 
 #[tokio::test]
 async fn district_creating_a_user_is_refused_and_nothing_is_written() {
-    for db in backends() {
-        let app = TestApp::spawn(db).await;
+    each_backend(reference_data(), async |app| {
         let admin = app.token("admin").await;
         let district = app.token("district").await;
         let (_, before) = app.get("/api/v1/users", &admin).await;
@@ -301,15 +299,14 @@ async fn district_creating_a_user_is_refused_and_nothing_is_written() {
             )
             .await;
         assert_eq!(s, StatusCode::UNAUTHORIZED);
-        app.finish().await;
-    }
+    })
+    .await;
 }
 
 /// The pages: administration for its roles only, programme areas for programme roles.
 #[tokio::test]
 async fn page_scope_matrix() {
-    for db in backends() {
-        let app = TestApp::spawn(db).await;
+    each_backend(reference_data(), async |app| {
         for role in ROLES {
             let (cookie, _) = crate::auth::browser_login(&app, role).await;
             let r = Role::parse(role).unwrap();
@@ -383,8 +380,8 @@ async fn page_scope_matrix() {
                 "{role} nav"
             );
         }
-        app.finish().await;
-    }
+    })
+    .await;
 }
 
 /// Every project-library endpoint × every role, on a project every editing role reaches
@@ -403,8 +400,7 @@ async fn project_endpoint_matrix() {
     ]);
     const EDITORS: Allowed = Allowed::Only(&["office", "taskforce", "district"]);
     const SETTINGS: Allowed = Allowed::Only(&["admin", "office"]);
-    for db in backends() {
-        let app = TestApp::spawn(db).await;
+    each_backend(reference_data(), async |app| {
         let office = app.token("office").await;
         let zd = app
             .find_id(&office, "/api/v1/regions", "code", "370303")
@@ -559,6 +555,6 @@ async fn project_endpoint_matrix() {
                 assert_eq!(app.audit_count().await, before, "{role} wrote");
             }
         }
-        app.finish().await;
-    }
+    })
+    .await;
 }

@@ -1,7 +1,7 @@
 //! Excel round trips: export, re-import changing nothing, a bad row refusing the whole file
 //! with a report, fixing it, files that are not workbooks, size limits, scopes, progress.
 
-use crate::harness::{TestApp, backends};
+use crate::harness::{TestApp, each_backend, full_demo};
 use dongneng_office::{ProjectTotals, read_projects, write_projects};
 use reqwest::{Method, StatusCode};
 use serde_json::Value;
@@ -35,8 +35,7 @@ async fn count(app: &TestApp, token: &str) -> i64 {
 
 #[tokio::test]
 async fn export_import_round_trip_and_refusals() {
-    for db in backends() {
-        let app = TestApp::spawn_full(db).await;
+    each_backend(full_demo(), async |app| {
         let t = app.token("office").await;
         let bytes = export(&app, &t, "").await;
         let total = count(&app, &t).await;
@@ -163,14 +162,13 @@ async fn export_import_round_trip_and_refusals() {
         let l = app.token("leader").await;
         let (s, _) = import(&app, &l, "/api/v1/projects/import", bytes).await;
         assert_eq!(s, StatusCode::FORBIDDEN);
-        app.finish().await;
-    }
+    })
+    .await;
 }
 
 #[tokio::test]
 async fn bad_cells_in_a_raw_sheet_are_each_named() {
-    for db in backends() {
-        let app = TestApp::spawn_full(db).await;
+    each_backend(full_demo(), async |app| {
         let t = app.token("office").await;
         let bytes = export(&app, &t, "stage=planning").await;
         let sheet = read_projects(&bytes).unwrap();
@@ -228,14 +226,13 @@ async fn bad_cells_in_a_raw_sheet_are_each_named() {
                 .iter()
                 .all(|d| d["row"] == 2)
         );
-        app.finish().await;
-    }
+    })
+    .await;
 }
 
 #[tokio::test]
 async fn monthly_progress_sheet_round_trip() {
-    for db in backends() {
-        let app = TestApp::spawn_full(db).await;
+    each_backend(full_demo(), async |app| {
         let t = app.token("office").await;
         let resp = app
             .client
@@ -277,16 +274,15 @@ async fn monthly_progress_sheet_round_trip() {
         assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY);
         assert_eq!(e["error"]["details"][0]["code"], "unknown_project");
         assert_eq!(app.audit_count().await, audit);
-        app.finish().await;
-    }
+    })
+    .await;
 }
 
 /// An export walks the library a page at a time: a library larger than one page comes out
 /// whole, in order, with totals that add up to the list's.
 #[tokio::test]
 async fn export_of_more_than_one_page_is_whole() {
-    for db in backends() {
-        let app = TestApp::spawn_full(db).await;
+    each_backend(full_demo(), async |app| {
         let t = app.token("office").await;
         let sheet = read_projects(&export(&app, &t, "").await).unwrap();
         let model = sheet.rows[5].1.clone();
@@ -356,6 +352,6 @@ async fn export_of_more_than_one_page_is_whole() {
             Some(exported),
             "the sheet's money is the list's"
         );
-        app.finish().await;
-    }
+    })
+    .await;
 }
