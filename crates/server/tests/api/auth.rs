@@ -219,7 +219,7 @@ pub fn extract_csrf(html: &str) -> String {
 #[tokio::test]
 async fn browser_forms_need_the_csrf_token() {
     each_backend(reference_data(), async |app| {
-        let (cookie, csrf) = browser_login(&app, "office").await;
+        let (cookie, csrf) = browser_login(app, "office").await;
         let before = app.audit_count().await;
         let form = [
             ("name_zh", "表单测试局"),
@@ -314,7 +314,7 @@ async fn an_ended_session_does_not_block_signing_in_again() {
         ..reference_data()
     };
     each_backend(config, async |app| {
-        let (cookie, _) = browser_login(&app, "office").await;
+        let (cookie, _) = browser_login(app, "office").await;
         tokio::time::sleep(std::time::Duration::from_millis(1500)).await;
         // The login page with the dead cookie still present: the form must go through.
         let resp = app

@@ -73,7 +73,7 @@ async fn demo_profiles_are_complete() {
             "new_medicine",
             "electronic_information",
         ] {
-            let id = industry(&app, &office, key).await;
+            let id = industry(app, &office, key).await;
             let (status, p) = app
                 .get(&format!("/api/v1/industries/{id}/profile"), &office)
                 .await;
@@ -119,7 +119,7 @@ async fn demo_profiles_are_complete() {
             );
             assert_eq!(p["can_edit"], true);
         }
-        let nm = industry(&app, &office, "new_materials").await;
+        let nm = industry(app, &office, "new_materials").await;
         let (_, p) = app
             .get(&format!("/api/v1/industries/{nm}/profile"), &office)
             .await;
@@ -164,11 +164,11 @@ async fn demo_profiles_are_complete() {
 async fn profile_round_trip_with_versions() {
     each_backend(reference_data(), async |app| {
         let office = app.token("office").await;
-        let id = industry(&app, &office, "chemical").await;
+        let id = industry(app, &office, "chemical").await;
         let base = format!("/api/v1/industries/{id}");
-        let miit = department(&app, &office, "市工业和信息化局").await;
-        let ndrc = department(&app, &office, "市发展和改革委员会").await;
-        let eco = department(&app, &office, "市生态环境局").await;
+        let miit = department(app, &office, "市工业和信息化局").await;
+        let ndrc = department(app, &office, "市发展和改革委员会").await;
+        let eco = department(app, &office, "市生态环境局").await;
 
         // Nothing yet.
         let (status, p) = app.get(&format!("{base}/profile"), &office).await;
@@ -391,7 +391,7 @@ async fn profile_round_trip_with_versions() {
 async fn validation_errors_name_the_fields() {
     each_backend(reference_data(), async |app| {
         let office = app.token("office").await;
-        let id = industry(&app, &office, "textile_apparel").await;
+        let id = industry(app, &office, "textile_apparel").await;
         let before = app.audit_count().await;
         let (status, e) = app.call(Method::POST, &format!("/api/v1/industries/{id}/experts"), Some(&office),
             Some(json!({"person_name": "<b>x</b>", "specialty": "", "affiliation": "a".repeat(201),
@@ -438,8 +438,8 @@ async fn validation_errors_name_the_fields() {
 async fn scope_per_role_and_industry() {
     each_backend(reference_data(), async |app| {
         let office = app.token("office").await;
-        let nm = industry(&app, &office, "new_materials").await;
-        let ie = industry(&app, &office, "intelligent_equipment").await;
+        let nm = industry(app, &office, "new_materials").await;
+        let ie = industry(app, &office, "intelligent_equipment").await;
         let (_, p_ie) = app.get(&format!("/api/v1/industries/{ie}/profile"), &office).await;
         let ie_member = p_ie["taskforce_members"][0].clone();
         let ie_file = &p_ie["special_plans"].as_array().unwrap().iter()
@@ -532,7 +532,7 @@ async fn scope_per_role_and_industry() {
         let (status, _) = app.call(Method::POST, &format!("/api/v1/industries/{nm}/alliances/{}/members", ie_alliance["id"]),
             Some(&tf), Some(json!({"enterprise_name": "x公司", "alliance_role": "member"}))).await;
         assert_eq!(status, StatusCode::NOT_FOUND);
-        let (status, _) = upload(&app, &format!("/api/v1/industries/{ie}/special-plans/{}/files", p_ie["special_plans"][0]["id"]), &tf, "x.pdf", b"%PDF".to_vec()).await;
+        let (status, _) = upload(app, &format!("/api/v1/industries/{ie}/special-plans/{}/files", p_ie["special_plans"][0]["id"]), &tf, "x.pdf", b"%PDF".to_vec()).await;
         assert_eq!(status, StatusCode::FORBIDDEN);
         assert_eq!(app.audit_count().await, before, "nothing written to 智能装备");
         let (_, after) = app.get(&format!("/api/v1/industries/{ie}/profile"), &office).await;
@@ -561,7 +561,7 @@ async fn scope_per_role_and_industry() {
 async fn files_upload_download_and_limit() {
     each_backend(reference_data(), async |app| {
         let office = app.token("office").await;
-        let nm = industry(&app, &office, "new_materials").await;
+        let nm = industry(app, &office, "new_materials").await;
         let (_, p) = app
             .get(&format!("/api/v1/industries/{nm}/profile"), &office)
             .await;
@@ -571,7 +571,7 @@ async fn files_upload_download_and_limit() {
         // Larger than the server-wide body limit (256 KiB in tests), within the file limit.
         let content: Vec<u8> = (0..1_200_000u32).map(|i| (i % 251) as u8).collect();
         let (status, f) = upload(
-            &app,
+            app,
             &files,
             &office,
             "../征求意见稿 v2.pdf",
@@ -611,16 +611,16 @@ async fn files_upload_download_and_limit() {
             .await
             .unwrap();
         assert_eq!(resp.status(), StatusCode::OK);
-        let (status, _) = upload(&app, &files, &expert, "x.pdf", b"x".to_vec()).await;
+        let (status, _) = upload(app, &files, &expert, "x.pdf", b"x".to_vec()).await;
         assert_eq!(status, StatusCode::FORBIDDEN);
 
         // Over the limit: 413, nothing written.
         let before = app.audit_count().await;
-        let (status, e) = upload(&app, &files, &office, "big.pdf", vec![7u8; MAX_FILE + 1]).await;
+        let (status, e) = upload(app, &files, &office, "big.pdf", vec![7u8; MAX_FILE + 1]).await;
         assert_eq!(status, StatusCode::PAYLOAD_TOO_LARGE, "{e}");
         assert_eq!(e["error"]["code"], "payload_too_large");
         let (status, _) = upload(
-            &app,
+            app,
             &files,
             &office,
             "bigger.pdf",
@@ -629,7 +629,7 @@ async fn files_upload_download_and_limit() {
         .await;
         assert_eq!(status, StatusCode::PAYLOAD_TOO_LARGE);
         // Empty, nameless, not multipart: 422 naming the field.
-        let (status, e) = upload(&app, &files, &office, "empty.pdf", vec![]).await;
+        let (status, e) = upload(app, &files, &office, "empty.pdf", vec![]).await;
         assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
         assert!(has_field(&e, "file", "file_empty"), "{e}");
         let (status, e) = app
@@ -655,7 +655,7 @@ async fn files_upload_download_and_limit() {
         assert_eq!(app.audit_count().await, before);
         // A plan of the industry that does not exist.
         let (status, _) = upload(
-            &app,
+            app,
             &format!("/api/v1/industries/{nm}/special-plans/999999/files"),
             &office,
             "x.pdf",
@@ -699,8 +699,8 @@ async fn files_upload_download_and_limit() {
 async fn hostile_bodies_never_5xx_and_never_write() {
     each_backend(reference_data(), async |app| {
         let office = app.token("office").await;
-        let id = industry(&app, &office, "metallurgy").await;
-        let nm = industry(&app, &office, "new_materials").await;
+        let id = industry(app, &office, "metallurgy").await;
+        let nm = industry(app, &office, "new_materials").await;
         let (_, p) = app.get(&format!("/api/v1/industries/{nm}/profile"), &office).await;
         let member = &p["taskforce_members"][1];
         let expert = &p["experts_current"][0];
@@ -709,7 +709,7 @@ async fn hostile_bodies_never_5xx_and_never_write() {
         let plan = &p["special_plans"][1];
         let wp = &p["work_plans"][0];
         let measure = &wp["measures"][0];
-        let miit = department(&app, &office, "市工业和信息化局").await;
+        let miit = department(app, &office, "市工业和信息化局").await;
         let b = format!("/api/v1/industries/{id}");
         let n = format!("/api/v1/industries/{nm}");
         let endpoints: Vec<(Method, String, Value)> = vec![
@@ -798,8 +798,8 @@ async fn page(app: &TestApp, cookie: &str, path: &str) -> (StatusCode, String) {
 async fn pages_show_and_edit_the_profile() {
     each_backend(reference_data(), async |app| {
         let office_token = app.token("office").await;
-        let nm = industry(&app, &office_token, "new_materials").await;
-        let ie = industry(&app, &office_token, "intelligent_equipment").await;
+        let nm = industry(app, &office_token, "new_materials").await;
+        let ie = industry(app, &office_token, "intelligent_equipment").await;
 
         // Who sees the list and the page.
         for (role, list_ok, nm_ok, ie_ok) in [
@@ -813,8 +813,8 @@ async fn pages_show_and_edit_the_profile() {
             ("district", false, false, false),
             ("stats", false, false, false),
         ] {
-            let (cookie, _) = browser(&app, role).await;
-            let (status, html) = page(&app, &cookie, "/industries").await;
+            let (cookie, _) = browser(app, role).await;
+            let (status, html) = page(app, &cookie, "/industries").await;
             assert_eq!(status.is_success(), list_ok, "{role} /industries: {status}");
             if list_ok {
                 assert!(
@@ -830,7 +830,7 @@ async fn pages_show_and_edit_the_profile() {
             } else {
                 assert_eq!(status, StatusCode::FORBIDDEN, "{role}");
             }
-            let (status, html) = page(&app, &cookie, &format!("/industries/{nm}")).await;
+            let (status, html) = page(app, &cookie, &format!("/industries/{nm}")).await;
             assert_eq!(status.is_success(), nm_ok, "{role} nm page: {status}");
             if nm_ok {
                 assert!(html.contains("市领导（分管新材料产业）"), "{role}");
@@ -855,9 +855,9 @@ async fn pages_show_and_edit_the_profile() {
                     "{role} read-only note"
                 );
             }
-            let (status, _) = page(&app, &cookie, &format!("/industries/{ie}")).await;
+            let (status, _) = page(app, &cookie, &format!("/industries/{ie}")).await;
             assert_eq!(status.is_success(), ie_ok, "{role} ie page");
-            let (status, _) = page(&app, &cookie, &format!("/industries/{nm}/experts/new")).await;
+            let (status, _) = page(app, &cookie, &format!("/industries/{nm}/experts/new")).await;
             assert_eq!(
                 status.is_success(),
                 matches!(role, "office" | "taskforce"),
@@ -866,7 +866,7 @@ async fn pages_show_and_edit_the_profile() {
         }
 
         // English through the catalogue.
-        let (cookie, csrf) = browser(&app, "taskforce").await;
+        let (cookie, csrf) = browser(app, "taskforce").await;
         let resp = app
             .client
             .get(app.url(&format!("/industries/{nm}")))
@@ -935,7 +935,7 @@ async fn pages_show_and_edit_the_profile() {
             .unwrap()
             .clone();
         let edit = format!("/industries/{nm}/experts/{}", added["id"]);
-        let (status, html) = page(&app, &cookie, &edit).await;
+        let (status, html) = page(app, &cookie, &edit).await;
         assert_eq!(status, StatusCode::OK);
         assert!(html.contains("value=\"2025-02-28\""));
         let form = |version: &'static str| {
@@ -969,7 +969,7 @@ async fn pages_show_and_edit_the_profile() {
         assert_eq!(resp.status(), StatusCode::CONFLICT);
         assert!(resp.text().await.unwrap().contains("id=\"conflict\""));
         // Delete from the page: a confirmation first, showing the record, for editors only.
-        let (status, html) = page(&app, &cookie, &format!("{edit}/delete")).await;
+        let (status, html) = page(app, &cookie, &format!("{edit}/delete")).await;
         assert_eq!(status, StatusCode::OK);
         assert!(
             html.contains("id=\"confirm-delete\"")
@@ -977,12 +977,12 @@ async fn pages_show_and_edit_the_profile() {
                 && html.contains("name=\"version\" value=\"2\""),
             "{html}"
         );
-        let (leader_cookie, _) = browser(&app, "leader").await;
-        let (status, html) = page(&app, &leader_cookie, &format!("{edit}/delete")).await;
+        let (leader_cookie, _) = browser(app, "leader").await;
+        let (status, html) = page(app, &leader_cookie, &format!("{edit}/delete")).await;
         assert_eq!(status, StatusCode::FORBIDDEN);
         assert!(!html.contains("页面专家"));
         let (status, _) = page(
-            &app,
+            app,
             &cookie,
             &format!("/industries/{nm}/experts/999999/delete"),
         )
@@ -1031,16 +1031,16 @@ async fn pages_show_and_edit_the_profile() {
         assert_eq!(app.audit_count().await, before);
 
         // Structure form with several departments, and a status move.
-        let miit = department(&app, &office_token, "市工业和信息化局")
+        let miit = department(app, &office_token, "市工业和信息化局")
             .await
             .to_string();
-        let eco = department(&app, &office_token, "市生态环境局")
+        let eco = department(app, &office_token, "市生态环境局")
             .await
             .to_string();
-        let sci = department(&app, &office_token, "市科学技术局")
+        let sci = department(app, &office_token, "市科学技术局")
             .await
             .to_string();
-        let (_, html) = page(&app, &cookie, &format!("/industries/{nm}/structure")).await;
+        let (_, html) = page(app, &cookie, &format!("/industries/{nm}/structure")).await;
         assert!(html.contains("multiple"));
         let version = p["structure"]["version"].to_string();
         let resp = app
@@ -1079,7 +1079,7 @@ async fn pages_show_and_edit_the_profile() {
             .unwrap()
             .clone();
         let mpath = format!("/industries/{nm}/special-plans/{}/status", drafting["id"]);
-        let (status, html) = page(&app, &cookie, &mpath).await;
+        let (status, html) = page(app, &cookie, &mpath).await;
         assert_eq!(status, StatusCode::OK);
         assert!(html.contains("value=\"approved\""));
         let v = drafting["version"].to_string();
@@ -1100,7 +1100,7 @@ async fn pages_show_and_edit_the_profile() {
 
         // Upload from the page: the token rides in the query string.
         let files = format!("/industries/{nm}/special-plans/{}/files", drafting["id"]);
-        let (_, html) = page(&app, &cookie, &format!("/industries/{nm}")).await;
+        let (_, html) = page(app, &cookie, &format!("/industries/{nm}")).await;
         assert!(
             html.contains(&format!("action=\"{files}?_csrf=")),
             "upload form"
@@ -1148,7 +1148,7 @@ async fn pages_show_and_edit_the_profile() {
             .unwrap();
         assert_eq!(resp.status(), StatusCode::UNPROCESSABLE_ENTITY);
         assert!(resp.text().await.unwrap().contains("id=\"upload-error\""));
-        let (_, html) = page(&app, &cookie, &format!("/industries/{nm}")).await;
+        let (_, html) = page(app, &cookie, &format!("/industries/{nm}")).await;
         assert!(html.contains("意见汇总.txt"));
         let (_, p) = app
             .get(&format!("/api/v1/industries/{nm}/profile"), &office_token)
@@ -1169,10 +1169,10 @@ async fn pages_show_and_edit_the_profile() {
             .unwrap();
         assert_eq!(resp.status(), StatusCode::OK);
         assert_eq!(resp.text().await.unwrap(), "意见汇总");
-        let (status, html) = page(&app, &cookie, &format!("{files}/{}/delete", f["id"])).await;
+        let (status, html) = page(app, &cookie, &format!("{files}/{}/delete", f["id"])).await;
         assert_eq!(status, StatusCode::OK);
         assert!(html.contains("意见汇总.txt") && html.contains("id=\"confirm-delete\""));
-        let (status, _) = page(&app, &leader_cookie, &format!("{files}/{}/delete", f["id"])).await;
+        let (status, _) = page(app, &leader_cookie, &format!("{files}/{}/delete", f["id"])).await;
         assert_eq!(status, StatusCode::FORBIDDEN);
     })
     .await;
@@ -1220,9 +1220,9 @@ async fn openapi_describes_the_profile_endpoints() {
 async fn create_matrix_for_every_part() {
     each_backend(reference_data(), async |app| {
         let office = app.token("office").await;
-        let nm = industry(&app, &office, "new_materials").await;
-        let ie = industry(&app, &office, "intelligent_equipment").await;
-        let miit = department(&app, &office, "市工业和信息化局").await;
+        let nm = industry(app, &office, "new_materials").await;
+        let ie = industry(app, &office, "intelligent_equipment").await;
+        let miit = department(app, &office, "市工业和信息化局").await;
         for role in ["office", "leader", "supervisor", "taskforce", "expert", "admin", "dept", "district", "stats"] {
             let token = app.token(role).await;
             for (n, ind) in [nm, ie].into_iter().enumerate() {

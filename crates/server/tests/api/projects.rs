@@ -32,7 +32,7 @@ async fn new_project(app: &TestApp, token: &str, name: &str) -> Value {
 async fn project_lifecycle() {
     each_backend(reference_data(), async |app| {
         let t = app.token("taskforce").await;
-        let (s, p) = app.call(Method::POST, "/api/v1/projects", Some(&t), Some(new_project(&app, &t, "年产5万吨高性能膜材料项目").await)).await;
+        let (s, p) = app.call(Method::POST, "/api/v1/projects", Some(&t), Some(new_project(app, &t, "年产5万吨高性能膜材料项目").await)).await;
         assert_eq!(s, StatusCode::CREATED, "{p}");
         let id = p["id"].as_i64().unwrap();
         assert_eq!(p["version"], 1);
@@ -148,7 +148,7 @@ async fn project_lifecycle() {
 async fn bad_project_input_names_the_field_and_writes_nothing() {
     each_backend(reference_data(), async |app| {
         let t = app.token("office").await;
-        let good = new_project(&app, &t, "校验测试项目").await;
+        let good = new_project(app, &t, "校验测试项目").await;
         let cases: Vec<(&str, Value, &str)> = vec![
             ("code", json!("2019-370303-26-03-01234"), "code"),
             (
@@ -233,8 +233,8 @@ async fn project_scopes() {
         let zc = app.find_id(&office, "/api/v1/regions", "code", "370302").await;
         let ie = app.find_id(&office, "/api/v1/industries", "key", "intelligent_equipment").await;
         // One project in 张店区/新材料 and one in 淄川区/智能装备.
-        let (_, a) = app.call(Method::POST, "/api/v1/projects", Some(&office), Some(new_project(&app, &office, "张店新材料项目").await)).await;
-        let mut other = new_project(&app, &office, "淄川智能装备项目").await;
+        let (_, a) = app.call(Method::POST, "/api/v1/projects", Some(&office), Some(new_project(app, &office, "张店新材料项目").await)).await;
+        let mut other = new_project(app, &office, "淄川智能装备项目").await;
         other["region_id"] = json!(zc);
         other["industry_id"] = json!(ie);
         let (_, b) = app.call(Method::POST, "/api/v1/projects", Some(&office), Some(other.clone())).await;
@@ -289,7 +289,7 @@ async fn project_scopes() {
         // Nor move one of theirs out of their scope.
         let t = app.token("district").await;
         let (_, cur) = app.get(&format!("/api/v1/projects/{a}"), &t).await;
-        let mut moved = new_project(&app, &office, "张店新材料项目").await;
+        let mut moved = new_project(app, &office, "张店新材料项目").await;
         moved["region_id"] = json!(zc);
         moved["version"] = cur["project"]["version"].clone();
         for k in ["stage", "batch_year", "year_plan"] {
@@ -433,7 +433,7 @@ async fn demo_library_lists_searches_and_looks_back() {
                 Method::POST,
                 "/api/v1/projects",
                 Some(&t),
-                Some(new_project(&app, &t, "本月新入库项目").await),
+                Some(new_project(app, &t, "本月新入库项目").await),
             )
             .await;
         let (_, asat2) = app
@@ -559,11 +559,11 @@ async fn concurrent_edits_of_one_project_let_exactly_one_through() {
                 Method::POST,
                 "/api/v1/projects",
                 Some(&t),
-                Some(new_project(&app, &t, "并发编辑项目").await),
+                Some(new_project(app, &t, "并发编辑项目").await),
             )
             .await;
         let id = p["id"].as_i64().unwrap();
-        let mut body = new_project(&app, &t, "并发编辑项目").await;
+        let mut body = new_project(app, &t, "并发编辑项目").await;
         for k in ["stage", "batch_year", "year_plan"] {
             body.as_object_mut().unwrap().remove(k);
         }
@@ -649,7 +649,7 @@ async fn totals_agree_across_instances() {
             .client
             .post(format!("{other_base}/api/v1/projects"))
             .bearer_auth(&t)
-            .json(&new_project(&app, &t, "另一实例创建的项目").await)
+            .json(&new_project(app, &t, "另一实例创建的项目").await)
             .send()
             .await
             .unwrap();

@@ -279,7 +279,7 @@ async fn industry_groups_are_editable_in_api_and_pages() {
         assert_eq!(s, StatusCode::NOT_FOUND);
 
         // The pages: the list with how many industries each group holds, the form, errors.
-        let (cookie, csrf) = crate::auth::browser_login(&app, "office").await;
+        let (cookie, csrf) = crate::auth::browser_login(app, "office").await;
         let html = app.client.get(app.url("/admin/industry-groups")).header("cookie", &cookie)
             .send().await.unwrap().text().await.unwrap();
         assert!(html.contains("六大优势传统产业（修订）") && html.contains(&format!("id=\"industry-group-{id}\"")), "{html}");
@@ -302,7 +302,7 @@ async fn industry_groups_are_editable_in_api_and_pages() {
         let (_, list) = app.get("/api/v1/industry-groups", &t).await;
         assert!(list["items"].as_array().unwrap().iter().any(|g| g["key"] == "emerging" && g["name_zh"] == "未来产业"));
         // A leader reads groups over the API but has no administration pages.
-        let (leader, _) = crate::auth::browser_login(&app, "leader").await;
+        let (leader, _) = crate::auth::browser_login(app, "leader").await;
         let resp = app.client.get(app.url(&edit)).header("cookie", &leader).send().await.unwrap();
         assert_eq!(resp.status(), StatusCode::FORBIDDEN);
     })

@@ -79,7 +79,7 @@ async fn version(app: &TestApp, admin: &str, path: &str) -> Value {
 async fn api_scope_matrix() {
     each_backend(reference_data(), async |app| {
         let admin = app.token("admin").await;
-        let ids = ids(&app, &admin).await;
+        let ids = ids(app, &admin).await;
         for role in ROLES {
             let token = app.token(role).await;
             let n = role; // makes created names unique per role
@@ -104,7 +104,7 @@ async fn api_scope_matrix() {
                     Method::PUT,
                     region_path.clone(),
                     Some(
-                        json!({"version": version(&app, &admin, &region_path).await, "code": "370322", "name_zh": "高青县", "name_en": format!("Gaoqing {n}"), "kind": "county", "parent_id": ids.city}),
+                        json!({"version": version(app, &admin, &region_path).await, "code": "370322", "name_zh": "高青县", "name_en": format!("Gaoqing {n}"), "kind": "county", "parent_id": ids.city}),
                     ),
                     REFERENCE_EDITORS,
                 ),
@@ -127,7 +127,7 @@ async fn api_scope_matrix() {
                     Method::PUT,
                     dept_path.clone(),
                     Some(
-                        json!({"version": version(&app, &admin, &dept_path).await, "name_zh": "市商务局", "name_en": format!("Commerce {n}"), "kind": "department"}),
+                        json!({"version": version(app, &admin, &dept_path).await, "name_zh": "市商务局", "name_en": format!("Commerce {n}"), "kind": "department"}),
                     ),
                     REFERENCE_EDITORS,
                 ),
@@ -142,7 +142,7 @@ async fn api_scope_matrix() {
                     Method::PUT,
                     group_path.clone(),
                     Some(
-                        json!({"version": version(&app, &admin, &group_path).await, "key": "traditional", "name_zh": "六大优势传统产业", "name_en": format!("Traditional {n}"), "sort_order": 20}),
+                        json!({"version": version(app, &admin, &group_path).await, "key": "traditional", "name_zh": "六大优势传统产业", "name_en": format!("Traditional {n}"), "sort_order": 20}),
                     ),
                     REFERENCE_EDITORS,
                 ),
@@ -168,7 +168,7 @@ async fn api_scope_matrix() {
                     Method::PUT,
                     ind_path.clone(),
                     Some(
-                        json!({"version": version(&app, &admin, &ind_path).await, "key": "chemical", "name_zh": "化工", "name_en": format!("Chemicals {n}"), "group_id": ids.group}),
+                        json!({"version": version(app, &admin, &ind_path).await, "key": "chemical", "name_zh": "化工", "name_en": format!("Chemicals {n}"), "group_id": ids.group}),
                     ),
                     REFERENCE_EDITORS,
                 ),
@@ -192,7 +192,7 @@ async fn api_scope_matrix() {
                     Method::PUT,
                     user_path.clone(),
                     Some(
-                        json!({"version": version(&app, &admin, &user_path).await, "display_name": format!("专家 {n}"), "department_id": null, "disabled": false, "grants": [{"role": "expert", "scope": {"kind": "industries", "ids": [ids.industry]}}]}),
+                        json!({"version": version(app, &admin, &user_path).await, "display_name": format!("专家 {n}"), "department_id": null, "disabled": false, "grants": [{"role": "expert", "scope": {"kind": "industries", "ids": [ids.industry]}}]}),
                     ),
                     ADMIN,
                 ),
@@ -308,7 +308,7 @@ async fn district_creating_a_user_is_refused_and_nothing_is_written() {
 async fn page_scope_matrix() {
     each_backend(reference_data(), async |app| {
         for role in ROLES {
-            let (cookie, _) = crate::auth::browser_login(&app, role).await;
+            let (cookie, _) = crate::auth::browser_login(app, role).await;
             let r = Role::parse(role).unwrap();
             let pages: Vec<(&str, bool)> = vec![
                 ("/", true),

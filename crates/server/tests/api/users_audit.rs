@@ -103,7 +103,7 @@ async fn every_write_leaves_who_when_before_and_after() {
         assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY);
         assert_eq!(e["error"]["details"][0]["field"], "from");
         // The page shows it too.
-        let (cookie, _) = crate::auth::browser_login(&app, "admin").await;
+        let (cookie, _) = crate::auth::browser_login(app, "admin").await;
         let html = app.client.get(app.url("/admin/audit?username=office")).header("cookie", cookie).send().await.unwrap().text().await.unwrap();
         assert!(html.contains("市自然资源和规划局"));
     })
