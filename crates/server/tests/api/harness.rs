@@ -1,4 +1,5 @@
-//! Starts a server per test on a fresh database with the demo data.
+//! Starts a server per test on a fresh database with the demo data, once per backend:
+//! [`each_backend`] (and [`each_database`] for a test that runs the binary itself).
 
 use dongneng_service::ServiceConfig;
 use dongneng_store::Store;
@@ -127,9 +128,9 @@ pub struct TestApp {
 }
 
 impl TestApp {
-    /// A server on a fresh database of `backend` with the demo loaded as `config` says.
-    /// Tests on both databases use [`each_backend`]; this is for the few that need one.
-    pub async fn start(backend: Db, service_config: ServiceConfig) -> TestApp {
+    /// A server on a fresh database of `backend` with the demo loaded as `config` says
+    /// (tests get theirs from [`each_backend`]).
+    async fn start(backend: Db, service_config: ServiceConfig) -> TestApp {
         let database = TestDb::create(backend).await;
         let store = database.open_store().await;
         let (tx, rx) = tokio::sync::oneshot::channel::<()>();
@@ -156,7 +157,7 @@ impl TestApp {
     }
 
     /// Stops the server and drops its database.
-    pub async fn finish(mut self) {
+    async fn finish(mut self) {
         if let Some(tx) = self.shutdown.take() {
             let _ = tx.send(());
         }

@@ -1163,42 +1163,6 @@ async fn pages_show_and_edit_the_profile() {
     .await;
 }
 
-#[tokio::test]
-async fn openapi_describes_the_profile_endpoints() {
-    let app = TestApp::start(crate::harness::Db::Sqlite, reference_data()).await;
-    let resp = app
-        .client
-        .get(app.url("/api/v1/openapi.json"))
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(resp.status(), StatusCode::OK);
-    let doc: Value = resp.json().await.unwrap();
-    let paths = &doc["paths"];
-    for p in [
-        "/api/v1/industry-profiles",
-        "/api/v1/industries/{id}/profile",
-        "/api/v1/industries/{id}/taskforce-members/{member_id}",
-        "/api/v1/industries/{id}/experts/{expert_id}",
-        "/api/v1/industries/{id}/alliances/{alliance_id}/members/{member_id}",
-        "/api/v1/industries/{id}/special-plans/{plan_id}/status",
-        "/api/v1/industries/{id}/special-plans/{plan_id}/files/{file_id}",
-        "/api/v1/industries/{id}/work-plans/{plan_id}/measures/{measure_id}",
-    ] {
-        assert!(
-            paths[p].is_object(),
-            "{p} missing from the OpenAPI document"
-        );
-    }
-    let upload = &paths["/api/v1/industries/{id}/special-plans/{plan_id}/files"]["post"];
-    assert!(
-        upload["requestBody"]["content"]["multipart/form-data"].is_object(),
-        "{upload}"
-    );
-    assert!(doc["components"]["schemas"]["IndustryProfile"].is_object());
-    app.finish().await;
-}
-
 /// Every kind of profile record, created by every role in both industries: the office
 /// anywhere, the 新材料 task force in 新材料 only, nobody else — and a refusal writes nothing.
 #[tokio::test]
