@@ -106,6 +106,15 @@ pub async fn each_backend(config: ServiceConfig, test: impl AsyncFn(&TestApp)) {
     }
 }
 
+/// A multipart form with one `file` part, as a document upload sends it.
+pub fn file_form(name: &str, mime: &str, bytes: Vec<u8>) -> reqwest::multipart::Form {
+    let part = reqwest::multipart::Part::bytes(bytes)
+        .file_name(name.to_string())
+        .mime_str(mime)
+        .expect("mime type");
+    reqwest::multipart::Form::new().part("file", part)
+}
+
 /// The demo's reference data and accounts, no projects.
 pub fn reference_data() -> ServiceConfig {
     ServiceConfig {
@@ -198,11 +207,15 @@ impl TestApp {
         if let Some(b) = body {
             req = req.json(&b);
         }
+        self.send(req).await
+    }
+
+    /// Sends a request; returns the status and the JSON body (Null when empty or not JSON).
+    pub async fn send(&self, req: reqwest::RequestBuilder) -> (StatusCode, Value) {
         let resp = req.send().await.expect("request");
         let status = resp.status();
         let text = resp.text().await.unwrap_or_default();
-        let value = serde_json::from_str(&text).unwrap_or(Value::Null);
-        (status, value)
+        (status, serde_json::from_str(&text).unwrap_or(Value::Null))
     }
 
     pub async fn get(&self, path: &str, token: &str) -> (StatusCode, Value) {
@@ -226,10 +239,7 @@ impl TestApp {
         if let Some(t) = token {
             req = req.bearer_auth(t);
         }
-        let resp = req.send().await.expect("request");
-        let status = resp.status();
-        let text = resp.text().await.unwrap_or_default();
-        (status, serde_json::from_str(&text).unwrap_or(Value::Null))
+        self.send(req).await
     }
 
     /// Counts audit rows, straight from the store (what "nothing written" is checked against).

@@ -2,7 +2,7 @@
 //! validation naming fields, scope per role and industry, hostile bodies, file upload and
 //! download with its size limit, and the pages.
 
-use crate::harness::{TestApp, each_backend, reference_data};
+use crate::harness::{TestApp, each_backend, file_form, reference_data};
 use crate::hostile::{Stored, Target, spoil_every_field};
 use reqwest::{Method, StatusCode};
 use serde_json::{Value, json};
@@ -46,22 +46,14 @@ async fn upload(
     name: &str,
     bytes: Vec<u8>,
 ) -> (StatusCode, Value) {
-    let part = reqwest::multipart::Part::bytes(bytes)
-        .file_name(name.to_string())
-        .mime_str("application/pdf")
-        .unwrap();
-    let form = reqwest::multipart::Form::new().part("file", part);
-    let resp = app
-        .client
-        .post(app.url(path))
-        .bearer_auth(token)
-        .multipart(form)
-        .send()
-        .await
-        .expect("upload");
-    let status = resp.status();
-    let text = resp.text().await.unwrap_or_default();
-    (status, serde_json::from_str(&text).unwrap_or(Value::Null))
+    let form = file_form(name, "application/pdf", bytes);
+    app.send(
+        app.client
+            .post(app.url(path))
+            .bearer_auth(token)
+            .multipart(form),
+    )
+    .await
 }
 
 #[tokio::test]

@@ -10,7 +10,7 @@ pub mod expectations;
 mod pages;
 pub mod requests;
 
-use crate::harness::{each_backend, reference_data};
+use crate::harness::{each_backend, file_form, reference_data};
 use crate::openapi::RequestSchemas;
 use expectations::{CALLERS, Caller, Expectation, Outcome, TABLE, expectations_for};
 use requests::{Body, Call, World, XLSX};
@@ -124,18 +124,9 @@ async fn send(
         Body::Empty => req,
         Body::Json(value) => req.json(value),
         Body::Xlsx(bytes) => req.header(header::CONTENT_TYPE, XLSX).body(bytes.clone()),
-        Body::File { name, bytes } => {
-            let part = reqwest::multipart::Part::bytes(bytes.clone())
-                .file_name(*name)
-                .mime_str("text/plain")
-                .expect("mime");
-            req.multipart(reqwest::multipart::Form::new().part("file", part))
-        }
+        Body::File { name, bytes } => req.multipart(file_form(name, "text/plain", bytes.clone())),
     };
-    let resp = req.send().await.expect("request");
-    let status = resp.status();
-    let text = resp.text().await.unwrap_or_default();
-    (status, serde_json::from_str(&text).unwrap_or(Value::Null))
+    app.send(req).await
 }
 
 /// A district user trying to make an administrator: refused, nothing written, and the

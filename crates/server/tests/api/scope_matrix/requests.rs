@@ -4,7 +4,7 @@
 //! scoped role that may act on them reaches: the industry 新材料, projects in 张店区 / 新材料.
 
 use super::expectations::{Caller, Expectation};
-use crate::harness::TestApp;
+use crate::harness::{TestApp, file_form};
 use chrono::Datelike;
 use reqwest::Method;
 use serde_json::{Value, json};
@@ -62,6 +62,7 @@ impl Call {
 }
 
 /// The ids the requests use.
+#[derive(Default)]
 struct Ids {
     city: i64,
     county: i64,
@@ -95,6 +96,9 @@ pub struct World<'a> {
     year: Cell<i32>,
 }
 
+/// The national code of the started project (a started project needs one).
+const STARTED_CODE: &str = "2601-370303-29-01-654321";
+
 /// A valid project in 张店区 / 新材料, without the stage it enters in.
 fn project_fields(ids: (i64, i64), name: &str) -> Value {
     json!({
@@ -120,92 +124,47 @@ impl<'a> World<'a> {
         for role in roles {
             tokens.insert(role, app.token(role).await);
         }
-        let admin = &tokens["admin"];
-        let office = &tokens["office"];
-        let find = async |token: &str, list: &str, field: &str, value: &str| {
-            app.find_id(token, list, field, value).await
-        };
-        let city = find(admin, "/api/v1/regions", "code", "370300").await;
-        let zhangdian = find(admin, "/api/v1/regions", "code", "370303").await;
-        let new_materials = find(admin, "/api/v1/industries", "key", "new_materials").await;
-        let made = async |token: &str, path: String, body: Value| -> Value {
-            let (status, made) = app.call(Method::POST, &path, Some(token), Some(body)).await;
-            assert!(
-                status.is_success(),
-                "setting up: POST {path}: {status} {made}"
-            );
-            made
-        };
-        let id = |v: &Value| v["id"].as_i64().expect("id");
-        let user = made(
-            admin,
-            "/api/v1/users".into(),
-            json!({"username": "matrix.target", "display_name": "矩阵", "password": "a-long-password",
-                   "grants": [{"role": "stats", "scope": {"kind": "city"}}]}),
-        )
-        .await;
-        let mut project = project_fields((zhangdian, new_materials), "矩阵项目");
-        project["stage"] = json!("reserve");
-        let project = made(office, "/api/v1/projects".into(), project).await;
-        let mut started = project_fields((zhangdian, new_materials), "矩阵在建项目");
-        started["stage"] = json!("started");
-        started["code"] = json!("2601-370303-29-01-654321");
-        started["actual_start"] = json!("2025-01-01");
-        let started = made(office, "/api/v1/projects".into(), started).await;
-        let miit = find(admin, "/api/v1/departments", "name_zh", "市工业和信息化局").await;
-        let profile = format!("/api/v1/industries/{new_materials}");
-        let alliance = made(
-            office,
-            format!("{profile}/alliances"),
-            json!({"alliance_name": "矩阵联盟", "kind": "alliance", "plan_kind": "formation",
-                   "plan": "组建方案", "plan_status": "proposed"}),
-        )
-        .await;
-        let plan = made(
-            office,
-            format!("{profile}/special-plans"),
-            json!({"plan_title": "矩阵专项规划", "drafting_department_ids": [miit],
-                   "drafted_on": "2025-03-01"}),
-        )
-        .await;
-        let work_plan = made(
-            office,
-            format!("{profile}/work-plans"),
-            json!({"year": 2029, "plan_title": "2029年工作计划"}),
-        )
-        .await;
         let mut world = World {
             app,
-            ids: Ids {
-                city,
-                county: find(admin, "/api/v1/regions", "code", "370322").await,
-                zhangdian,
-                department: find(admin, "/api/v1/departments", "name_zh", "市商务局").await,
-                group: find(admin, "/api/v1/industry-groups", "key", "traditional").await,
-                chemical: find(admin, "/api/v1/industries", "key", "chemical").await,
-                new_materials,
-                miit,
-                user: id(&user),
-                project: id(&project),
-                started: id(&started),
-                member: 0,
-                expert: 0,
-                alliance: id(&alliance),
-                alliance_member: 0,
-                plan: id(&plan),
-                file: 0,
-                work_plan: id(&work_plan),
-                measure: 0,
-            },
             tokens,
+            ids: Ids::default(),
             counter: Cell::new(0),
             year: Cell::new(2029),
         };
-        world.ids.member = id(&world.member().await);
-        world.ids.expert = id(&world.expert().await);
-        world.ids.alliance_member = id(&world.alliance_member().await);
-        world.ids.file = id(&world.file().await);
-        world.ids.measure = id(&world.measure().await);
+        let find = async |list: &str, field: &str, value: &str| {
+            app.find_id(world.token("admin"), list, field, value).await
+        };
+        let ids = Ids {
+            city: find("/api/v1/regions", "code", "370300").await,
+            county: find("/api/v1/regions", "code", "370322").await,
+            zhangdian: find("/api/v1/regions", "code", "370303").await,
+            department: find("/api/v1/departments", "name_zh", "市商务局").await,
+            group: find("/api/v1/industry-groups", "key", "traditional").await,
+            chemical: find("/api/v1/industries", "key", "chemical").await,
+            new_materials: find("/api/v1/industries", "key", "new_materials").await,
+            miit: find("/api/v1/departments", "name_zh", "市工业和信息化局").await,
+            ..Ids::default()
+        };
+        world.ids = ids;
+        let id = |v: Value| v["id"].as_i64().expect("id");
+        world.ids.user = id(world.user().await);
+        world.ids.project = id(world.project().await);
+        let mut started = project_fields(
+            (world.ids.zhangdian, world.ids.new_materials),
+            "矩阵在建项目",
+        );
+        started["stage"] = json!("started");
+        started["code"] = json!(STARTED_CODE);
+        started["actual_start"] = json!("2025-01-01");
+        world.ids.started = id(world.post("/api/v1/projects", started).await);
+        world.ids.member = id(world.member().await);
+        world.ids.expert = id(world.expert().await);
+        world.ids.alliance = id(world.alliance().await);
+        world.ids.alliance_member = id(world.alliance_member().await);
+        world.ids.plan = id(world.plan().await);
+        world.ids.file = id(world.file().await);
+        world.ids.work_plan = id(world.work_plan().await);
+        world.ids.measure = id(world.measure().await);
         world
     }
 
@@ -299,21 +258,14 @@ impl<'a> World<'a> {
             self.profile_path(),
             self.ids.plan
         );
-        let part = reqwest::multipart::Part::bytes(b"matrix".to_vec())
-            .file_name("矩阵.txt")
-            .mime_str("text/plain")
-            .expect("mime");
-        let resp = self
+        let form = file_form("矩阵.txt", "text/plain", b"matrix".to_vec());
+        let req = self.app.client.post(self.app.url(&path));
+        let (status, file) = self
             .app
-            .client
-            .post(self.app.url(&path))
-            .bearer_auth(self.token("office"))
-            .multipart(reqwest::multipart::Form::new().part("file", part))
-            .send()
-            .await
-            .expect("upload");
-        assert!(resp.status().is_success(), "setting up: upload");
-        resp.json().await.expect("file")
+            .send(req.bearer_auth(self.token("office")).multipart(form))
+            .await;
+        assert!(status.is_success(), "setting up: upload: {status} {file}");
+        file
     }
 
     async fn work_plan(&self) -> Value {
@@ -839,7 +791,7 @@ impl<'a> World<'a> {
     fn progress_sheet(&self) -> Vec<u8> {
         let (year, month) = last_month();
         let row = dongneng_office::ProgressSheetRow {
-            code: Some("2601-370303-29-01-654321".into()),
+            code: Some(STARTED_CODE.into()),
             name: String::new(),
             owner_name: String::new(),
             year,
