@@ -35,6 +35,8 @@ pub struct Call {
     pub token: Option<String>,
     /// A record or list that a refused call must leave exactly as it was.
     pub witness: Option<String>,
+    /// Made for its caller alone (a session, a body or a report of theirs).
+    pub personal: bool,
 }
 
 impl Call {
@@ -44,6 +46,7 @@ impl Call {
             body,
             token: None,
             witness,
+            personal: false,
         }
     }
     fn read(path: String) -> Call {
@@ -51,6 +54,12 @@ impl Call {
     }
     fn json(path: String, body: Value, witness: String) -> Call {
         Call::new(path, Body::Json(body), Some(witness))
+    }
+    fn personal(self) -> Call {
+        Call {
+            personal: true,
+            ..self
+        }
     }
     fn delete(path: String, version: &Value, witness: String) -> Call {
         Call::new(
@@ -364,14 +373,15 @@ impl<'a> World<'a> {
                 "/api/v1/auth/login".into(),
                 Body::Json(json!({"username": role, "password": "dongneng-demo"})),
                 None,
-            ),
+            )
+            .personal(),
             // Signing out ends the session it is sent with: a session of its own.
             ("POST", "/api/v1/auth/logout") => Call {
                 token: match caller.role() {
                     Some(role) => Some(self.app.token(role).await),
                     None => None,
                 },
-                ..Call::read("/api/v1/auth/logout".into())
+                ..Call::read("/api/v1/auth/logout".into()).personal()
             },
             ("GET", "/api/v1/me") => Call::read("/api/v1/me".into()),
             ("GET", "/api/v1/lookups/{kind}") => Call::read("/api/v1/lookups/report_topic".into()),
@@ -567,7 +577,7 @@ impl<'a> World<'a> {
                 Some(format!("/api/v1/projects/{}", ids.started)),
             ),
             ("GET", "/api/v1/import-reports/{token}") => {
-                Call::read(self.refused_import_report(role).await)
+                Call::read(self.refused_import_report(role).await).personal()
             }
 
             // ---------------------------------------------------- industry profiles
