@@ -115,6 +115,23 @@ pub fn file_form(name: &str, mime: &str, bytes: Vec<u8>) -> reqwest::multipart::
     reqwest::multipart::Form::new().part("file", part)
 }
 
+/// The record with `id` in a list named `list` anywhere in `v` (a part of an industry
+/// profile: `taskforce_members`, `members` of an alliance, `measures` of a work plan …).
+pub fn find_record(v: &Value, list: &str, id: &Value) -> Option<Value> {
+    match v {
+        Value::Object(o) => o.iter().find_map(|(k, v)| {
+            let here = v
+                .as_array()
+                .filter(|_| k == list)
+                .and_then(|items| items.iter().find(|i| &i["id"] == id))
+                .cloned();
+            here.or_else(|| find_record(v, list, id))
+        }),
+        Value::Array(a) => a.iter().find_map(|v| find_record(v, list, id)),
+        _ => None,
+    }
+}
+
 /// The demo's reference data and accounts, no projects.
 pub fn reference_data() -> ServiceConfig {
     ServiceConfig {

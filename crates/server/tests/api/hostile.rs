@@ -2,7 +2,7 @@
 //! refused body never writes, an accepted one stores what was sent ([`spoil_every_field`],
 //! also used for the industry profiles in `profiles.rs`).
 
-use crate::harness::{TestApp, each_backend, reference_data};
+use crate::harness::{TestApp, each_backend, find_record, reference_data};
 use reqwest::{Method, StatusCode};
 use serde_json::{Value, json};
 
@@ -193,26 +193,10 @@ async fn read(app: &TestApp, token: &str, stored: &Stored, created: Option<&Valu
             let id = known.map(Value::from).or(id).expect("the record's id");
             lists
                 .iter()
-                .find_map(|list| find_in_list(&all, list, &id))
+                .find_map(|list| find_record(&all, list, &id))
                 .unwrap_or_else(|| panic!("no {lists:?} {id} in {path}"))
         }
         Stored::Password { .. } | Stored::Nothing => Value::Null,
-    }
-}
-
-/// The record with `id` in a list named `list` anywhere in `v`.
-fn find_in_list(v: &Value, list: &str, id: &Value) -> Option<Value> {
-    match v {
-        Value::Object(o) => o.iter().find_map(|(k, v)| {
-            let here = v
-                .as_array()
-                .filter(|_| k == list)
-                .and_then(|items| items.iter().find(|i| &i["id"] == id))
-                .cloned();
-            here.or_else(|| find_in_list(v, list, id))
-        }),
-        Value::Array(a) => a.iter().find_map(|v| find_in_list(v, list, id)),
-        _ => None,
     }
 }
 

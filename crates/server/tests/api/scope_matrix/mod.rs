@@ -1,7 +1,7 @@
 //! The scope matrix: every operation of the OpenAPI document × every demo role and
 //! anonymous. The operations come from the document the server serves, the expected outcome
 //! of each from [`expectations::TABLE`] (an operation without one fails the suite), and a
-//! request that succeeds when allowed from [`requests`]. Allowed calls succeed; refused ones
+//! request that succeeds when allowed from [`requests`], against the records of [`world`]. Allowed calls succeed; refused ones
 //! get 403 `forbidden` (404 for another user's record, 401 for anonymous) and write
 //! nothing: the audit trail and the record are as they were. Every body sent is first
 //! checked against the document's schema for the operation.
@@ -9,13 +9,15 @@
 pub mod expectations;
 mod pages;
 pub mod requests;
+mod world;
 
 use crate::harness::{each_backend, file_form, reference_data};
 use crate::openapi::RequestSchemas;
 use expectations::{CALLERS, Caller, Expectation, Outcome, TABLE, expectations_for};
-use requests::{Body, Call, World, XLSX};
+use requests::{Body, Call, XLSX};
 use reqwest::{Method, StatusCode, header};
 use serde_json::{Value, json};
+use world::World;
 
 #[tokio::test]
 async fn every_operation_for_every_caller() {
