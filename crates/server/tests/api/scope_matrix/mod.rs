@@ -1,10 +1,11 @@
 //! The scope matrix: every operation of the OpenAPI document × every demo role and
 //! anonymous. The operations come from the document the server serves, the expected outcome
-//! of each from [`expectations::TABLE`] (an operation without one fails the suite), and a
-//! request that succeeds when allowed from [`requests`], against the records of [`world`]. Allowed calls succeed; refused ones
-//! get 403 `forbidden` (404 for another user's record, 401 for anonymous) and write
-//! nothing: the audit trail and the record are as they were. Every body sent is first
-//! checked against the document's schema for the operation.
+//! of each from [`expectations::TABLE`] (an operation without one fails the suite), a
+//! request that succeeds when allowed from [`requests`], the records it acts on from
+//! [`world`]. Allowed calls succeed; refused ones get 403 `forbidden` (404 for another
+//! user's record, 401 for anonymous) and write nothing: the audit trail and the record are
+//! as they were. Every body sent is first checked against the document's schema for the
+//! operation.
 
 pub mod expectations;
 mod pages;
