@@ -16,7 +16,7 @@ pub enum Db {
 }
 
 /// SQLite always; PostgreSQL too when `DONGNENG_TEST_DATABASE_URL` is set.
-pub fn backends() -> Vec<Db> {
+fn backends() -> Vec<Db> {
     let mut v = vec![Db::Sqlite];
     if pg_url().is_some() {
         v.push(Db::Postgres);
@@ -24,7 +24,7 @@ pub fn backends() -> Vec<Db> {
     v
 }
 
-pub fn pg_url() -> Option<String> {
+fn pg_url() -> Option<String> {
     std::env::var("DONGNENG_TEST_DATABASE_URL")
         .ok()
         .filter(|s| !s.is_empty())
@@ -41,7 +41,7 @@ pub struct TestDb {
 }
 
 impl TestDb {
-    pub async fn create(backend: Db) -> TestDb {
+    async fn create(backend: Db) -> TestDb {
         let dir = tempfile::tempdir().expect("temp dir");
         let pg = match backend {
             Db::Sqlite => None,
@@ -79,7 +79,7 @@ impl TestDb {
     }
 
     /// Drops the PostgreSQL schema (the SQLite file goes with the folder).
-    pub async fn drop(self) {
+    async fn drop(self) {
         if let Some((base, schema)) = &self.pg {
             let _ = dongneng_store_postgres::drop_test_schema(base, schema).await;
         }
