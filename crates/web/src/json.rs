@@ -11,9 +11,15 @@ use serde::de::DeserializeOwned;
 /// A JSON body of type `T`.
 pub struct ApiJson<T>(pub T);
 
-/// A JSON body of type `T` plus the `version` the client read (for updates).
+/// An update's body: the record's fields and, beside them, the `version` last read (a stale
+/// one gets 409).
+// A JSON body of type `T` plus `version`; the OpenAPI document shows it as one flat object
+// (`api::openapi::flatten_all_of`).
+#[derive(utoipa::ToSchema)]
 pub struct Versioned<T> {
+    /// The version last read; a stale one gets 409.
     pub version: i64,
+    #[serde(flatten)]
     pub data: T,
 }
 

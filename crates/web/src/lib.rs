@@ -87,7 +87,7 @@ pub fn app(state: AppState) -> Router {
     Router::new()
         .merge(api_router)
         .route(
-            "/api/v1/openapi.json",
+            api::openapi::PATH,
             axum::routing::get(move || {
                 let doc = openapi.clone();
                 async move { axum::Json(doc.as_ref().clone()) }

@@ -1,7 +1,7 @@
 //! The user flows. Each is what a person would do and check in the browser.
 
+use crate::Test;
 use crate::harness::Page;
-use crate::{Flow, Test};
 use anyhow::{Context, Result, ensure};
 use dongneng_domain::area;
 use dongneng_service::ServiceConfig;
@@ -10,38 +10,28 @@ use serde_json::Value;
 
 /// Every browser test, in the order they run.
 pub fn all() -> Vec<Test> {
-    fn test(name: &'static str, flow: Flow) -> Test {
-        Test {
-            name,
-            config: ServiceConfig::default,
-            flow,
-            known_bug: None,
-        }
-    }
     let mut all = vec![
-        test("each_role_sees_its_navigation", |p| {
+        Test::new("each_role_sees_its_navigation", |p| {
             Box::pin(each_role_sees_its_navigation(p))
         }),
-        test("language_switch", |p| Box::pin(language_switch(p))),
-        test("out_of_scope_page_is_refused", |p| {
+        Test::new("language_switch", |p| Box::pin(language_switch(p))),
+        Test::new("out_of_scope_page_is_refused", |p| {
             Box::pin(out_of_scope_page_is_refused(p))
         }),
-        test("form_without_csrf_token_is_refused", |p| {
+        Test::new("form_without_csrf_token_is_refused", |p| {
             Box::pin(form_without_csrf_token_is_refused(p))
         }),
         Test {
             name: "expired_session_returns_to_login",
             config: short_sessions,
             flow: |p| Box::pin(expired_session_returns_to_login(p)),
-            known_bug: None,
         },
         Test {
             name: "expired_session_signs_in_again",
             config: short_sessions,
             flow: |p| Box::pin(expired_session_signs_in_again(p)),
-            known_bug: None,
         },
-        test("department_create_edit_and_conflict", |p| {
+        Test::new("department_create_edit_and_conflict", |p| {
             Box::pin(department_create_edit_and_conflict(p))
         }),
     ];

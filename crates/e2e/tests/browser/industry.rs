@@ -1,27 +1,18 @@
 //! The industry profiles (issue #3 part 1): an industry's coordination structure as a city
 //! leader reads it, and as its task force keeps it — within its own industry only.
 
+use crate::Test;
 use crate::harness::Page;
-use crate::{Flow, Test};
 use anyhow::{Context, Result, ensure};
 use dongneng_domain::clock::today as china_today;
-use dongneng_service::ServiceConfig;
 
 /// The industry profiles' browser tests, in the order they run.
 pub fn all() -> Vec<Test> {
-    fn test(name: &'static str, flow: Flow) -> Test {
-        Test {
-            name,
-            config: ServiceConfig::default,
-            flow,
-            known_bug: None,
-        }
-    }
     vec![
-        test("industry_profile_read_by_the_leader", |p| {
+        Test::new("industry_profile_read_by_the_leader", |p| {
             Box::pin(industry_profile_read_by_the_leader(p))
         }),
-        test("taskforce_adds_an_expert_in_its_own_industry_only", |p| {
+        Test::new("taskforce_adds_an_expert_in_its_own_industry_only", |p| {
             Box::pin(taskforce_adds_an_expert_in_its_own_industry_only(p))
         }),
     ]

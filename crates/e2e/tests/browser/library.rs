@@ -2,37 +2,28 @@
 //! month's progress, import a workbook with a bad row, export, the "as at" view, and the
 //! district boundary. Each flow is what a person would do and check in the browser.
 
+use crate::Test;
 use crate::harness::Page;
-use crate::{Flow, Test};
 use anyhow::{Context, Result, ensure};
 use chrono::{Datelike, NaiveDate};
 use dongneng_domain::clock::today as china_today;
 use dongneng_office::{ProjectSheetRow, ProjectTotals, column_letter, read_projects};
-use dongneng_service::ServiceConfig;
 use serde_json::Value;
 
 /// The library's browser tests, in the order they run.
 pub fn all() -> Vec<Test> {
-    fn test(name: &'static str, flow: Flow) -> Test {
-        Test {
-            name,
-            config: ServiceConfig::default,
-            flow,
-            known_bug: None,
-        }
-    }
     vec![
-        test("project_create_start_and_report_progress", |p| {
+        Test::new("project_create_start_and_report_progress", |p| {
             Box::pin(project_create_start_and_report_progress(p))
         }),
-        test("import_with_a_bad_row_then_fixed", |p| {
+        Test::new("import_with_a_bad_row_then_fixed", |p| {
             Box::pin(import_with_a_bad_row_then_fixed(p))
         }),
-        test("export_answers_a_workbook", |p| {
+        Test::new("export_answers_a_workbook", |p| {
             Box::pin(export_answers_a_workbook(p))
         }),
-        test("as_at_last_month", |p| Box::pin(as_at_last_month(p))),
-        test("district_sees_only_its_projects", |p| {
+        Test::new("as_at_last_month", |p| Box::pin(as_at_last_month(p))),
+        Test::new("district_sees_only_its_projects", |p| {
             Box::pin(district_sees_only_its_projects(p))
         }),
     ]

@@ -1,7 +1,7 @@
 //! An acknowledged write survives `kill -9`: 400 concurrent creates, the server killed while
 //! they run, restarted; every create answered 2xx is there.
 
-use crate::harness::{Db, backends, pg_url};
+use crate::harness::each_database;
 use std::io::{BufRead, BufReader};
 use std::process::{Child, Command, Stdio};
 use std::sync::Arc;
@@ -46,25 +46,9 @@ fn free_port() -> u16 {
 
 #[tokio::test]
 async fn acknowledged_creates_survive_kill_9() {
-    for db in backends() {
-        let dir = tempfile::tempdir().unwrap();
-        let (url, schema) = match db {
-            Db::Sqlite => (
-                format!("sqlite://{}", dir.path().join("d.db").display()),
-                None,
-            ),
-            Db::Postgres => {
-                let base = pg_url().unwrap();
-                let schema = dongneng_store_postgres::create_test_schema(&base)
-                    .await
-                    .unwrap();
-                let sep = if base.contains('?') { '&' } else { '?' };
-                (
-                    format!("{base}{sep}options=-c%20search_path%3D{schema}"),
-                    Some((base, schema)),
-                )
-            }
-        };
+    each_database(async |db| {
+        let url = db.url();
+        let dir = &db.dir;
         let port = free_port();
         let mut server = start(dir.path(), &url, port);
         let client = reqwest::Client::new();
@@ -154,13 +138,12 @@ async fn acknowledged_creates_survive_kill_9() {
                 items
                     .iter()
                     .any(|d| d["id"] == *id && d["name_zh"] == name.as_str()),
-                "acknowledged department {id} {name} lost on {db:?}"
+                "acknowledged department {id} {name} lost on {:?}",
+                db.backend
             );
         }
         server.child.kill().ok();
         let _ = server.child.wait();
-        if let Some((base, schema)) = schema {
-            let _ = dongneng_store_postgres::drop_test_schema(&base, &schema).await;
-        }
-    }
+    })
+    .await;
 }

@@ -1,4 +1,5 @@
-//! Starts a server per test on a fresh database with the demo data.
+//! Starts a server per test on a fresh database with the demo data, once per backend:
+//! [`each_backend`] (and [`each_database`] for a test that runs the binary itself).
 
 use dongneng_service::ServiceConfig;
 use dongneng_store::Store;
@@ -15,7 +16,7 @@ pub enum Db {
 }
 
 /// SQLite always; PostgreSQL too when `DONGNENG_TEST_DATABASE_URL` is set.
-pub fn backends() -> Vec<Db> {
+fn backends() -> Vec<Db> {
     let mut v = vec![Db::Sqlite];
     if pg_url().is_some() {
         v.push(Db::Postgres);
@@ -23,62 +24,141 @@ pub fn backends() -> Vec<Db> {
     v
 }
 
-pub fn pg_url() -> Option<String> {
+fn pg_url() -> Option<String> {
     std::env::var("DONGNENG_TEST_DATABASE_URL")
         .ok()
         .filter(|s| !s.is_empty())
 }
 
-pub struct TestApp {
-    pub base: String,
-    #[allow(dead_code)]
-    pub db: Db,
-    pub store: Arc<dyn Store>,
-    pub client: reqwest::Client,
-    shutdown: Option<tokio::sync::oneshot::Sender<()>>,
-    schema: Option<String>,
-    _dir: tempfile::TempDir,
+/// A fresh, empty database on one backend: a SQLite file in a temporary folder, or a new
+/// PostgreSQL schema.
+pub struct TestDb {
+    pub backend: Db,
+    /// The temporary folder (the SQLite file lives here; the binary may keep files here).
+    pub dir: tempfile::TempDir,
+    /// The PostgreSQL server and the test's schema in it.
+    pg: Option<(String, String)>,
 }
 
-impl TestApp {
-    /// A server with the demo's reference data and accounts (no demo projects).
-    pub async fn spawn(db: Db) -> TestApp {
-        Self::spawn_with(
-            db,
-            ServiceConfig {
-                demo_projects: false,
-                ..ServiceConfig::default()
-            },
-        )
-        .await
-    }
-
-    /// A server with the whole demo, project library included.
-    pub async fn spawn_full(db: Db) -> TestApp {
-        Self::spawn_with(db, ServiceConfig::default()).await
-    }
-
-    pub async fn spawn_with(db: Db, service_config: ServiceConfig) -> TestApp {
+impl TestDb {
+    async fn create(backend: Db) -> TestDb {
         let dir = tempfile::tempdir().expect("temp dir");
-        let (store, schema) = match db {
-            Db::Sqlite => {
-                let url = format!("sqlite://{}", dir.path().join("test.db").display());
-                (
-                    dongneng::open_store(&url).await.expect("sqlite store"),
-                    None,
-                )
-            }
+        let pg = match backend {
+            Db::Sqlite => None,
             Db::Postgres => {
                 let url = pg_url().expect("postgres url");
                 let schema = dongneng_store_postgres::create_test_schema(&url)
                     .await
                     .expect("test schema");
-                let store = dongneng::open_store_in_schema(&url, Some(&schema))
-                    .await
-                    .expect("postgres store");
-                (store, Some(schema))
+                Some((url, schema))
             }
         };
+        TestDb { backend, dir, pg }
+    }
+
+    /// A URL the `dongneng` binary understands (PostgreSQL: the schema as `search_path`).
+    pub fn url(&self) -> String {
+        match &self.pg {
+            None => format!("sqlite://{}", self.dir.path().join("test.db").display()),
+            Some((base, schema)) => {
+                let sep = if base.contains('?') { '&' } else { '?' };
+                format!("{base}{sep}options=-c%20search_path%3D{schema}")
+            }
+        }
+    }
+
+    async fn open_store(&self) -> Arc<dyn Store> {
+        match &self.pg {
+            None => dongneng::open_store(&self.url())
+                .await
+                .expect("sqlite store"),
+            Some((base, schema)) => dongneng::open_store_in_schema(base, Some(schema))
+                .await
+                .expect("postgres store"),
+        }
+    }
+
+    /// Drops the PostgreSQL schema (the SQLite file goes with the folder).
+    async fn drop(self) {
+        if let Some((base, schema)) = &self.pg {
+            let _ = dongneng_store_postgres::drop_test_schema(base, schema).await;
+        }
+    }
+}
+
+/// Runs `test` once per backend, each time on a fresh, empty database.
+pub async fn each_database(test: impl AsyncFn(&TestDb)) {
+    for backend in backends() {
+        let db = TestDb::create(backend).await;
+        test(&db).await;
+        db.drop().await;
+    }
+}
+
+/// Runs `test` once per backend, each time against its own server on a fresh database
+/// loaded with the demo as `config` says ([`reference_data`] or [`full_demo`]). This is
+/// how every HTTP test runs on both databases.
+pub async fn each_backend(config: ServiceConfig, test: impl AsyncFn(&TestApp)) {
+    for backend in backends() {
+        let app = TestApp::start(backend, config.clone()).await;
+        test(&app).await;
+        app.finish().await;
+    }
+}
+
+/// A multipart form with one `file` part, as a document upload sends it.
+pub fn file_form(name: &str, mime: &str, bytes: Vec<u8>) -> reqwest::multipart::Form {
+    let part = reqwest::multipart::Part::bytes(bytes)
+        .file_name(name.to_string())
+        .mime_str(mime)
+        .expect("mime type");
+    reqwest::multipart::Form::new().part("file", part)
+}
+
+/// The record with `id` in a list named `list` anywhere in `v` (a part of an industry
+/// profile: `taskforce_members`, `members` of an alliance, `measures` of a work plan …).
+pub fn find_record(v: &Value, list: &str, id: &Value) -> Option<Value> {
+    match v {
+        Value::Object(o) => o.iter().find_map(|(k, v)| {
+            let here = v
+                .as_array()
+                .filter(|_| k == list)
+                .and_then(|items| items.iter().find(|i| &i["id"] == id))
+                .cloned();
+            here.or_else(|| find_record(v, list, id))
+        }),
+        Value::Array(a) => a.iter().find_map(|v| find_record(v, list, id)),
+        _ => None,
+    }
+}
+
+/// The demo's reference data and accounts, no projects.
+pub fn reference_data() -> ServiceConfig {
+    ServiceConfig {
+        demo_projects: false,
+        ..ServiceConfig::default()
+    }
+}
+
+/// The whole demo, project library included.
+pub fn full_demo() -> ServiceConfig {
+    ServiceConfig::default()
+}
+
+pub struct TestApp {
+    pub base: String,
+    pub store: Arc<dyn Store>,
+    pub client: reqwest::Client,
+    shutdown: Option<tokio::sync::oneshot::Sender<()>>,
+    database: TestDb,
+}
+
+impl TestApp {
+    /// A server on a fresh database of `backend` with the demo loaded as `config` says
+    /// (tests get theirs from [`each_backend`]).
+    async fn start(backend: Db, service_config: ServiceConfig) -> TestApp {
+        let database = TestDb::create(backend).await;
+        let store = database.open_store().await;
         let (tx, rx) = tokio::sync::oneshot::channel::<()>();
         let web = WebConfig {
             demo: true,
@@ -92,27 +172,23 @@ impl TestApp {
         .expect("server starts");
         TestApp {
             base: format!("http://{}", running.addr),
-            db,
             store,
             client: reqwest::Client::builder()
                 .redirect(reqwest::redirect::Policy::none())
                 .build()
                 .expect("client"),
             shutdown: Some(tx),
-            schema,
-            _dir: dir,
+            database,
         }
     }
 
-    /// Stops the server and drops the PostgreSQL schema.
-    pub async fn finish(mut self) {
+    /// Stops the server and drops its database.
+    async fn finish(mut self) {
         if let Some(tx) = self.shutdown.take() {
             let _ = tx.send(());
         }
         self.store.close().await;
-        if let (Some(schema), Some(url)) = (&self.schema, pg_url()) {
-            let _ = dongneng_store_postgres::drop_test_schema(&url, schema).await;
-        }
+        self.database.drop().await;
     }
 
     pub fn url(&self, path: &str) -> String {
@@ -148,11 +224,15 @@ impl TestApp {
         if let Some(b) = body {
             req = req.json(&b);
         }
+        self.send(req).await
+    }
+
+    /// Sends a request; returns the status and the JSON body (Null when empty or not JSON).
+    pub async fn send(&self, req: reqwest::RequestBuilder) -> (StatusCode, Value) {
         let resp = req.send().await.expect("request");
         let status = resp.status();
         let text = resp.text().await.unwrap_or_default();
-        let value = serde_json::from_str(&text).unwrap_or(Value::Null);
-        (status, value)
+        (status, serde_json::from_str(&text).unwrap_or(Value::Null))
     }
 
     pub async fn get(&self, path: &str, token: &str) -> (StatusCode, Value) {
@@ -176,10 +256,7 @@ impl TestApp {
         if let Some(t) = token {
             req = req.bearer_auth(t);
         }
-        let resp = req.send().await.expect("request");
-        let status = resp.status();
-        let text = resp.text().await.unwrap_or_default();
-        (status, serde_json::from_str(&text).unwrap_or(Value::Null))
+        self.send(req).await
     }
 
     /// Counts audit rows, straight from the store (what "nothing written" is checked against).
@@ -203,16 +280,4 @@ impl TestApp {
             .and_then(|i| i["id"].as_i64())
             .unwrap_or_else(|| panic!("{value} not in {list}"))
     }
-}
-
-/// Runs a test body once per backend.
-#[macro_export]
-macro_rules! each_backend {
-    ($app:ident => $body:block) => {
-        for db in $crate::harness::backends() {
-            let $app = $crate::harness::TestApp::spawn(db).await;
-            $body
-            $app.finish().await;
-        }
-    };
 }

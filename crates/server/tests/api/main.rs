@@ -7,6 +7,7 @@ mod auth;
 mod cli;
 mod durability;
 mod hostile;
+mod openapi;
 mod profiles;
 mod projects;
 mod reference;

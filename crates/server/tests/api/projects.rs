@@ -1,8 +1,7 @@
 //! The key-project library through the API: records, validation, stage moves, progress and
 //! warnings, library exit, scopes, lists with totals and search, history and the "as at" view.
 
-use crate::each_backend;
-use crate::harness::{TestApp, backends};
+use crate::harness::{TestApp, each_backend, full_demo, reference_data};
 use chrono::Datelike;
 use reqwest::{Method, StatusCode};
 use serde_json::{Value, json};
@@ -31,9 +30,9 @@ async fn new_project(app: &TestApp, token: &str, name: &str) -> Value {
 
 #[tokio::test]
 async fn project_lifecycle() {
-    each_backend!(app => {
+    each_backend(reference_data(), async |app| {
         let t = app.token("taskforce").await;
-        let (s, p) = app.call(Method::POST, "/api/v1/projects", Some(&t), Some(new_project(&app, &t, "年产5万吨高性能膜材料项目").await)).await;
+        let (s, p) = app.call(Method::POST, "/api/v1/projects", Some(&t), Some(new_project(app, &t, "年产5万吨高性能膜材料项目").await)).await;
         assert_eq!(s, StatusCode::CREATED, "{p}");
         let id = p["id"].as_i64().unwrap();
         assert_eq!(p["version"], 1);
@@ -141,20 +140,29 @@ async fn project_lifecycle() {
         assert_eq!(upd["after"]["code"], "2604-370303-29-01-123456");
         let kinds: Vec<&str> = d["events"].as_array().unwrap().iter().filter_map(|e| e["kind"].as_str()).collect();
         assert_eq!(kinds, ["enter", "stage", "leave"]);
-    });
+    })
+    .await;
 }
 
 #[tokio::test]
 async fn bad_project_input_names_the_field_and_writes_nothing() {
-    each_backend!(app => {
+    each_backend(reference_data(), async |app| {
         let t = app.token("office").await;
-        let good = new_project(&app, &t, "校验测试项目").await;
+        let good = new_project(app, &t, "校验测试项目").await;
         let cases: Vec<(&str, Value, &str)> = vec![
             ("code", json!("2019-370303-26-03-01234"), "code"),
-            ("owner_credit_code", json!("91110000802100433C"), "owner_credit_code"),
+            (
+                "owner_credit_code",
+                json!("91110000802100433C"),
+                "owner_credit_code",
+            ),
             ("total_investment", json!(-5), "total_investment"),
             ("total_investment", json!("1.2亿"), "total_investment"),
-            ("initial_completed", json!(200_000 * 1_000_000i64), "initial_completed"),
+            (
+                "initial_completed",
+                json!(200_000 * 1_000_000i64),
+                "initial_completed",
+            ),
             ("planned_finish", json!("2020-01-01"), "planned_finish"),
             ("region_id", json!(999999), "region_id"),
             ("industry_id", json!(999999), "industry_id"),
@@ -168,38 +176,65 @@ async fn bad_project_input_names_the_field_and_writes_nothing() {
         for (field, value, named) in cases {
             let mut body = good.clone();
             body[field] = value.clone();
-            let (s, e) = app.call(Method::POST, "/api/v1/projects", Some(&t), Some(body)).await;
+            let (s, e) = app
+                .call(Method::POST, "/api/v1/projects", Some(&t), Some(body))
+                .await;
             assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY, "{field}={value}: {e}");
-            let fields: Vec<&str> = e["error"]["details"].as_array().unwrap().iter().filter_map(|d| d["field"].as_str()).collect();
-            assert!(fields.iter().any(|f| f.starts_with(named)), "{field}: {fields:?}");
+            let fields: Vec<&str> = e["error"]["details"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .filter_map(|d| d["field"].as_str())
+                .collect();
+            assert!(
+                fields.iter().any(|f| f.starts_with(named)),
+                "{field}: {fields:?}"
+            );
         }
         // A 开工 project without code; a duplicate code.
         let mut body = good.clone();
         body["stage"] = json!("started");
-        let (s, e) = app.call(Method::POST, "/api/v1/projects", Some(&t), Some(body.clone())).await;
+        let (s, e) = app
+            .call(
+                Method::POST,
+                "/api/v1/projects",
+                Some(&t),
+                Some(body.clone()),
+            )
+            .await;
         assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY);
         assert_eq!(e["error"]["details"][0]["code"], "code_required_started");
         assert_eq!(app.audit_count().await, before);
         body["code"] = json!("2604-370303-29-01-654321");
-        let (s, _) = app.call(Method::POST, "/api/v1/projects", Some(&t), Some(body.clone())).await;
+        let (s, _) = app
+            .call(
+                Method::POST,
+                "/api/v1/projects",
+                Some(&t),
+                Some(body.clone()),
+            )
+            .await;
         assert_eq!(s, StatusCode::CREATED);
         body["name"] = json!("另一个项目");
-        let (s, e) = app.call(Method::POST, "/api/v1/projects", Some(&t), Some(body)).await;
+        let (s, e) = app
+            .call(Method::POST, "/api/v1/projects", Some(&t), Some(body))
+            .await;
         assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY);
         assert_eq!(e["error"]["details"][0]["field"], "code");
         assert_eq!(e["error"]["details"][0]["code"], "duplicate");
-    });
+    })
+    .await;
 }
 
 #[tokio::test]
 async fn project_scopes() {
-    each_backend!(app => {
+    each_backend(reference_data(), async |app| {
         let office = app.token("office").await;
         let zc = app.find_id(&office, "/api/v1/regions", "code", "370302").await;
         let ie = app.find_id(&office, "/api/v1/industries", "key", "intelligent_equipment").await;
         // One project in 张店区/新材料 and one in 淄川区/智能装备.
-        let (_, a) = app.call(Method::POST, "/api/v1/projects", Some(&office), Some(new_project(&app, &office, "张店新材料项目").await)).await;
-        let mut other = new_project(&app, &office, "淄川智能装备项目").await;
+        let (_, a) = app.call(Method::POST, "/api/v1/projects", Some(&office), Some(new_project(app, &office, "张店新材料项目").await)).await;
+        let mut other = new_project(app, &office, "淄川智能装备项目").await;
         other["region_id"] = json!(zc);
         other["industry_id"] = json!(ie);
         let (_, b) = app.call(Method::POST, "/api/v1/projects", Some(&office), Some(other.clone())).await;
@@ -254,7 +289,7 @@ async fn project_scopes() {
         // Nor move one of theirs out of their scope.
         let t = app.token("district").await;
         let (_, cur) = app.get(&format!("/api/v1/projects/{a}"), &t).await;
-        let mut moved = new_project(&app, &office, "张店新材料项目").await;
+        let mut moved = new_project(app, &office, "张店新材料项目").await;
         moved["region_id"] = json!(zc);
         moved["version"] = cur["project"]["version"].clone();
         for k in ["stage", "batch_year", "year_plan"] {
@@ -263,13 +298,13 @@ async fn project_scopes() {
         let (s, _) = app.call(Method::PUT, &format!("/api/v1/projects/{a}"), Some(&t), Some(moved)).await;
         assert_eq!(s, StatusCode::FORBIDDEN);
         assert_eq!(app.audit_count().await, before);
-    });
+    })
+    .await;
 }
 
 #[tokio::test]
 async fn demo_library_lists_searches_and_looks_back() {
-    for db in backends() {
-        let app = TestApp::spawn_full(db).await;
+    each_backend(full_demo(), async |app| {
         let t = app.token("office").await;
         let (s, list) = app.get("/api/v1/projects?per_page=10", &t).await;
         assert_eq!(s, StatusCode::OK);
@@ -398,7 +433,7 @@ async fn demo_library_lists_searches_and_looks_back() {
                 Method::POST,
                 "/api/v1/projects",
                 Some(&t),
-                Some(new_project(&app, &t, "本月新入库项目").await),
+                Some(new_project(app, &t, "本月新入库项目").await),
             )
             .await;
         let (_, asat2) = app
@@ -431,31 +466,48 @@ async fn demo_library_lists_searches_and_looks_back() {
             .get("/api/v1/projects/as-at?year=2019&month=6", &t)
             .await;
         assert_eq!(old["sums"]["count"], 0);
-        app.finish().await;
-    }
+    })
+    .await;
 }
 
 #[tokio::test]
 async fn warning_thresholds_are_settings() {
-    each_backend!(app => {
+    each_backend(reference_data(), async |app| {
         let t = app.token("office").await;
         let (s, r) = app.get("/api/v1/settings/warnings", &t).await;
         assert_eq!(s, StatusCode::OK);
         assert_eq!(r["yellow_points"], 5);
         let mut bad = r.clone();
         bad["red_points"] = json!(2);
-        let (s, e) = app.call(Method::PUT, "/api/v1/settings/warnings", Some(&t), Some(bad)).await;
+        let (s, e) = app
+            .call(
+                Method::PUT,
+                "/api/v1/settings/warnings",
+                Some(&t),
+                Some(bad),
+            )
+            .await;
         assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY);
         assert_eq!(e["error"]["details"][0]["field"], "red_points");
         let mut good = r.clone();
         good["yellow_points"] = json!(8);
-        let (s, saved) = app.call(Method::PUT, "/api/v1/settings/warnings", Some(&t), Some(good)).await;
+        let (s, saved) = app
+            .call(
+                Method::PUT,
+                "/api/v1/settings/warnings",
+                Some(&t),
+                Some(good),
+            )
+            .await;
         assert_eq!(s, StatusCode::OK);
         assert_eq!(saved["yellow_points"], 8);
         let d = app.token("district").await;
-        let (s, _) = app.call(Method::PUT, "/api/v1/settings/warnings", Some(&d), Some(r)).await;
+        let (s, _) = app
+            .call(Method::PUT, "/api/v1/settings/warnings", Some(&d), Some(r))
+            .await;
         assert_eq!(s, StatusCode::FORBIDDEN);
-    });
+    })
+    .await;
 }
 
 pub fn urlencode(s: &str) -> String {
@@ -472,26 +524,46 @@ pub fn urlencode(s: &str) -> String {
 
 #[tokio::test]
 async fn daily_sweep_runs_once_under_a_lease() {
-    each_backend!(app => {
+    each_backend(reference_data(), async |app| {
         let service = dongneng_service::Service::new(app.store.clone(), Default::default());
-        assert!(service.daily_warning_sweep("instance-a").await.unwrap(), "first sweep of the day runs");
-        assert!(!service.daily_warning_sweep("instance-b").await.unwrap(), "the second finds it done");
+        assert!(
+            service.daily_warning_sweep("instance-a").await.unwrap(),
+            "first sweep of the day runs"
+        );
+        assert!(
+            !service.daily_warning_sweep("instance-b").await.unwrap(),
+            "the second finds it done"
+        );
         // The lease itself: one holder at a time until it expires.
         assert!(app.store.try_lease("test-job", "a", 60).await.unwrap());
         assert!(!app.store.try_lease("test-job", "b", 60).await.unwrap());
-        assert!(app.store.try_lease("test-job", "a", 60).await.unwrap(), "the holder may renew");
+        assert!(
+            app.store.try_lease("test-job", "a", 60).await.unwrap(),
+            "the holder may renew"
+        );
         assert!(app.store.try_lease("quick-job", "a", -1).await.unwrap());
-        assert!(app.store.try_lease("quick-job", "b", 60).await.unwrap(), "an expired lease is free");
-    });
+        assert!(
+            app.store.try_lease("quick-job", "b", 60).await.unwrap(),
+            "an expired lease is free"
+        );
+    })
+    .await;
 }
 
 #[tokio::test]
 async fn concurrent_edits_of_one_project_let_exactly_one_through() {
-    each_backend!(app => {
+    each_backend(reference_data(), async |app| {
         let t = app.token("office").await;
-        let (_, p) = app.call(Method::POST, "/api/v1/projects", Some(&t), Some(new_project(&app, &t, "并发编辑项目").await)).await;
+        let (_, p) = app
+            .call(
+                Method::POST,
+                "/api/v1/projects",
+                Some(&t),
+                Some(new_project(app, &t, "并发编辑项目").await),
+            )
+            .await;
         let id = p["id"].as_i64().unwrap();
-        let mut body = new_project(&app, &t, "并发编辑项目").await;
+        let mut body = new_project(app, &t, "并发编辑项目").await;
         for k in ["stage", "batch_year", "year_plan"] {
             body.as_object_mut().unwrap().remove(k);
         }
@@ -504,41 +576,90 @@ async fn concurrent_edits_of_one_project_let_exactly_one_through() {
             async move { app.call(Method::PUT, &path, Some(&t), Some(b)).await.0 }
         });
         let statuses = futures::future::join_all(edits).await;
-        assert_eq!(statuses.iter().filter(|s| **s == StatusCode::OK).count(), 1, "{statuses:?}");
-        assert!(statuses.iter().all(|s| *s == StatusCode::OK || *s == StatusCode::CONFLICT), "{statuses:?}");
+        assert_eq!(
+            statuses.iter().filter(|s| **s == StatusCode::OK).count(),
+            1,
+            "{statuses:?}"
+        );
+        assert!(
+            statuses
+                .iter()
+                .all(|s| *s == StatusCode::OK || *s == StatusCode::CONFLICT),
+            "{statuses:?}"
+        );
         // Stage moves from one version: one move, the rest 409.
         let v = app.get(&path, &t).await.1["project"]["version"].clone();
         let moves = (0..4).map(|_| {
             let (app, t, path) = (&app, t.clone(), path.clone());
             let v = v.clone();
-            async move { app.call(Method::POST, &format!("{path}/leave"), Some(&t), Some(json!({"version": v, "reason": "并发"}))).await.0 }
+            async move {
+                app.call(
+                    Method::POST,
+                    &format!("{path}/leave"),
+                    Some(&t),
+                    Some(json!({"version": v, "reason": "并发"})),
+                )
+                .await
+                .0
+            }
         });
         let statuses = futures::future::join_all(moves).await;
-        assert_eq!(statuses.iter().filter(|s| **s == StatusCode::OK).count(), 1, "{statuses:?}");
+        assert_eq!(
+            statuses.iter().filter(|s| **s == StatusCode::OK).count(),
+            1,
+            "{statuses:?}"
+        );
         let (_, d) = app.get(&path, &t).await;
-        assert_eq!(d["events"].as_array().unwrap().iter().filter(|e| e["kind"] == "leave").count(), 1);
-    });
+        assert_eq!(
+            d["events"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .filter(|e| e["kind"] == "leave")
+                .count(),
+            1
+        );
+    })
+    .await;
 }
 
 /// Two servers on one database: totals one of them has seen are never served stale after
 /// the other changes the library (the cache is checked against a version in the database).
 #[tokio::test]
 async fn totals_agree_across_instances() {
-    each_backend!(app => {
+    each_backend(reference_data(), async |app| {
         let (tx, rx) = tokio::sync::oneshot::channel::<()>();
         let web = dongneng_web::WebConfig::default();
-        let other = dongneng::start(app.store.clone(), "127.0.0.1:0", web, Default::default(), async { let _ = rx.await; })
-            .await
-            .unwrap();
+        let other = dongneng::start(
+            app.store.clone(),
+            "127.0.0.1:0",
+            web,
+            Default::default(),
+            async {
+                let _ = rx.await;
+            },
+        )
+        .await
+        .unwrap();
         let other_base = format!("http://{}", other.addr);
         let t = app.token("office").await;
         let (_, before) = app.get("/api/v1/projects", &t).await;
         // The second instance creates a project.
-        let resp = app.client.post(format!("{other_base}/api/v1/projects")).bearer_auth(&t)
-            .json(&new_project(&app, &t, "另一实例创建的项目").await).send().await.unwrap();
+        let resp = app
+            .client
+            .post(format!("{other_base}/api/v1/projects"))
+            .bearer_auth(&t)
+            .json(&new_project(app, &t, "另一实例创建的项目").await)
+            .send()
+            .await
+            .unwrap();
         assert_eq!(resp.status(), StatusCode::CREATED);
         let (_, after) = app.get("/api/v1/projects", &t).await;
-        assert_eq!(after["sums"]["count"].as_i64().unwrap(), before["sums"]["count"].as_i64().unwrap() + 1);
+        assert_eq!(
+            after["sums"]["count"].as_i64().unwrap(),
+            before["sums"]["count"].as_i64().unwrap() + 1
+        );
         let _ = tx.send(());
-    });
+    })
+    .await;
 }

@@ -1,43 +1,100 @@
 //! Reference data through the API: contents of the demo, versions, validation, audit.
 
-use crate::each_backend;
+use crate::harness::{each_backend, reference_data};
 use reqwest::{Method, StatusCode};
 use serde_json::json;
 
 #[tokio::test]
 async fn demo_reference_data_is_complete() {
-    each_backend!(app => {
+    each_backend(reference_data(), async |app| {
         let t = app.token("admin").await;
         let (_, ind) = app.get("/api/v1/industries", &t).await;
-        let names: Vec<&str> = ind["items"].as_array().unwrap().iter().filter_map(|i| i["name_zh"].as_str()).collect();
-        for n in ["新材料", "智能装备", "新医药", "电子信息", "冶金", "化工", "轻工", "建材", "纺织服装", "机械"] {
+        let names: Vec<&str> = ind["items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter_map(|i| i["name_zh"].as_str())
+            .collect();
+        for n in [
+            "新材料",
+            "智能装备",
+            "新医药",
+            "电子信息",
+            "冶金",
+            "化工",
+            "轻工",
+            "建材",
+            "纺织服装",
+            "机械",
+        ] {
             assert!(names.contains(&n), "{n} missing");
         }
         let (_, groups) = app.get("/api/v1/industry-groups", &t).await;
-        let keys: Vec<&str> = groups["items"].as_array().unwrap().iter().filter_map(|g| g["key"].as_str()).collect();
-        assert_eq!(&keys[..3], ["four_strong", "traditional", "backward_capacity"]);
+        let keys: Vec<&str> = groups["items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter_map(|g| g["key"].as_str())
+            .collect();
+        assert_eq!(
+            &keys[..3],
+            ["four_strong", "traditional", "backward_capacity"]
+        );
         let (_, regions) = app.get("/api/v1/regions", &t).await;
         let items = regions["items"].as_array().unwrap();
         assert_eq!(items.len(), 12, "city, 8 districts and counties, 3 zones");
         let zd = items.iter().find(|r| r["code"] == "370303").unwrap();
         assert_eq!(zd["name_zh"], "张店区");
-        let zones: Vec<_> = items.iter().filter(|r| r["kind"] == "functional_zone").collect();
+        let zones: Vec<_> = items
+            .iter()
+            .filter(|r| r["kind"] == "functional_zone")
+            .collect();
         assert_eq!(zones.len(), 3);
-        assert!(zones.iter().all(|z| z["code"].is_null()), "functional zones carry no official code");
+        assert!(
+            zones.iter().all(|z| z["code"].is_null()),
+            "functional zones carry no official code"
+        );
         let (_, topics) = app.get("/api/v1/lookups/report_topic", &t).await;
-        let topics: Vec<&str> = topics["items"].as_array().unwrap().iter().filter_map(|x| x["name_zh"].as_str()).collect();
-        assert_eq!(topics, ["规划编制", "项目推进", "政策落地", "基金运作", "招才引智", "招商引资"]);
+        let topics: Vec<&str> = topics["items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter_map(|x| x["name_zh"].as_str())
+            .collect();
+        assert_eq!(
+            topics,
+            [
+                "规划编制",
+                "项目推进",
+                "政策落地",
+                "基金运作",
+                "招才引智",
+                "招商引资"
+            ]
+        );
         let (_, stages) = app.get("/api/v1/lookups/project_stage", &t).await;
-        let stages: Vec<&str> = stages["items"].as_array().unwrap().iter().filter_map(|x| x["name_zh"].as_str()).collect();
+        let stages: Vec<&str> = stages["items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter_map(|x| x["name_zh"].as_str())
+            .collect();
         assert_eq!(stages, ["策划", "储备", "开工", "建成"]);
         let (_, depts) = app.get("/api/v1/departments", &t).await;
-        assert!(depts["items"].as_array().unwrap().iter().any(|d| d["name_zh"] == "市财政局"));
-    });
+        assert!(
+            depts["items"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .any(|d| d["name_zh"] == "市财政局")
+        );
+    })
+    .await;
 }
 
 #[tokio::test]
 async fn stale_version_gets_409_and_changes_nothing() {
-    each_backend!(app => {
+    each_backend(reference_data(), async |app| {
         let t = app.token("office").await;
         let id = app.find_id(&t, "/api/v1/departments", "name_zh", "市财政局").await;
         let (_, d) = app.get(&format!("/api/v1/departments/{id}"), &t).await;
@@ -53,12 +110,13 @@ async fn stale_version_gets_409_and_changes_nothing() {
         let (_, now) = app.get(&path, &t).await;
         assert_eq!(now["name_zh"], "市财政局（一）");
         assert_eq!(now["version"], v + 1);
-    });
+    })
+    .await;
 }
 
 #[tokio::test]
 async fn concurrent_updates_with_one_version_let_exactly_one_through() {
-    each_backend!(app => {
+    each_backend(reference_data(), async |app| {
         let t = app.token("office").await;
         let id = app.find_id(&t, "/api/v1/departments", "name_zh", "市统计局").await;
         let path = format!("/api/v1/departments/{id}");
@@ -74,12 +132,13 @@ async fn concurrent_updates_with_one_version_let_exactly_one_through() {
         let statuses = futures::future::join_all(futures).await;
         assert_eq!(statuses.iter().filter(|s| **s == StatusCode::OK).count(), 1, "{statuses:?}");
         assert!(statuses.iter().all(|s| *s == StatusCode::OK || *s == StatusCode::CONFLICT));
-    });
+    })
+    .await;
 }
 
 #[tokio::test]
 async fn region_rules() {
-    each_backend!(app => {
+    each_backend(reference_data(), async |app| {
         let t = app.token("admin").await;
         let city = app.find_id(&t, "/api/v1/regions", "code", "370300").await;
         // A functional zone has no code.
@@ -116,17 +175,23 @@ async fn region_rules() {
         }))).await;
         assert_eq!(s, StatusCode::CREATED, "{r}");
         assert_eq!(r["version"], 1);
-    });
+    })
+    .await;
 }
 
 #[tokio::test]
 async fn industries_are_editable_and_unknown_ids_are_404() {
-    each_backend!(app => {
+    each_backend(reference_data(), async |app| {
         let t = app.token("office").await;
-        let id = app.find_id(&t, "/api/v1/industries", "key", "metallurgy").await;
+        let id = app
+            .find_id(&t, "/api/v1/industries", "key", "metallurgy")
+            .await;
         let path = format!("/api/v1/industries/{id}");
         let (_, i) = app.get(&path, &t).await;
-        assert_eq!(i["confirmed"], false, "the Zibo six traditional industries are unconfirmed");
+        assert_eq!(
+            i["confirmed"], false,
+            "the Zibo six traditional industries are unconfirmed"
+        );
         let mut body = i.clone();
         for k in ["id", "created_at", "updated_at"] {
             body.as_object_mut().unwrap().remove(k);
@@ -145,30 +210,50 @@ async fn industries_are_editable_and_unknown_ids_are_404() {
             "version": 1, "key": "x_y", "name_zh": "某", "name_en": "x", "group_id": i["group_id"]
         }))).await;
         assert_eq!(s, StatusCode::NOT_FOUND, "{e}");
-    });
+    })
+    .await;
 }
 
 #[tokio::test]
 async fn messages_follow_the_language() {
-    each_backend!(app => {
+    each_backend(reference_data(), async |app| {
         let t = app.token("office").await;
-        let resp = app.client.post(app.url("/api/v1/departments")).bearer_auth(&t)
+        let resp = app
+            .client
+            .post(app.url("/api/v1/departments"))
+            .bearer_auth(&t)
             .header("accept-language", "en-US,en;q=0.9")
             .json(&json!({"name_zh": "", "name_en": "x", "kind": "department"}))
-            .send().await.unwrap();
+            .send()
+            .await
+            .unwrap();
         assert_eq!(resp.status(), StatusCode::UNPROCESSABLE_ENTITY);
         let body: serde_json::Value = resp.json().await.unwrap();
-        assert_eq!(body["error"]["details"][0]["message"], "Please fill in “Name (Chinese)”.");
-        let (_, body) = app.call(Method::POST, "/api/v1/departments", Some(&t), Some(json!({"name_zh": "", "name_en": "x", "kind": "department"}))).await;
-        assert_eq!(body["error"]["details"][0]["message"], "请填写“名称（中文）”。");
-    });
+        assert_eq!(
+            body["error"]["details"][0]["message"],
+            "Please fill in “Name (Chinese)”."
+        );
+        let (_, body) = app
+            .call(
+                Method::POST,
+                "/api/v1/departments",
+                Some(&t),
+                Some(json!({"name_zh": "", "name_en": "x", "kind": "department"})),
+            )
+            .await;
+        assert_eq!(
+            body["error"]["details"][0]["message"],
+            "请填写“名称（中文）”。"
+        );
+    })
+    .await;
 }
 
 /// Industry groups (四强, 六大传统 …) are the city's to rename and reorder: over the API with
 /// versions, and on the administration pages with errors that name the field.
 #[tokio::test]
 async fn industry_groups_are_editable_in_api_and_pages() {
-    each_backend!(app => {
+    each_backend(reference_data(), async |app| {
         let t = app.token("office").await;
         let id = app.find_id(&t, "/api/v1/industry-groups", "key", "traditional").await;
         let path = format!("/api/v1/industry-groups/{id}");
@@ -194,7 +279,7 @@ async fn industry_groups_are_editable_in_api_and_pages() {
         assert_eq!(s, StatusCode::NOT_FOUND);
 
         // The pages: the list with how many industries each group holds, the form, errors.
-        let (cookie, csrf) = crate::auth::browser_login(&app, "office").await;
+        let (cookie, csrf) = crate::auth::browser_login(app, "office").await;
         let html = app.client.get(app.url("/admin/industry-groups")).header("cookie", &cookie)
             .send().await.unwrap().text().await.unwrap();
         assert!(html.contains("六大优势传统产业（修订）") && html.contains(&format!("id=\"industry-group-{id}\"")), "{html}");
@@ -217,8 +302,9 @@ async fn industry_groups_are_editable_in_api_and_pages() {
         let (_, list) = app.get("/api/v1/industry-groups", &t).await;
         assert!(list["items"].as_array().unwrap().iter().any(|g| g["key"] == "emerging" && g["name_zh"] == "未来产业"));
         // A leader reads groups over the API but has no administration pages.
-        let (leader, _) = crate::auth::browser_login(&app, "leader").await;
+        let (leader, _) = crate::auth::browser_login(app, "leader").await;
         let resp = app.client.get(app.url(&edit)).header("cookie", &leader).send().await.unwrap();
         assert_eq!(resp.status(), StatusCode::FORBIDDEN);
-    });
+    })
+    .await;
 }

@@ -1,7 +1,7 @@
 //! Excel round trips: export, re-import changing nothing, a bad row refusing the whole file
 //! with a report, fixing it, files that are not workbooks, size limits, scopes, progress.
 
-use crate::harness::{TestApp, backends};
+use crate::harness::{TestApp, each_backend, full_demo};
 use dongneng_office::{ProjectTotals, read_projects, write_projects};
 use reqwest::{Method, StatusCode};
 use serde_json::Value;
@@ -35,15 +35,14 @@ async fn count(app: &TestApp, token: &str) -> i64 {
 
 #[tokio::test]
 async fn export_import_round_trip_and_refusals() {
-    for db in backends() {
-        let app = TestApp::spawn_full(db).await;
+    each_backend(full_demo(), async |app| {
         let t = app.token("office").await;
-        let bytes = export(&app, &t, "").await;
-        let total = count(&app, &t).await;
+        let bytes = export(app, &t, "").await;
+        let total = count(app, &t).await;
         let audit = app.audit_count().await;
 
         // The same file again changes nothing.
-        let (s, r) = import(&app, &t, "/api/v1/projects/import", bytes.clone()).await;
+        let (s, r) = import(app, &t, "/api/v1/projects/import", bytes.clone()).await;
         assert_eq!(s, StatusCode::OK, "{r}");
         assert_eq!(r["created"], 0);
         assert_eq!(r["updated"], 0);
@@ -56,7 +55,7 @@ async fn export_import_round_trip_and_refusals() {
         rows[0].contact_name = Some("新联系人".into());
         rows[2].region = "火星区".into();
         let bad = write_projects(&rows, &ProjectTotals::default()).unwrap();
-        let (s, e) = import(&app, &t, "/api/v1/projects/import", bad).await;
+        let (s, e) = import(app, &t, "/api/v1/projects/import", bad).await;
         assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY, "{e}");
         assert_eq!(e["error"]["code"], "import_refused");
         let d = &e["error"]["details"][0];
@@ -64,7 +63,7 @@ async fn export_import_round_trip_and_refusals() {
         assert_eq!(d["column"], "所属区县");
         assert_eq!(d["value"], "火星区");
         assert!(d["message"].as_str().unwrap().contains("火星区"));
-        assert_eq!(count(&app, &t).await, total);
+        assert_eq!(count(app, &t).await, total);
         assert_eq!(app.audit_count().await, audit, "nothing written");
         // The marked workbook can be downloaded, and is a workbook.
         let url = e["error"]["report_url"].as_str().unwrap();
@@ -86,11 +85,11 @@ async fn export_import_round_trip_and_refusals() {
         // Fixed: imported, only the changed row updated.
         rows[2].region = sheet.rows[2].1.region.clone();
         let good = write_projects(&rows, &ProjectTotals::default()).unwrap();
-        let (s, r) = import(&app, &t, "/api/v1/projects/import", good.clone()).await;
+        let (s, r) = import(app, &t, "/api/v1/projects/import", good.clone()).await;
         assert_eq!(s, StatusCode::OK, "{r}");
         assert_eq!(r["updated"], 1);
         assert_eq!(r["created"], 0);
-        let (s, r) = import(&app, &t, "/api/v1/projects/import", good).await;
+        let (s, r) = import(app, &t, "/api/v1/projects/import", good).await;
         assert_eq!(s, StatusCode::OK);
         assert_eq!(r["updated"], 0, "and again: nothing");
 
@@ -100,7 +99,7 @@ async fn export_import_round_trip_and_refusals() {
         new_rows[0].name = "导入新建的测试项目".into();
         new_rows[0].stage = dongneng_domain::project::Stage::Planning;
         let (s, r) = import(
-            &app,
+            app,
             &t,
             "/api/v1/projects/import",
             write_projects(&new_rows, &ProjectTotals::default()).unwrap(),
@@ -108,12 +107,12 @@ async fn export_import_round_trip_and_refusals() {
         .await;
         assert_eq!(s, StatusCode::OK, "{r}");
         assert_eq!(r["created"], 1);
-        assert_eq!(count(&app, &t).await, total + 1);
+        assert_eq!(count(app, &t).await, total + 1);
 
         // Files that are not what they should be.
         let audit = app.audit_count().await;
         let (s, e) = import(
-            &app,
+            app,
             &t,
             "/api/v1/projects/import",
             b"just some text".to_vec(),
@@ -121,10 +120,10 @@ async fn export_import_round_trip_and_refusals() {
         .await;
         assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY);
         assert_eq!(e["error"]["code"], "not_a_workbook");
-        let (s, _) = import(&app, &t, "/api/v1/projects/import", Vec::new()).await;
+        let (s, _) = import(app, &t, "/api/v1/projects/import", Vec::new()).await;
         assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY);
         let (s, e) = import(
-            &app,
+            app,
             &t,
             "/api/v1/projects/import",
             vec![0u8; 50 * 1024 * 1024],
@@ -136,7 +135,7 @@ async fn export_import_round_trip_and_refusals() {
         ws.write_string(0, 0, "名称").unwrap();
         ws.write_string(1, 0, "某项目").unwrap();
         let (s, e) = import(
-            &app,
+            app,
             &t,
             "/api/v1/projects/import",
             wrong.save_to_buffer().unwrap(),
@@ -149,7 +148,7 @@ async fn export_import_round_trip_and_refusals() {
 
         // A district may only import its own projects.
         let d = app.token("district").await;
-        let (s, e) = import(&app, &d, "/api/v1/projects/import", bytes.clone()).await;
+        let (s, e) = import(app, &d, "/api/v1/projects/import", bytes.clone()).await;
         assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY);
         assert!(
             e["error"]["details"]
@@ -161,18 +160,17 @@ async fn export_import_round_trip_and_refusals() {
         assert_eq!(app.audit_count().await, audit);
         // Readers may not import at all.
         let l = app.token("leader").await;
-        let (s, _) = import(&app, &l, "/api/v1/projects/import", bytes).await;
+        let (s, _) = import(app, &l, "/api/v1/projects/import", bytes).await;
         assert_eq!(s, StatusCode::FORBIDDEN);
-        app.finish().await;
-    }
+    })
+    .await;
 }
 
 #[tokio::test]
 async fn bad_cells_in_a_raw_sheet_are_each_named() {
-    for db in backends() {
-        let app = TestApp::spawn_full(db).await;
+    each_backend(full_demo(), async |app| {
         let t = app.token("office").await;
-        let bytes = export(&app, &t, "stage=planning").await;
+        let bytes = export(app, &t, "stage=planning").await;
         let sheet = read_projects(&bytes).unwrap();
         // Write the same sheet by hand, spoiling cells the way users do.
         let mut wb = rust_xlsxwriter::Workbook::new();
@@ -204,7 +202,7 @@ async fn bad_cells_in_a_raw_sheet_are_each_named() {
         ws.write_string(row, col("统一社会信用代码"), "91110000802100433C")
             .unwrap();
         let (s, e) = import(
-            &app,
+            app,
             &t,
             "/api/v1/projects/import",
             wb.save_to_buffer().unwrap(),
@@ -228,14 +226,13 @@ async fn bad_cells_in_a_raw_sheet_are_each_named() {
                 .iter()
                 .all(|d| d["row"] == 2)
         );
-        app.finish().await;
-    }
+    })
+    .await;
 }
 
 #[tokio::test]
 async fn monthly_progress_sheet_round_trip() {
-    for db in backends() {
-        let app = TestApp::spawn_full(db).await;
+    each_backend(full_demo(), async |app| {
         let t = app.token("office").await;
         let resp = app
             .client
@@ -254,11 +251,11 @@ async fn monthly_progress_sheet_round_trip() {
             r.image_progress = "主体封顶".into();
         }
         let file = dongneng_office::write_progress(&rows).unwrap();
-        let (s, r) = import(&app, &t, "/api/v1/projects/progress/import", file.clone()).await;
+        let (s, r) = import(app, &t, "/api/v1/projects/progress/import", file.clone()).await;
         assert_eq!(s, StatusCode::OK, "{r}");
         assert_eq!(r["rows"], 3);
         let audit = app.audit_count().await;
-        let (s, _) = import(&app, &t, "/api/v1/projects/progress/import", file).await;
+        let (s, _) = import(app, &t, "/api/v1/projects/progress/import", file).await;
         assert_eq!(s, StatusCode::OK);
         assert_eq!(
             app.audit_count().await,
@@ -268,7 +265,7 @@ async fn monthly_progress_sheet_round_trip() {
         // An unknown project.
         rows[0].code = Some("2601-370303-29-01-999999".into());
         let (s, e) = import(
-            &app,
+            app,
             &t,
             "/api/v1/projects/progress/import",
             dongneng_office::write_progress(&rows).unwrap(),
@@ -277,18 +274,17 @@ async fn monthly_progress_sheet_round_trip() {
         assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY);
         assert_eq!(e["error"]["details"][0]["code"], "unknown_project");
         assert_eq!(app.audit_count().await, audit);
-        app.finish().await;
-    }
+    })
+    .await;
 }
 
 /// An export walks the library a page at a time: a library larger than one page comes out
 /// whole, in order, with totals that add up to the list's.
 #[tokio::test]
 async fn export_of_more_than_one_page_is_whole() {
-    for db in backends() {
-        let app = TestApp::spawn_full(db).await;
+    each_backend(full_demo(), async |app| {
         let t = app.token("office").await;
-        let sheet = read_projects(&export(&app, &t, "").await).unwrap();
+        let sheet = read_projects(&export(app, &t, "").await).unwrap();
         let model = sheet.rows[5].1.clone();
         let new_rows: Vec<_> = (0..2_100)
             .map(|i| {
@@ -302,11 +298,11 @@ async fn export_of_more_than_one_page_is_whole() {
             })
             .collect();
         let file = write_projects(&new_rows, &ProjectTotals::default()).unwrap();
-        let (s, r) = import(&app, &t, "/api/v1/projects/import", file.clone()).await;
+        let (s, r) = import(app, &t, "/api/v1/projects/import", file.clone()).await;
         assert_eq!(s, StatusCode::OK, "{r}");
         assert_eq!(r["created"], 2_100);
         // Again: rows without a code are found by name and owner, so nothing is created.
-        let (s, r) = import(&app, &t, "/api/v1/projects/import", file).await;
+        let (s, r) = import(app, &t, "/api/v1/projects/import", file).await;
         assert_eq!(s, StatusCode::OK, "{r}");
         assert_eq!(
             (r["created"].as_i64(), r["unchanged"].as_i64()),
@@ -344,7 +340,7 @@ async fn export_of_more_than_one_page_is_whole() {
         let (_, list) = app.get("/api/v1/projects?per_page=1", &t).await;
         let total = list["total"].as_i64().unwrap();
         assert!(total > 2_300, "{total}");
-        let all = read_projects(&export(&app, &t, "").await).unwrap();
+        let all = read_projects(&export(app, &t, "").await).unwrap();
         assert!(all.errors.is_empty(), "{:?}", all.errors.first());
         assert_eq!(all.rows.len() as i64, total, "every project once");
         let names: std::collections::HashSet<&str> =
@@ -356,6 +352,6 @@ async fn export_of_more_than_one_page_is_whole() {
             Some(exported),
             "the sheet's money is the list's"
         );
-        app.finish().await;
-    }
+    })
+    .await;
 }

@@ -1,12 +1,12 @@
 //! Accounts with grants, and the audit trail of every change.
 
-use crate::each_backend;
+use crate::harness::{each_backend, reference_data};
 use reqwest::{Method, StatusCode};
 use serde_json::json;
 
 #[tokio::test]
 async fn admin_manages_accounts_end_to_end() {
-    each_backend!(app => {
+    each_backend(reference_data(), async |app| {
         let admin = app.token("admin").await;
         let zd = app.find_id(&admin, "/api/v1/regions", "code", "370303").await;
         let (s, u) = app.call(Method::POST, "/api/v1/users", Some(&admin), Some(json!({
@@ -66,12 +66,13 @@ async fn admin_manages_accounts_end_to_end() {
         let (s, e) = app.get("/api/v1/users?page=abc", &admin).await;
         assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY);
         assert_eq!(e["error"]["details"][0]["field"], "page");
-    });
+    })
+    .await;
 }
 
 #[tokio::test]
 async fn every_write_leaves_who_when_before_and_after() {
-    each_backend!(app => {
+    each_backend(reference_data(), async |app| {
         let office = app.token("office").await;
         let admin = app.token("admin").await;
         let id = app.find_id(&office, "/api/v1/departments", "name_zh", "市自然资源局").await;
@@ -103,8 +104,9 @@ async fn every_write_leaves_who_when_before_and_after() {
         assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY);
         assert_eq!(e["error"]["details"][0]["field"], "from");
         // The page shows it too.
-        let (cookie, _) = crate::auth::browser_login(&app, "admin").await;
+        let (cookie, _) = crate::auth::browser_login(app, "admin").await;
         let html = app.client.get(app.url("/admin/audit?username=office")).header("cookie", cookie).send().await.unwrap().text().await.unwrap();
         assert!(html.contains("市自然资源和规划局"));
-    });
+    })
+    .await;
 }

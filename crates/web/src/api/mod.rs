@@ -4,6 +4,7 @@
 mod audit;
 mod auth;
 mod health;
+pub mod openapi;
 pub(crate) mod profiles;
 pub mod projects;
 mod reference;
@@ -141,7 +142,8 @@ impl Modify for BearerAuth {
     ),
     modifiers(&BearerAuth),
     security(("bearer" = [])),
-    components(schemas(ErrorEnvelope, ErrorBody, FieldDetail))
+    // Schemas that only parameters name (utoipa registers those of bodies and responses).
+    components(schemas(ErrorEnvelope, ErrorBody, FieldDetail, dongneng_store::ProjectSort))
 )]
 struct ApiDoc;
 
@@ -153,7 +155,7 @@ pub fn router() -> (axum::Router<AppState>, utoipa::openapi::OpenApi) {
         let limit = axum::extract::DefaultBodyLimit::max(transfer::UPLOAD_LIMIT);
         (schemas, paths, method_router.layer(limit))
     };
-    OpenApiRouter::with_openapi(ApiDoc::openapi())
+    let (router, mut doc) = OpenApiRouter::with_openapi(ApiDoc::openapi())
         .routes(big(routes!(transfer::import_projects)))
         .routes(big(routes!(transfer::import_progress)))
         .routes(routes!(health::healthz))
@@ -238,5 +240,8 @@ pub fn router() -> (axum::Router<AppState>, utoipa::openapi::OpenApi) {
             projects::get_warning_rules,
             projects::set_warning_rules
         ))
-        .split_for_parts()
+        .split_for_parts();
+    openapi::flatten_all_of(&mut doc);
+    openapi::describe_itself(&mut doc);
+    (router, doc)
 }

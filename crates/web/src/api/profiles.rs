@@ -32,7 +32,9 @@ pub(crate) const UPLOAD_BODY_LIMIT: usize = MAX_FILE_BYTES + 1024 * 1024;
 /// `?version=` of a DELETE.
 #[derive(Deserialize, IntoParams)]
 pub struct VersionQuery {
-    /// The version last read; a stale one gets 409.
+    /// The version last read; a stale one gets 409, a missing one 422.
+    // Read as optional so that a missing one is refused naming the field; required all the same.
+    #[param(required = true, value_type = i64)]
     pub version: Option<i64>,
 }
 
@@ -203,7 +205,7 @@ pub async fn get_profile(
 /// Saves the lead leader, lead and responsible departments and the provincial counterpart.
 /// `version` is 0 for the first save.
 #[utoipa::path(put, path = "/api/v1/industries/{id}/profile", tag = "industry profiles",
-    request_body = StructureInput, params(("id" = i64, Path)),
+    request_body = Versioned<StructureInput>, params(("id" = i64, Path)),
     responses((status = 200, body = IndustryStructure), (status = 403), (status = 404),
         (status = 409), (status = 422)))]
 pub async fn save_structure(
@@ -239,7 +241,7 @@ pub async fn create_member(
 }
 
 #[utoipa::path(put, path = "/api/v1/industries/{id}/taskforce-members/{member_id}",
-    tag = "industry profiles", request_body = TaskforceMemberInput,
+    tag = "industry profiles", request_body = Versioned<TaskforceMemberInput>,
     params(("id" = i64, Path), ("member_id" = i64, Path)),
     responses((status = 200, body = TaskforceMember), (status = 404), (status = 409),
         (status = 422)))]
@@ -296,7 +298,7 @@ pub async fn create_expert(
 
 /// Changes an expert; a `left_on` date moves them from the current list to the history.
 #[utoipa::path(put, path = "/api/v1/industries/{id}/experts/{expert_id}",
-    tag = "industry profiles", request_body = ExpertInput,
+    tag = "industry profiles", request_body = Versioned<ExpertInput>,
     params(("id" = i64, Path), ("expert_id" = i64, Path)),
     responses((status = 200, body = Expert), (status = 404), (status = 409), (status = 422)))]
 pub async fn update_expert(
@@ -349,7 +351,7 @@ pub async fn create_alliance(
 }
 
 #[utoipa::path(put, path = "/api/v1/industries/{id}/alliances/{alliance_id}",
-    tag = "industry profiles", request_body = AllianceInput,
+    tag = "industry profiles", request_body = Versioned<AllianceInput>,
     params(("id" = i64, Path), ("alliance_id" = i64, Path)),
     responses((status = 200, body = Alliance), (status = 404), (status = 409), (status = 422)))]
 pub async fn update_alliance(
@@ -405,7 +407,7 @@ pub async fn create_alliance_member(
 
 #[utoipa::path(put,
     path = "/api/v1/industries/{id}/alliances/{alliance_id}/members/{member_id}",
-    tag = "industry profiles", request_body = AllianceMemberInput,
+    tag = "industry profiles", request_body = Versioned<AllianceMemberInput>,
     params(("id" = i64, Path), ("alliance_id" = i64, Path), ("member_id" = i64, Path)),
     responses((status = 200, body = AllianceMember), (status = 404), (status = 409),
         (status = 422)))]
@@ -464,7 +466,7 @@ pub async fn create_plan(
 }
 
 #[utoipa::path(put, path = "/api/v1/industries/{id}/special-plans/{plan_id}",
-    tag = "industry profiles", request_body = SpecialPlanInput,
+    tag = "industry profiles", request_body = Versioned<SpecialPlanInput>,
     params(("id" = i64, Path), ("plan_id" = i64, Path)),
     responses((status = 200, body = SpecialPlan), (status = 404), (status = 409),
         (status = 422)))]
@@ -504,7 +506,7 @@ pub async fn delete_plan(
 /// Moves a plan one status forward (drafting → under_review → approved → published) on a
 /// date no earlier than the last move and not in the future.
 #[utoipa::path(post, path = "/api/v1/industries/{id}/special-plans/{plan_id}/status",
-    tag = "industry profiles", request_body = PlanStatusMove,
+    tag = "industry profiles", request_body = Versioned<PlanStatusMove>,
     params(("id" = i64, Path), ("plan_id" = i64, Path)),
     responses((status = 200, body = SpecialPlan), (status = 404), (status = 409),
         (status = 422)))]
@@ -604,7 +606,7 @@ pub async fn create_work_plan(
 }
 
 #[utoipa::path(put, path = "/api/v1/industries/{id}/work-plans/{plan_id}",
-    tag = "industry profiles", request_body = WorkPlanInput,
+    tag = "industry profiles", request_body = Versioned<WorkPlanInput>,
     params(("id" = i64, Path), ("plan_id" = i64, Path)),
     responses((status = 200, body = WorkPlan), (status = 404), (status = 409), (status = 422)))]
 pub async fn update_work_plan(
@@ -659,7 +661,7 @@ pub async fn create_measure(
 
 #[utoipa::path(put,
     path = "/api/v1/industries/{id}/work-plans/{plan_id}/measures/{measure_id}",
-    tag = "industry profiles", request_body = MeasureInput,
+    tag = "industry profiles", request_body = Versioned<MeasureInput>,
     params(("id" = i64, Path), ("plan_id" = i64, Path), ("measure_id" = i64, Path)),
     responses((status = 200, body = Measure), (status = 404), (status = 409), (status = 422)))]
 pub async fn update_measure(

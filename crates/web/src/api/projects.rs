@@ -162,7 +162,7 @@ pub async fn get_project(
 }
 
 /// Replaces the project's fields; the body carries the `version` last read.
-#[utoipa::path(put, path = "/api/v1/projects/{id}", tag = "projects", request_body = ProjectInput,
+#[utoipa::path(put, path = "/api/v1/projects/{id}", tag = "projects", request_body = Versioned<ProjectInput>,
     params(("id" = i64, Path)),
     responses((status = 200, body = Project), (status = 403), (status = 404), (status = 409), (status = 422)))]
 pub async fn update_project(

@@ -45,7 +45,7 @@ pub async fn get_region(
 }
 
 /// Replaces a region. The body carries the `version` last read; a stale one gets 409.
-#[utoipa::path(put, path = "/api/v1/regions/{id}", tag = "reference", request_body = RegionInput,
+#[utoipa::path(put, path = "/api/v1/regions/{id}", tag = "reference", request_body = Versioned<RegionInput>,
     params(("id" = i64, Path)),
     responses((status = 200, body = Region), (status = 404), (status = 409), (status = 422)))]
 pub async fn update_region(
@@ -97,7 +97,7 @@ pub async fn get_department(
 
 /// Replaces a department. The body carries the `version` last read; a stale one gets 409.
 #[utoipa::path(put, path = "/api/v1/departments/{id}", tag = "reference",
-    request_body = DepartmentInput, params(("id" = i64, Path)),
+    request_body = Versioned<DepartmentInput>, params(("id" = i64, Path)),
     responses((status = 200, body = Department), (status = 404), (status = 409), (status = 422)))]
 pub async fn update_department(
     State(app): State<AppState>,
@@ -152,7 +152,7 @@ pub async fn get_industry_group(
 /// Replaces an industry group (its key, names and place in the order). The body carries the
 /// `version` last read; a stale one gets 409.
 #[utoipa::path(put, path = "/api/v1/industry-groups/{id}", tag = "reference",
-    request_body = IndustryGroupInput, params(("id" = i64, Path)),
+    request_body = Versioned<IndustryGroupInput>, params(("id" = i64, Path)),
     responses((status = 200, body = IndustryGroup), (status = 404), (status = 409), (status = 422)))]
 pub async fn update_industry_group(
     State(app): State<AppState>,
@@ -206,7 +206,7 @@ pub async fn get_industry(
 
 /// Replaces an industry. The body carries the `version` last read; a stale one gets 409.
 #[utoipa::path(put, path = "/api/v1/industries/{id}", tag = "reference",
-    request_body = IndustryInput, params(("id" = i64, Path)),
+    request_body = Versioned<IndustryInput>, params(("id" = i64, Path)),
     responses((status = 200, body = Industry), (status = 404), (status = 409), (status = 422)))]
 pub async fn update_industry(
     State(app): State<AppState>,

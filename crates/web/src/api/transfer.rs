@@ -160,6 +160,12 @@ async fn answer(
     }
 }
 
+/// An `.xlsx` workbook, sent as the whole request body (not a multipart form).
+// Describes the body in the OpenAPI document; the handlers read the bytes as they come.
+#[derive(ToSchema)]
+#[schema(value_type = String, format = Binary)]
+pub struct Workbook(#[expect(dead_code, reason = "describes the body; never built")] Vec<u8>);
+
 /// The uploaded workbook: the whole body, which may not be empty.
 async fn workbook(body: Unread) -> AppResult<Bytes> {
     let bytes = body.read::<Bytes>().await.map_err(|rejection| {
@@ -180,7 +186,7 @@ async fn workbook(body: Unread) -> AppResult<Bytes> {
 /// every problem. Rows match projects by code, else by name and owner; a re-import of the
 /// same file changes nothing.
 #[utoipa::path(post, path = "/api/v1/projects/import", tag = "projects",
-    request_body(content = Vec<u8>, content_type = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
+    request_body(content = Workbook, content_type = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
     responses((status = 200, body = ImportSummary), (status = 422, body = RefusedImport), (status = 413)))]
 pub async fn import_projects(
     State(app): State<AppState>,
@@ -194,7 +200,7 @@ pub async fn import_projects(
 
 /// Imports a monthly-progress sheet (.xlsx) sent as the request body; all or nothing.
 #[utoipa::path(post, path = "/api/v1/projects/progress/import", tag = "projects",
-    request_body(content = Vec<u8>, content_type = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
+    request_body(content = Workbook, content_type = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
     responses((status = 200, body = ImportSummary), (status = 422, body = RefusedImport), (status = 413)))]
 pub async fn import_progress(
     State(app): State<AppState>,

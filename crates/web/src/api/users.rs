@@ -57,7 +57,7 @@ pub async fn get_user(State(app): State<AppState>, s: Signed, Id(id): Id) -> App
 }
 
 /// Replaces an account's name, department, grants and disabled flag. Sends `version`.
-#[utoipa::path(put, path = "/api/v1/users/{id}", tag = "users", request_body = UserUpdate,
+#[utoipa::path(put, path = "/api/v1/users/{id}", tag = "users", request_body = Versioned<UserUpdate>,
     params(("id" = i64, Path)),
     responses((status = 200, body = User), (status = 404), (status = 409), (status = 422)))]
 pub async fn update_user(

@@ -1,0 +1,490 @@
+//! For every operation of the API, a request that succeeds for a caller who may make it:
+//! versions read fresh before each call, and a record of its own for each call that uses
+//! one up (made by [`World`]).
+
+use super::expectations::{Caller, Expectation};
+use super::world::{World, last_month, project_fields};
+use serde_json::{Value, json};
+
+pub const XLSX: &str = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
+
+/// What a request carries.
+pub enum Body {
+    Empty,
+    Json(Value),
+    /// A workbook as the whole body.
+    Xlsx(Vec<u8>),
+    /// A multipart form with one `file` part.
+    File {
+        name: &'static str,
+        bytes: Vec<u8>,
+    },
+}
+
+/// One request, ready to send.
+pub struct Call {
+    /// The path with its ids and query.
+    pub path: String,
+    pub body: Body,
+    /// Sent instead of the caller's token (signing out ends a session of its own).
+    pub token: Option<String>,
+    /// A record or list that a refused call must leave exactly as it was.
+    pub witness: Option<String>,
+    /// Made for its caller alone (a session, a body or a report of theirs).
+    pub personal: bool,
+}
+
+impl Call {
+    fn new(path: String, body: Body, witness: Option<String>) -> Call {
+        Call {
+            path,
+            body,
+            token: None,
+            witness,
+            personal: false,
+        }
+    }
+    fn read(path: String) -> Call {
+        Call::new(path, Body::Empty, None)
+    }
+    fn json(path: String, body: Value, witness: String) -> Call {
+        Call::new(path, Body::Json(body), Some(witness))
+    }
+    fn personal(self) -> Call {
+        Call {
+            personal: true,
+            ..self
+        }
+    }
+    fn delete(path: String, version: &Value, witness: String) -> Call {
+        Call::new(
+            format!("{path}?version={version}"),
+            Body::Empty,
+            Some(witness),
+        )
+    }
+}
+
+impl World<'_> {
+    /// A request for `op` that succeeds when `caller` may make it.
+    pub async fn prepare(&self, op: &Expectation, caller: Caller) -> Call {
+        let ids = &self.ids;
+        let n = self.next();
+        let role = Self::acting(caller);
+        let profile = self.profile_path();
+        let profile_witness = format!("{profile}/profile");
+        let project = format!("/api/v1/projects/{}", ids.project);
+        let projects = "/api/v1/projects?in_library=all&per_page=500".to_string();
+        let users = "/api/v1/users?per_page=500".to_string();
+        match (op.method.as_str(), op.path.as_str()) {
+            // ---------------------------------------------------- open, session, reference
+            ("GET", "/healthz") => Call::read("/healthz".into()),
+            ("GET", "/api/v1/openapi.json") => Call::read("/api/v1/openapi.json".into()),
+            ("POST", "/api/v1/auth/login") => Call::new(
+                "/api/v1/auth/login".into(),
+                Body::Json(json!({"username": role, "password": "dongneng-demo"})),
+                None,
+            )
+            .personal(),
+            // Signing out ends the session it is sent with: a session of its own.
+            ("POST", "/api/v1/auth/logout") => Call {
+                token: match caller.role() {
+                    Some(role) => Some(self.app.token(role).await),
+                    None => None,
+                },
+                ..Call::read("/api/v1/auth/logout".into()).personal()
+            },
+            ("GET", "/api/v1/me") => Call::read("/api/v1/me".into()),
+            ("GET", "/api/v1/lookups/{kind}") => Call::read("/api/v1/lookups/report_topic".into()),
+            ("GET", "/api/v1/regions") => Call::read("/api/v1/regions".into()),
+            ("GET", "/api/v1/regions/{id}") => {
+                Call::read(format!("/api/v1/regions/{}", ids.county))
+            }
+            ("GET", "/api/v1/departments") => Call::read("/api/v1/departments".into()),
+            ("GET", "/api/v1/departments/{id}") => {
+                Call::read(format!("/api/v1/departments/{}", ids.department))
+            }
+            ("GET", "/api/v1/industry-groups") => Call::read("/api/v1/industry-groups".into()),
+            ("GET", "/api/v1/industry-groups/{id}") => {
+                Call::read(format!("/api/v1/industry-groups/{}", ids.group))
+            }
+            ("GET", "/api/v1/industries") => Call::read("/api/v1/industries".into()),
+            ("GET", "/api/v1/industries/{id}") => {
+                Call::read(format!("/api/v1/industries/{}", ids.chemical))
+            }
+            ("POST", "/api/v1/regions") => Call::json(
+                "/api/v1/regions".into(),
+                json!({"name_zh": format!("矩阵功能区{n}"), "name_en": "Zone",
+                       "kind": "functional_zone", "parent_id": ids.city}),
+                "/api/v1/regions".into(),
+            ),
+            ("PUT", "/api/v1/regions/{id}") => {
+                let path = format!("/api/v1/regions/{}", ids.county);
+                let body = json!({"version": self.version_at(&path, "/version").await,
+                                  "code": "370322", "name_zh": "高青县", "name_en": format!("Gaoqing {n}"),
+                                  "kind": "county", "parent_id": ids.city});
+                Call::json(path.clone(), body, path)
+            }
+            ("POST", "/api/v1/departments") => Call::json(
+                "/api/v1/departments".into(),
+                json!({"name_zh": format!("矩阵测试局{n}"), "name_en": "Test", "kind": "department"}),
+                "/api/v1/departments".into(),
+            ),
+            ("PUT", "/api/v1/departments/{id}") => {
+                let path = format!("/api/v1/departments/{}", ids.department);
+                let body = json!({"version": self.version_at(&path, "/version").await,
+                                  "name_zh": "市商务局", "name_en": format!("Commerce {n}"),
+                                  "kind": "department"});
+                Call::json(path.clone(), body, path)
+            }
+            ("POST", "/api/v1/industry-groups") => Call::json(
+                "/api/v1/industry-groups".into(),
+                json!({"key": format!("g_matrix_{n}"), "name_zh": format!("矩阵组{n}"), "name_en": "G"}),
+                "/api/v1/industry-groups".into(),
+            ),
+            ("PUT", "/api/v1/industry-groups/{id}") => {
+                let path = format!("/api/v1/industry-groups/{}", ids.group);
+                let body = json!({"version": self.version_at(&path, "/version").await,
+                                  "key": "traditional", "name_zh": "六大优势传统产业",
+                                  "name_en": format!("Traditional {n}"), "sort_order": 20});
+                Call::json(path.clone(), body, path)
+            }
+            ("POST", "/api/v1/industries") => Call::json(
+                "/api/v1/industries".into(),
+                json!({"key": format!("i_matrix_{n}"), "name_zh": format!("矩阵产业{n}"),
+                       "name_en": "I", "group_id": ids.group}),
+                "/api/v1/industries".into(),
+            ),
+            ("PUT", "/api/v1/industries/{id}") => {
+                let path = format!("/api/v1/industries/{}", ids.chemical);
+                let body = json!({"version": self.version_at(&path, "/version").await,
+                                  "key": "chemical", "name_zh": "化工",
+                                  "name_en": format!("Chemicals {n}"), "group_id": ids.group});
+                Call::json(path.clone(), body, path)
+            }
+
+            // ---------------------------------------------------- accounts and audit
+            ("GET", "/api/v1/users") => Call::read("/api/v1/users".into()),
+            ("GET", "/api/v1/users/{id}") => Call::read(format!("/api/v1/users/{}", ids.user)),
+            ("GET", "/api/v1/audit") => Call::read("/api/v1/audit".into()),
+            ("POST", "/api/v1/users") => Call::json(
+                "/api/v1/users".into(),
+                json!({"username": format!("matrix.made.{n}"), "display_name": "x",
+                       "password": "a-long-password",
+                       "grants": [{"role": "stats", "scope": {"kind": "city"}}]}),
+                users,
+            ),
+            ("PUT", "/api/v1/users/{id}") => {
+                let path = format!("/api/v1/users/{}", ids.user);
+                let body = json!({"version": self.version_at(&path, "/version").await,
+                                  "display_name": format!("矩阵用户{n}"), "department_id": null,
+                                  "disabled": false,
+                                  "grants": [{"role": "stats", "scope": {"kind": "city"}}]});
+                Call::json(path.clone(), body, path)
+            }
+            ("POST", "/api/v1/users/{id}/disable") => {
+                let user = self.user().await;
+                let path = format!("/api/v1/users/{}", user["id"]);
+                Call::json(
+                    format!("{path}/disable"),
+                    json!({"version": user["version"]}),
+                    path,
+                )
+            }
+            ("POST", "/api/v1/users/{id}/password") => {
+                let user = self.user().await;
+                let path = format!("/api/v1/users/{}", user["id"]);
+                Call::json(
+                    format!("{path}/password"),
+                    json!({"password": "another-long-password"}),
+                    path,
+                )
+            }
+
+            // ---------------------------------------------------- the project library
+            ("GET", "/api/v1/projects") => Call::read("/api/v1/projects".into()),
+            ("GET", "/api/v1/projects/{id}") => Call::read(project),
+            ("GET", "/api/v1/projects/as-at") => {
+                let (year, month) = last_month();
+                Call::read(format!("/api/v1/projects/as-at?year={year}&month={month}"))
+            }
+            ("GET", "/api/v1/projects/export.xlsx") => {
+                Call::read("/api/v1/projects/export.xlsx".into())
+            }
+            ("GET", "/api/v1/projects/progress-template.xlsx") => {
+                Call::read("/api/v1/projects/progress-template.xlsx".into())
+            }
+            ("GET", "/api/v1/settings/warnings") => Call::read("/api/v1/settings/warnings".into()),
+            ("PUT", "/api/v1/settings/warnings") => Call::json(
+                "/api/v1/settings/warnings".into(),
+                json!({"yellow_points": 5, "red_points": 15, "report_due_day": 10,
+                       "start_red_days": 90, "factor_red_days": 30}),
+                "/api/v1/settings/warnings".into(),
+            ),
+            ("POST", "/api/v1/projects") => {
+                let mut body = project_fields(
+                    (ids.zhangdian, ids.new_materials),
+                    &format!("{role}新建项目{n}"),
+                );
+                body["stage"] = json!("planning");
+                Call::json("/api/v1/projects".into(), body, projects)
+            }
+            ("PUT", "/api/v1/projects/{id}") => {
+                let mut body = project_fields(
+                    (ids.zhangdian, ids.new_materials),
+                    &format!("矩阵项目-{role}{n}"),
+                );
+                body["version"] = self.version_at(&project, "/project/version").await;
+                Call::json(project.clone(), body, project)
+            }
+            ("POST", "/api/v1/projects/{id}/stage") => {
+                let p = self.project().await;
+                let path = format!("/api/v1/projects/{}", p["id"]);
+                let body = json!({"version": p["version"], "to": "reserve"});
+                Call::json(format!("{path}/stage"), body, path)
+            }
+            ("POST", "/api/v1/projects/{id}/leave") => {
+                let p = self.project().await;
+                let path = format!("/api/v1/projects/{}", p["id"]);
+                let body = json!({"version": p["version"], "reason": "矩阵测试"});
+                Call::json(format!("{path}/leave"), body, path)
+            }
+            ("POST", "/api/v1/projects/{id}/enter") => {
+                let p = self.project().await;
+                let path = format!("/api/v1/projects/{}", p["id"]);
+                let left = self
+                    .post(
+                        &format!("{path}/leave"),
+                        json!({"version": p["version"], "reason": "矩阵测试"}),
+                    )
+                    .await;
+                let body = json!({"version": left["version"]});
+                Call::json(format!("{path}/enter"), body, path)
+            }
+            ("PUT", "/api/v1/projects/{id}/batches/{year}") => {
+                let (year, _) = last_month();
+                let body = json!({"planned_investment": 1_000_000 * n});
+                Call::json(format!("{project}/batches/{year}"), body, project)
+            }
+            ("PUT", "/api/v1/projects/{id}/factors/{kind}") => {
+                let body = json!({"kind": "water", "required": 100 + n, "fulfilled": 0});
+                Call::json(format!("{project}/factors/water"), body, project)
+            }
+            ("POST", "/api/v1/projects/{id}/progress") => {
+                let (year, month) = last_month();
+                let path = format!("/api/v1/projects/{}", ids.started);
+                let body = json!({"year": year, "month": month, "month_investment": 1_000_000,
+                                  "image_progress": "主体施工"});
+                Call::json(format!("{path}/progress"), body, path)
+            }
+            ("POST", "/api/v1/projects/import") => Call::new(
+                "/api/v1/projects/import".into(),
+                Body::Xlsx(self.library_sheet().await),
+                Some(projects),
+            ),
+            ("POST", "/api/v1/projects/progress/import") => Call::new(
+                "/api/v1/projects/progress/import".into(),
+                Body::Xlsx(self.progress_sheet()),
+                Some(format!("/api/v1/projects/{}", ids.started)),
+            ),
+            ("GET", "/api/v1/import-reports/{token}") => {
+                Call::read(self.refused_import_report(role).await).personal()
+            }
+
+            // ---------------------------------------------------- industry profiles
+            ("GET", "/api/v1/industry-profiles") => Call::read("/api/v1/industry-profiles".into()),
+            ("GET", "/api/v1/industries/{id}/profile") => Call::read(profile_witness),
+            ("PUT", "/api/v1/industries/{id}/profile") => {
+                let version = self
+                    .version_at(&profile_witness, "/structure/version")
+                    .await;
+                let body = json!({"version": if version.is_null() { json!(0) } else { version },
+                                  "leader_name": format!("矩阵市领导{n}"), "leader_title": "副市长",
+                                  "lead_department_id": ids.miit, "responsible_department_ids": [],
+                                  "provincial_counterpart": "省专班"});
+                Call::json(format!("{profile}/profile"), body, profile_witness)
+            }
+            ("POST", "/api/v1/industries/{id}/taskforce-members") => Call::json(
+                format!("{profile}/taskforce-members"),
+                json!({"person_name": format!("{role}成员{n}"), "member_role": "member"}),
+                profile_witness,
+            ),
+            ("PUT", "/api/v1/industries/{id}/taskforce-members/{member_id}") => {
+                let version = self.part_version("taskforce_members", ids.member).await;
+                Call::json(
+                    format!("{profile}/taskforce-members/{}", ids.member),
+                    json!({"version": version, "person_name": format!("矩阵成员-{role}{n}"),
+                           "member_role": "member"}),
+                    profile_witness,
+                )
+            }
+            ("DELETE", "/api/v1/industries/{id}/taskforce-members/{member_id}") => {
+                let m = self.member().await;
+                let path = format!("{profile}/taskforce-members/{}", m["id"]);
+                Call::delete(path, &m["version"], profile_witness)
+            }
+            ("POST", "/api/v1/industries/{id}/experts") => Call::json(
+                format!("{profile}/experts"),
+                json!({"person_name": format!("{role}专家{n}"), "specialty": "新材料",
+                       "affiliation": "山东理工大学", "joined_on": "2024-01-01"}),
+                profile_witness,
+            ),
+            ("PUT", "/api/v1/industries/{id}/experts/{expert_id}") => {
+                let version = self.part_version("experts_current", ids.expert).await;
+                Call::json(
+                    format!("{profile}/experts/{}", ids.expert),
+                    json!({"version": version, "person_name": format!("矩阵专家-{role}{n}"),
+                           "specialty": "新材料", "affiliation": "山东理工大学",
+                           "joined_on": "2024-01-01"}),
+                    profile_witness,
+                )
+            }
+            ("DELETE", "/api/v1/industries/{id}/experts/{expert_id}") => {
+                let e = self.expert().await;
+                let path = format!("{profile}/experts/{}", e["id"]);
+                Call::delete(path, &e["version"], profile_witness)
+            }
+            ("POST", "/api/v1/industries/{id}/alliances") => Call::json(
+                format!("{profile}/alliances"),
+                json!({"alliance_name": format!("{role}联盟{n}"), "kind": "alliance",
+                       "plan_kind": "formation", "plan": "组建方案", "plan_status": "proposed"}),
+                profile_witness,
+            ),
+            ("PUT", "/api/v1/industries/{id}/alliances/{alliance_id}") => {
+                let version = self.part_version("alliances", ids.alliance).await;
+                Call::json(
+                    format!("{profile}/alliances/{}", ids.alliance),
+                    json!({"version": version, "alliance_name": format!("矩阵联盟-{role}{n}"),
+                           "kind": "alliance", "plan_kind": "formation", "plan": "组建方案",
+                           "plan_status": "proposed"}),
+                    profile_witness,
+                )
+            }
+            ("DELETE", "/api/v1/industries/{id}/alliances/{alliance_id}") => {
+                let a = self.alliance().await;
+                let path = format!("{profile}/alliances/{}", a["id"]);
+                Call::delete(path, &a["version"], profile_witness)
+            }
+            ("POST", "/api/v1/industries/{id}/alliances/{alliance_id}/members") => Call::json(
+                format!("{profile}/alliances/{}/members", ids.alliance),
+                json!({"enterprise_name": format!("{role}企业{n}"), "alliance_role": "member"}),
+                profile_witness,
+            ),
+            ("PUT", "/api/v1/industries/{id}/alliances/{alliance_id}/members/{member_id}") => {
+                let version = self.part_version("members", ids.alliance_member).await;
+                Call::json(
+                    format!(
+                        "{profile}/alliances/{}/members/{}",
+                        ids.alliance, ids.alliance_member
+                    ),
+                    json!({"version": version, "enterprise_name": format!("矩阵企业-{role}{n}"),
+                           "alliance_role": "member"}),
+                    profile_witness,
+                )
+            }
+            ("DELETE", "/api/v1/industries/{id}/alliances/{alliance_id}/members/{member_id}") => {
+                let m = self.alliance_member().await;
+                let path = format!("{profile}/alliances/{}/members/{}", ids.alliance, m["id"]);
+                Call::delete(path, &m["version"], profile_witness)
+            }
+            ("POST", "/api/v1/industries/{id}/special-plans") => Call::json(
+                format!("{profile}/special-plans"),
+                json!({"plan_title": format!("{role}专项规划{n}"),
+                       "drafting_department_ids": [ids.miit], "drafted_on": "2025-03-01"}),
+                profile_witness,
+            ),
+            ("PUT", "/api/v1/industries/{id}/special-plans/{plan_id}") => {
+                let version = self.part_version("special_plans", ids.plan).await;
+                Call::json(
+                    format!("{profile}/special-plans/{}", ids.plan),
+                    json!({"version": version, "plan_title": format!("矩阵专项规划-{role}{n}"),
+                           "drafting_department_ids": [ids.miit], "drafted_on": "2025-03-01"}),
+                    profile_witness,
+                )
+            }
+            ("DELETE", "/api/v1/industries/{id}/special-plans/{plan_id}") => {
+                let p = self.plan().await;
+                let path = format!("{profile}/special-plans/{}", p["id"]);
+                Call::delete(path, &p["version"], profile_witness)
+            }
+            ("POST", "/api/v1/industries/{id}/special-plans/{plan_id}/status") => {
+                let p = self.plan().await;
+                Call::json(
+                    format!("{profile}/special-plans/{}/status", p["id"]),
+                    json!({"version": p["version"], "status": "under_review", "date": "2025-06-01"}),
+                    profile_witness,
+                )
+            }
+            ("POST", "/api/v1/industries/{id}/special-plans/{plan_id}/files") => Call::new(
+                format!("{profile}/special-plans/{}/files", ids.plan),
+                Body::File {
+                    name: "意见汇总.txt",
+                    bytes: format!("{role} {n}").into_bytes(),
+                },
+                Some(profile_witness),
+            ),
+            ("GET", "/api/v1/industries/{id}/special-plans/{plan_id}/files/{file_id}") => {
+                Call::read(format!(
+                    "{profile}/special-plans/{}/files/{}",
+                    ids.plan, ids.file
+                ))
+            }
+            ("DELETE", "/api/v1/industries/{id}/special-plans/{plan_id}/files/{file_id}") => {
+                let f = self.file().await;
+                let path = format!("{profile}/special-plans/{}/files/{}", ids.plan, f["id"]);
+                Call::delete(path, &f["version"], profile_witness)
+            }
+            ("POST", "/api/v1/industries/{id}/work-plans") => {
+                let year = self.next_year();
+                Call::json(
+                    format!("{profile}/work-plans"),
+                    json!({"year": year, "plan_title": format!("{role}{year}年工作计划")}),
+                    profile_witness,
+                )
+            }
+            ("PUT", "/api/v1/industries/{id}/work-plans/{plan_id}") => {
+                let version = self.part_version("work_plans", ids.work_plan).await;
+                Call::json(
+                    format!("{profile}/work-plans/{}", ids.work_plan),
+                    json!({"version": version, "year": 2029,
+                           "plan_title": format!("2029年工作计划-{role}{n}")}),
+                    profile_witness,
+                )
+            }
+            ("DELETE", "/api/v1/industries/{id}/work-plans/{plan_id}") => {
+                let w = self.work_plan().await;
+                let path = format!("{profile}/work-plans/{}", w["id"]);
+                Call::delete(path, &w["version"], profile_witness)
+            }
+            ("POST", "/api/v1/industries/{id}/work-plans/{plan_id}/measures") => Call::json(
+                format!("{profile}/work-plans/{}/measures", ids.work_plan),
+                json!({"measure": format!("{role}措施{n}"), "owner_person": "张某某", "deadline": "2026-12-31",
+                       "status": "not_started"}),
+                profile_witness,
+            ),
+            ("PUT", "/api/v1/industries/{id}/work-plans/{plan_id}/measures/{measure_id}") => {
+                let version = self.part_version("measures", ids.measure).await;
+                Call::json(
+                    format!(
+                        "{profile}/work-plans/{}/measures/{}",
+                        ids.work_plan, ids.measure
+                    ),
+                    json!({"version": version, "measure": format!("矩阵措施-{role}{n}"), "owner_person": "张某某",
+                           "deadline": "2026-12-31", "status": "in_progress"}),
+                    profile_witness,
+                )
+            }
+            ("DELETE", "/api/v1/industries/{id}/work-plans/{plan_id}/measures/{measure_id}") => {
+                let m = self.measure().await;
+                let path = format!(
+                    "{profile}/work-plans/{}/measures/{}",
+                    ids.work_plan, m["id"]
+                );
+                Call::delete(path, &m["version"], profile_witness)
+            }
+            (method, path) => {
+                panic!("no request for {method} {path}: add one to scope_matrix/requests.rs")
+            }
+        }
+    }
+}

@@ -1,0 +1,354 @@
+//! The server the scope matrix runs against: the demo accounts signed in, the records the
+//! requests act on — where every scoped role that may act on them reaches: the industry
+//! 新材料, projects in 张店区 / 新材料 — makers of the records a call uses up (a delete, a
+//! stage move, a disabled account), and readers of current versions.
+
+use super::expectations::Caller;
+use super::requests::XLSX;
+use crate::harness::{TestApp, file_form, find_record};
+use chrono::Datelike;
+use reqwest::Method;
+use serde_json::{Value, json};
+use std::cell::Cell;
+use std::collections::HashMap;
+
+/// The ids the requests use.
+#[derive(Default)]
+pub(super) struct Ids {
+    pub(super) city: i64,
+    pub(super) county: i64,
+    pub(super) zhangdian: i64,
+    pub(super) department: i64,
+    pub(super) group: i64,
+    pub(super) chemical: i64,
+    pub(super) new_materials: i64,
+    pub(super) miit: i64,
+    pub(super) user: i64,
+    pub(super) project: i64,
+    pub(super) started: i64,
+    pub(super) member: i64,
+    pub(super) expert: i64,
+    pub(super) alliance: i64,
+    pub(super) alliance_member: i64,
+    pub(super) plan: i64,
+    pub(super) file: i64,
+    pub(super) work_plan: i64,
+    pub(super) measure: i64,
+}
+
+/// The server with its demo accounts signed in and the records the requests act on.
+pub struct World<'a> {
+    pub app: &'a TestApp,
+    tokens: HashMap<&'static str, String>,
+    pub(super) ids: Ids,
+    /// Makes names unique per call.
+    counter: Cell<i64>,
+    /// The last year given a work plan (one per industry and year, 2000–2100).
+    year: Cell<i32>,
+}
+
+/// The national code of the started project (a started project needs one).
+pub(super) const STARTED_CODE: &str = "2601-370303-29-01-654321";
+
+/// A valid project in 张店区 / 新材料, without the stage it enters in.
+pub(super) fn project_fields(ids: (i64, i64), name: &str) -> Value {
+    json!({
+        "name": name, "owner_name": "淄博矩阵测试有限公司", "region_id": ids.0,
+        "industry_id": ids.1, "library_class": "city_major", "nature": "new",
+        "content": "矩阵测试", "total_investment": 1_000_000_000i64, "code": null
+    })
+}
+
+/// The month before this one, China time (December of last year in January).
+pub fn last_month() -> (i32, u32) {
+    let today = (chrono::Utc::now() + chrono::Duration::hours(8)).date_naive();
+    if today.month() == 1 {
+        (today.year() - 1, 12)
+    } else {
+        (today.year(), today.month() - 1)
+    }
+}
+
+impl<'a> World<'a> {
+    pub async fn build(app: &'a TestApp, roles: impl Iterator<Item = &'static str>) -> World<'a> {
+        let mut tokens = HashMap::new();
+        for role in roles {
+            tokens.insert(role, app.token(role).await);
+        }
+        let mut world = World {
+            app,
+            tokens,
+            ids: Ids::default(),
+            counter: Cell::new(0),
+            year: Cell::new(2029),
+        };
+        let find = async |list: &str, field: &str, value: &str| {
+            app.find_id(world.token("admin"), list, field, value).await
+        };
+        let ids = Ids {
+            city: find("/api/v1/regions", "code", "370300").await,
+            county: find("/api/v1/regions", "code", "370322").await,
+            zhangdian: find("/api/v1/regions", "code", "370303").await,
+            department: find("/api/v1/departments", "name_zh", "市商务局").await,
+            group: find("/api/v1/industry-groups", "key", "traditional").await,
+            chemical: find("/api/v1/industries", "key", "chemical").await,
+            new_materials: find("/api/v1/industries", "key", "new_materials").await,
+            miit: find("/api/v1/departments", "name_zh", "市工业和信息化局").await,
+            ..Ids::default()
+        };
+        world.ids = ids;
+        let id = |v: Value| v["id"].as_i64().expect("id");
+        world.ids.user = id(world.user().await);
+        world.ids.project = id(world.project().await);
+        let mut started = project_fields(
+            (world.ids.zhangdian, world.ids.new_materials),
+            "矩阵在建项目",
+        );
+        started["stage"] = json!("started");
+        started["code"] = json!(STARTED_CODE);
+        started["actual_start"] = json!("2025-01-01");
+        world.ids.started = id(world.post("/api/v1/projects", started).await);
+        world.ids.member = id(world.member().await);
+        world.ids.expert = id(world.expert().await);
+        world.ids.alliance = id(world.alliance().await);
+        world.ids.alliance_member = id(world.alliance_member().await);
+        world.ids.plan = id(world.plan().await);
+        world.ids.file = id(world.file().await);
+        world.ids.work_plan = id(world.work_plan().await);
+        world.ids.measure = id(world.measure().await);
+        world
+    }
+
+    pub fn token(&self, role: &str) -> &str {
+        &self.tokens[role]
+    }
+
+    pub(super) fn next(&self) -> i64 {
+        self.counter.set(self.counter.get() + 1);
+        self.counter.get()
+    }
+
+    pub(super) fn next_year(&self) -> i32 {
+        self.year.set(self.year.get() + 1);
+        self.year.get()
+    }
+
+    /// The role a request is prepared for: the caller's, or the office's for anonymous.
+    pub(super) fn acting(caller: Caller) -> &'static str {
+        caller.role().unwrap_or("office")
+    }
+
+    /// Who reads a witness: the administrator for accounts, the office for the rest.
+    pub fn reader(&self, path: &str) -> &str {
+        if path.starts_with("/api/v1/users") {
+            self.token("admin")
+        } else {
+            self.token("office")
+        }
+    }
+
+    pub(super) async fn post(&self, path: &str, body: Value) -> Value {
+        let (status, made) = self
+            .app
+            .call(Method::POST, path, Some(self.token("office")), Some(body))
+            .await;
+        assert!(
+            status.is_success(),
+            "setting up: POST {path}: {status} {made}"
+        );
+        made
+    }
+
+    // ------------------------------------------------------------ records used up by a call
+
+    pub(super) fn profile_path(&self) -> String {
+        format!("/api/v1/industries/{}", self.ids.new_materials)
+    }
+
+    pub(super) async fn member(&self) -> Value {
+        let body =
+            json!({"person_name": format!("矩阵成员{}", self.next()), "member_role": "member"});
+        self.post(&format!("{}/taskforce-members", self.profile_path()), body)
+            .await
+    }
+
+    pub(super) async fn expert(&self) -> Value {
+        let body = json!({"person_name": format!("矩阵专家{}", self.next()), "specialty": "新材料",
+                          "affiliation": "山东理工大学", "joined_on": "2024-01-01"});
+        self.post(&format!("{}/experts", self.profile_path()), body)
+            .await
+    }
+
+    pub(super) async fn alliance(&self) -> Value {
+        let body = json!({"alliance_name": format!("矩阵联盟{}", self.next()), "kind": "alliance",
+                          "plan_kind": "formation", "plan": "组建方案", "plan_status": "proposed"});
+        self.post(&format!("{}/alliances", self.profile_path()), body)
+            .await
+    }
+
+    pub(super) async fn alliance_member(&self) -> Value {
+        let body = json!({"enterprise_name": format!("矩阵企业{}", self.next()), "alliance_role": "member"});
+        let path = format!(
+            "{}/alliances/{}/members",
+            self.profile_path(),
+            self.ids.alliance
+        );
+        self.post(&path, body).await
+    }
+
+    pub(super) async fn plan(&self) -> Value {
+        let body = json!({"plan_title": format!("矩阵规划{}", self.next()),
+                          "drafting_department_ids": [self.ids.miit], "drafted_on": "2025-03-01"});
+        self.post(&format!("{}/special-plans", self.profile_path()), body)
+            .await
+    }
+
+    pub(super) async fn file(&self) -> Value {
+        let path = format!(
+            "{}/special-plans/{}/files",
+            self.profile_path(),
+            self.ids.plan
+        );
+        let form = file_form("矩阵.txt", "text/plain", b"matrix".to_vec());
+        let req = self.app.client.post(self.app.url(&path));
+        let (status, file) = self
+            .app
+            .send(req.bearer_auth(self.token("office")).multipart(form))
+            .await;
+        assert!(status.is_success(), "setting up: upload: {status} {file}");
+        file
+    }
+
+    pub(super) async fn work_plan(&self) -> Value {
+        let year = self.next_year();
+        let body = json!({"year": year, "plan_title": format!("{year}年工作计划")});
+        self.post(&format!("{}/work-plans", self.profile_path()), body)
+            .await
+    }
+
+    pub(super) async fn measure(&self) -> Value {
+        let body = json!({"measure": format!("矩阵措施{}", self.next()), "owner_person": "张某某", "deadline": "2026-12-31",
+                          "status": "not_started"});
+        let path = format!(
+            "{}/work-plans/{}/measures",
+            self.profile_path(),
+            self.ids.work_plan
+        );
+        self.post(&path, body).await
+    }
+
+    /// A new project in 张店区 / 新材料, in the planning stage.
+    pub(super) async fn project(&self) -> Value {
+        let mut body = project_fields(
+            (self.ids.zhangdian, self.ids.new_materials),
+            &format!("矩阵项目{}", self.next()),
+        );
+        body["stage"] = json!("planning");
+        self.post("/api/v1/projects", body).await
+    }
+
+    pub(super) async fn user(&self) -> Value {
+        let body = json!({"username": format!("matrix.throwaway.{}", self.next()), "display_name": "x",
+                          "password": "a-long-password",
+                          "grants": [{"role": "stats", "scope": {"kind": "city"}}]});
+        let (status, made) = self
+            .app
+            .call(
+                Method::POST,
+                "/api/v1/users",
+                Some(self.token("admin")),
+                Some(body),
+            )
+            .await;
+        assert!(status.is_success(), "setting up a user: {made}");
+        made
+    }
+
+    // ------------------------------------------------------------ fresh versions
+
+    /// The version of a record as it stands, read as the office or the administrator.
+    pub(super) async fn version_at(&self, path: &str, pointer: &str) -> Value {
+        let (status, body) = self.app.get(path, self.reader(path)).await;
+        assert!(status.is_success(), "reading {path}: {status} {body}");
+        body.pointer(pointer).cloned().unwrap_or(Value::Null)
+    }
+
+    /// The version of a part of the 新材料 profile: the record with `id` in a list named
+    /// `list` anywhere in the profile.
+    pub(super) async fn part_version(&self, list: &str, id: i64) -> Value {
+        let profile = format!("{}/profile", self.profile_path());
+        let (_, body) = self.app.get(&profile, self.token("office")).await;
+        find_record(&body, list, &Value::from(id))
+            .map(|record| record["version"].clone())
+            .unwrap_or_else(|| panic!("no {list} {id} in the profile"))
+    }
+
+    /// The office's export of 张店区 / 新材料: projects every editor reaches, so that
+    /// importing it again is accepted (and changes nothing).
+    pub(super) async fn library_sheet(&self) -> Vec<u8> {
+        let path = format!(
+            "/api/v1/projects/export.xlsx?region={}&industry={}",
+            self.ids.zhangdian, self.ids.new_materials
+        );
+        let resp = self
+            .app
+            .client
+            .get(self.app.url(&path))
+            .bearer_auth(self.token("office"))
+            .send()
+            .await
+            .expect("export");
+        assert!(resp.status().is_success(), "setting up: export");
+        resp.bytes().await.expect("workbook").to_vec()
+    }
+
+    /// Last month's progress of the started project, as a monthly-progress sheet (the same
+    /// figure as the API's report, so that it adds nothing past the total).
+    pub(super) fn progress_sheet(&self) -> Vec<u8> {
+        let (year, month) = last_month();
+        let row = dongneng_office::ProgressSheetRow {
+            code: Some(STARTED_CODE.into()),
+            name: String::new(),
+            owner_name: String::new(),
+            year,
+            month,
+            month_investment: dongneng_domain::money::Money(1_000_000),
+            ytd_investment: None,
+            image_progress: "主体施工".into(),
+            milestone: String::new(),
+            problems: String::new(),
+            next_steps: String::new(),
+        };
+        dongneng_office::write_progress(&[row]).expect("progress sheet")
+    }
+
+    /// The marked workbook of an import refused for a bad row: `role`'s own when it may
+    /// import, the office's otherwise.
+    pub(super) async fn refused_import_report(&self, role: &str) -> String {
+        let sheet = dongneng_office::read_projects(&self.library_sheet().await).expect("sheet");
+        let mut rows: Vec<_> = sheet.rows.into_iter().map(|(_, r)| r).take(1).collect();
+        rows[0].region = "火星区".into();
+        let bad = dongneng_office::write_projects(&rows, &Default::default()).expect("workbook");
+        for who in [role, "office"] {
+            let (status, refused) = self
+                .app
+                .raw(
+                    Method::POST,
+                    "/api/v1/projects/import",
+                    Some(self.token(who)),
+                    XLSX,
+                    bad.clone(),
+                )
+                .await;
+            if let Some(url) = refused["error"]["report_url"].as_str() {
+                return url.to_string();
+            }
+            assert_eq!(
+                status.as_u16(),
+                403,
+                "setting up a refused import as {who}: {refused}"
+            );
+        }
+        panic!("no import report")
+    }
+}
