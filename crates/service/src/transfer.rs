@@ -9,7 +9,7 @@ use chrono::Datelike;
 use dongneng_domain::clock;
 use dongneng_domain::money::Money;
 use dongneng_domain::policy::DataScope;
-use dongneng_domain::project::{FactorInput, FactorKind, ProgressInput, ProjectInput, Stage};
+use dongneng_domain::project::{FactorInput, FactorKind, ProgressInput, ProjectInput, Stage, ym};
 use dongneng_office::{
     CellError, FactorCells, OfficeError, ProgressSheetRow, ProjectSheetRow, ProjectTotals,
     ProjectsWriter, SheetRead,
@@ -652,10 +652,11 @@ impl Service {
         let today = clock::today();
         let mut errors = Vec::new();
         let mut ops = Vec::new();
-        // Completed totals as the file would leave them, to keep them under the total.
+        // Completed totals as the file would leave them, to keep them under the total. A row
+        // for a month already reported corrects it: the month's stored amount leaves the total
+        // before the row's own is added. (A project appears once in a file: the reader refuses
+        // a second row.)
         let mut completed: HashMap<i64, i64> = HashMap::new();
-        let stored: HashMap<i64, Vec<dongneng_store::Progress>> = HashMap::new();
-        let _ = stored;
         for (row, r) in &sheet.rows {
             let row = *row;
             let err = |h: &str, code: &str| sheet.error_at(row, h, code);
@@ -702,8 +703,22 @@ impl Service {
                 }
                 continue;
             }
+            // Only a month up to the last reported one can be stored already.
+            let stored = if p
+                .last_progress_ym
+                .is_some_and(|last| ym(r.year, r.month) <= last)
+            {
+                self.store()
+                    .list_progress(p.id)
+                    .await?
+                    .iter()
+                    .find(|g| g.year == r.year && g.month as u32 == r.month)
+                    .map_or(0, |g| g.month_investment.0)
+            } else {
+                0
+            };
             let entry = completed.entry(p.id).or_insert(p.completed_investment.0);
-            *entry += r.month_investment.0;
+            *entry += r.month_investment.0 - stored;
             if *entry > p.total_investment.0 {
                 errors.push(err("本月完成投资（万元）", "completed_above_total"));
                 continue;

@@ -1,10 +1,13 @@
 //! Excel round trips: export, re-import changing nothing, a bad row refusing the whole file
 //! with a report, fixing it, files that are not workbooks, size limits, scopes, progress.
 
-use crate::harness::{TestApp, each_backend, full_demo};
+use crate::harness::{TestApp, each_backend, full_demo, reference_data};
+use chrono::Datelike;
+use dongneng_office::ProgressSheetRow;
 use dongneng_office::{ProjectTotals, read_projects, write_projects};
 use reqwest::{Method, StatusCode};
 use serde_json::Value;
+use serde_json::json;
 
 const XLSX: &str = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
 
@@ -352,6 +355,84 @@ async fn export_of_more_than_one_page_is_whole() {
             Some(exported),
             "the sheet's money is the list's"
         );
+    })
+    .await;
+}
+
+/// A progress sheet row for a month already reported corrects it: its old amount leaves the
+/// completed total before the new one is added, so a correction close to the total is not
+/// refused.
+#[tokio::test]
+async fn a_progress_row_for_a_reported_month_corrects_it() {
+    each_backend(reference_data(), async |app| {
+        let t = app.token("office").await;
+        let zd = app.find_id(&t, "/api/v1/regions", "code", "370303").await;
+        let nm = app
+            .find_id(&t, "/api/v1/industries", "key", "new_materials")
+            .await;
+        let wan = |w: i64| w * 1_000_000;
+        let (s, p) = app
+            .call(
+                Method::POST,
+                "/api/v1/projects",
+                Some(&t),
+                Some(json!({
+                    "code": "2601-370303-29-01-424242", "name": "进度更正测试项目",
+                    "owner_name": "淄博更正测试有限公司", "region_id": zd, "industry_id": nm,
+                    "library_class": "city_major", "nature": "new", "content": "",
+                    "total_investment": wan(100), "stage": "planning"
+                })),
+            )
+            .await;
+        assert_eq!(s, StatusCode::CREATED, "{p}");
+        let path = format!("/api/v1/projects/{}", p["id"]);
+        let last = {
+            let today = dongneng_domain::clock::today();
+            let first = today.with_day(1).unwrap();
+            first.pred_opt().unwrap()
+        };
+        let (year, month) = (last.year(), last.month());
+        let (s, e) = app
+            .call(
+                Method::POST,
+                &format!("{path}/progress"),
+                Some(&t),
+                Some(json!({"year": year, "month": month, "month_investment": wan(60)})),
+            )
+            .await;
+        assert_eq!(s, StatusCode::CREATED, "{e}");
+        let row = |amount: i64| ProgressSheetRow {
+            code: Some("2601-370303-29-01-424242".into()),
+            name: "进度更正测试项目".into(),
+            owner_name: "淄博更正测试有限公司".into(),
+            year,
+            month,
+            month_investment: dongneng_domain::money::Money(wan(amount)),
+            ytd_investment: None,
+            image_progress: "更正".into(),
+            milestone: String::new(),
+            problems: String::new(),
+            next_steps: String::new(),
+        };
+        // 60 reported; 70 replaces it (60 + 70 would pass the total of 100).
+        let file = dongneng_office::write_progress(&[row(70)]).unwrap();
+        let (s, r) = import(app, &t, "/api/v1/projects/progress/import", file).await;
+        assert_eq!(s, StatusCode::OK, "{r}");
+        let (_, d) = app.get(&path, &t).await;
+        assert_eq!(d["project"]["completed_investment"], wan(70));
+        // And again.
+        let file = dongneng_office::write_progress(&[row(80)]).unwrap();
+        let (s, r) = import(app, &t, "/api/v1/projects/progress/import", file).await;
+        assert_eq!(s, StatusCode::OK, "{r}");
+        let (_, d) = app.get(&path, &t).await;
+        assert_eq!(d["project"]["completed_investment"], wan(80));
+        // Past the total is still refused, and nothing is written.
+        let audit = app.audit_count().await;
+        let file = dongneng_office::write_progress(&[row(101)]).unwrap();
+        let (s, e) = import(app, &t, "/api/v1/projects/progress/import", file).await;
+        assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY, "{e}");
+        assert_eq!(e["error"]["details"][0]["code"], "completed_above_total");
+        assert_eq!(app.audit_count().await, audit);
     })
     .await;
 }
