@@ -1,7 +1,5 @@
-// Shared query code: included into `store-sqlite` and `store-postgres` (see store/src/lib.rs).
-// `Db` is the backend's sqlx database type; everything here is written once for both.
-//
-// Helpers every area uses: error mapping, the audit writer, and the versioned-update check.
+//! Helpers every area uses: error mapping, write transactions, the clock and the audit
+//! writer.
 
 use crate::Db;
 use chrono::{DateTime, Utc};

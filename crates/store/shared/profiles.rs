@@ -1,12 +1,12 @@
-// Shared query code (see common.rs): an industry's coordination structure — leader and
-// departments, task-force members, think-tank experts, alliances and their members, special
-// plans with departments and files, work plans with measures.
-//
-// Every query names the industry (children carry `industry_id` too), so a record of another
-// industry is not found. A change reads the record first, refuses a stale version (409),
-// writes, and appends its audit row in the same transaction.
+//! An industry's coordination structure — leader and departments, task-force members,
+//! think-tank experts, alliances and their members, special plans with departments and files,
+//! work plans with measures.
+//!
+//! Every query names the industry (children carry `industry_id` too), so a record of another
+//! industry is not found. A change reads the record first, refuses a stale version (409),
+//! writes, and appends its audit row in the same transaction.
 
-use crate::common::{begin_write, map_err, now, write_audit};
+use super::common::{begin_write, map_err, now, write_audit};
 use crate::{BackendStore, Db};
 use async_trait::async_trait;
 use chrono::NaiveDate;

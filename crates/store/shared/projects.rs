@@ -1,10 +1,10 @@
-// Shared query code (see common.rs): the key-project library.
-//
-// Every write runs in one transaction that also: re-derives the project's current-year
-// figures and completed total, re-evaluates its warning, closes the open row of
-// `project_versions` and opens a new one (for "as at" views), and appends the audit row.
+//! The key-project library.
+//!
+//! Every write runs in one transaction that also: re-derives the project's current-year
+//! figures and completed total, re-evaluates its warning, closes the open row of
+//! `project_versions` and opens a new one (for "as at" views), and appends the audit row.
 
-use crate::common::{begin_write, map_err, now, write_audit};
+use super::common::{begin_write, map_err, now, write_audit};
 use crate::{BackendStore, Db};
 use async_trait::async_trait;
 use chrono::{DateTime, Datelike, NaiveDate, Utc};
@@ -15,9 +15,9 @@ use dongneng_domain::project::{
 };
 use dongneng_domain::warning::{self, Level, Reason};
 use dongneng_store::{
-    AuditBy, Batch, EventNote, Factor, ImportOp, NewProject, Progress, Project, ProjectAsAt, ProjectEvent,
-    ProjectFilter, ProjectKey, ProjectSort, ProjectStore, ProjectSums, ProgressOp, StoreError,
-    WarningContext,
+    AuditBy, Batch, EventNote, Factor, ImportOp, NewProject, Progress, ProgressOp, Project,
+    ProjectAsAt, ProjectEvent, ProjectFilter, ProjectKey, ProjectSort, ProjectStore, ProjectSums,
+    StoreError, WarningContext,
 };
 use sqlx::Row;
 
@@ -87,7 +87,8 @@ impl ProjectRow {
             industry_id: self.industry_id,
             gbt_section: self.gbt_section,
             gbt_division: self.gbt_division,
-            library_class: LibraryClass::parse(&self.library_class).unwrap_or(LibraryClass::District),
+            library_class: LibraryClass::parse(&self.library_class)
+                .unwrap_or(LibraryClass::District),
             nature: Nature::parse(&self.nature).unwrap_or(Nature::Other),
             content: self.content,
             total_investment: Money(self.total_investment),
@@ -124,7 +125,13 @@ fn stamp(ctx: &WarningContext) -> DateTime<Utc> {
 }
 
 fn search_text(i: &ProjectInput) -> String {
-    format!("{} {} {} {}", i.name, i.owner_name, i.content, i.code.as_deref().unwrap_or(""))
+    format!(
+        "{} {} {} {}",
+        i.name,
+        i.owner_name,
+        i.content,
+        i.code.as_deref().unwrap_or("")
+    )
 }
 
 async fn load(tx: &mut Tx, id: i64) -> R<Option<Project>> {
@@ -159,7 +166,10 @@ async fn unmet_factors(tx: &mut Tx, id: i64) -> R<Vec<(FactorKind, Option<NaiveD
         .iter()
         .filter_map(|r| {
             let kind: String = r.get("kind");
-            Some((FactorKind::parse(&kind)?, r.get::<Option<NaiveDate>, _>("needed_by")))
+            Some((
+                FactorKind::parse(&kind)?,
+                r.get::<Option<NaiveDate>, _>("needed_by"),
+            ))
         })
         .collect())
 }
@@ -235,12 +245,14 @@ async fn set_warning(tx: &mut Tx, id: i64, level: Level, reasons: &[Reason]) -> 
 
 /// Closes the open version row and opens one with the project's present state.
 async fn snapshot(tx: &mut Tx, id: i64, by: &AuditBy, t: DateTime<Utc>) -> R<()> {
-    sqlx::query("update project_versions set valid_to = $2 where project_id = $1 and valid_to is null")
-        .bind(id)
-        .bind(t)
-        .execute(&mut **tx)
-        .await
-        .map_err(map_err)?;
+    sqlx::query(
+        "update project_versions set valid_to = $2 where project_id = $1 and valid_to is null",
+    )
+    .bind(id)
+    .bind(t)
+    .execute(&mut **tx)
+    .await
+    .map_err(map_err)?;
     sqlx::query(
         "insert into project_versions (project_id, valid_from, valid_to, code, name, owner_name, \
          region_id, industry_id, library_class, nature, stage, in_library, total_investment, \
@@ -663,7 +675,16 @@ async fn update_in(
     }
     let after = refresh(tx, id, ctx).await?;
     snapshot(tx, id, by, t).await?;
-    write_audit(tx, by, "update", "project", Some(id), Some(&before), Some(&after)).await?;
+    write_audit(
+        tx,
+        by,
+        "update",
+        "project",
+        Some(id),
+        Some(&before),
+        Some(&after),
+    )
+    .await?;
     Ok(after)
 }
 
@@ -698,10 +719,29 @@ async fn move_in(
     if n == 0 {
         return Err(StoreError::Conflict);
     }
-    insert_event(tx, id, "stage", Some(before.stage), Some(to), EventNote { on_date, note }, by, t).await?;
+    insert_event(
+        tx,
+        id,
+        "stage",
+        Some(before.stage),
+        Some(to),
+        EventNote { on_date, note },
+        by,
+        t,
+    )
+    .await?;
     let after = refresh(tx, id, ctx).await?;
     snapshot(tx, id, by, t).await?;
-    write_audit(tx, by, "stage", "project", Some(id), Some(&before), Some(&after)).await?;
+    write_audit(
+        tx,
+        by,
+        "stage",
+        "project",
+        Some(id),
+        Some(&before),
+        Some(&after),
+    )
+    .await?;
     Ok(after)
 }
 
@@ -730,7 +770,11 @@ async fn progress_in(
     let (prev_ytd, prev_cum) = match &prev {
         Some(r) => {
             let y: i32 = r.get("year");
-            let ytd = if y == input.year { r.get::<i64, _>("ytd_investment") } else { 0 };
+            let ytd = if y == input.year {
+                r.get::<i64, _>("ytd_investment")
+            } else {
+                0
+            };
             (ytd, r.get::<i64, _>("cumulative_investment"))
         }
         None => (0, 0),
@@ -756,7 +800,9 @@ async fn progress_in(
         return Ok(progress_of(current.expect("checked above")));
     }
     let old: Option<i64> = current.as_ref().map(|c| c.month_investment);
-    let before_json = old.map(|m| serde_json::json!({"year": input.year, "month": input.month, "month_investment": m}));
+    let before_json = old.map(
+        |m| serde_json::json!({"year": input.year, "month": input.month, "month_investment": m}),
+    );
     sqlx::query("update project_progress set valid_to = $3 where project_id = $1 and ym = $2 and valid_to is null")
         .bind(id)
         .bind(this_ym)
@@ -851,7 +897,16 @@ async fn progress_in(
         username: by.username.clone(),
         reported_at: t,
     };
-    write_audit(tx, by, "progress", "project", Some(id), before_json.as_ref(), Some(&progress)).await?;
+    write_audit(
+        tx,
+        by,
+        "progress",
+        "project",
+        Some(id),
+        before_json.as_ref(),
+        Some(&progress),
+    )
+    .await?;
     Ok(progress)
 }
 
@@ -900,7 +955,9 @@ fn push_region_subtree(qb: &mut sqlx::QueryBuilder<Db>, alias: &str, roots: &[i6
     for r in roots {
         s.push_bind(*r);
     }
-    qb.push(") union select r.id from regions r join sub on r.parent_id = sub.id) select id from sub)");
+    qb.push(
+        ") union select r.id from regions r join sub on r.parent_id = sub.id) select id from sub)",
+    );
 }
 
 /// Appends the list filters (on alias `p`) to a query that already has a `where`.
@@ -938,17 +995,20 @@ fn push_filter(qb: &mut sqlx::QueryBuilder<Db>, f: &ProjectFilter, alias: &str, 
         push_region_subtree(qb, alias, &f.region_ids);
     }
     if let Some(st) = f.stage {
-        qb.push(format!(" and {alias}.stage = ")).push_bind(st.code());
+        qb.push(format!(" and {alias}.stage = "))
+            .push_bind(st.code());
     }
     if let Some(c) = f.library_class {
-        qb.push(format!(" and {alias}.library_class = ")).push_bind(c.code());
+        qb.push(format!(" and {alias}.library_class = "))
+            .push_bind(c.code());
     }
     if let Some(l) = f.in_library {
         qb.push(format!(" and {alias}.in_library = ")).push_bind(l);
     }
     if with_search {
         if let Some(w) = f.warning {
-            qb.push(format!(" and {alias}.warning_level = ")).push_bind(w.code());
+            qb.push(format!(" and {alias}.warning_level = "))
+                .push_bind(w.code());
         }
         if let Some(y) = f.batch_year {
             qb.push(format!(
@@ -962,7 +1022,8 @@ fn push_filter(qb: &mut sqlx::QueryBuilder<Db>, f: &ProjectFilter, alias: &str, 
             crate::dialect::push_search(qb, alias, q.trim());
         }
     } else if let Some(q) = f.q.as_deref().filter(|q| !q.trim().is_empty()) {
-        qb.push(format!(" and {alias}.name like ")).push_bind(format!("%{}%", like_escape(q.trim())));
+        qb.push(format!(" and {alias}.name like "))
+            .push_bind(format!("%{}%", like_escape(q.trim())));
         qb.push(" escape '\\'");
     }
 }
@@ -975,7 +1036,9 @@ const SEARCH_WALK_MATCHES: i64 = 2_000;
 
 /// Escapes `%`, `_` and `\` for a LIKE pattern with `escape '\'`.
 pub(crate) fn like_escape(q: &str) -> String {
-    q.replace('\\', "\\\\").replace('%', "\\%").replace('_', "\\_")
+    q.replace('\\', "\\\\")
+        .replace('%', "\\%")
+        .replace('_', "\\_")
 }
 
 fn sort_sql(sort: ProjectSort) -> &'static str {
@@ -987,7 +1050,9 @@ fn sort_sql(sort: ProjectSort) -> &'static str {
         ProjectSort::YearPlan => "p.year_plan",
         ProjectSort::Completed => "p.completed_investment",
         ProjectSort::Stage => "p.stage",
-        ProjectSort::Warning => "case p.warning_level when 'red' then 2 when 'yellow' then 1 else 0 end",
+        ProjectSort::Warning => {
+            "case p.warning_level when 'red' then 2 when 'yellow' then 1 else 0 end"
+        }
     }
 }
 
@@ -1023,45 +1088,51 @@ fn sums_from(r: &<Db as sqlx::Database>::Row) -> ProjectSums {
     }
 }
 
-    /// The select of projects as they stood at `at` (see `projects_as_at`).
-fn as_at_select(qb: &mut sqlx::QueryBuilder<Db>, f: &ProjectFilter, at: DateTime<Utc>, year: i32, at_ym: i32) {
-        // One seek per project finds its latest report up to the month, as it stood at
-        // `at`; that row carries both the running total and (if it is of this year) the
-        // year-to-date figure.
-        qb.push(
-            "select p.project_id as id, p.code, p.name, p.owner_name, p.region_id, \
+/// The select of projects as they stood at `at` (see `projects_as_at`).
+fn as_at_select(
+    qb: &mut sqlx::QueryBuilder<Db>,
+    f: &ProjectFilter,
+    at: DateTime<Utc>,
+    year: i32,
+    at_ym: i32,
+) {
+    // One seek per project finds its latest report up to the month, as it stood at
+    // `at`; that row carries both the running total and (if it is of this year) the
+    // year-to-date figure.
+    qb.push(
+        "select p.project_id as id, p.code, p.name, p.owner_name, p.region_id, \
              p.industry_id, p.library_class, p.stage, p.in_library, p.total_investment, \
              p.initial_completed + coalesce(g.cumulative_investment, 0) as completed_investment, \
              case when g.year = ",
-        )
-        .push_bind(year)
-        .push(
-            " then g.ytd_investment else 0 end as year_completed, \
+    )
+    .push_bind(year)
+    .push(
+        " then g.ytd_investment else 0 end as year_completed, \
              coalesce((select b.planned_investment from project_batches b \
              where b.project_id = p.project_id and b.year = ",
-        )
-        .push_bind(year)
-        .push(" and b.valid_from <= ")
-        .push_bind(at)
-        .push(" and (b.valid_to is null or b.valid_to > ")
-        .push_bind(at)
-        .push(
-            ")), 0) as year_plan from project_versions p \
+    )
+    .push_bind(year)
+    .push(" and b.valid_from <= ")
+    .push_bind(at)
+    .push(" and (b.valid_to is null or b.valid_to > ")
+    .push_bind(at)
+    .push(
+        ")), 0) as year_plan from project_versions p \
              left join project_progress g on g.id = (select g2.id from project_progress g2 \
              where g2.project_id = p.project_id and g2.ym <= ",
-        )
-        .push_bind(at_ym)
-        .push(" and g2.valid_from <= ")
-        .push_bind(at)
-        .push(" and (g2.valid_to is null or g2.valid_to > ")
-        .push_bind(at)
-        .push(") order by g2.ym desc limit 1) where p.valid_from <= ")
-        .push_bind(at)
-        .push(" and (p.valid_to is null or p.valid_to > ")
-        .push_bind(at)
-        .push(")");
-        push_filter(qb, f, "p", false);
-    }
+    )
+    .push_bind(at_ym)
+    .push(" and g2.valid_from <= ")
+    .push_bind(at)
+    .push(" and (g2.valid_to is null or g2.valid_to > ")
+    .push_bind(at)
+    .push(") order by g2.ym desc limit 1) where p.valid_from <= ")
+    .push_bind(at)
+    .push(" and (p.valid_to is null or p.valid_to > ")
+    .push_bind(at)
+    .push(")");
+    push_filter(qb, f, "p", false);
+}
 
 #[async_trait]
 impl ProjectStore for BackendStore {
@@ -1111,41 +1182,75 @@ impl ProjectStore for BackendStore {
             .push_bind(page.limit())
             .push(" offset ")
             .push_bind(page.offset());
-        let ids: Vec<i64> = qb.build_query_scalar().fetch_all(&self.pool).await.map_err(map_err)?;
+        let ids: Vec<i64> = qb
+            .build_query_scalar()
+            .fetch_all(&self.pool)
+            .await
+            .map_err(map_err)?;
         let mut rows: Vec<ProjectRow> = Vec::with_capacity(ids.len());
         if !ids.is_empty() {
-            let mut q = sqlx::QueryBuilder::<Db>::new(concat!("select ", project_cols!(), " from projects where id in ("));
+            let mut q = sqlx::QueryBuilder::<Db>::new(concat!(
+                "select ",
+                project_cols!(),
+                " from projects where id in ("
+            ));
             let mut sep = q.separated(", ");
             for id in &ids {
                 sep.push_bind(*id);
             }
             q.push(")");
-            rows = q.build_query_as().fetch_all(&self.pool).await.map_err(map_err)?;
+            rows = q
+                .build_query_as()
+                .fetch_all(&self.pool)
+                .await
+                .map_err(map_err)?;
             rows.sort_by_key(|r| ids.iter().position(|i| *i == r.id));
         }
         Ok(rows.into_iter().map(ProjectRow::into_project).collect())
     }
 
     async fn get_project(&self, id: i64) -> R<Option<Project>> {
-        let row = sqlx::query_as::<Db, ProjectRow>(concat!("select ", project_cols!(), " from projects where id = $1"))
-            .bind(id)
-            .fetch_optional(&self.pool)
-            .await
-            .map_err(map_err)?;
+        let row = sqlx::query_as::<Db, ProjectRow>(concat!(
+            "select ",
+            project_cols!(),
+            " from projects where id = $1"
+        ))
+        .bind(id)
+        .fetch_optional(&self.pool)
+        .await
+        .map_err(map_err)?;
         Ok(row.map(ProjectRow::into_project))
     }
 
-    async fn export_page(&self, filter: &ProjectFilter, after_id: i64, limit: i64) -> R<Vec<Project>> {
-        let mut qb = sqlx::QueryBuilder::<Db>::new(concat!("select ", project_cols!(), " from projects p where p.id > "));
+    async fn export_page(
+        &self,
+        filter: &ProjectFilter,
+        after_id: i64,
+        limit: i64,
+    ) -> R<Vec<Project>> {
+        let mut qb = sqlx::QueryBuilder::<Db>::new(concat!(
+            "select ",
+            project_cols!(),
+            " from projects p where p.id > "
+        ));
         qb.push_bind(after_id);
         push_filter(&mut qb, filter, "p", true);
         qb.push(" order by p.id limit ");
         qb.push_bind(limit);
-        let rows: Vec<ProjectRow> = qb.build_query_as().fetch_all(&self.pool).await.map_err(map_err)?;
+        let rows: Vec<ProjectRow> = qb
+            .build_query_as()
+            .fetch_all(&self.pool)
+            .await
+            .map_err(map_err)?;
         Ok(rows.into_iter().map(ProjectRow::into_project).collect())
     }
 
-    async fn create_project(&self, new: &NewProject, ctx: &WarningContext, by: &AuditBy) -> R<Project> {
+    async fn create_project(
+        &self,
+        new: &NewProject,
+        ctx: &WarningContext,
+        by: &AuditBy,
+    ) -> R<Project> {
         let mut tx = begin_write(&self.pool).await?;
         let id = create_in(&mut tx, new, ctx, by).await?;
         let p = load(&mut tx, id).await?.ok_or(StoreError::NotFound)?;
@@ -1213,15 +1318,40 @@ impl ProjectStore for BackendStore {
             return Err(StoreError::Conflict);
         }
         let kind = if enter { "enter" } else { "leave" };
-        insert_event(&mut tx, id, kind, None, Some(before.stage), EventNote { on_date, note }, by, t).await?;
+        insert_event(
+            &mut tx,
+            id,
+            kind,
+            None,
+            Some(before.stage),
+            EventNote { on_date, note },
+            by,
+            t,
+        )
+        .await?;
         let after = refresh(&mut tx, id, ctx).await?;
         snapshot(&mut tx, id, by, t).await?;
-        write_audit(&mut tx, by, kind, "project", Some(id), Some(&before), Some(&after)).await?;
+        write_audit(
+            &mut tx,
+            by,
+            kind,
+            "project",
+            Some(id),
+            Some(&before),
+            Some(&after),
+        )
+        .await?;
         tx.commit().await.map_err(map_err)?;
         Ok(after)
     }
 
-    async fn set_batch(&self, id: i64, batch: &Batch, ctx: &WarningContext, by: &AuditBy) -> R<Project> {
+    async fn set_batch(
+        &self,
+        id: i64,
+        batch: &Batch,
+        ctx: &WarningContext,
+        by: &AuditBy,
+    ) -> R<Project> {
         let mut tx = begin_write(&self.pool).await?;
         let before = load(&mut tx, id).await?.ok_or(StoreError::NotFound)?;
         let t = stamp(ctx);
@@ -1232,7 +1362,16 @@ impl ProjectStore for BackendStore {
                 .execute(&mut *tx)
                 .await
                 .map_err(map_err)?;
-            write_audit(&mut tx, by, "batch", "project", Some(id), Some(&before), Some(batch)).await?;
+            write_audit(
+                &mut tx,
+                by,
+                "batch",
+                "project",
+                Some(id),
+                Some(&before),
+                Some(batch),
+            )
+            .await?;
         }
         let after = refresh(&mut tx, id, ctx).await?;
         tx.commit().await.map_err(map_err)?;
@@ -1250,11 +1389,20 @@ impl ProjectStore for BackendStore {
         .map_err(map_err)?;
         Ok(rows
             .iter()
-            .map(|r| Batch { year: r.get("year"), planned_investment: Money(r.get("planned_investment")) })
+            .map(|r| Batch {
+                year: r.get("year"),
+                planned_investment: Money(r.get("planned_investment")),
+            })
             .collect())
     }
 
-    async fn upsert_progress(&self, id: i64, input: &ProgressInput, ctx: &WarningContext, by: &AuditBy) -> R<Progress> {
+    async fn upsert_progress(
+        &self,
+        id: i64,
+        input: &ProgressInput,
+        ctx: &WarningContext,
+        by: &AuditBy,
+    ) -> R<Progress> {
         let mut tx = begin_write(&self.pool).await?;
         let p = progress_in(&mut tx, id, input, ctx, by).await?;
         tx.commit().await.map_err(map_err)?;
@@ -1289,8 +1437,12 @@ impl ProjectStore for BackendStore {
             .map(|r| ProjectEvent {
                 id: r.get("id"),
                 kind: r.get("kind"),
-                from_stage: r.get::<Option<String>, _>("from_stage").and_then(|s| Stage::parse(&s)),
-                to_stage: r.get::<Option<String>, _>("to_stage").and_then(|s| Stage::parse(&s)),
+                from_stage: r
+                    .get::<Option<String>, _>("from_stage")
+                    .and_then(|s| Stage::parse(&s)),
+                to_stage: r
+                    .get::<Option<String>, _>("to_stage")
+                    .and_then(|s| Stage::parse(&s)),
                 on_date: r.get("on_date"),
                 note: r.get("note"),
                 username: r.get("username"),
@@ -1299,7 +1451,13 @@ impl ProjectStore for BackendStore {
             .collect())
     }
 
-    async fn set_factor(&self, id: i64, f: &FactorInput, ctx: &WarningContext, by: &AuditBy) -> R<Factor> {
+    async fn set_factor(
+        &self,
+        id: i64,
+        f: &FactorInput,
+        ctx: &WarningContext,
+        by: &AuditBy,
+    ) -> R<Factor> {
         let mut tx = begin_write(&self.pool).await?;
         let before = load(&mut tx, id).await?.ok_or(StoreError::NotFound)?;
         let t = stamp(ctx);
@@ -1310,7 +1468,16 @@ impl ProjectStore for BackendStore {
                 .execute(&mut *tx)
                 .await
                 .map_err(map_err)?;
-            write_audit(&mut tx, by, "factor", "project", Some(id), None::<&()>, Some(f)).await?;
+            write_audit(
+                &mut tx,
+                by,
+                "factor",
+                "project",
+                Some(id),
+                None::<&()>,
+                Some(f),
+            )
+            .await?;
             let _ = before;
         }
         refresh(&mut tx, id, ctx).await?;
@@ -1405,7 +1572,8 @@ impl ProjectStore for BackendStore {
                 owner_name: r.get("owner_name"),
                 region_id: r.get("region_id"),
                 industry_id: r.get("industry_id"),
-                library_class: LibraryClass::parse(&r.get::<String, _>("library_class")).unwrap_or(LibraryClass::District),
+                library_class: LibraryClass::parse(&r.get::<String, _>("library_class"))
+                    .unwrap_or(LibraryClass::District),
                 stage: Stage::parse(&r.get::<String, _>("stage")).unwrap_or(Stage::Planning),
                 in_library: r.get("in_library"),
                 total_investment: Money(r.get("total_investment")),
@@ -1467,11 +1635,17 @@ impl ProjectStore for BackendStore {
                 sep.push_bind(*c);
             }
             qb.push(")");
-            let found: Vec<(i64,)> = qb.build_query_as().fetch_all(&self.pool).await.map_err(map_err)?;
+            let found: Vec<(i64,)> = qb
+                .build_query_as()
+                .fetch_all(&self.pool)
+                .await
+                .map_err(map_err)?;
             ids.extend(found.into_iter().map(|(id,)| id));
         }
         for chunk in names.chunks(500) {
-            let mut qb = sqlx::QueryBuilder::<Db>::new("select id from projects where (name, owner_name) in (values ");
+            let mut qb = sqlx::QueryBuilder::<Db>::new(
+                "select id from projects where (name, owner_name) in (values ",
+            );
             let mut first = true;
             for (name, owner) in chunk {
                 qb.push(if first { "(" } else { ", (" });
@@ -1479,7 +1653,11 @@ impl ProjectStore for BackendStore {
                 qb.push_bind(*name).push(", ").push_bind(*owner).push(")");
             }
             qb.push(")");
-            let found: Vec<(i64,)> = qb.build_query_as().fetch_all(&self.pool).await.map_err(map_err)?;
+            let found: Vec<(i64,)> = qb
+                .build_query_as()
+                .fetch_all(&self.pool)
+                .await
+                .map_err(map_err)?;
             ids.extend(found.into_iter().map(|(id,)| id));
         }
         ids.sort_unstable();
@@ -1487,7 +1665,12 @@ impl ProjectStore for BackendStore {
         Ok(ids)
     }
 
-    async fn import_projects(&self, ops: &[ImportOp], ctx: &WarningContext, by: &AuditBy) -> R<(usize, usize)> {
+    async fn import_projects(
+        &self,
+        ops: &[ImportOp],
+        ctx: &WarningContext,
+        by: &AuditBy,
+    ) -> R<(usize, usize)> {
         let mut tx = begin_write(&self.pool).await?;
         let (mut created, mut updated) = (0, 0);
         // New projects are created a chunk at a time, updates one by one.
@@ -1504,13 +1687,23 @@ impl ProjectStore for BackendStore {
         for op in ops {
             match op {
                 ImportOp::Create(_) => {}
-                ImportOp::Update { id, version, input, stage, batch, factors } => {
+                ImportOp::Update {
+                    id,
+                    version,
+                    input,
+                    stage,
+                    batch,
+                    factors,
+                } => {
                     let mut p = load_at(&mut tx, *id, *version).await?;
                     if &p.input() != input {
                         p = update_in(&mut tx, *id, p.version, input, ctx, by).await?;
                     }
                     if p.stage != *stage {
-                        let ev = EventNote { on_date: ctx.today, note: "" };
+                        let ev = EventNote {
+                            on_date: ctx.today,
+                            note: "",
+                        };
                         p = move_in(&mut tx, *id, p.version, *stage, ev, ctx, by).await?;
                     }
                     let t = stamp(ctx);
@@ -1529,7 +1722,16 @@ impl ProjectStore for BackendStore {
                             .await
                             .map_err(map_err)?;
                         let after = refresh(&mut tx, *id, ctx).await?;
-                        write_audit(&mut tx, by, "import", "project", Some(*id), Some(&p), Some(&after)).await?;
+                        write_audit(
+                            &mut tx,
+                            by,
+                            "import",
+                            "project",
+                            Some(*id),
+                            Some(&p),
+                            Some(&after),
+                        )
+                        .await?;
                     }
                     updated += 1;
                 }
@@ -1539,7 +1741,12 @@ impl ProjectStore for BackendStore {
         Ok((created, updated))
     }
 
-    async fn import_progress(&self, ops: &[ProgressOp], ctx: &WarningContext, by: &AuditBy) -> R<usize> {
+    async fn import_progress(
+        &self,
+        ops: &[ProgressOp],
+        ctx: &WarningContext,
+        by: &AuditBy,
+    ) -> R<usize> {
         let mut tx = begin_write(&self.pool).await?;
         for op in ops {
             progress_in(&mut tx, op.project_id, &op.input, ctx, by).await?;
@@ -1561,7 +1768,11 @@ impl ProjectStore for BackendStore {
                 sep.push_bind(*id);
             }
             qb.push(")");
-            let rows: Vec<ProjectRow> = qb.build_query_as().fetch_all(&self.pool).await.map_err(map_err)?;
+            let rows: Vec<ProjectRow> = qb
+                .build_query_as()
+                .fetch_all(&self.pool)
+                .await
+                .map_err(map_err)?;
             out.extend(rows.into_iter().map(ProjectRow::into_project));
         }
         Ok(out)
@@ -1624,7 +1835,13 @@ impl ProjectStore for BackendStore {
             .collect())
     }
 
-    async fn save_import_report(&self, token: &str, user_id: Option<i64>, filename: &str, bytes: &[u8]) -> R<()> {
+    async fn save_import_report(
+        &self,
+        token: &str,
+        user_id: Option<i64>,
+        filename: &str,
+        bytes: &[u8],
+    ) -> R<()> {
         let t = now();
         let mut tx = begin_write(&self.pool).await?;
         sqlx::query("delete from import_reports where created_at < $1")
@@ -1648,7 +1865,11 @@ impl ProjectStore for BackendStore {
         Ok(())
     }
 
-    async fn get_import_report(&self, token: &str, user_id: Option<i64>) -> R<Option<(String, Vec<u8>)>> {
+    async fn get_import_report(
+        &self,
+        token: &str,
+        user_id: Option<i64>,
+    ) -> R<Option<(String, Vec<u8>)>> {
         let row = sqlx::query(
             "select filename, bytes, user_id from import_reports where token = $1 and created_at > $2",
         )

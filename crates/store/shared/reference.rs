@@ -1,12 +1,9 @@
-// Shared query code (see common.rs): regions, departments, industry groups, industries and
-// report topics.
+//! Regions, departments, industry groups, industries and report topics.
 
-use crate::common::{begin_write, map_err, missing_or_conflict, now, write_audit};
+use super::common::{begin_write, map_err, missing_or_conflict, now, write_audit};
 use crate::{BackendStore, Db};
 use async_trait::async_trait;
-use dongneng_domain::reference::{
-    DepartmentInput, IndustryGroupInput, IndustryInput, RegionInput,
-};
+use dongneng_domain::reference::{DepartmentInput, IndustryGroupInput, IndustryInput, RegionInput};
 use dongneng_store::{
     AuditBy, Department, Industry, IndustryGroup, Lookup, ReferenceStore, Region, StoreError,
 };
@@ -67,7 +64,16 @@ impl ReferenceStore for BackendStore {
         .fetch_one(&mut *tx)
         .await
         .map_err(map_err)?;
-        write_audit(&mut tx, by, "create", "region", Some(row.id), None::<&()>, Some(&row)).await?;
+        write_audit(
+            &mut tx,
+            by,
+            "create",
+            "region",
+            Some(row.id),
+            None::<&()>,
+            Some(&row),
+        )
+        .await?;
         tx.commit().await.map_err(map_err)?;
         Ok(row)
     }
@@ -90,10 +96,12 @@ impl ReferenceStore for BackendStore {
         .await
         .map_err(map_err)?;
         let Some(before) = before else {
-            return Err(
-                missing_or_conflict(&mut tx, "select count(*) from regions where id = $1", id)
-                    .await,
-            );
+            return Err(missing_or_conflict(
+                &mut tx,
+                "select count(*) from regions where id = $1",
+                id,
+            )
+            .await);
         };
         let after = sqlx::query_as::<Db, Region>(
             "update regions set code = $3, name_zh = $4, name_en = $5, short_name = $6, \
@@ -115,7 +123,16 @@ impl ReferenceStore for BackendStore {
         .fetch_one(&mut *tx)
         .await
         .map_err(moved_on)?;
-        write_audit(&mut tx, by, "update", "region", Some(id), Some(&before), Some(&after)).await?;
+        write_audit(
+            &mut tx,
+            by,
+            "update",
+            "region",
+            Some(id),
+            Some(&before),
+            Some(&after),
+        )
+        .await?;
         tx.commit().await.map_err(map_err)?;
         Ok(after)
     }
@@ -160,8 +177,16 @@ impl ReferenceStore for BackendStore {
         .fetch_one(&mut *tx)
         .await
         .map_err(map_err)?;
-        write_audit(&mut tx, by, "create", "department", Some(row.id), None::<&()>, Some(&row))
-            .await?;
+        write_audit(
+            &mut tx,
+            by,
+            "create",
+            "department",
+            Some(row.id),
+            None::<&()>,
+            Some(&row),
+        )
+        .await?;
         tx.commit().await.map_err(map_err)?;
         Ok(row)
     }
@@ -210,8 +235,16 @@ impl ReferenceStore for BackendStore {
         .fetch_one(&mut *tx)
         .await
         .map_err(moved_on)?;
-        write_audit(&mut tx, by, "update", "department", Some(id), Some(&before), Some(&after))
-            .await?;
+        write_audit(
+            &mut tx,
+            by,
+            "update",
+            "department",
+            Some(id),
+            Some(&before),
+            Some(&after),
+        )
+        .await?;
         tx.commit().await.map_err(map_err)?;
         Ok(after)
     }
@@ -245,8 +278,16 @@ impl ReferenceStore for BackendStore {
         .fetch_one(&mut *tx)
         .await
         .map_err(map_err)?;
-        write_audit(&mut tx, by, "create", "industry_group", Some(row.id), None::<&()>, Some(&row))
-            .await?;
+        write_audit(
+            &mut tx,
+            by,
+            "create",
+            "industry_group",
+            Some(row.id),
+            None::<&()>,
+            Some(&row),
+        )
+        .await?;
         tx.commit().await.map_err(map_err)?;
         Ok(row)
     }
@@ -302,8 +343,16 @@ impl ReferenceStore for BackendStore {
         .fetch_one(&mut *tx)
         .await
         .map_err(moved_on)?;
-        write_audit(&mut tx, by, "update", "industry_group", Some(id), Some(&before), Some(&after))
-            .await?;
+        write_audit(
+            &mut tx,
+            by,
+            "update",
+            "industry_group",
+            Some(id),
+            Some(&before),
+            Some(&after),
+        )
+        .await?;
         tx.commit().await.map_err(map_err)?;
         Ok(after)
     }
@@ -353,8 +402,16 @@ impl ReferenceStore for BackendStore {
         .fetch_one(&mut *tx)
         .await
         .map_err(map_err)?;
-        write_audit(&mut tx, by, "create", "industry", Some(row.id), None::<&()>, Some(&row))
-            .await?;
+        write_audit(
+            &mut tx,
+            by,
+            "create",
+            "industry",
+            Some(row.id),
+            None::<&()>,
+            Some(&row),
+        )
+        .await?;
         tx.commit().await.map_err(map_err)?;
         Ok(row)
     }
@@ -407,8 +464,16 @@ impl ReferenceStore for BackendStore {
         .fetch_one(&mut *tx)
         .await
         .map_err(moved_on)?;
-        write_audit(&mut tx, by, "update", "industry", Some(id), Some(&before), Some(&after))
-            .await?;
+        write_audit(
+            &mut tx,
+            by,
+            "update",
+            "industry",
+            Some(id),
+            Some(&before),
+            Some(&after),
+        )
+        .await?;
         tx.commit().await.map_err(map_err)?;
         Ok(after)
     }
@@ -439,7 +504,16 @@ impl ReferenceStore for BackendStore {
         .fetch_one(&mut *tx)
         .await
         .map_err(map_err)?;
-        write_audit(&mut tx, by, "create", "lookup", Some(id), None::<&()>, Some(entry)).await?;
+        write_audit(
+            &mut tx,
+            by,
+            "create",
+            "lookup",
+            Some(id),
+            None::<&()>,
+            Some(entry),
+        )
+        .await?;
         tx.commit().await.map_err(map_err)?;
         Ok(())
     }

@@ -1,6 +1,6 @@
-// Shared query code (see common.rs): accounts, their grants, sessions and login attempts.
+//! Accounts, their grants, sessions and login attempts.
 
-use crate::common::{begin_write, map_err, missing_or_conflict, now, write_audit};
+use super::common::{begin_write, map_err, missing_or_conflict, now, write_audit};
 use crate::{BackendStore, Db};
 use async_trait::async_trait;
 use chrono::{DateTime, Utc};
@@ -214,7 +214,16 @@ impl UserStore for BackendStore {
         .map_err(map_err)?;
         replace_grants(&mut tx, id, &user.grants).await?;
         let created = load_user(&mut tx, id).await?.ok_or(StoreError::NotFound)?;
-        write_audit(&mut tx, by, "create", "user", Some(id), None::<&()>, Some(&created)).await?;
+        write_audit(
+            &mut tx,
+            by,
+            "create",
+            "user",
+            Some(id),
+            None::<&()>,
+            Some(&created),
+        )
+        .await?;
         tx.commit().await.map_err(map_err)?;
         Ok(created)
     }
@@ -229,9 +238,12 @@ impl UserStore for BackendStore {
         let mut tx = begin_write(&self.pool).await?;
         let before = load_user(&mut tx, id).await?;
         let Some(before) = before.filter(|u| u.version == version) else {
-            return Err(
-                missing_or_conflict(&mut tx, "select count(*) from users where id = $1", id).await,
-            );
+            return Err(missing_or_conflict(
+                &mut tx,
+                "select count(*) from users where id = $1",
+                id,
+            )
+            .await);
         };
         let n = sqlx::query(
             "update users set display_name = $3, department_id = $4, disabled = $5, \
@@ -260,7 +272,16 @@ impl UserStore for BackendStore {
                 .map_err(map_err)?;
         }
         let after = load_user(&mut tx, id).await?.ok_or(StoreError::NotFound)?;
-        write_audit(&mut tx, by, "update", "user", Some(id), Some(&before), Some(&after)).await?;
+        write_audit(
+            &mut tx,
+            by,
+            "update",
+            "user",
+            Some(id),
+            Some(&before),
+            Some(&after),
+        )
+        .await?;
         tx.commit().await.map_err(map_err)?;
         Ok(after)
     }
@@ -385,18 +406,25 @@ impl UserStore for BackendStore {
     }
 
     async fn record_login_attempt(&self, a: &LoginAttempt) -> R<()> {
-        sqlx::query("insert into login_attempts (username, ip, success, at) values ($1, $2, $3, $4)")
-            .bind(&a.username)
-            .bind(&a.ip)
-            .bind(a.success)
-            .bind(a.at)
-            .execute(&self.pool)
-            .await
-            .map_err(map_err)?;
+        sqlx::query(
+            "insert into login_attempts (username, ip, success, at) values ($1, $2, $3, $4)",
+        )
+        .bind(&a.username)
+        .bind(&a.ip)
+        .bind(a.success)
+        .bind(a.at)
+        .execute(&self.pool)
+        .await
+        .map_err(map_err)?;
         Ok(())
     }
 
-    async fn recent_failures(&self, username: &str, ip: &str, since: DateTime<Utc>) -> R<FailureCounts> {
+    async fn recent_failures(
+        &self,
+        username: &str,
+        ip: &str,
+        since: DateTime<Utc>,
+    ) -> R<FailureCounts> {
         // Failures count until the account's next success.
         let user = sqlx::query(
             "select count(*) as n, min(at) as oldest from login_attempts \

@@ -1,5 +1,6 @@
 //! The storage port. Services talk to a `dyn Store`; `store-sqlite` and `store-postgres`
-//! implement it from one body of query code kept in `shared/` and `include!`d into both.
+//! implement it from one body of query code, the module tree in `shared/` that each compiles
+//! (`#[path]`) against its own database type.
 //!
 //! Rules every backend keeps:
 //! - every write records its audit row in the same transaction as the change;
