@@ -7,6 +7,8 @@
 pub(crate) mod common;
 
 mod audit;
+mod import_reports;
+mod leases;
 mod profiles;
 pub(crate) mod projects;
 mod reference;

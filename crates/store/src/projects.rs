@@ -400,22 +400,4 @@ pub trait ProjectStore {
     async fn factors_for(&self, ids: &[i64]) -> Result<Vec<Factor>>;
     /// Every project's planned investment in one year's batch.
     async fn batches_for_year(&self, year: i32) -> Result<Vec<(i64, Money)>>;
-    /// The sum of reported months per project (what `initial_completed` is added to).
-    async fn progress_totals(&self) -> Result<Vec<(i64, Money)>>;
-    /// Keeps a refused import's marked workbook for a day under `token`.
-    async fn save_import_report(
-        &self,
-        token: &str,
-        user_id: Option<i64>,
-        filename: &str,
-        bytes: &[u8],
-    ) -> Result<()>;
-    /// The report saved under `token` for this user, if younger than a day.
-    async fn get_import_report(
-        &self,
-        token: &str,
-        user_id: Option<i64>,
-    ) -> Result<Option<(String, Vec<u8>)>>;
-    /// Takes the named lease for `secs` seconds if it is free or expired; `true` when taken.
-    async fn try_lease(&self, name: &str, holder: &str, secs: i64) -> Result<bool>;
 }
