@@ -5,6 +5,7 @@
 //! tree, `cargo fmt` formats and checks it with either backend.
 
 pub(crate) mod common;
+pub(crate) mod versioned;
 
 mod audit;
 mod import_reports;

@@ -4,7 +4,8 @@
 //! figures and completed total, re-evaluates its warning, closes the open row of
 //! `project_versions` and opens a new one (for "as at" views), and appends the audit row.
 
-use super::common::{begin_write, map_err, now, write_audit};
+use super::common::{Tx, begin_write, map_err, now, write_audit};
+use super::versioned::{Expected, Statement, versioned_rows};
 use crate::{BackendStore, Db};
 use async_trait::async_trait;
 use chrono::{DateTime, Datelike, NaiveDate, Utc};
@@ -22,7 +23,6 @@ use dongneng_store::{
 use sqlx::Row;
 
 type R<T> = Result<T, StoreError>;
-type Tx = sqlx::Transaction<'static, Db>;
 
 macro_rules! project_cols {
     () => {
@@ -147,13 +147,46 @@ async fn load(tx: &mut Tx, id: i64) -> R<Option<Project>> {
     Ok(row.map(ProjectRow::into_project))
 }
 
-/// Loads the project at `version` or says why not (gone, or moved on).
-async fn load_at(tx: &mut Tx, id: i64, version: i64) -> R<Project> {
-    match load(tx, id).await? {
-        None => Err(StoreError::NotFound),
-        Some(p) if p.version != version => Err(StoreError::Conflict),
-        Some(p) => Ok(p),
-    }
+versioned_rows!(Project);
+
+/// A versioned change of a project's own columns, with what goes with every such change in
+/// the same transaction: `sql` is guarded (see `Expected`) and `bind` binds the rest, the time
+/// of the change last; then the derived figures and the warning are re-evaluated, the history
+/// gets its version row and the audit trail its row (`action`). Returns before and after.
+async fn change(
+    tx: &mut Tx,
+    at: Expected,
+    action: &str,
+    sql: &'static str,
+    bind: impl FnOnce(Statement, DateTime<Utc>) -> Statement,
+    ctx: &WarningContext,
+    by: &AuditBy,
+) -> R<(Project, Project)> {
+    let before = at.check(load(tx, at.id).await?)?;
+    let t = stamp(ctx);
+    at.write(tx, sql, |q| bind(q, t)).await?;
+    let after = refresh(tx, at.id, ctx).await?;
+    snapshot(tx, at.id, by, t).await?;
+    let id = Some(at.id);
+    write_audit(tx, by, action, "project", id, Some(&before), Some(&after)).await?;
+    Ok((before, after))
+}
+
+/// Moves the version on without a check, for changes beside the project's own columns
+/// (batches, needs) that the API takes without a version.
+async fn touch(tx: &mut Tx, id: i64, t: DateTime<Utc>) -> R<()> {
+    sqlx::query("update projects set version = version + 1, updated_at = $2 where id = $1")
+        .bind(id)
+        .bind(t)
+        .execute(&mut **tx)
+        .await
+        .map_err(map_err)?;
+    Ok(())
+}
+
+/// Fails with 404 unless the project is there.
+async fn exists(tx: &mut Tx, id: i64) -> R<Project> {
+    load(tx, id).await?.ok_or(StoreError::NotFound)
 }
 
 async fn unmet_factors(tx: &mut Tx, id: i64) -> R<Vec<(FactorKind, Option<NaiveDate>)>> {
@@ -621,127 +654,70 @@ async fn create_many(
     Ok(created.iter().map(|p| p.id).collect())
 }
 
-/// Applies new field values; `None` when nothing differs.
+/// Applies new field values.
 async fn update_in(
     tx: &mut Tx,
-    id: i64,
-    version: i64,
+    at: Expected,
     i: &ProjectInput,
     ctx: &WarningContext,
     by: &AuditBy,
 ) -> R<Project> {
-    let before = load_at(tx, id, version).await?;
-    let t = stamp(ctx);
-    let n = sqlx::query(
-        "update projects set code = $3, name = $4, owner_name = $5, owner_credit_code = $6, \
-         region_id = $7, industry_id = $8, gbt_section = $9, gbt_division = $10, \
-         library_class = $11, nature = $12, content = $13, total_investment = $14, \
-         initial_completed = $15, planned_start = $16, actual_start = $17, planned_finish = $18, \
-         actual_finish = $19, responsible_unit = $20, leader_in_charge = $21, contact_name = $22, \
-         contact_phone = $23, search_text = $24, version = version + 1, updated_at = $25 \
-         where id = $1 and version = $2",
-    )
-    .bind(id)
-    .bind(version)
-    .bind(&i.code)
-    .bind(&i.name)
-    .bind(&i.owner_name)
-    .bind(&i.owner_credit_code)
-    .bind(i.region_id)
-    .bind(i.industry_id)
-    .bind(&i.gbt_section)
-    .bind(&i.gbt_division)
-    .bind(i.library_class.code())
-    .bind(i.nature.code())
-    .bind(&i.content)
-    .bind(i.total_investment.0)
-    .bind(i.initial_completed.0)
-    .bind(i.planned_start)
-    .bind(i.actual_start)
-    .bind(i.planned_finish)
-    .bind(i.actual_finish)
-    .bind(&i.responsible_unit)
-    .bind(&i.leader_in_charge)
-    .bind(&i.contact_name)
-    .bind(&i.contact_phone)
-    .bind(search_text(i))
-    .bind(t)
-    .execute(&mut **tx)
-    .await
-    .map_err(map_err)?
-    .rows_affected();
-    if n == 0 {
-        return Err(StoreError::Conflict);
-    }
-    let after = refresh(tx, id, ctx).await?;
-    snapshot(tx, id, by, t).await?;
-    write_audit(
-        tx,
-        by,
-        "update",
-        "project",
-        Some(id),
-        Some(&before),
-        Some(&after),
-    )
-    .await?;
+    let sql = "update projects set code = $3, name = $4, owner_name = $5, \
+               owner_credit_code = $6, region_id = $7, industry_id = $8, gbt_section = $9, \
+               gbt_division = $10, library_class = $11, nature = $12, content = $13, \
+               total_investment = $14, initial_completed = $15, planned_start = $16, \
+               actual_start = $17, planned_finish = $18, actual_finish = $19, \
+               responsible_unit = $20, leader_in_charge = $21, contact_name = $22, \
+               contact_phone = $23, search_text = $24, version = version + 1, updated_at = $25 \
+               where id = $1 and version = $2";
+    let bind = |q: Statement, t| {
+        q.bind(&i.code)
+            .bind(&i.name)
+            .bind(&i.owner_name)
+            .bind(&i.owner_credit_code)
+            .bind(i.region_id)
+            .bind(i.industry_id)
+            .bind(&i.gbt_section)
+            .bind(&i.gbt_division)
+            .bind(i.library_class.code())
+            .bind(i.nature.code())
+            .bind(&i.content)
+            .bind(i.total_investment.0)
+            .bind(i.initial_completed.0)
+            .bind(i.planned_start)
+            .bind(i.actual_start)
+            .bind(i.planned_finish)
+            .bind(i.actual_finish)
+            .bind(&i.responsible_unit)
+            .bind(&i.leader_in_charge)
+            .bind(&i.contact_name)
+            .bind(&i.contact_phone)
+            .bind(search_text(i))
+            .bind(t)
+    };
+    let (_, after) = change(tx, at, "update", sql, bind, ctx, by).await?;
     Ok(after)
 }
 
 async fn move_in(
     tx: &mut Tx,
-    id: i64,
-    version: i64,
+    at: Expected,
     to: Stage,
     event: EventNote<'_>,
     ctx: &WarningContext,
     by: &AuditBy,
 ) -> R<Project> {
-    let EventNote { on_date, note } = event;
-    let before = load_at(tx, id, version).await?;
-    let t = stamp(ctx);
     // Entering 开工 or 建成 records the actual date unless one is already there.
-    let n = sqlx::query(
-        "update projects set stage = $3, \
-         actual_start = case when $3 = 'started' and actual_start is null then $4 else actual_start end, \
-         actual_finish = case when $3 = 'completed' and actual_finish is null then $4 else actual_finish end, \
-         version = version + 1, updated_at = $5 where id = $1 and version = $2",
-    )
-    .bind(id)
-    .bind(version)
-    .bind(to.code())
-    .bind(on_date)
-    .bind(t)
-    .execute(&mut **tx)
-    .await
-    .map_err(map_err)?
-    .rows_affected();
-    if n == 0 {
-        return Err(StoreError::Conflict);
-    }
-    insert_event(
-        tx,
-        id,
-        "stage",
-        Some(before.stage),
-        Some(to),
-        EventNote { on_date, note },
-        by,
-        t,
-    )
-    .await?;
-    let after = refresh(tx, id, ctx).await?;
-    snapshot(tx, id, by, t).await?;
-    write_audit(
-        tx,
-        by,
-        "stage",
-        "project",
-        Some(id),
-        Some(&before),
-        Some(&after),
-    )
-    .await?;
+    let sql = "update projects set stage = $3, \
+               actual_start = case when $3 = 'started' and actual_start is null then $4 \
+               else actual_start end, \
+               actual_finish = case when $3 = 'completed' and actual_finish is null then $4 \
+               else actual_finish end, \
+               version = version + 1, updated_at = $5 where id = $1 and version = $2";
+    let bind = |q: Statement, t| q.bind(to.code()).bind(event.on_date).bind(t);
+    let (before, after) = change(tx, at, "stage", sql, bind, ctx, by).await?;
+    let (from, t) = (Some(before.stage), after.updated_at);
+    insert_event(tx, at.id, "stage", from, Some(to), event, by, t).await?;
     Ok(after)
 }
 
@@ -753,9 +729,7 @@ async fn progress_in(
     ctx: &WarningContext,
     by: &AuditBy,
 ) -> R<Progress> {
-    if load(tx, id).await?.is_none() {
-        return Err(StoreError::NotFound);
-    }
+    exists(tx, id).await?;
     let t = stamp(ctx);
     let this_ym = ym(input.year, input.month);
     let prev = sqlx::query(
@@ -874,14 +848,13 @@ async fn progress_in(
             .map_err(map_err)?;
         }
     }
-    let after = refresh(tx, id, ctx).await?;
+    refresh(tx, id, ctx).await?;
     sqlx::query("update projects set updated_at = $2 where id = $1")
         .bind(id)
         .bind(t)
         .execute(&mut **tx)
         .await
         .map_err(map_err)?;
-    let _ = after;
     let progress = Progress {
         id: new_id,
         project_id: id,
@@ -1267,7 +1240,7 @@ impl ProjectStore for BackendStore {
         by: &AuditBy,
     ) -> R<Project> {
         let mut tx = begin_write(&self.pool).await?;
-        let p = update_in(&mut tx, id, version, input, ctx, by).await?;
+        let p = update_in(&mut tx, Expected { id, version }, input, ctx, by).await?;
         tx.commit().await.map_err(map_err)?;
         Ok(p)
     }
@@ -1282,7 +1255,7 @@ impl ProjectStore for BackendStore {
         by: &AuditBy,
     ) -> R<Project> {
         let mut tx = begin_write(&self.pool).await?;
-        let p = move_in(&mut tx, id, version, to, event, ctx, by).await?;
+        let p = move_in(&mut tx, Expected { id, version }, to, event, ctx, by).await?;
         tx.commit().await.map_err(map_err)?;
         Ok(p)
     }
@@ -1296,51 +1269,22 @@ impl ProjectStore for BackendStore {
         ctx: &WarningContext,
         by: &AuditBy,
     ) -> R<Project> {
-        let EventNote { on_date, note } = event;
         let mut tx = begin_write(&self.pool).await?;
-        let before = load_at(&mut tx, id, version).await?;
-        let t = stamp(ctx);
-        let n = sqlx::query(
-            "update projects set in_library = $3, left_reason = $4, left_on = $5, \
-             version = version + 1, updated_at = $6 where id = $1 and version = $2",
-        )
-        .bind(id)
-        .bind(version)
-        .bind(enter)
-        .bind(if enter { None } else { Some(note) })
-        .bind(if enter { None } else { Some(on_date) })
-        .bind(t)
-        .execute(&mut *tx)
-        .await
-        .map_err(map_err)?
-        .rows_affected();
-        if n == 0 {
-            return Err(StoreError::Conflict);
-        }
+        let sql = "update projects set in_library = $3, left_reason = $4, left_on = $5, \
+                   version = version + 1, updated_at = $6 where id = $1 and version = $2";
+        // Leaving records why and when; entering again clears both.
+        let left = (!enter).then_some(event);
+        let bind = |q: Statement, t| {
+            q.bind(enter)
+                .bind(left.map(|e| e.note))
+                .bind(left.map(|e| e.on_date))
+                .bind(t)
+        };
         let kind = if enter { "enter" } else { "leave" };
-        insert_event(
-            &mut tx,
-            id,
-            kind,
-            None,
-            Some(before.stage),
-            EventNote { on_date, note },
-            by,
-            t,
-        )
-        .await?;
-        let after = refresh(&mut tx, id, ctx).await?;
-        snapshot(&mut tx, id, by, t).await?;
-        write_audit(
-            &mut tx,
-            by,
-            kind,
-            "project",
-            Some(id),
-            Some(&before),
-            Some(&after),
-        )
-        .await?;
+        let at = Expected { id, version };
+        let (before, after) = change(&mut tx, at, kind, sql, bind, ctx, by).await?;
+        let (to, t) = (Some(before.stage), after.updated_at);
+        insert_event(&mut tx, id, kind, None, to, event, by, t).await?;
         tx.commit().await.map_err(map_err)?;
         Ok(after)
     }
@@ -1353,21 +1297,17 @@ impl ProjectStore for BackendStore {
         by: &AuditBy,
     ) -> R<Project> {
         let mut tx = begin_write(&self.pool).await?;
-        let before = load(&mut tx, id).await?.ok_or(StoreError::NotFound)?;
+        let before = exists(&mut tx, id).await?;
         let t = stamp(ctx);
         if put_batch(&mut tx, id, batch, t).await? {
-            sqlx::query("update projects set version = version + 1, updated_at = $2 where id = $1")
-                .bind(id)
-                .bind(t)
-                .execute(&mut *tx)
-                .await
-                .map_err(map_err)?;
+            touch(&mut tx, id, t).await?;
+            let id = Some(id);
             write_audit(
                 &mut tx,
                 by,
                 "batch",
                 "project",
-                Some(id),
+                id,
                 Some(&before),
                 Some(batch),
             )
@@ -1459,26 +1399,12 @@ impl ProjectStore for BackendStore {
         by: &AuditBy,
     ) -> R<Factor> {
         let mut tx = begin_write(&self.pool).await?;
-        let before = load(&mut tx, id).await?.ok_or(StoreError::NotFound)?;
+        exists(&mut tx, id).await?;
         let t = stamp(ctx);
         if put_factor(&mut tx, id, f, t).await? {
-            sqlx::query("update projects set version = version + 1, updated_at = $2 where id = $1")
-                .bind(id)
-                .bind(t)
-                .execute(&mut *tx)
-                .await
-                .map_err(map_err)?;
-            write_audit(
-                &mut tx,
-                by,
-                "factor",
-                "project",
-                Some(id),
-                None::<&()>,
-                Some(f),
-            )
-            .await?;
-            let _ = before;
+            touch(&mut tx, id, t).await?;
+            let id = Some(id);
+            write_audit(&mut tx, by, "factor", "project", id, None::<&()>, Some(f)).await?;
         }
         refresh(&mut tx, id, ctx).await?;
         let r = sqlx::query(
@@ -1695,16 +1621,20 @@ impl ProjectStore for BackendStore {
                     batch,
                     factors,
                 } => {
-                    let mut p = load_at(&mut tx, *id, *version).await?;
+                    let at = Expected {
+                        id: *id,
+                        version: *version,
+                    };
+                    let mut p = at.check(load(&mut tx, *id).await?)?;
                     if &p.input() != input {
-                        p = update_in(&mut tx, *id, p.version, input, ctx, by).await?;
+                        p = update_in(&mut tx, Expected::of(&p), input, ctx, by).await?;
                     }
                     if p.stage != *stage {
                         let ev = EventNote {
                             on_date: ctx.today,
                             note: "",
                         };
-                        p = move_in(&mut tx, *id, p.version, *stage, ev, ctx, by).await?;
+                        p = move_in(&mut tx, Expected::of(&p), *stage, ev, ctx, by).await?;
                     }
                     let t = stamp(ctx);
                     let mut touched = false;
@@ -1715,12 +1645,7 @@ impl ProjectStore for BackendStore {
                         touched |= put_factor(&mut tx, *id, f, t).await?;
                     }
                     if touched {
-                        sqlx::query("update projects set version = version + 1, updated_at = $2 where id = $1")
-                            .bind(id)
-                            .bind(t)
-                            .execute(&mut *tx)
-                            .await
-                            .map_err(map_err)?;
+                        touch(&mut tx, *id, t).await?;
                         let after = refresh(&mut tx, *id, ctx).await?;
                         write_audit(
                             &mut tx,
