@@ -10,8 +10,8 @@
 
 use super::common::{Conn, Tx, begin_write, map_err, now, write_audit};
 use super::versioned::{
-    Child, Editable, Expected, QueryOf, Record, Removable, create, create_child, delete,
-    delete_with_children, exists, insert, read, rewrite, update, versioned_rows,
+    Child, Editable, Expected, NoChildren, QueryOf, Record, Removable, create, create_child,
+    delete, exists, insert, read, rewrite, update, versioned_rows,
 };
 use crate::{BackendStore, Db};
 use async_trait::async_trait;
@@ -188,6 +188,7 @@ impl Editable for TaskforceMember {
 
 impl Removable for TaskforceMember {
     const DELETE: &'static str = "delete from taskforce_members where id = $1 and version = $2";
+    type Children = NoChildren;
 }
 
 // ---------------------------------------------------------------- think tank
@@ -229,6 +230,7 @@ impl Editable for Expert {
 
 impl Removable for Expert {
     const DELETE: &'static str = "delete from think_tank_experts where id = $1 and version = $2";
+    type Children = NoChildren;
 }
 
 // ---------------------------------------------------------------- alliances
@@ -269,6 +271,7 @@ impl Editable for Alliance {
 
 impl Removable for Alliance {
     const DELETE: &'static str = "delete from alliances where id = $1 and version = $2";
+    type Children = AllianceMember;
 }
 
 impl Record for AllianceMember {
@@ -313,6 +316,7 @@ impl Editable for AllianceMember {
 
 impl Removable for AllianceMember {
     const DELETE: &'static str = "delete from alliance_members where id = $1 and version = $2";
+    type Children = NoChildren;
 }
 
 // ---------------------------------------------------------------- special plans
@@ -364,6 +368,7 @@ impl Editable for SpecialPlan {
 
 impl Removable for SpecialPlan {
     const DELETE: &'static str = "delete from special_plans where id = $1 and version = $2";
+    type Children = PlanFile;
 }
 
 const PLAN_DEPT_IDS: &str =
@@ -410,6 +415,7 @@ impl Child for PlanFile {
 
 impl Removable for PlanFile {
     const DELETE: &'static str = "delete from special_plan_files where id = $1 and version = $2";
+    type Children = NoChildren;
 }
 
 // ---------------------------------------------------------------- work plans and measures
@@ -443,6 +449,7 @@ impl Editable for WorkPlan {
 
 impl Removable for WorkPlan {
     const DELETE: &'static str = "delete from work_plans where id = $1 and version = $2";
+    type Children = Measure;
 }
 
 impl Record for Measure {
@@ -492,6 +499,7 @@ impl Editable for Measure {
 
 impl Removable for Measure {
     const DELETE: &'static str = "delete from work_plan_measures where id = $1 and version = $2";
+    type Children = NoChildren;
 }
 
 // ---------------------------------------------------------------- helpers
@@ -786,7 +794,7 @@ impl ProfileStore for BackendStore {
         by: &AuditBy,
     ) -> R<()> {
         let at = Expected { id, version };
-        delete_with_children::<Alliance, AllianceMember>(&self.pool, &[industry_id], at, by).await
+        delete::<Alliance>(&self.pool, &[industry_id], at, by).await
     }
 
     async fn list_alliance_members(&self, industry_id: i64) -> R<Vec<AllianceMember>> {
@@ -929,7 +937,7 @@ impl ProfileStore for BackendStore {
         by: &AuditBy,
     ) -> R<()> {
         let at = Expected { id, version };
-        delete_with_children::<SpecialPlan, PlanFile>(&self.pool, &[industry_id], at, by).await
+        delete::<SpecialPlan>(&self.pool, &[industry_id], at, by).await
     }
 
     async fn list_plan_files(&self, industry_id: i64) -> R<Vec<PlanFile>> {
@@ -1051,7 +1059,7 @@ impl ProfileStore for BackendStore {
         by: &AuditBy,
     ) -> R<()> {
         let at = Expected { id, version };
-        delete_with_children::<WorkPlan, Measure>(&self.pool, &[industry_id], at, by).await
+        delete::<WorkPlan>(&self.pool, &[industry_id], at, by).await
     }
 
     async fn list_measures(&self, industry_id: i64) -> R<Vec<Measure>> {

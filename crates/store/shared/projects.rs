@@ -4,7 +4,7 @@
 //! figures and completed total, re-evaluates its warning, closes the open row of
 //! `project_versions` and opens a new one (for "as at" views), and appends the audit row.
 
-use super::common::{Tx, begin_write, map_err, now, write_audit};
+use super::common::{Conn, Tx, begin_write, map_err, now, write_audit};
 use super::versioned::{Expected, Statement, versioned_rows};
 use crate::{BackendStore, Db};
 use async_trait::async_trait;
@@ -21,8 +21,10 @@ use dongneng_store::{
     StoreError, WarningContext,
 };
 use sqlx::Row;
+use sqlx::query_builder::Separated;
 
 type R<T> = Result<T, StoreError>;
+type DbRow = <Db as sqlx::Database>::Row;
 
 macro_rules! project_cols {
     () => {
@@ -124,6 +126,33 @@ fn stamp(ctx: &WarningContext) -> DateTime<Utc> {
     ctx.at.unwrap_or_else(now)
 }
 
+/// Binds a project's input columns (and the search text made of them), in the order the
+/// insert and the update name them.
+fn bind_input(q: Statement, i: &ProjectInput) -> Statement {
+    q.bind(&i.code)
+        .bind(&i.name)
+        .bind(&i.owner_name)
+        .bind(&i.owner_credit_code)
+        .bind(i.region_id)
+        .bind(i.industry_id)
+        .bind(&i.gbt_section)
+        .bind(&i.gbt_division)
+        .bind(i.library_class.code())
+        .bind(i.nature.code())
+        .bind(&i.content)
+        .bind(i.total_investment.0)
+        .bind(i.initial_completed.0)
+        .bind(i.planned_start)
+        .bind(i.actual_start)
+        .bind(i.planned_finish)
+        .bind(i.actual_finish)
+        .bind(&i.responsible_unit)
+        .bind(&i.leader_in_charge)
+        .bind(&i.contact_name)
+        .bind(&i.contact_phone)
+        .bind(search_text(i))
+}
+
 fn search_text(i: &ProjectInput) -> String {
     format!(
         "{} {} {} {}",
@@ -134,20 +163,23 @@ fn search_text(i: &ProjectInput) -> String {
     )
 }
 
-async fn load(tx: &mut Tx, id: i64) -> R<Option<Project>> {
+async fn load(conn: &mut Conn, id: i64) -> R<Option<Project>> {
     let row = sqlx::query_as::<Db, ProjectRow>(concat!(
         "select ",
         project_cols!(),
         " from projects where id = $1"
     ))
     .bind(id)
-    .fetch_optional(&mut **tx)
+    .fetch_optional(&mut *conn)
     .await
     .map_err(map_err)?;
     Ok(row.map(ProjectRow::into_project))
 }
 
 versioned_rows!(Project);
+
+/// Selects projects by id (followed by the ids and `)`).
+const BY_IDS: &str = concat!("select ", project_cols!(), " from projects where id in (");
 
 /// A versioned change of a project's own columns, with what goes with every such change in
 /// the same transaction: `sql` is guarded (see `Expected`) and `bind` binds the rest, the time
@@ -187,6 +219,104 @@ async fn touch(tx: &mut Tx, id: i64, t: DateTime<Utc>) -> R<()> {
 /// Fails with 404 unless the project is there.
 async fn exists(tx: &mut Tx, id: i64) -> R<Project> {
     load(tx, id).await?.ok_or(StoreError::NotFound)
+}
+
+/// The rows `sql` selects for one key (`$1`).
+async fn rows_for<T, K>(pool: &sqlx::Pool<Db>, sql: &'static str, key: K) -> R<Vec<T>>
+where
+    T: for<'r> sqlx::FromRow<'r, DbRow> + Send + Unpin,
+    K: for<'q> sqlx::Encode<'q, Db> + sqlx::Type<Db> + Send,
+{
+    sqlx::query_as::<Db, T>(sql)
+        .bind(key)
+        .fetch_all(pool)
+        .await
+        .map_err(map_err)
+}
+
+/// The rows `head` (a select ending in `in (`) selects for many keys, 500 at a time (well
+/// inside both databases' limits on bound values); `push` adds one key.
+async fn in_chunks<K: Sync, T>(
+    pool: &sqlx::Pool<Db>,
+    head: &'static str,
+    keys: &[K],
+    push: impl Fn(&mut Separated<'_, Db, &'static str>, &K) + Send + Sync,
+) -> R<Vec<T>>
+where
+    T: for<'r> sqlx::FromRow<'r, DbRow> + Send + Unpin,
+{
+    let mut out = Vec::with_capacity(keys.len());
+    for chunk in keys.chunks(500) {
+        let mut qb = sqlx::QueryBuilder::<Db>::new(head);
+        let mut sep = qb.separated(", ");
+        for key in chunk {
+            push(&mut sep, key);
+        }
+        qb.push(")");
+        let rows: Vec<T> = qb.build_query_as().fetch_all(pool).await.map_err(map_err)?;
+        out.extend(rows);
+    }
+    Ok(out)
+}
+
+#[derive(sqlx::FromRow)]
+struct EventRow {
+    id: i64,
+    kind: String,
+    from_stage: Option<String>,
+    to_stage: Option<String>,
+    on_date: NaiveDate,
+    note: String,
+    username: String,
+    at: DateTime<Utc>,
+}
+
+impl EventRow {
+    fn into_event(self) -> ProjectEvent {
+        ProjectEvent {
+            id: self.id,
+            kind: self.kind,
+            from_stage: self.from_stage.and_then(|s| Stage::parse(&s)),
+            to_stage: self.to_stage.and_then(|s| Stage::parse(&s)),
+            on_date: self.on_date,
+            note: self.note,
+            username: self.username,
+            at: self.at,
+        }
+    }
+}
+
+#[derive(sqlx::FromRow)]
+struct FactorRow {
+    id: i64,
+    project_id: i64,
+    kind: String,
+    required: i64,
+    fulfilled: i64,
+    needed_by: Option<NaiveDate>,
+    note: Option<String>,
+    version: i64,
+}
+
+macro_rules! factor_cols {
+    () => {
+        "id, project_id, kind, required, fulfilled, needed_by, note, version"
+    };
+}
+
+impl FactorRow {
+    fn into_factor(self) -> Option<Factor> {
+        Some(Factor {
+            id: self.id,
+            project_id: self.project_id,
+            kind: FactorKind::parse(&self.kind)?,
+            required: Quantity(self.required),
+            fulfilled: Quantity(self.fulfilled),
+            needed_by: self.needed_by,
+            note: self.note,
+            version: self.version,
+        })
+    }
 }
 
 async fn unmet_factors(tx: &mut Tx, id: i64) -> R<Vec<(FactorKind, Option<NaiveDate>)>> {
@@ -378,7 +508,7 @@ async fn put_factor(tx: &mut Tx, id: i64, f: &FactorInput, t: DateTime<Utc>) -> 
     .fetch_optional(&mut **tx)
     .await
     .map_err(map_err)?;
-    match existing {
+    let sql = match existing {
         Some(r) => {
             let same = r.get::<i64, _>("required") == f.required.0
                 && r.get::<i64, _>("fulfilled") == f.fulfilled.0
@@ -387,39 +517,26 @@ async fn put_factor(tx: &mut Tx, id: i64, f: &FactorInput, t: DateTime<Utc>) -> 
             if same {
                 return Ok(false);
             }
-            sqlx::query(
-                "update project_factors set required = $3, fulfilled = $4, needed_by = $5, \
-                 note = $6, version = version + 1, updated_at = $7 \
-                 where project_id = $1 and kind = $2",
-            )
-            .bind(id)
-            .bind(f.kind.code())
-            .bind(f.required.0)
-            .bind(f.fulfilled.0)
-            .bind(f.needed_by)
-            .bind(&f.note)
-            .bind(t)
-            .execute(&mut **tx)
-            .await
-            .map_err(map_err)?;
+            "update project_factors set required = $3, fulfilled = $4, needed_by = $5, \
+             note = $6, version = version + 1, updated_at = $7 \
+             where project_id = $1 and kind = $2"
         }
         None => {
-            sqlx::query(
-                "insert into project_factors (project_id, kind, required, fulfilled, needed_by, \
-                 note, version, created_at, updated_at) values ($1, $2, $3, $4, $5, $6, 1, $7, $7)",
-            )
-            .bind(id)
-            .bind(f.kind.code())
-            .bind(f.required.0)
-            .bind(f.fulfilled.0)
-            .bind(f.needed_by)
-            .bind(&f.note)
-            .bind(t)
-            .execute(&mut **tx)
-            .await
-            .map_err(map_err)?;
+            "insert into project_factors (project_id, kind, required, fulfilled, needed_by, \
+             note, version, created_at, updated_at) values ($1, $2, $3, $4, $5, $6, 1, $7, $7)"
         }
-    }
+    };
+    sqlx::query(sql)
+        .bind(id)
+        .bind(f.kind.code())
+        .bind(f.required.0)
+        .bind(f.fulfilled.0)
+        .bind(f.needed_by)
+        .bind(&f.note)
+        .bind(t)
+        .execute(&mut **tx)
+        .await
+        .map_err(map_err)?;
     Ok(true)
 }
 
@@ -466,48 +583,28 @@ async fn create_many(
         };
         let (level, reasons) = warning::evaluate(&facts, &ctx.rules, ctx.today);
         let reasons_json = serde_json::to_string(&reasons).unwrap_or_else(|_| "[]".into());
-        let id: i64 = sqlx::query_scalar::<Db, i64>(
-            "insert into projects (code, name, owner_name, owner_credit_code, region_id, industry_id, \
-             gbt_section, gbt_division, library_class, nature, content, total_investment, \
-             initial_completed, completed_investment, plan_year, year_plan, year_completed, \
-             planned_start, actual_start, planned_finish, actual_finish, responsible_unit, \
-             leader_in_charge, contact_name, contact_phone, stage, in_library, search_text, \
-             warning_level, warning_reasons, version, created_at, updated_at) \
-             values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $13, $14, $15, 0, \
-             $16, $17, $18, $19, $20, $21, $22, $23, $24, true, $25, $26, $27, 1, $28, $28) \
-             returning id",
-        )
-        .bind(&i.code)
-        .bind(&i.name)
-        .bind(&i.owner_name)
-        .bind(&i.owner_credit_code)
-        .bind(i.region_id)
-        .bind(i.industry_id)
-        .bind(&i.gbt_section)
-        .bind(&i.gbt_division)
-        .bind(i.library_class.code())
-        .bind(i.nature.code())
-        .bind(&i.content)
-        .bind(i.total_investment.0)
-        .bind(i.initial_completed.0)
-        .bind(year)
-        .bind(year_plan.0)
-        .bind(i.planned_start)
-        .bind(i.actual_start)
-        .bind(i.planned_finish)
-        .bind(i.actual_finish)
-        .bind(&i.responsible_unit)
-        .bind(&i.leader_in_charge)
-        .bind(&i.contact_name)
-        .bind(&i.contact_phone)
-        .bind(new.stage.code())
-        .bind(search_text(i))
-        .bind(level.code())
-        .bind(&reasons_json)
-        .bind(t)
-        .fetch_one(&mut **tx)
-        .await
-        .map_err(map_err)?;
+        // The input's columns first, in the order `bind_input` binds them.
+        let sql = "insert into projects (code, name, owner_name, owner_credit_code, region_id, \
+                   industry_id, gbt_section, gbt_division, library_class, nature, content, \
+                   total_investment, initial_completed, planned_start, actual_start, \
+                   planned_finish, actual_finish, responsible_unit, leader_in_charge, \
+                   contact_name, contact_phone, search_text, completed_investment, plan_year, \
+                   year_plan, year_completed, stage, in_library, warning_level, warning_reasons, \
+                   version, created_at, updated_at) \
+                   values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, \
+                   $17, $18, $19, $20, $21, $22, $13, $23, $24, 0, $25, true, $26, $27, 1, $28, \
+                   $28) returning id";
+        let id: i64 = bind_input(sqlx::query(sql), i)
+            .bind(year)
+            .bind(year_plan.0)
+            .bind(new.stage.code())
+            .bind(level.code())
+            .bind(&reasons_json)
+            .bind(t)
+            .fetch_one(&mut **tx)
+            .await
+            .map_err(map_err)?
+            .get("id");
         created.push(Project {
             id,
             code: i.code.clone(),
@@ -670,31 +767,7 @@ async fn update_in(
                responsible_unit = $20, leader_in_charge = $21, contact_name = $22, \
                contact_phone = $23, search_text = $24, version = version + 1, updated_at = $25 \
                where id = $1 and version = $2";
-    let bind = |q: Statement, t| {
-        q.bind(&i.code)
-            .bind(&i.name)
-            .bind(&i.owner_name)
-            .bind(&i.owner_credit_code)
-            .bind(i.region_id)
-            .bind(i.industry_id)
-            .bind(&i.gbt_section)
-            .bind(&i.gbt_division)
-            .bind(i.library_class.code())
-            .bind(i.nature.code())
-            .bind(&i.content)
-            .bind(i.total_investment.0)
-            .bind(i.initial_completed.0)
-            .bind(i.planned_start)
-            .bind(i.actual_start)
-            .bind(i.planned_finish)
-            .bind(i.actual_finish)
-            .bind(&i.responsible_unit)
-            .bind(&i.leader_in_charge)
-            .bind(&i.contact_name)
-            .bind(&i.contact_phone)
-            .bind(search_text(i))
-            .bind(t)
-    };
+    let bind = |q, t| bind_input(q, i).bind(t);
     let (_, after) = change(tx, at, "update", sql, bind, ctx, by).await?;
     Ok(after)
 }
@@ -1160,39 +1233,17 @@ impl ProjectStore for BackendStore {
             .fetch_all(&self.pool)
             .await
             .map_err(map_err)?;
-        let mut rows: Vec<ProjectRow> = Vec::with_capacity(ids.len());
-        if !ids.is_empty() {
-            let mut q = sqlx::QueryBuilder::<Db>::new(concat!(
-                "select ",
-                project_cols!(),
-                " from projects where id in ("
-            ));
-            let mut sep = q.separated(", ");
-            for id in &ids {
-                sep.push_bind(*id);
-            }
-            q.push(")");
-            rows = q
-                .build_query_as()
-                .fetch_all(&self.pool)
-                .await
-                .map_err(map_err)?;
-            rows.sort_by_key(|r| ids.iter().position(|i| *i == r.id));
-        }
+        let mut rows: Vec<ProjectRow> = in_chunks(&self.pool, BY_IDS, &ids, |s, id| {
+            s.push_bind(*id);
+        })
+        .await?;
+        rows.sort_by_key(|r| ids.iter().position(|i| *i == r.id));
         Ok(rows.into_iter().map(ProjectRow::into_project).collect())
     }
 
     async fn get_project(&self, id: i64) -> R<Option<Project>> {
-        let row = sqlx::query_as::<Db, ProjectRow>(concat!(
-            "select ",
-            project_cols!(),
-            " from projects where id = $1"
-        ))
-        .bind(id)
-        .fetch_optional(&self.pool)
-        .await
-        .map_err(map_err)?;
-        Ok(row.map(ProjectRow::into_project))
+        let mut conn = self.pool.acquire().await.map_err(map_err)?;
+        load(&mut conn, id).await
     }
 
     async fn export_page(
@@ -1319,19 +1370,14 @@ impl ProjectStore for BackendStore {
     }
 
     async fn list_batches(&self, id: i64) -> R<Vec<Batch>> {
-        let rows = sqlx::query(
-            "select year, planned_investment from project_batches where project_id = $1 \
-             and valid_to is null order by year",
-        )
-        .bind(id)
-        .fetch_all(&self.pool)
-        .await
-        .map_err(map_err)?;
+        let sql = "select year, planned_investment from project_batches where project_id = $1 \
+                   and valid_to is null order by year";
+        let rows: Vec<(i32, i64)> = rows_for(&self.pool, sql, id).await?;
         Ok(rows
-            .iter()
-            .map(|r| Batch {
-                year: r.get("year"),
-                planned_investment: Money(r.get("planned_investment")),
+            .into_iter()
+            .map(|(year, planned)| Batch {
+                year,
+                planned_investment: Money(planned),
             })
             .collect())
     }
@@ -1350,45 +1396,19 @@ impl ProjectStore for BackendStore {
     }
 
     async fn list_progress(&self, id: i64) -> R<Vec<Progress>> {
-        let rows: Vec<ProgressRow> = sqlx::query_as::<Db, ProgressRow>(
-            "select id, project_id, year, month, month_investment, ytd_investment, \
-             cumulative_investment, image_progress, milestone, problems, next_steps, username, \
-             valid_from from project_progress where project_id = $1 and valid_to is null \
-             order by ym desc",
-        )
-        .bind(id)
-        .fetch_all(&self.pool)
-        .await
-        .map_err(map_err)?;
+        let sql = "select id, project_id, year, month, month_investment, ytd_investment, \
+                   cumulative_investment, image_progress, milestone, problems, next_steps, \
+                   username, valid_from from project_progress \
+                   where project_id = $1 and valid_to is null order by ym desc";
+        let rows: Vec<ProgressRow> = rows_for(&self.pool, sql, id).await?;
         Ok(rows.into_iter().map(progress_of).collect())
     }
 
     async fn list_events(&self, id: i64) -> R<Vec<ProjectEvent>> {
-        let rows = sqlx::query(
-            "select id, kind, from_stage, to_stage, on_date, note, username, at \
-             from project_events where project_id = $1 order by id",
-        )
-        .bind(id)
-        .fetch_all(&self.pool)
-        .await
-        .map_err(map_err)?;
-        Ok(rows
-            .iter()
-            .map(|r| ProjectEvent {
-                id: r.get("id"),
-                kind: r.get("kind"),
-                from_stage: r
-                    .get::<Option<String>, _>("from_stage")
-                    .and_then(|s| Stage::parse(&s)),
-                to_stage: r
-                    .get::<Option<String>, _>("to_stage")
-                    .and_then(|s| Stage::parse(&s)),
-                on_date: r.get("on_date"),
-                note: r.get("note"),
-                username: r.get("username"),
-                at: r.get("at"),
-            })
-            .collect())
+        let sql = "select id, kind, from_stage, to_stage, on_date, note, username, at \
+                   from project_events where project_id = $1 order by id";
+        let rows: Vec<EventRow> = rows_for(&self.pool, sql, id).await?;
+        Ok(rows.into_iter().map(EventRow::into_event).collect())
     }
 
     async fn set_factor(
@@ -1407,52 +1427,32 @@ impl ProjectStore for BackendStore {
             write_audit(&mut tx, by, "factor", "project", id, None::<&()>, Some(f)).await?;
         }
         refresh(&mut tx, id, ctx).await?;
-        let r = sqlx::query(
-            "select id, required, fulfilled, needed_by, note, version from project_factors \
-             where project_id = $1 and kind = $2",
-        )
+        let factor = sqlx::query_as::<Db, FactorRow>(concat!(
+            "select ",
+            factor_cols!(),
+            " from project_factors where project_id = $1 and kind = $2"
+        ))
         .bind(id)
         .bind(f.kind.code())
         .fetch_one(&mut *tx)
         .await
-        .map_err(map_err)?;
-        let factor = Factor {
-            id: r.get("id"),
-            project_id: id,
-            kind: f.kind,
-            required: Quantity(r.get("required")),
-            fulfilled: Quantity(r.get("fulfilled")),
-            needed_by: r.get("needed_by"),
-            note: r.get("note"),
-            version: r.get("version"),
-        };
+        .map_err(map_err)?
+        .into_factor()
+        .ok_or(StoreError::NotFound)?;
         tx.commit().await.map_err(map_err)?;
         Ok(factor)
     }
 
     async fn list_factors(&self, id: i64) -> R<Vec<Factor>> {
-        let rows = sqlx::query(
-            "select id, kind, required, fulfilled, needed_by, note, version from project_factors \
-             where project_id = $1 order by id",
-        )
-        .bind(id)
-        .fetch_all(&self.pool)
-        .await
-        .map_err(map_err)?;
+        let sql = concat!(
+            "select ",
+            factor_cols!(),
+            " from project_factors where project_id = $1 order by id"
+        );
+        let rows: Vec<FactorRow> = rows_for(&self.pool, sql, id).await?;
         Ok(rows
-            .iter()
-            .filter_map(|r| {
-                Some(Factor {
-                    id: r.get("id"),
-                    project_id: id,
-                    kind: FactorKind::parse(&r.get::<String, _>("kind"))?,
-                    required: Quantity(r.get("required")),
-                    fulfilled: Quantity(r.get("fulfilled")),
-                    needed_by: r.get("needed_by"),
-                    note: r.get("note"),
-                    version: r.get("version"),
-                })
-            })
+            .into_iter()
+            .filter_map(FactorRow::into_factor)
             .collect())
     }
 
@@ -1553,39 +1553,26 @@ impl ProjectStore for BackendStore {
     }
 
     async fn find_project_ids(&self, codes: &[&str], names: &[(&str, &str)]) -> R<Vec<i64>> {
-        let mut ids = Vec::new();
-        for chunk in codes.chunks(500) {
-            let mut qb = sqlx::QueryBuilder::<Db>::new("select id from projects where code in (");
-            let mut sep = qb.separated(", ");
-            for c in chunk {
-                sep.push_bind(*c);
-            }
-            qb.push(")");
-            let found: Vec<(i64,)> = qb
-                .build_query_as()
-                .fetch_all(&self.pool)
-                .await
-                .map_err(map_err)?;
-            ids.extend(found.into_iter().map(|(id,)| id));
-        }
-        for chunk in names.chunks(500) {
-            let mut qb = sqlx::QueryBuilder::<Db>::new(
-                "select id from projects where (name, owner_name) in (values ",
-            );
-            let mut first = true;
-            for (name, owner) in chunk {
-                qb.push(if first { "(" } else { ", (" });
-                first = false;
-                qb.push_bind(*name).push(", ").push_bind(*owner).push(")");
-            }
-            qb.push(")");
-            let found: Vec<(i64,)> = qb
-                .build_query_as()
-                .fetch_all(&self.pool)
-                .await
-                .map_err(map_err)?;
-            ids.extend(found.into_iter().map(|(id,)| id));
-        }
+        let mut ids: Vec<(i64,)> = in_chunks(
+            &self.pool,
+            "select id from projects where code in (",
+            codes,
+            |s, code| {
+                s.push_bind(*code);
+            },
+        )
+        .await?;
+        let head = "select id from projects where (name, owner_name) in (values ";
+        let by_name: Vec<(i64,)> = in_chunks(&self.pool, head, names, |s, (name, owner)| {
+            s.push("(")
+                .push_bind_unseparated(*name)
+                .push_unseparated(", ")
+                .push_bind_unseparated(*owner)
+                .push_unseparated(")");
+        })
+        .await?;
+        ids.extend(by_name);
+        let mut ids: Vec<i64> = ids.into_iter().map(|(id,)| id).collect();
         ids.sort_unstable();
         ids.dedup();
         Ok(ids)
@@ -1681,69 +1668,33 @@ impl ProjectStore for BackendStore {
     }
 
     async fn get_projects(&self, ids: &[i64]) -> R<Vec<Project>> {
-        let mut out = Vec::with_capacity(ids.len());
-        for chunk in ids.chunks(500) {
-            let mut qb = sqlx::QueryBuilder::<Db>::new(concat!(
-                "select ",
-                project_cols!(),
-                " from projects where id in ("
-            ));
-            let mut sep = qb.separated(", ");
-            for id in chunk {
-                sep.push_bind(*id);
-            }
-            qb.push(")");
-            let rows: Vec<ProjectRow> = qb
-                .build_query_as()
-                .fetch_all(&self.pool)
-                .await
-                .map_err(map_err)?;
-            out.extend(rows.into_iter().map(ProjectRow::into_project));
-        }
-        Ok(out)
+        let rows: Vec<ProjectRow> = in_chunks(&self.pool, BY_IDS, ids, |s, id| {
+            s.push_bind(*id);
+        })
+        .await?;
+        Ok(rows.into_iter().map(ProjectRow::into_project).collect())
     }
 
     async fn factors_for(&self, ids: &[i64]) -> R<Vec<Factor>> {
-        let mut out = Vec::new();
-        for chunk in ids.chunks(500) {
-            let mut qb = sqlx::QueryBuilder::<Db>::new(
-                "select id, project_id, kind, required, fulfilled, needed_by, note, version \
-                 from project_factors where project_id in (",
-            );
-            let mut sep = qb.separated(", ");
-            for id in chunk {
-                sep.push_bind(*id);
-            }
-            qb.push(")");
-            let rows = qb.build().fetch_all(&self.pool).await.map_err(map_err)?;
-            out.extend(rows.iter().filter_map(|r| {
-                Some(Factor {
-                    id: r.get("id"),
-                    project_id: r.get("project_id"),
-                    kind: FactorKind::parse(&r.get::<String, _>("kind"))?,
-                    required: Quantity(r.get("required")),
-                    fulfilled: Quantity(r.get("fulfilled")),
-                    needed_by: r.get("needed_by"),
-                    note: r.get("note"),
-                    version: r.get("version"),
-                })
-            }));
-        }
-        Ok(out)
+        let head = concat!(
+            "select ",
+            factor_cols!(),
+            " from project_factors where project_id in ("
+        );
+        let rows: Vec<FactorRow> = in_chunks(&self.pool, head, ids, |s, id| {
+            s.push_bind(*id);
+        })
+        .await?;
+        Ok(rows
+            .into_iter()
+            .filter_map(FactorRow::into_factor)
+            .collect())
     }
 
     async fn batches_for_year(&self, year: i32) -> R<Vec<(i64, Money)>> {
-        let rows = sqlx::query(
-            "select project_id, planned_investment from project_batches \
-             where year = $1 and valid_to is null",
-        )
-        .bind(year)
-        .fetch_all(&self.pool)
-        .await
-        .map_err(map_err)?;
-        Ok(rows
-            .iter()
-            .map(|r| (r.get("project_id"), Money(r.get("planned_investment"))))
-            .collect())
+        let sql = "select project_id, planned_investment from project_batches \
+                   where year = $1 and valid_to is null";
+        let rows: Vec<(i64, i64)> = rows_for(&self.pool, sql, year).await?;
+        Ok(rows.into_iter().map(|(id, p)| (id, Money(p))).collect())
     }
 }

@@ -8,7 +8,7 @@
 //! their own (a user's grants, a project's derived figures). A kind of record with plain
 //! create, update and delete says only what is particular to it — its statements and how its
 //! input binds ([`Record`], and [`Editable`], [`Removable`], [`Child`] as it has them) — and
-//! [`create`], [`update`], [`delete`] and their kin do the rest.
+//! [`create`], [`create_child`], [`update`] and [`delete`] do the rest.
 
 use super::common::{Conn, Tx, begin_write, map_err, now, write_audit};
 use crate::Db;
@@ -157,15 +157,44 @@ pub(crate) trait Editable: Record {
 pub(crate) trait Removable: Record {
     /// Deletes the record `where id = $1 and version = $2`.
     const DELETE: &'static str;
+    /// The child records the database deletes with it, which its audit row keeps too
+    /// ([`NoChildren`] when there are none).
+    type Children: Kept;
 }
 
 /// A record under a parent record (an alliance's member, a plan's file, a work plan's
 /// measure): its owner keys are the parent's and then the parent's id.
 pub(crate) trait Child: Record {
     type Parent: Record;
-    /// Selects the children of one parent (its id as `$1`), for the audit row of a deleted
-    /// parent.
+    /// Selects the children of one parent (its id as `$1`).
     const OF_PARENT: &'static str;
+}
+
+/// What a deleted record's audit row keeps besides the record.
+pub(crate) trait Kept: Serialize + Send + Sync + Sized {
+    /// The rows under `parent`; `None` for a kind without children.
+    fn under(tx: &mut Tx, parent: i64) -> impl Future<Output = R<Option<Vec<Self>>>> + Send;
+}
+
+/// The children of a record that has none.
+#[derive(Serialize)]
+pub(crate) struct NoChildren;
+
+impl Kept for NoChildren {
+    async fn under(_tx: &mut Tx, _parent: i64) -> R<Option<Vec<Self>>> {
+        Ok(None)
+    }
+}
+
+impl<C: Child> Kept for C {
+    async fn under(tx: &mut Tx, parent: i64) -> R<Option<Vec<Self>>> {
+        let rows = sqlx::query_as::<Db, C>(C::OF_PARENT)
+            .bind(parent)
+            .fetch_all(&mut **tx)
+            .await
+            .map_err(map_err)?;
+        Ok(Some(rows))
+    }
 }
 
 /// The record with this id among its owner's, if there is one.
@@ -235,17 +264,8 @@ pub(crate) async fn insert<T: Editable>(
         .map_err(map_err)?;
     row.write_beside(tx, input).await?;
     row.read_beside(tx).await?;
-    let id = Some(row.id());
-    write_audit(
-        tx,
-        by,
-        "create",
-        T::RECORD_TYPE,
-        id,
-        None::<&()>,
-        Some(&row),
-    )
-    .await?;
+    let (kind, id) = (T::RECORD_TYPE, Some(row.id()));
+    write_audit(tx, by, "create", kind, id, None::<&()>, Some(&row)).await?;
     Ok(row)
 }
 
@@ -277,21 +297,13 @@ pub(crate) async fn rewrite<T: Editable>(
         .await?;
     after.write_beside(tx, input).await?;
     after.read_beside(tx).await?;
-    let id = Some(at.id);
-    write_audit(
-        tx,
-        by,
-        "update",
-        T::RECORD_TYPE,
-        id,
-        Some(&before),
-        Some(&after),
-    )
-    .await?;
+    let (kind, id) = (T::RECORD_TYPE, Some(at.id));
+    write_audit(tx, by, "update", kind, id, Some(&before), Some(&after)).await?;
     Ok(after)
 }
 
-/// Deletes a record; its audit row keeps what it was.
+/// Deletes a record, and its children with it (the database cascades); its audit row keeps
+/// what went.
 pub(crate) async fn delete<T: Removable>(
     pool: &sqlx::Pool<Db>,
     owner: &[i64],
@@ -299,65 +311,25 @@ pub(crate) async fn delete<T: Removable>(
     by: &AuditBy,
 ) -> R<()> {
     let mut tx = begin_write(pool).await?;
-    let before = remove::<T>(&mut tx, owner, at).await?;
-    let id = Some(at.id);
-    write_audit(
-        &mut tx,
-        by,
-        "delete",
-        T::RECORD_TYPE,
-        id,
-        Some(&before),
-        None::<&()>,
-    )
-    .await?;
-    tx.commit().await.map_err(map_err)
-}
-
-/// Deletes a parent record with its children (the database cascades); its audit row keeps the
-/// record and the children.
-pub(crate) async fn delete_with_children<T: Removable, C: Child<Parent = T>>(
-    pool: &sqlx::Pool<Db>,
-    owner: &[i64],
-    at: Expected,
-    by: &AuditBy,
-) -> R<()> {
-    let mut tx = begin_write(pool).await?;
+    let record = at.check(read::<T>(&mut tx, at.id, owner).await?)?;
     // Read before the delete takes them along.
-    let children = sqlx::query_as::<Db, C>(C::OF_PARENT)
-        .bind(at.id)
-        .fetch_all(&mut *tx)
-        .await
-        .map_err(map_err)?;
-    let record = remove::<T>(&mut tx, owner, at).await?;
-    let gone = WithChildren {
+    let children = T::Children::under(&mut tx, at.id).await?;
+    at.write(&mut tx, T::DELETE, |q| q).await?;
+    let gone = Gone {
         record: &record,
-        children: &children,
+        children,
     };
-    let id = Some(at.id);
-    write_audit(
-        &mut tx,
-        by,
-        "delete",
-        T::RECORD_TYPE,
-        id,
-        Some(&gone),
-        None::<&()>,
-    )
-    .await?;
+    let (kind, id) = (T::RECORD_TYPE, Some(at.id));
+    write_audit(&mut tx, by, "delete", kind, id, Some(&gone), None::<&()>).await?;
     tx.commit().await.map_err(map_err)
 }
 
-async fn remove<T: Removable>(tx: &mut Tx, owner: &[i64], at: Expected) -> R<T> {
-    let before = at.check(read::<T>(tx, at.id, owner).await?)?;
-    at.write(tx, T::DELETE, |q| q).await?;
-    Ok(before)
-}
-
-/// What the audit trail keeps of a deleted parent: the record and its children.
+/// What the audit trail keeps of a deleted record: the record, and its children if its kind
+/// has any (written as the record's fields plus `children`).
 #[derive(Serialize)]
-struct WithChildren<'a, P: Serialize, C: Serialize> {
+struct Gone<'a, T: Serialize, C: Serialize> {
     #[serde(flatten)]
-    record: &'a P,
-    children: &'a [C],
+    record: &'a T,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    children: Option<Vec<C>>,
 }
