@@ -18,7 +18,6 @@ use dongneng_store::{
 };
 use std::sync::Arc;
 
-const RULES_KEY: &str = "warning_rules";
 const SWEEP_KEY: &str = "warnings_checked_on";
 
 /// Totals of filtered sets of the library, kept with the library version they were computed
@@ -166,10 +165,7 @@ pub fn region_path(regions: &[Region], id: i64) -> Vec<i64> {
 impl Service {
     /// The warning thresholds in force.
     pub async fn warning_rules(&self) -> Result<WarningRules> {
-        Ok(match self.store.get_meta(RULES_KEY).await? {
-            Some(json) => serde_json::from_str(&json).unwrap_or_default(),
-            None => WarningRules::default(),
-        })
+        Ok(self.store.warning_rules().await?)
     }
 
     pub async fn warning_context(&self) -> Result<WarningContext> {
@@ -188,12 +184,11 @@ impl Service {
     ) -> Result<WarningRules> {
         actor.require(Permission::ManageSettings)?;
         rules.validate()?;
-        let json =
-            serde_json::to_string(&rules).map_err(|e| ServiceError::Internal(e.to_string()))?;
-        self.store.set_meta(RULES_KEY, &json).await?;
-        self.store
-            .refresh_all_warnings(&self.warning_context().await?)
-            .await?;
+        let ctx = WarningContext {
+            rules: rules.clone(),
+            ..self.warning_context().await?
+        };
+        self.store.set_warning_rules(&ctx, &actor.audit()).await?;
         tracing::info!(user = %actor.user.username, "warning rules changed");
         Ok(rules)
     }

@@ -126,24 +126,11 @@ impl AdminStore for SqliteStore {
     }
 
     async fn get_meta(&self, key: &str) -> Result<Option<String>, StoreError> {
-        sqlx::query_scalar::<Db, String>("select value from meta where key = $1")
-            .bind(key)
-            .fetch_optional(&self.pool)
-            .await
-            .map_err(map_err)
+        shared::settings::read_setting(&self.pool, key).await
     }
 
     async fn set_meta(&self, key: &str, value: &str) -> Result<(), StoreError> {
-        sqlx::query(
-            "insert into meta (key, value) values ($1, $2) \
-             on conflict (key) do update set value = excluded.value",
-        )
-        .bind(key)
-        .bind(value)
-        .execute(&self.pool)
-        .await
-        .map_err(map_err)?;
-        Ok(())
+        shared::settings::write_setting(&self.pool, key, value).await
     }
 
     async fn backup_to(&self, path: &str) -> Result<(), StoreError> {

@@ -13,4 +13,5 @@ mod leases;
 mod profiles;
 pub(crate) mod projects;
 mod reference;
+pub(crate) mod settings;
 mod users;

@@ -5,6 +5,7 @@
 //! `project_versions` and opens a new one (for "as at" views), and appends the audit row.
 
 use super::common::{Conn, Tx, begin_write, map_err, now, write_audit};
+use super::settings::{read_setting, write_setting};
 use super::versioned::{Expected, Statement, versioned_rows};
 use crate::{BackendStore, Db};
 use async_trait::async_trait;
@@ -14,11 +15,11 @@ use dongneng_domain::paging::Page;
 use dongneng_domain::project::{
     FactorInput, FactorKind, LibraryClass, Nature, ProgressInput, ProjectInput, Quantity, Stage, ym,
 };
-use dongneng_domain::warning::{self, Level, Reason};
+use dongneng_domain::warning::{self, Level, WarningRules};
 use dongneng_store::{
     AuditBy, Batch, EventNote, Factor, ImportOp, NewProject, Progress, ProgressOp, Project,
     ProjectAsAt, ProjectEvent, ProjectFilter, ProjectKey, ProjectSort, ProjectStore, ProjectSums,
-    StoreError, WarningContext,
+    StoreError, WARNING_RULES_KEY, WarningContext,
 };
 use sqlx::Row;
 use sqlx::query_builder::Separated;
@@ -237,7 +238,7 @@ where
 /// The rows `head` (a select ending in `in (`) selects for many keys, 500 at a time (well
 /// inside both databases' limits on bound values); `push` adds one key.
 async fn in_chunks<K: Sync, T>(
-    pool: &sqlx::Pool<Db>,
+    conn: &mut Conn,
     head: &'static str,
     keys: &[K],
     push: impl Fn(&mut Separated<'_, Db, &'static str>, &K) + Send + Sync,
@@ -253,7 +254,11 @@ where
             push(&mut sep, key);
         }
         qb.push(")");
-        let rows: Vec<T> = qb.build_query_as().fetch_all(pool).await.map_err(map_err)?;
+        let rows: Vec<T> = qb
+            .build_query_as()
+            .fetch_all(&mut *conn)
+            .await
+            .map_err(map_err)?;
         out.extend(rows);
     }
     Ok(out)
@@ -319,87 +324,139 @@ impl FactorRow {
     }
 }
 
-async fn unmet_factors(tx: &mut Tx, id: i64) -> R<Vec<(FactorKind, Option<NaiveDate>)>> {
-    let rows = sqlx::query("select kind, needed_by from project_factors where project_id = $1 and fulfilled < required")
-        .bind(id)
-        .fetch_all(&mut **tx)
-        .await
-        .map_err(map_err)?;
-    Ok(rows
-        .iter()
-        .filter_map(|r| {
-            let kind: String = r.get("kind");
-            Some((
-                FactorKind::parse(&kind)?,
-                r.get::<Option<NaiveDate>, _>("needed_by"),
-            ))
-        })
-        .collect())
+/// Re-derives the current-year figures, the completed total and the last reported month of
+/// one project from its batches and progress, then re-evaluates its warning. Touches neither
+/// version nor audit: these are derived values.
+async fn refresh(tx: &mut Tx, id: i64, ctx: &WarningContext) -> R<Project> {
+    refresh_chunk(tx, &[id], ctx).await?;
+    exists(tx, id).await
 }
 
-fn facts(p: &Project, unmet: Vec<(FactorKind, Option<NaiveDate>)>) -> warning::Facts {
-    warning::Facts {
-        stage: p.stage,
-        in_library: p.in_library,
-        planned_start: p.planned_start,
-        plan_year: p.plan_year,
-        year_plan: p.year_plan,
-        year_completed: p.year_completed,
-        last_progress_ym: p.last_progress_ym,
-        unmet_factors: unmet,
+/// [`refresh`] for a chunk of projects (up to 500), a statement for all of them at each step;
+/// only the warnings that change are written.
+async fn refresh_chunk(tx: &mut Tx, ids: &[i64], ctx: &WarningContext) -> R<()> {
+    bump_version(tx).await?;
+    let year = ctx.today.year();
+    let mut qb = sqlx::QueryBuilder::<Db>::new("update projects set plan_year = ");
+    qb.push_bind(year)
+        .push(
+            ", year_plan = coalesce((select b.planned_investment from project_batches b \
+             where b.project_id = projects.id and b.valid_to is null and b.year = ",
+        )
+        .push_bind(year)
+        .push(
+            "), 0), year_completed = coalesce((select g.ytd_investment from project_progress g \
+             where g.project_id = projects.id and g.valid_to is null and g.year = ",
+        )
+        .push_bind(year)
+        .push(
+            " order by g.ym desc limit 1), 0), \
+             completed_investment = initial_completed + coalesce((select g.cumulative_investment \
+             from project_progress g where g.project_id = projects.id and g.valid_to is null \
+             order by g.ym desc limit 1), 0), \
+             last_progress_ym = (select max(g.ym) from project_progress g \
+             where g.project_id = projects.id and g.valid_to is null) \
+             where id in (",
+        );
+    let mut sep = qb.separated(", ");
+    for id in ids {
+        sep.push_bind(*id);
+    }
+    qb.push(")");
+    qb.build().execute(&mut **tx).await.map_err(map_err)?;
+    let head = "select id, stage, in_library, planned_start, plan_year, year_plan, \
+                year_completed, last_progress_ym, warning_level, warning_reasons \
+                from projects where id in (";
+    let rows: Vec<FactsRow> = in_chunks(tx, head, ids, |s, id| {
+        s.push_bind(*id);
+    })
+    .await?;
+    let head = "select project_id, kind, needed_by from project_factors \
+                where fulfilled < required and project_id in (";
+    let unmet: Vec<(i64, String, Option<NaiveDate>)> = in_chunks(tx, head, ids, |s, id| {
+        s.push_bind(*id);
+    })
+    .await?;
+    for row in rows {
+        let needs = unmet
+            .iter()
+            .filter(|(id, _, _)| *id == row.id)
+            .filter_map(|(_, kind, by)| Some((FactorKind::parse(kind)?, *by)))
+            .collect();
+        let (level, reasons) = warning::evaluate(&row.facts(needs), &ctx.rules, ctx.today);
+        let reasons = serde_json::to_string(&reasons).unwrap_or_else(|_| "[]".into());
+        if level.code() != row.warning_level || reasons != row.warning_reasons {
+            sqlx::query(
+                "update projects set warning_level = $2, warning_reasons = $3 where id = $1",
+            )
+            .bind(row.id)
+            .bind(level.code())
+            .bind(reasons)
+            .execute(&mut **tx)
+            .await
+            .map_err(map_err)?;
+        }
+    }
+    Ok(())
+}
+
+/// What a project's warning is judged on, and the warning it has.
+#[derive(sqlx::FromRow)]
+struct FactsRow {
+    id: i64,
+    stage: String,
+    in_library: bool,
+    planned_start: Option<NaiveDate>,
+    plan_year: i32,
+    year_plan: i64,
+    year_completed: i64,
+    last_progress_ym: Option<i32>,
+    warning_level: String,
+    warning_reasons: String,
+}
+
+impl FactsRow {
+    fn facts(&self, unmet_factors: Vec<(FactorKind, Option<NaiveDate>)>) -> warning::Facts {
+        warning::Facts {
+            stage: Stage::parse(&self.stage).unwrap_or(Stage::Planning),
+            in_library: self.in_library,
+            planned_start: self.planned_start,
+            plan_year: self.plan_year,
+            year_plan: Money(self.year_plan),
+            year_completed: Money(self.year_completed),
+            last_progress_ym: self.last_progress_ym,
+            unmet_factors,
+        }
     }
 }
 
-/// Re-derives the current-year figures, the completed total and the last reported month from
-/// batches and progress, then re-evaluates the warning. Touches neither version nor audit:
-/// these are derived values.
-async fn refresh(tx: &mut Tx, id: i64, ctx: &WarningContext) -> R<Project> {
-    bump_version(tx).await?;
-    let year = ctx.today.year();
-    sqlx::query(
-        "update projects set plan_year = $2, \
-         year_plan = coalesce((select b.planned_investment from project_batches b \
-             where b.project_id = $1 and b.year = $2 and b.valid_to is null), 0), \
-         year_completed = coalesce((select g.ytd_investment from project_progress g \
-             where g.project_id = $1 and g.year = $2 and g.valid_to is null \
-             order by g.ym desc limit 1), 0), \
-         completed_investment = initial_completed + coalesce((select g.cumulative_investment \
-             from project_progress g where g.project_id = $1 and g.valid_to is null \
-             order by g.ym desc limit 1), 0), \
-         last_progress_ym = (select max(g.ym) from project_progress g \
-             where g.project_id = $1 and g.valid_to is null) \
-         where id = $1",
+/// Refreshes the next chunk of the library after project `after`, in id order: the last id
+/// and how many, or `None` past the end.
+async fn refresh_next(tx: &mut Tx, after: i64, ctx: &WarningContext) -> R<Option<(i64, u64)>> {
+    let ids: Vec<i64> = sqlx::query_scalar::<Db, i64>(
+        "select id from projects where id > $1 order by id limit 500",
     )
-    .bind(id)
-    .bind(year)
-    .execute(&mut **tx)
+    .bind(after)
+    .fetch_all(&mut **tx)
     .await
     .map_err(map_err)?;
-    let p = load(tx, id).await?.ok_or(StoreError::NotFound)?;
-    let unmet = unmet_factors(tx, id).await?;
-    let (level, reasons) = warning::evaluate(&facts(&p, unmet), &ctx.rules, ctx.today);
-    set_warning(tx, id, level, &reasons).await?;
-    Ok(Project {
-        warning_level: level,
-        warning_reasons: reasons,
-        ..p
-    })
+    let Some(&last) = ids.last() else {
+        return Ok(None);
+    };
+    refresh_chunk(tx, &ids, ctx).await?;
+    Ok(Some((last, ids.len() as u64)))
+}
+
+/// The stored warning thresholds, or the defaults when none (or none readable) are stored.
+fn rules_of(stored: Option<String>) -> WarningRules {
+    stored
+        .and_then(|json| serde_json::from_str(&json).ok())
+        .unwrap_or_default()
 }
 
 /// Moves the library's version on (see `ProjectStore::library_version`).
 async fn bump_version(tx: &mut Tx) -> R<()> {
     sqlx::query("update library_version set n = n + 1 where id = 1")
-        .execute(&mut **tx)
-        .await
-        .map_err(map_err)?;
-    Ok(())
-}
-
-async fn set_warning(tx: &mut Tx, id: i64, level: Level, reasons: &[Reason]) -> R<()> {
-    sqlx::query("update projects set warning_level = $2, warning_reasons = $3 where id = $1")
-        .bind(id)
-        .bind(level.code())
-        .bind(serde_json::to_string(reasons).unwrap_or_else(|_| "[]".into()))
         .execute(&mut **tx)
         .await
         .map_err(map_err)?;
@@ -1233,7 +1290,8 @@ impl ProjectStore for BackendStore {
             .fetch_all(&self.pool)
             .await
             .map_err(map_err)?;
-        let mut rows: Vec<ProjectRow> = in_chunks(&self.pool, BY_IDS, &ids, |s, id| {
+        let mut conn = self.pool.acquire().await.map_err(map_err)?;
+        let mut rows: Vec<ProjectRow> = in_chunks(&mut conn, BY_IDS, &ids, |s, id| {
             s.push_bind(*id);
         })
         .await?;
@@ -1457,20 +1515,46 @@ impl ProjectStore for BackendStore {
     }
 
     async fn refresh_all_warnings(&self, ctx: &WarningContext) -> R<u64> {
-        // In chunks, each its own transaction, so writers are not held off for long.
-        let ids: Vec<i64> = sqlx::query_scalar::<Db, i64>("select id from projects order by id")
-            .fetch_all(&self.pool)
-            .await
-            .map_err(map_err)?;
-        let mut n = 0;
-        for chunk in ids.chunks(500) {
+        // A chunk per transaction, so that writers are not held off for long.
+        let (mut after, mut n) = (0, 0);
+        loop {
             let mut tx = begin_write(&self.pool).await?;
-            for id in chunk {
-                refresh(&mut tx, *id, ctx).await?;
-                n += 1;
-            }
+            let Some((last, count)) = refresh_next(&mut tx, after, ctx).await? else {
+                return Ok(n);
+            };
             tx.commit().await.map_err(map_err)?;
+            (after, n) = (last, n + count);
         }
+    }
+
+    async fn warning_rules(&self) -> R<WarningRules> {
+        let stored = read_setting(&self.pool, WARNING_RULES_KEY).await?;
+        Ok(rules_of(stored))
+    }
+
+    async fn set_warning_rules(&self, ctx: &WarningContext, by: &AuditBy) -> R<u64> {
+        let mut tx = begin_write(&self.pool).await?;
+        let before = rules_of(read_setting(&mut *tx, WARNING_RULES_KEY).await?);
+        let json =
+            serde_json::to_string(&ctx.rules).map_err(|e| StoreError::Internal(e.to_string()))?;
+        write_setting(&mut *tx, WARNING_RULES_KEY, &json).await?;
+        let after = Some(&ctx.rules);
+        write_audit(
+            &mut tx,
+            by,
+            "update",
+            "warning_rules",
+            None,
+            Some(&before),
+            after,
+        )
+        .await?;
+        // The whole library in this transaction: no project is left judged by the old rules.
+        let (mut next, mut n) = (0, 0);
+        while let Some((last, count)) = refresh_next(&mut tx, next, ctx).await? {
+            (next, n) = (last, n + count);
+        }
+        tx.commit().await.map_err(map_err)?;
         Ok(n)
     }
 
@@ -1553,8 +1637,9 @@ impl ProjectStore for BackendStore {
     }
 
     async fn find_project_ids(&self, codes: &[&str], names: &[(&str, &str)]) -> R<Vec<i64>> {
+        let mut conn = self.pool.acquire().await.map_err(map_err)?;
         let mut ids: Vec<(i64,)> = in_chunks(
-            &self.pool,
+            &mut conn,
             "select id from projects where code in (",
             codes,
             |s, code| {
@@ -1563,7 +1648,7 @@ impl ProjectStore for BackendStore {
         )
         .await?;
         let head = "select id from projects where (name, owner_name) in (values ";
-        let by_name: Vec<(i64,)> = in_chunks(&self.pool, head, names, |s, (name, owner)| {
+        let by_name: Vec<(i64,)> = in_chunks(&mut conn, head, names, |s, (name, owner)| {
             s.push("(")
                 .push_bind_unseparated(*name)
                 .push_unseparated(", ")
@@ -1668,7 +1753,8 @@ impl ProjectStore for BackendStore {
     }
 
     async fn get_projects(&self, ids: &[i64]) -> R<Vec<Project>> {
-        let rows: Vec<ProjectRow> = in_chunks(&self.pool, BY_IDS, ids, |s, id| {
+        let mut conn = self.pool.acquire().await.map_err(map_err)?;
+        let rows: Vec<ProjectRow> = in_chunks(&mut conn, BY_IDS, ids, |s, id| {
             s.push_bind(*id);
         })
         .await?;
@@ -1676,12 +1762,13 @@ impl ProjectStore for BackendStore {
     }
 
     async fn factors_for(&self, ids: &[i64]) -> R<Vec<Factor>> {
+        let mut conn = self.pool.acquire().await.map_err(map_err)?;
         let head = concat!(
             "select ",
             factor_cols!(),
             " from project_factors where project_id in ("
         );
-        let rows: Vec<FactorRow> = in_chunks(&self.pool, head, ids, |s, id| {
+        let rows: Vec<FactorRow> = in_chunks(&mut conn, head, ids, |s, id| {
             s.push_bind(*id);
         })
         .await?;

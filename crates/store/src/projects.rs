@@ -193,6 +193,9 @@ pub struct ProjectSums {
     pub completed_stage: i64,
 }
 
+/// The `meta` key the warning thresholds are stored under.
+pub const WARNING_RULES_KEY: &str = "warning_rules";
+
 /// Today's date and the warning thresholds, which every write re-evaluates a project with.
 #[derive(Debug, Clone)]
 pub struct WarningContext {
@@ -356,8 +359,15 @@ pub trait ProjectStore {
         by: &AuditBy,
     ) -> Result<Factor>;
     async fn list_factors(&self, id: i64) -> Result<Vec<Factor>>;
-    /// Re-evaluates the warnings of every project (after the date or the rules changed).
+    /// Re-evaluates the warnings of every project (after the date changed), a chunk of the
+    /// library per transaction.
     async fn refresh_all_warnings(&self, ctx: &WarningContext) -> Result<u64>;
+    /// The warning thresholds in force: the stored ones, or the defaults.
+    async fn warning_rules(&self) -> Result<WarningRules>;
+    /// Stores `ctx.rules` as the warning thresholds and re-evaluates every project with them,
+    /// in one transaction with the audit row (`update` of `warning_rules`, before and after).
+    /// Returns how many projects were re-evaluated.
+    async fn set_warning_rules(&self, ctx: &WarningContext, by: &AuditBy) -> Result<u64>;
     /// The library as it stood at `at`; `year`/`ym` select the plan and progress figures.
     async fn projects_as_at(
         &self,
