@@ -217,8 +217,8 @@ async fn touch(tx: &mut Tx, id: i64, t: DateTime<Utc>) -> R<()> {
     Ok(())
 }
 
-/// Fails with 404 unless the project is there.
-async fn exists(tx: &mut Tx, id: i64) -> R<Project> {
+/// The project, or 404.
+async fn load_existing(tx: &mut Tx, id: i64) -> R<Project> {
     load(tx, id).await?.ok_or(StoreError::NotFound)
 }
 
@@ -329,7 +329,7 @@ impl FactorRow {
 /// version nor audit: these are derived values.
 async fn refresh(tx: &mut Tx, id: i64, ctx: &WarningContext) -> R<Project> {
     refresh_chunk(tx, &[id], ctx).await?;
-    exists(tx, id).await
+    load_existing(tx, id).await
 }
 
 /// [`refresh`] for a chunk of projects (up to 500), a statement for all of them at each step;
@@ -859,7 +859,7 @@ async fn progress_in(
     ctx: &WarningContext,
     by: &AuditBy,
 ) -> R<Progress> {
-    exists(tx, id).await?;
+    load_existing(tx, id).await?;
     let t = stamp(ctx);
     let this_ym = ym(input.year, input.month);
     let prev = sqlx::query(
@@ -1406,7 +1406,7 @@ impl ProjectStore for BackendStore {
         by: &AuditBy,
     ) -> R<Project> {
         let mut tx = begin_write(&self.pool).await?;
-        let before = exists(&mut tx, id).await?;
+        let before = load_existing(&mut tx, id).await?;
         let t = stamp(ctx);
         if put_batch(&mut tx, id, batch, t).await? {
             touch(&mut tx, id, t).await?;
@@ -1477,7 +1477,7 @@ impl ProjectStore for BackendStore {
         by: &AuditBy,
     ) -> R<Factor> {
         let mut tx = begin_write(&self.pool).await?;
-        exists(&mut tx, id).await?;
+        load_existing(&mut tx, id).await?;
         let t = stamp(ctx);
         if put_factor(&mut tx, id, f, t).await? {
             touch(&mut tx, id, t).await?;
