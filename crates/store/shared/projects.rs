@@ -337,72 +337,102 @@ async fn refresh(tx: &mut Tx, id: i64, ctx: &WarningContext) -> R<Project> {
 async fn refresh_chunk(tx: &mut Tx, ids: &[i64], ctx: &WarningContext) -> R<()> {
     bump_version(tx).await?;
     let year = ctx.today.year();
-    let mut qb = sqlx::QueryBuilder::<Db>::new("update projects set plan_year = ");
+    // The figures are derived afresh in the select and compared here: a chunk where nothing
+    // moved (most of the library when only the rules change) writes nothing.
+    let mut qb = sqlx::QueryBuilder::<Db>::new(
+        "select p.id, p.stage, p.in_library, p.planned_start, p.plan_year, p.year_plan, \
+         p.year_completed, p.completed_investment, p.last_progress_ym, p.warning_level, \
+         p.warning_reasons, \
+         coalesce((select b.planned_investment from project_batches b \
+           where b.project_id = p.id and b.valid_to is null and b.year = ",
+    );
     qb.push_bind(year)
         .push(
-            ", year_plan = coalesce((select b.planned_investment from project_batches b \
-             where b.project_id = projects.id and b.valid_to is null and b.year = ",
+            "), 0) as new_year_plan, \
+             coalesce((select g.ytd_investment from project_progress g \
+               where g.project_id = p.id and g.valid_to is null and g.year = ",
         )
         .push_bind(year)
         .push(
-            "), 0), year_completed = coalesce((select g.ytd_investment from project_progress g \
-             where g.project_id = projects.id and g.valid_to is null and g.year = ",
-        )
-        .push_bind(year)
-        .push(
-            " order by g.ym desc limit 1), 0), \
-             completed_investment = initial_completed + coalesce((select g.cumulative_investment \
-             from project_progress g where g.project_id = projects.id and g.valid_to is null \
-             order by g.ym desc limit 1), 0), \
-             last_progress_ym = (select max(g.ym) from project_progress g \
-             where g.project_id = projects.id and g.valid_to is null) \
-             where id in (",
+            " order by g.ym desc limit 1), 0) as new_year_completed, \
+             p.initial_completed + coalesce((select g.cumulative_investment \
+               from project_progress g where g.project_id = p.id and g.valid_to is null \
+               order by g.ym desc limit 1), 0) as new_completed, \
+             (select max(g.ym) from project_progress g \
+               where g.project_id = p.id and g.valid_to is null) as new_last_ym \
+             from projects p where p.id in (",
         );
     let mut sep = qb.separated(", ");
     for id in ids {
         sep.push_bind(*id);
     }
     qb.push(")");
-    qb.build().execute(&mut **tx).await.map_err(map_err)?;
-    let head = "select id, stage, in_library, planned_start, plan_year, year_plan, \
-                year_completed, last_progress_ym, warning_level, warning_reasons \
-                from projects where id in (";
-    let rows: Vec<FactsRow> = in_chunks(tx, head, ids, |s, id| {
-        s.push_bind(*id);
-    })
-    .await?;
+    let rows: Vec<Judged> = qb
+        .build_query_as()
+        .fetch_all(&mut **tx)
+        .await
+        .map_err(map_err)?;
     let head = "select project_id, kind, needed_by from project_factors \
                 where fulfilled < required and project_id in (";
-    let unmet: Vec<(i64, String, Option<NaiveDate>)> = in_chunks(tx, head, ids, |s, id| {
+    let mut unmet: Vec<(i64, String, Option<NaiveDate>)> = in_chunks(tx, head, ids, |s, id| {
         s.push_bind(*id);
     })
     .await?;
+    // Reasons in the order of the kinds' codes, whichever way the database found them.
+    unmet.sort();
     for row in rows {
         let needs = unmet
             .iter()
             .filter(|(id, _, _)| *id == row.id)
             .filter_map(|(_, kind, by)| Some((FactorKind::parse(kind)?, *by)))
             .collect();
-        let (level, reasons) = warning::evaluate(&row.facts(needs), &ctx.rules, ctx.today);
+        let (level, reasons) = warning::evaluate(&row.facts(year, needs), &ctx.rules, ctx.today);
         let reasons = serde_json::to_string(&reasons).unwrap_or_else(|_| "[]".into());
-        if level.code() != row.warning_level || reasons != row.warning_reasons {
-            sqlx::query(
-                "update projects set warning_level = $2, warning_reasons = $3 where id = $1",
-            )
-            .bind(row.id)
-            .bind(level.code())
-            .bind(reasons)
-            .execute(&mut **tx)
-            .await
-            .map_err(map_err)?;
+        let fresh = (
+            year,
+            row.new_year_plan,
+            row.new_year_completed,
+            row.new_completed,
+            row.new_last_ym,
+            level.code(),
+            reasons.as_str(),
+        );
+        let stored = (
+            row.plan_year,
+            row.year_plan,
+            row.year_completed,
+            row.completed_investment,
+            row.last_progress_ym,
+            row.warning_level.as_str(),
+            row.warning_reasons.as_str(),
+        );
+        if fresh == stored {
+            continue;
         }
+        sqlx::query(
+            "update projects set plan_year = $2, year_plan = $3, year_completed = $4, \
+             completed_investment = $5, last_progress_ym = $6, warning_level = $7, \
+             warning_reasons = $8 where id = $1",
+        )
+        .bind(row.id)
+        .bind(fresh.0)
+        .bind(fresh.1)
+        .bind(fresh.2)
+        .bind(fresh.3)
+        .bind(fresh.4)
+        .bind(fresh.5)
+        .bind(fresh.6)
+        .execute(&mut **tx)
+        .await
+        .map_err(map_err)?;
     }
     Ok(())
 }
 
-/// What a project's warning is judged on, and the warning it has.
+/// A project as its derived figures and warning are judged: what is stored, and the figures
+/// derived afresh from its batches and progress (`new_…`).
 #[derive(sqlx::FromRow)]
-struct FactsRow {
+struct Judged {
     id: i64,
     stage: String,
     in_library: bool,
@@ -410,21 +440,31 @@ struct FactsRow {
     plan_year: i32,
     year_plan: i64,
     year_completed: i64,
+    completed_investment: i64,
     last_progress_ym: Option<i32>,
     warning_level: String,
     warning_reasons: String,
+    new_year_plan: i64,
+    new_year_completed: i64,
+    new_completed: i64,
+    new_last_ym: Option<i32>,
 }
 
-impl FactsRow {
-    fn facts(&self, unmet_factors: Vec<(FactorKind, Option<NaiveDate>)>) -> warning::Facts {
+impl Judged {
+    /// The facts the warning rules look at, with the figures derived afresh for `year`.
+    fn facts(
+        &self,
+        year: i32,
+        unmet_factors: Vec<(FactorKind, Option<NaiveDate>)>,
+    ) -> warning::Facts {
         warning::Facts {
             stage: Stage::parse(&self.stage).unwrap_or(Stage::Planning),
             in_library: self.in_library,
             planned_start: self.planned_start,
-            plan_year: self.plan_year,
-            year_plan: Money(self.year_plan),
-            year_completed: Money(self.year_completed),
-            last_progress_ym: self.last_progress_ym,
+            plan_year: year,
+            year_plan: Money(self.new_year_plan),
+            year_completed: Money(self.new_year_completed),
+            last_progress_ym: self.new_last_ym,
             unmet_factors,
         }
     }
