@@ -1578,17 +1578,8 @@ impl ProjectStore for BackendStore {
         let json =
             serde_json::to_string(&ctx.rules).map_err(|e| StoreError::Internal(e.to_string()))?;
         write_setting(&mut *tx, WARNING_RULES_KEY, &json).await?;
-        let after = Some(&ctx.rules);
-        write_audit(
-            &mut tx,
-            by,
-            "update",
-            "warning_rules",
-            None,
-            Some(&before),
-            after,
-        )
-        .await?;
+        let (before, after) = (Some(&before), Some(&ctx.rules));
+        write_audit(&mut tx, by, "update", "warning_rules", None, before, after).await?;
         // The whole library in this transaction: no project is left judged by the old rules.
         let (mut next, mut n) = (0, 0);
         while let Some((last, count)) = refresh_next(&mut tx, next, ctx).await? {
