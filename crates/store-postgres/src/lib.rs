@@ -12,24 +12,10 @@ use std::time::Duration;
 pub type Db = sqlx::Postgres;
 type BackendStore = PgStore;
 
-mod common {
-    include!("../../store/shared/common.rs");
-}
-mod reference {
-    include!("../../store/shared/reference.rs");
-}
-mod users {
-    include!("../../store/shared/users.rs");
-}
-mod audit {
-    include!("../../store/shared/audit.rs");
-}
-mod profiles {
-    include!("../../store/shared/profiles.rs");
-}
-mod projects {
-    include!("../../store/shared/projects.rs");
-}
+#[path = "../../store/shared/mod.rs"]
+mod shared;
+
+use shared::common::map_err;
 
 /// What differs between PostgreSQL and SQLite, in one place.
 mod dialect {
@@ -77,7 +63,7 @@ mod dialect {
                 .push(") > 0");
         } else {
             qb.push(format!(" and {alias}.search_text ilike "))
-                .push_bind(format!("%{}%", crate::projects::like_escape(q)))
+                .push_bind(format!("%{}%", crate::shared::projects::like_escape(q)))
                 .push(" escape '\\'");
         }
     }
@@ -105,7 +91,7 @@ impl PgStore {
             .acquire_timeout(Duration::from_secs(30))
             .connect_with(options)
             .await
-            .map_err(common::map_err)?;
+            .map_err(map_err)?;
         Ok(PgStore { pool })
     }
 }
@@ -120,7 +106,7 @@ impl AdminStore for PgStore {
         sqlx::query("select 1")
             .execute(&self.pool)
             .await
-            .map_err(common::map_err)?;
+            .map_err(map_err)?;
         Ok(())
     }
 
@@ -136,24 +122,11 @@ impl AdminStore for PgStore {
     }
 
     async fn get_meta(&self, key: &str) -> Result<Option<String>, StoreError> {
-        sqlx::query_scalar::<Db, String>("select value from meta where key = $1")
-            .bind(key)
-            .fetch_optional(&self.pool)
-            .await
-            .map_err(common::map_err)
+        shared::settings::read_setting(&self.pool, key).await
     }
 
     async fn set_meta(&self, key: &str, value: &str) -> Result<(), StoreError> {
-        sqlx::query(
-            "insert into meta (key, value) values ($1, $2) \
-             on conflict (key) do update set value = excluded.value",
-        )
-        .bind(key)
-        .bind(value)
-        .execute(&self.pool)
-        .await
-        .map_err(common::map_err)?;
-        Ok(())
+        shared::settings::write_setting(&self.pool, key, value).await
     }
 
     async fn backup_to(&self, _path: &str) -> Result<(), StoreError> {
@@ -181,11 +154,11 @@ pub async fn create_test_schema(url: &str) -> Result<String, StoreError> {
         .max_connections(1)
         .connect(url)
         .await
-        .map_err(common::map_err)?;
+        .map_err(map_err)?;
     sqlx::query(sqlx::AssertSqlSafe(format!("create schema {name}")))
         .execute(&pool)
         .await
-        .map_err(common::map_err)?;
+        .map_err(map_err)?;
     pool.close().await;
     Ok(name)
 }
@@ -199,13 +172,13 @@ pub async fn drop_test_schema(url: &str, name: &str) -> Result<(), StoreError> {
         .max_connections(1)
         .connect(url)
         .await
-        .map_err(common::map_err)?;
+        .map_err(map_err)?;
     sqlx::query(sqlx::AssertSqlSafe(format!(
         "drop schema if exists {name} cascade"
     )))
     .execute(&pool)
     .await
-    .map_err(common::map_err)?;
+    .map_err(map_err)?;
     pool.close().await;
     Ok(())
 }

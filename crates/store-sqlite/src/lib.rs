@@ -12,24 +12,10 @@ use std::time::Duration;
 pub type Db = sqlx::Sqlite;
 type BackendStore = SqliteStore;
 
-mod common {
-    include!("../../store/shared/common.rs");
-}
-mod reference {
-    include!("../../store/shared/reference.rs");
-}
-mod users {
-    include!("../../store/shared/users.rs");
-}
-mod audit {
-    include!("../../store/shared/audit.rs");
-}
-mod profiles {
-    include!("../../store/shared/profiles.rs");
-}
-mod projects {
-    include!("../../store/shared/projects.rs");
-}
+#[path = "../../store/shared/mod.rs"]
+mod shared;
+
+use shared::common::map_err;
 
 /// What differs between SQLite and PostgreSQL, in one place.
 mod dialect {
@@ -65,7 +51,7 @@ mod dialect {
             .push(")");
         } else {
             qb.push(format!(" and {alias}.search_text like "))
-                .push_bind(format!("%{}%", crate::projects::like_escape(q)))
+                .push_bind(format!("%{}%", crate::shared::projects::like_escape(q)))
                 .push(" escape '\\'");
         }
     }
@@ -98,7 +84,7 @@ impl SqliteStore {
             .acquire_timeout(Duration::from_secs(30))
             .connect_with(options)
             .await
-            .map_err(common::map_err)?;
+            .map_err(map_err)?;
         Ok(SqliteStore { pool })
     }
 }
@@ -113,7 +99,7 @@ impl AdminStore for SqliteStore {
         sqlx::query("select 1")
             .execute(&self.pool)
             .await
-            .map_err(common::map_err)?;
+            .map_err(map_err)?;
         Ok(())
     }
 
@@ -127,11 +113,11 @@ impl AdminStore for SqliteStore {
         sqlx::query("pragma analysis_limit = 1000")
             .execute(&self.pool)
             .await
-            .map_err(common::map_err)?;
+            .map_err(map_err)?;
         sqlx::query("pragma optimize = 0x10002")
             .execute(&self.pool)
             .await
-            .map_err(common::map_err)?;
+            .map_err(map_err)?;
         Ok(())
     }
 
@@ -140,24 +126,11 @@ impl AdminStore for SqliteStore {
     }
 
     async fn get_meta(&self, key: &str) -> Result<Option<String>, StoreError> {
-        sqlx::query_scalar::<Db, String>("select value from meta where key = $1")
-            .bind(key)
-            .fetch_optional(&self.pool)
-            .await
-            .map_err(common::map_err)
+        shared::settings::read_setting(&self.pool, key).await
     }
 
     async fn set_meta(&self, key: &str, value: &str) -> Result<(), StoreError> {
-        sqlx::query(
-            "insert into meta (key, value) values ($1, $2) \
-             on conflict (key) do update set value = excluded.value",
-        )
-        .bind(key)
-        .bind(value)
-        .execute(&self.pool)
-        .await
-        .map_err(common::map_err)?;
-        Ok(())
+        shared::settings::write_setting(&self.pool, key, value).await
     }
 
     async fn backup_to(&self, path: &str) -> Result<(), StoreError> {
@@ -171,7 +144,7 @@ impl AdminStore for SqliteStore {
             .bind(path)
             .execute(&self.pool)
             .await
-            .map_err(common::map_err)?;
+            .map_err(map_err)?;
         Ok(())
     }
 

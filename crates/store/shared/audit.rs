@@ -1,6 +1,6 @@
-// Shared query code (see common.rs): reading the audit trail.
+//! Reading the audit trail.
 
-use crate::common::map_err;
+use super::common::map_err;
 use crate::{BackendStore, Db};
 use async_trait::async_trait;
 use chrono::{DateTime, Utc};

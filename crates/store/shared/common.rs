@@ -1,12 +1,15 @@
-// Shared query code: included into `store-sqlite` and `store-postgres` (see store/src/lib.rs).
-// `Db` is the backend's sqlx database type; everything here is written once for both.
-//
-// Helpers every area uses: error mapping, the audit writer, and the versioned-update check.
+//! Helpers every area uses: error mapping, write transactions, the clock and the audit
+//! writer.
 
 use crate::Db;
 use chrono::{DateTime, Utc};
 use dongneng_store::{AuditBy, StoreError};
 use serde::Serialize;
+
+/// A write transaction.
+pub(crate) type Tx = sqlx::Transaction<'static, Db>;
+/// One connection, in a transaction or not.
+pub(crate) type Conn = <Db as sqlx::Database>::Connection;
 
 /// Turns a sqlx error into a storage error, naming the field of a violated constraint.
 pub(crate) fn map_err(e: sqlx::Error) -> StoreError {
@@ -36,9 +39,7 @@ pub(crate) fn map_err(e: sqlx::Error) -> StoreError {
 
 /// Starts a write transaction. On SQLite this takes the write lock at once (`BEGIN
 /// IMMEDIATE`), so two writers queue on the busy timeout instead of failing on upgrade.
-pub(crate) async fn begin_write(
-    pool: &sqlx::Pool<Db>,
-) -> Result<sqlx::Transaction<'static, Db>, StoreError> {
+pub(crate) async fn begin_write(pool: &sqlx::Pool<Db>) -> Result<Tx, StoreError> {
     pool.begin_with(crate::dialect::BEGIN_WRITE)
         .await
         .map_err(map_err)
@@ -52,7 +53,7 @@ pub(crate) fn now() -> DateTime<Utc> {
 
 /// Appends one row to the audit trail inside the caller's transaction.
 pub(crate) async fn write_audit<B: Serialize, A: Serialize>(
-    tx: &mut sqlx::Transaction<'static, Db>,
+    tx: &mut Tx,
     by: &AuditBy,
     action: &str,
     record_type: &str,
@@ -79,22 +80,4 @@ pub(crate) async fn write_audit<B: Serialize, A: Serialize>(
     .await
     .map_err(map_err)?;
     Ok(())
-}
-
-/// After an update touched no row: was the record gone, or had its version moved on?
-/// `count_sql` counts rows with the id bound as `$1`.
-pub(crate) async fn missing_or_conflict(
-    tx: &mut sqlx::Transaction<'static, Db>,
-    count_sql: &'static str,
-    id: i64,
-) -> StoreError {
-    match sqlx::query_scalar::<Db, i64>(count_sql)
-        .bind(id)
-        .fetch_one(&mut **tx)
-        .await
-    {
-        Ok(0) => StoreError::NotFound,
-        Ok(_) => StoreError::Conflict,
-        Err(e) => map_err(e),
-    }
 }

@@ -1,12 +1,18 @@
-// Shared query code (see common.rs): an industry's coordination structure — leader and
-// departments, task-force members, think-tank experts, alliances and their members, special
-// plans with departments and files, work plans with measures.
-//
-// Every query names the industry (children carry `industry_id` too), so a record of another
-// industry is not found. A change reads the record first, refuses a stale version (409),
-// writes, and appends its audit row in the same transaction.
+//! An industry's coordination structure — leader and departments, task-force members,
+//! think-tank experts, alliances and their members, special plans with departments and files,
+//! work plans with measures.
+//!
+//! Every record belongs to one industry (children carry `industry_id` too) and is read within
+//! it, and a child within its parent, so a record of another industry is not found. Each kind
+//! says here only its statements and how its input binds; the versioned writes
+//! (`versioned.rs`) read the record, refuse a missing (404) or stale (409) one, write, and
+//! append the audit row in the same transaction.
 
-use crate::common::{begin_write, map_err, now, write_audit};
+use super::common::{Conn, Tx, begin_write, map_err, now, write_audit};
+use super::versioned::{
+    Child, Editable, Expected, NoChildren, QueryOf, Record, Removable, create, create_child,
+    delete, exists, insert, read, rewrite, update, versioned_rows,
+};
 use crate::{BackendStore, Db};
 use async_trait::async_trait;
 use chrono::NaiveDate;
@@ -19,10 +25,8 @@ use dongneng_store::{
     Alliance, AllianceMember, AuditBy, Expert, IndustryStructure, Measure, NewPlanFile, PlanFile,
     ProfileStore, ProfileSummary, SpecialPlan, StoreError, TaskforceMember, WorkPlan,
 };
-use serde::Serialize;
 
 type R<T> = Result<T, StoreError>;
-type Tx = sqlx::Transaction<'static, Db>;
 
 macro_rules! structure_cols {
     () => {
@@ -39,8 +43,7 @@ macro_rules! member_cols {
 macro_rules! expert_cols {
     () => {
         "id, industry_id, person_name, specialty, affiliation, professional_title, joined_on, \
-         left_on, \
-         note, version, created_at, updated_at"
+         left_on, note, version, created_at, updated_at"
     };
 }
 macro_rules! alliance_cols {
@@ -79,33 +82,427 @@ macro_rules! measure_cols {
     };
 }
 
-/// The record a change is about, read inside the transaction: `sql` selects by `$1` = id and
-/// `$2` = industry. Missing → 404; at another version than the caller read → 409.
-async fn current<T>(tx: &mut Tx, sql: &'static str, id: i64, industry_id: i64) -> R<T>
-where
-    T: for<'r> sqlx::FromRow<'r, <Db as sqlx::Database>::Row> + Send + Unpin,
-{
-    sqlx::query_as::<Db, T>(sql)
-        .bind(id)
-        .bind(industry_id)
-        .fetch_optional(&mut **tx)
-        .await
-        .map_err(map_err)?
-        .ok_or(StoreError::NotFound)
-}
+versioned_rows!(
+    IndustryStructure,
+    TaskforceMember,
+    Expert,
+    Alliance,
+    AllianceMember,
+    SpecialPlan,
+    PlanFile,
+    WorkPlan,
+    Measure,
+);
 
-fn check_version(found: i64, expected: i64) -> R<()> {
-    if found == expected {
+// ---------------------------------------------------------------- leader and departments
+
+/// One per industry, so it is found by the industry (`$1`), and saved rather than created.
+impl Record for IndustryStructure {
+    const RECORD_TYPE: &'static str = "industry_structure";
+    const SELECT: &'static str = concat!(
+        "select ",
+        structure_cols!(),
+        " from industry_structures where industry_id = $1"
+    );
+
+    async fn read_beside(&mut self, conn: &mut Conn) -> R<()> {
+        self.responsible_department_ids =
+            linked_ids(conn, RESPONSIBLE_IDS, self.industry_id).await?;
         Ok(())
-    } else {
-        Err(StoreError::Conflict)
     }
 }
 
-/// An update that matched no row changed under us between read and write: a conflict.
-fn updated<T>(row: Option<T>) -> R<T> {
-    row.ok_or(StoreError::Conflict)
+impl Editable for IndustryStructure {
+    type Input = StructureInput;
+    const INSERT: &'static str = concat!(
+        "insert into industry_structures (industry_id, leader_name, leader_title, \
+         lead_department_id, provincial_counterpart, version, created_at, updated_at) \
+         values ($1, $2, $3, $4, $5, 1, $6, $6) returning ",
+        structure_cols!()
+    );
+    const UPDATE: &'static str = concat!(
+        "update industry_structures set leader_name = $3, leader_title = $4, \
+         lead_department_id = $5, provincial_counterpart = $6, version = version + 1, \
+         updated_at = $7 where id = $1 and version = $2 returning ",
+        structure_cols!()
+    );
+
+    fn bind<'q>(q: QueryOf<'q, Self>, i: &'q StructureInput) -> QueryOf<'q, Self> {
+        q.bind(&i.leader_name)
+            .bind(&i.leader_title)
+            .bind(i.lead_department_id)
+            .bind(&i.provincial_counterpart)
+    }
+
+    async fn write_beside(&self, tx: &mut Tx, i: &StructureInput) -> R<()> {
+        replace_links(
+            tx,
+            "delete from industry_responsible_departments where industry_id = $1",
+            "insert into industry_responsible_departments (industry_id, department_id) \
+             values ($1, $2)",
+            self.industry_id,
+            &i.responsible_department_ids,
+        )
+        .await
+    }
 }
+
+const RESPONSIBLE_IDS: &str = "select department_id from industry_responsible_departments \
+                               where industry_id = $1 order by department_id";
+
+// ---------------------------------------------------------------- task-force members
+
+impl Record for TaskforceMember {
+    const RECORD_TYPE: &'static str = "taskforce_member";
+    const SELECT: &'static str = concat!(
+        "select ",
+        member_cols!(),
+        " from taskforce_members where id = $1 and industry_id = $2"
+    );
+}
+
+impl Editable for TaskforceMember {
+    type Input = TaskforceMemberInput;
+    const INSERT: &'static str = concat!(
+        "insert into taskforce_members (industry_id, person_name, department_id, post, \
+         member_role, is_contact, sort_order, version, created_at, updated_at) \
+         values ($1, $2, $3, $4, $5, $6, $7, 1, $8, $8) returning ",
+        member_cols!()
+    );
+    const UPDATE: &'static str = concat!(
+        "update taskforce_members set person_name = $3, department_id = $4, post = $5, \
+         member_role = $6, is_contact = $7, sort_order = $8, version = version + 1, \
+         updated_at = $9 where id = $1 and version = $2 returning ",
+        member_cols!()
+    );
+
+    fn bind<'q>(q: QueryOf<'q, Self>, i: &'q TaskforceMemberInput) -> QueryOf<'q, Self> {
+        q.bind(&i.person_name)
+            .bind(i.department_id)
+            .bind(&i.post)
+            .bind(i.member_role.code())
+            .bind(i.is_contact)
+            .bind(i.sort_order)
+    }
+}
+
+impl Removable for TaskforceMember {
+    const DELETE: &'static str = "delete from taskforce_members where id = $1 and version = $2";
+    type Children = NoChildren;
+}
+
+// ---------------------------------------------------------------- think tank
+
+impl Record for Expert {
+    const RECORD_TYPE: &'static str = "expert";
+    const SELECT: &'static str = concat!(
+        "select ",
+        expert_cols!(),
+        " from think_tank_experts where id = $1 and industry_id = $2"
+    );
+}
+
+impl Editable for Expert {
+    type Input = ExpertInput;
+    const INSERT: &'static str = concat!(
+        "insert into think_tank_experts (industry_id, person_name, specialty, affiliation, \
+         professional_title, joined_on, left_on, note, version, created_at, updated_at) \
+         values ($1, $2, $3, $4, $5, $6, $7, $8, 1, $9, $9) returning ",
+        expert_cols!()
+    );
+    const UPDATE: &'static str = concat!(
+        "update think_tank_experts set person_name = $3, specialty = $4, affiliation = $5, \
+         professional_title = $6, joined_on = $7, left_on = $8, note = $9, \
+         version = version + 1, updated_at = $10 where id = $1 and version = $2 returning ",
+        expert_cols!()
+    );
+
+    fn bind<'q>(q: QueryOf<'q, Self>, i: &'q ExpertInput) -> QueryOf<'q, Self> {
+        q.bind(&i.person_name)
+            .bind(&i.specialty)
+            .bind(&i.affiliation)
+            .bind(&i.professional_title)
+            .bind(i.joined_on)
+            .bind(i.left_on)
+            .bind(&i.note)
+    }
+}
+
+impl Removable for Expert {
+    const DELETE: &'static str = "delete from think_tank_experts where id = $1 and version = $2";
+    type Children = NoChildren;
+}
+
+// ---------------------------------------------------------------- alliances
+
+impl Record for Alliance {
+    const RECORD_TYPE: &'static str = "alliance";
+    const SELECT: &'static str = concat!(
+        "select ",
+        alliance_cols!(),
+        " from alliances where id = $1 and industry_id = $2"
+    );
+}
+
+impl Editable for Alliance {
+    type Input = AllianceInput;
+    const INSERT: &'static str = concat!(
+        "insert into alliances (industry_id, alliance_name, kind, plan_kind, plan, plan_status, \
+         note, version, created_at, updated_at) values ($1, $2, $3, $4, $5, $6, $7, 1, $8, $8) \
+         returning ",
+        alliance_cols!()
+    );
+    const UPDATE: &'static str = concat!(
+        "update alliances set alliance_name = $3, kind = $4, plan_kind = $5, plan = $6, \
+         plan_status = $7, note = $8, version = version + 1, updated_at = $9 \
+         where id = $1 and version = $2 returning ",
+        alliance_cols!()
+    );
+
+    fn bind<'q>(q: QueryOf<'q, Self>, i: &'q AllianceInput) -> QueryOf<'q, Self> {
+        q.bind(&i.alliance_name)
+            .bind(i.kind.code())
+            .bind(i.plan_kind.code())
+            .bind(&i.plan)
+            .bind(i.plan_status.code())
+            .bind(&i.note)
+    }
+}
+
+impl Removable for Alliance {
+    const DELETE: &'static str = "delete from alliances where id = $1 and version = $2";
+    type Children = AllianceMember;
+}
+
+impl Record for AllianceMember {
+    const RECORD_TYPE: &'static str = "alliance_member";
+    const SELECT: &'static str = concat!(
+        "select ",
+        alliance_member_cols!(),
+        " from alliance_members where id = $1 and industry_id = $2 and alliance_id = $3"
+    );
+}
+
+impl Child for AllianceMember {
+    type Parent = Alliance;
+    const OF_PARENT: &'static str = concat!(
+        "select ",
+        alliance_member_cols!(),
+        " from alliance_members where alliance_id = $1 order by id"
+    );
+}
+
+impl Editable for AllianceMember {
+    type Input = AllianceMemberInput;
+    const INSERT: &'static str = concat!(
+        "insert into alliance_members (industry_id, alliance_id, enterprise_name, credit_code, \
+         alliance_role, version, created_at, updated_at) values ($1, $2, $3, $4, $5, 1, $6, $6) \
+         returning ",
+        alliance_member_cols!()
+    );
+    const UPDATE: &'static str = concat!(
+        "update alliance_members set enterprise_name = $3, credit_code = $4, \
+         alliance_role = $5, version = version + 1, updated_at = $6 \
+         where id = $1 and version = $2 returning ",
+        alliance_member_cols!()
+    );
+
+    fn bind<'q>(q: QueryOf<'q, Self>, i: &'q AllianceMemberInput) -> QueryOf<'q, Self> {
+        q.bind(&i.enterprise_name)
+            .bind(&i.credit_code)
+            .bind(i.alliance_role.code())
+    }
+}
+
+impl Removable for AllianceMember {
+    const DELETE: &'static str = "delete from alliance_members where id = $1 and version = $2";
+    type Children = NoChildren;
+}
+
+// ---------------------------------------------------------------- special plans
+
+impl Record for SpecialPlan {
+    const RECORD_TYPE: &'static str = "special_plan";
+    const SELECT: &'static str = concat!(
+        "select ",
+        plan_cols!(),
+        " from special_plans where id = $1 and industry_id = $2"
+    );
+
+    async fn read_beside(&mut self, conn: &mut Conn) -> R<()> {
+        self.drafting_department_ids = linked_ids(conn, PLAN_DEPT_IDS, self.id).await?;
+        Ok(())
+    }
+}
+
+impl Editable for SpecialPlan {
+    type Input = SpecialPlanInput;
+    // A plan starts in drafting (`PlanStatus::Drafting`); its status then moves on its own.
+    const INSERT: &'static str = concat!(
+        "insert into special_plans (industry_id, plan_title, summary, drafted_on, status, \
+         version, created_at, updated_at) values ($1, $2, $3, $4, 'drafting', 1, $5, $5) \
+         returning ",
+        plan_cols!()
+    );
+    const UPDATE: &'static str = concat!(
+        "update special_plans set plan_title = $3, summary = $4, drafted_on = $5, \
+         version = version + 1, updated_at = $6 where id = $1 and version = $2 returning ",
+        plan_cols!()
+    );
+
+    fn bind<'q>(q: QueryOf<'q, Self>, i: &'q SpecialPlanInput) -> QueryOf<'q, Self> {
+        q.bind(&i.plan_title).bind(&i.summary).bind(i.drafted_on)
+    }
+
+    async fn write_beside(&self, tx: &mut Tx, i: &SpecialPlanInput) -> R<()> {
+        replace_links(
+            tx,
+            "delete from special_plan_departments where plan_id = $1",
+            "insert into special_plan_departments (plan_id, department_id) values ($1, $2)",
+            self.id,
+            &i.drafting_department_ids,
+        )
+        .await
+    }
+}
+
+impl Removable for SpecialPlan {
+    const DELETE: &'static str = "delete from special_plans where id = $1 and version = $2";
+    type Children = PlanFile;
+}
+
+const PLAN_DEPT_IDS: &str =
+    "select department_id from special_plan_departments where plan_id = $1 order by department_id";
+
+/// A status move: sets the status and the column that dates it (`$3`, `$4`, the time `$5`).
+fn plan_move_sql(to: PlanStatus) -> Option<&'static str> {
+    macro_rules! move_to {
+        ($dated:literal) => {
+            concat!(
+                "update special_plans set status = $3, ",
+                $dated,
+                " = $4, version = version + 1, updated_at = $5 \
+                 where id = $1 and version = $2 returning ",
+                plan_cols!()
+            )
+        };
+    }
+    match to {
+        PlanStatus::Drafting => None,
+        PlanStatus::UnderReview => Some(move_to!("under_review_on")),
+        PlanStatus::Approved => Some(move_to!("approved_on")),
+        PlanStatus::Published => Some(move_to!("published_on")),
+    }
+}
+
+impl Record for PlanFile {
+    const RECORD_TYPE: &'static str = "special_plan_file";
+    const SELECT: &'static str = concat!(
+        "select ",
+        file_cols!(),
+        " from special_plan_files where id = $1 and industry_id = $2 and plan_id = $3"
+    );
+}
+
+impl Child for PlanFile {
+    type Parent = SpecialPlan;
+    const OF_PARENT: &'static str = concat!(
+        "select ",
+        file_cols!(),
+        " from special_plan_files where plan_id = $1 order by id"
+    );
+}
+
+impl Removable for PlanFile {
+    const DELETE: &'static str = "delete from special_plan_files where id = $1 and version = $2";
+    type Children = NoChildren;
+}
+
+// ---------------------------------------------------------------- work plans and measures
+
+impl Record for WorkPlan {
+    const RECORD_TYPE: &'static str = "work_plan";
+    const SELECT: &'static str = concat!(
+        "select ",
+        work_plan_cols!(),
+        " from work_plans where id = $1 and industry_id = $2"
+    );
+}
+
+impl Editable for WorkPlan {
+    type Input = WorkPlanInput;
+    const INSERT: &'static str = concat!(
+        "insert into work_plans (industry_id, year, plan_title, goals, version, created_at, \
+         updated_at) values ($1, $2, $3, $4, 1, $5, $5) returning ",
+        work_plan_cols!()
+    );
+    const UPDATE: &'static str = concat!(
+        "update work_plans set year = $3, plan_title = $4, goals = $5, version = version + 1, \
+         updated_at = $6 where id = $1 and version = $2 returning ",
+        work_plan_cols!()
+    );
+
+    fn bind<'q>(q: QueryOf<'q, Self>, i: &'q WorkPlanInput) -> QueryOf<'q, Self> {
+        q.bind(i.year).bind(&i.plan_title).bind(&i.goals)
+    }
+}
+
+impl Removable for WorkPlan {
+    const DELETE: &'static str = "delete from work_plans where id = $1 and version = $2";
+    type Children = Measure;
+}
+
+impl Record for Measure {
+    const RECORD_TYPE: &'static str = "work_plan_measure";
+    const SELECT: &'static str = concat!(
+        "select ",
+        measure_cols!(),
+        " from work_plan_measures where id = $1 and industry_id = $2 and work_plan_id = $3"
+    );
+}
+
+impl Child for Measure {
+    type Parent = WorkPlan;
+    const OF_PARENT: &'static str = concat!(
+        "select ",
+        measure_cols!(),
+        " from work_plan_measures where work_plan_id = $1 order by id"
+    );
+}
+
+impl Editable for Measure {
+    type Input = MeasureInput;
+    const INSERT: &'static str = concat!(
+        "insert into work_plan_measures (industry_id, work_plan_id, measure, \
+         owner_department_id, owner_person, deadline, status, note, sort_order, version, \
+         created_at, updated_at) values ($1, $2, $3, $4, $5, $6, $7, $8, $9, 1, $10, $10) \
+         returning ",
+        measure_cols!()
+    );
+    const UPDATE: &'static str = concat!(
+        "update work_plan_measures set measure = $3, owner_department_id = $4, \
+         owner_person = $5, deadline = $6, status = $7, note = $8, sort_order = $9, \
+         version = version + 1, updated_at = $10 where id = $1 and version = $2 returning ",
+        measure_cols!()
+    );
+
+    fn bind<'q>(q: QueryOf<'q, Self>, i: &'q MeasureInput) -> QueryOf<'q, Self> {
+        q.bind(&i.measure)
+            .bind(i.owner_department_id)
+            .bind(&i.owner_person)
+            .bind(i.deadline)
+            .bind(i.status.code())
+            .bind(&i.note)
+            .bind(i.sort_order)
+    }
+}
+
+impl Removable for Measure {
+    const DELETE: &'static str = "delete from work_plan_measures where id = $1 and version = $2";
+    type Children = NoChildren;
+}
+
+// ---------------------------------------------------------------- helpers
 
 /// Ids of a link table for one owner, sorted.
 async fn linked_ids(
@@ -145,31 +542,23 @@ async fn replace_links(
     Ok(())
 }
 
-const RESPONSIBLE_IDS: &str = "select department_id from industry_responsible_departments \
-                               where industry_id = $1 order by department_id";
-const PLAN_DEPT_IDS: &str =
-    "select department_id from special_plan_departments where plan_id = $1 order by department_id";
-
-/// What the audit trail keeps of a deleted parent: the record and its children.
-#[derive(Serialize)]
-struct WithChildren<'a, P: Serialize, C: Serialize> {
-    #[serde(flatten)]
-    record: &'a P,
-    children: &'a [C],
+/// The records of one industry, in `sql`'s order (`sql` binds the industry as `$1`).
+async fn of_industry<T: Record>(
+    pool: &sqlx::Pool<Db>,
+    sql: &'static str,
+    industry_id: i64,
+) -> R<Vec<T>> {
+    sqlx::query_as::<Db, T>(sql)
+        .bind(industry_id)
+        .fetch_all(pool)
+        .await
+        .map_err(map_err)
 }
 
-async fn delete_row(tx: &mut Tx, sql: &'static str, id: i64, version: i64) -> R<()> {
-    let done = sqlx::query(sql)
-        .bind(id)
-        .bind(version)
-        .execute(&mut **tx)
-        .await
-        .map_err(map_err)?;
-    if done.rows_affected() == 1 {
-        Ok(())
-    } else {
-        Err(StoreError::Conflict)
-    }
+/// One record read outside a write (404 is the caller's to give).
+async fn find<T: Record>(pool: &sqlx::Pool<Db>, id: i64, owner: &[i64]) -> R<Option<T>> {
+    let mut conn = pool.acquire().await.map_err(map_err)?;
+    read::<T>(&mut conn, id, owner).await
 }
 
 #[async_trait]
@@ -227,21 +616,7 @@ impl ProfileStore for BackendStore {
     // ------------------------------------------------------------ leader and departments
 
     async fn get_structure(&self, industry_id: i64) -> R<Option<IndustryStructure>> {
-        let row = sqlx::query_as::<Db, IndustryStructure>(concat!(
-            "select ",
-            structure_cols!(),
-            " from industry_structures where industry_id = $1"
-        ))
-        .bind(industry_id)
-        .fetch_optional(&self.pool)
-        .await
-        .map_err(map_err)?;
-        let Some(mut row) = row else {
-            return Ok(None);
-        };
-        row.responsible_department_ids =
-            linked_ids(&self.pool, RESPONSIBLE_IDS, industry_id).await?;
-        Ok(Some(row))
+        find(&self.pool, industry_id, &[]).await
     }
 
     async fn save_structure(
@@ -252,105 +627,44 @@ impl ProfileStore for BackendStore {
         by: &AuditBy,
     ) -> R<IndustryStructure> {
         let mut tx = begin_write(&self.pool).await?;
-        let before = sqlx::query_as::<Db, IndustryStructure>(concat!(
-            "select ",
-            structure_cols!(),
-            " from industry_structures where industry_id = $1"
-        ))
-        .bind(industry_id)
-        .fetch_optional(&mut *tx)
-        .await
-        .map_err(map_err)?;
-        let t = now();
-        let mut after = match &before {
-            None if version == 0 => sqlx::query_as::<Db, IndustryStructure>(concat!(
-                "insert into industry_structures (industry_id, leader_name, leader_title, \
-                 lead_department_id, provincial_counterpart, version, created_at, updated_at) \
-                 values ($1, $2, $3, $4, $5, 1, $6, $6) returning ",
-                structure_cols!()
-            ))
-            .bind(industry_id)
-            .bind(&input.leader_name)
-            .bind(&input.leader_title)
-            .bind(input.lead_department_id)
-            .bind(&input.provincial_counterpart)
-            .bind(t)
-            .fetch_one(&mut *tx)
-            .await
-            .map_err(|e| match map_err(e) {
-                // Another request created it first.
-                StoreError::Duplicate { field } if field == "industry_id" => StoreError::Conflict,
-                other => other,
-            })?,
-            Some(b) if b.version == version => updated(
-                sqlx::query_as::<Db, IndustryStructure>(concat!(
-                    "update industry_structures set leader_name = $3, leader_title = $4, \
-                     lead_department_id = $5, provincial_counterpart = $6, \
-                     version = version + 1, updated_at = $7 \
-                     where industry_id = $1 and version = $2 returning ",
-                    structure_cols!()
-                ))
-                .bind(industry_id)
-                .bind(version)
-                .bind(&input.leader_name)
-                .bind(&input.leader_title)
-                .bind(input.lead_department_id)
-                .bind(&input.provincial_counterpart)
-                .bind(t)
-                .fetch_optional(&mut *tx)
-                .await
-                .map_err(map_err)?,
-            )?,
-            _ => return Err(StoreError::Conflict),
-        };
-        let before = match before {
-            Some(mut b) => {
-                b.responsible_department_ids =
-                    linked_ids(&mut *tx, RESPONSIBLE_IDS, industry_id).await?;
-                Some(b)
+        let saved = match read::<IndustryStructure>(&mut tx, industry_id, &[]).await? {
+            // The first save creates it; a client sends version 0 for that.
+            None if version == 0 => {
+                insert(&mut tx, &[industry_id], input, by)
+                    .await
+                    .map_err(|e| match e {
+                        // Another request created it first.
+                        StoreError::Duplicate { field } if field == "industry_id" => {
+                            StoreError::Conflict
+                        }
+                        other => other,
+                    })?
             }
-            None => None,
+            // It is never deleted, so a version the caller read but absent now is stale.
+            None => return Err(StoreError::Conflict),
+            Some(found) => {
+                let at = Expected {
+                    id: found.id,
+                    version,
+                };
+                rewrite(&mut tx, at.check(Some(found))?, input, by).await?
+            }
         };
-        replace_links(
-            &mut tx,
-            "delete from industry_responsible_departments where industry_id = $1",
-            "insert into industry_responsible_departments (industry_id, department_id) \
-             values ($1, $2)",
-            industry_id,
-            &input.responsible_department_ids,
-        )
-        .await?;
-        after.responsible_department_ids =
-            linked_ids(&mut *tx, RESPONSIBLE_IDS, industry_id).await?;
-        let action = if before.is_some() { "update" } else { "create" };
-        write_audit(
-            &mut tx,
-            by,
-            action,
-            "industry_structure",
-            Some(after.id),
-            before.as_ref(),
-            Some(&after),
-        )
-        .await?;
         tx.commit().await.map_err(map_err)?;
-        Ok(after)
+        Ok(saved)
     }
 
     // ------------------------------------------------------------ task-force members
 
     async fn list_taskforce_members(&self, industry_id: i64) -> R<Vec<TaskforceMember>> {
-        sqlx::query_as::<Db, TaskforceMember>(concat!(
+        let sql = concat!(
             "select ",
             member_cols!(),
             " from taskforce_members where industry_id = $1 \
              order by case member_role when 'head' then 0 when 'deputy' then 1 else 2 end, \
              sort_order, id"
-        ))
-        .bind(industry_id)
-        .fetch_all(&self.pool)
-        .await
-        .map_err(map_err)
+        );
+        of_industry(&self.pool, sql, industry_id).await
     }
 
     async fn create_taskforce_member(
@@ -359,36 +673,7 @@ impl ProfileStore for BackendStore {
         input: &TaskforceMemberInput,
         by: &AuditBy,
     ) -> R<TaskforceMember> {
-        let mut tx = begin_write(&self.pool).await?;
-        let row = sqlx::query_as::<Db, TaskforceMember>(concat!(
-            "insert into taskforce_members (industry_id, person_name, department_id, post, member_role, \
-             is_contact, sort_order, version, created_at, updated_at) \
-             values ($1, $2, $3, $4, $5, $6, $7, 1, $8, $8) returning ",
-            member_cols!()
-        ))
-        .bind(industry_id)
-        .bind(&input.person_name)
-        .bind(input.department_id)
-        .bind(&input.post)
-        .bind(input.member_role.code())
-        .bind(input.is_contact)
-        .bind(input.sort_order)
-        .bind(now())
-        .fetch_one(&mut *tx)
-        .await
-        .map_err(map_err)?;
-        write_audit(
-            &mut tx,
-            by,
-            "create",
-            "taskforce_member",
-            Some(row.id),
-            None::<&()>,
-            Some(&row),
-        )
-        .await?;
-        tx.commit().await.map_err(map_err)?;
-        Ok(row)
+        create(&self.pool, &[industry_id], input, by).await
     }
 
     async fn update_taskforce_member(
@@ -399,51 +684,14 @@ impl ProfileStore for BackendStore {
         input: &TaskforceMemberInput,
         by: &AuditBy,
     ) -> R<TaskforceMember> {
-        let mut tx = begin_write(&self.pool).await?;
-        let before: TaskforceMember = current(
-            &mut tx,
-            concat!(
-                "select ",
-                member_cols!(),
-                " from taskforce_members where id = $1 and industry_id = $2"
-            ),
-            id,
-            industry_id,
-        )
-        .await?;
-        check_version(before.version, version)?;
-        let after = updated(
-            sqlx::query_as::<Db, TaskforceMember>(concat!(
-                "update taskforce_members set person_name = $3, department_id = $4, post = $5, \
-                 member_role = $6, is_contact = $7, sort_order = $8, version = version + 1, \
-                 updated_at = $9 where id = $1 and version = $2 returning ",
-                member_cols!()
-            ))
-            .bind(id)
-            .bind(version)
-            .bind(&input.person_name)
-            .bind(input.department_id)
-            .bind(&input.post)
-            .bind(input.member_role.code())
-            .bind(input.is_contact)
-            .bind(input.sort_order)
-            .bind(now())
-            .fetch_optional(&mut *tx)
-            .await
-            .map_err(map_err)?,
-        )?;
-        write_audit(
-            &mut tx,
+        update(
+            &self.pool,
+            &[industry_id],
+            Expected { id, version },
+            input,
             by,
-            "update",
-            "taskforce_member",
-            Some(id),
-            Some(&before),
-            Some(&after),
         )
-        .await?;
-        tx.commit().await.map_err(map_err)?;
-        Ok(after)
+        .await
     }
 
     async fn delete_taskforce_member(
@@ -453,52 +701,19 @@ impl ProfileStore for BackendStore {
         version: i64,
         by: &AuditBy,
     ) -> R<()> {
-        let mut tx = begin_write(&self.pool).await?;
-        let before: TaskforceMember = current(
-            &mut tx,
-            concat!(
-                "select ",
-                member_cols!(),
-                " from taskforce_members where id = $1 and industry_id = $2"
-            ),
-            id,
-            industry_id,
-        )
-        .await?;
-        check_version(before.version, version)?;
-        delete_row(
-            &mut tx,
-            "delete from taskforce_members where id = $1 and version = $2",
-            id,
-            version,
-        )
-        .await?;
-        write_audit(
-            &mut tx,
-            by,
-            "delete",
-            "taskforce_member",
-            Some(id),
-            Some(&before),
-            None::<&()>,
-        )
-        .await?;
-        tx.commit().await.map_err(map_err)?;
-        Ok(())
+        let at = Expected { id, version };
+        delete::<TaskforceMember>(&self.pool, &[industry_id], at, by).await
     }
 
     // ------------------------------------------------------------ think tank
 
     async fn list_experts(&self, industry_id: i64) -> R<Vec<Expert>> {
-        sqlx::query_as::<Db, Expert>(concat!(
+        let sql = concat!(
             "select ",
             expert_cols!(),
             " from think_tank_experts where industry_id = $1 order by joined_on, id"
-        ))
-        .bind(industry_id)
-        .fetch_all(&self.pool)
-        .await
-        .map_err(map_err)
+        );
+        of_industry(&self.pool, sql, industry_id).await
     }
 
     async fn create_expert(
@@ -507,37 +722,7 @@ impl ProfileStore for BackendStore {
         input: &ExpertInput,
         by: &AuditBy,
     ) -> R<Expert> {
-        let mut tx = begin_write(&self.pool).await?;
-        let row = sqlx::query_as::<Db, Expert>(concat!(
-            "insert into think_tank_experts (industry_id, person_name, specialty, affiliation, \
-             professional_title, joined_on, left_on, note, version, created_at, updated_at) \
-             values ($1, $2, $3, $4, $5, $6, $7, $8, 1, $9, $9) returning ",
-            expert_cols!()
-        ))
-        .bind(industry_id)
-        .bind(&input.person_name)
-        .bind(&input.specialty)
-        .bind(&input.affiliation)
-        .bind(&input.professional_title)
-        .bind(input.joined_on)
-        .bind(input.left_on)
-        .bind(&input.note)
-        .bind(now())
-        .fetch_one(&mut *tx)
-        .await
-        .map_err(map_err)?;
-        write_audit(
-            &mut tx,
-            by,
-            "create",
-            "expert",
-            Some(row.id),
-            None::<&()>,
-            Some(&row),
-        )
-        .await?;
-        tx.commit().await.map_err(map_err)?;
-        Ok(row)
+        create(&self.pool, &[industry_id], input, by).await
     }
 
     async fn update_expert(
@@ -548,102 +733,30 @@ impl ProfileStore for BackendStore {
         input: &ExpertInput,
         by: &AuditBy,
     ) -> R<Expert> {
-        let mut tx = begin_write(&self.pool).await?;
-        let before: Expert = current(
-            &mut tx,
-            concat!(
-                "select ",
-                expert_cols!(),
-                " from think_tank_experts where id = $1 and industry_id = $2"
-            ),
-            id,
-            industry_id,
-        )
-        .await?;
-        check_version(before.version, version)?;
-        let after = updated(
-            sqlx::query_as::<Db, Expert>(concat!(
-                "update think_tank_experts set person_name = $3, specialty = $4, affiliation = $5, \
-                 professional_title = $6, joined_on = $7, left_on = $8, note = $9, \
-                 version = version + 1, updated_at = $10 where id = $1 and version = $2 \
-                 returning ",
-                expert_cols!()
-            ))
-            .bind(id)
-            .bind(version)
-            .bind(&input.person_name)
-            .bind(&input.specialty)
-            .bind(&input.affiliation)
-            .bind(&input.professional_title)
-            .bind(input.joined_on)
-            .bind(input.left_on)
-            .bind(&input.note)
-            .bind(now())
-            .fetch_optional(&mut *tx)
-            .await
-            .map_err(map_err)?,
-        )?;
-        write_audit(
-            &mut tx,
+        update(
+            &self.pool,
+            &[industry_id],
+            Expected { id, version },
+            input,
             by,
-            "update",
-            "expert",
-            Some(id),
-            Some(&before),
-            Some(&after),
         )
-        .await?;
-        tx.commit().await.map_err(map_err)?;
-        Ok(after)
+        .await
     }
 
     async fn delete_expert(&self, industry_id: i64, id: i64, version: i64, by: &AuditBy) -> R<()> {
-        let mut tx = begin_write(&self.pool).await?;
-        let before: Expert = current(
-            &mut tx,
-            concat!(
-                "select ",
-                expert_cols!(),
-                " from think_tank_experts where id = $1 and industry_id = $2"
-            ),
-            id,
-            industry_id,
-        )
-        .await?;
-        check_version(before.version, version)?;
-        delete_row(
-            &mut tx,
-            "delete from think_tank_experts where id = $1 and version = $2",
-            id,
-            version,
-        )
-        .await?;
-        write_audit(
-            &mut tx,
-            by,
-            "delete",
-            "expert",
-            Some(id),
-            Some(&before),
-            None::<&()>,
-        )
-        .await?;
-        tx.commit().await.map_err(map_err)?;
-        Ok(())
+        let at = Expected { id, version };
+        delete::<Expert>(&self.pool, &[industry_id], at, by).await
     }
 
     // ------------------------------------------------------------ alliances
 
     async fn list_alliances(&self, industry_id: i64) -> R<Vec<Alliance>> {
-        sqlx::query_as::<Db, Alliance>(concat!(
+        let sql = concat!(
             "select ",
             alliance_cols!(),
             " from alliances where industry_id = $1 order by id"
-        ))
-        .bind(industry_id)
-        .fetch_all(&self.pool)
-        .await
-        .map_err(map_err)
+        );
+        of_industry(&self.pool, sql, industry_id).await
     }
 
     async fn create_alliance(
@@ -652,36 +765,7 @@ impl ProfileStore for BackendStore {
         input: &AllianceInput,
         by: &AuditBy,
     ) -> R<Alliance> {
-        let mut tx = begin_write(&self.pool).await?;
-        let row = sqlx::query_as::<Db, Alliance>(concat!(
-            "insert into alliances (industry_id, alliance_name, kind, plan_kind, plan, plan_status, note, \
-             version, created_at, updated_at) values ($1, $2, $3, $4, $5, $6, $7, 1, $8, $8) \
-             returning ",
-            alliance_cols!()
-        ))
-        .bind(industry_id)
-        .bind(&input.alliance_name)
-        .bind(input.kind.code())
-        .bind(input.plan_kind.code())
-        .bind(&input.plan)
-        .bind(input.plan_status.code())
-        .bind(&input.note)
-        .bind(now())
-        .fetch_one(&mut *tx)
-        .await
-        .map_err(map_err)?;
-        write_audit(
-            &mut tx,
-            by,
-            "create",
-            "alliance",
-            Some(row.id),
-            None::<&()>,
-            Some(&row),
-        )
-        .await?;
-        tx.commit().await.map_err(map_err)?;
-        Ok(row)
+        create(&self.pool, &[industry_id], input, by).await
     }
 
     async fn update_alliance(
@@ -692,51 +776,14 @@ impl ProfileStore for BackendStore {
         input: &AllianceInput,
         by: &AuditBy,
     ) -> R<Alliance> {
-        let mut tx = begin_write(&self.pool).await?;
-        let before: Alliance = current(
-            &mut tx,
-            concat!(
-                "select ",
-                alliance_cols!(),
-                " from alliances where id = $1 and industry_id = $2"
-            ),
-            id,
-            industry_id,
-        )
-        .await?;
-        check_version(before.version, version)?;
-        let after = updated(
-            sqlx::query_as::<Db, Alliance>(concat!(
-                "update alliances set alliance_name = $3, kind = $4, plan_kind = $5, plan = $6, \
-                 plan_status = $7, note = $8, version = version + 1, updated_at = $9 \
-                 where id = $1 and version = $2 returning ",
-                alliance_cols!()
-            ))
-            .bind(id)
-            .bind(version)
-            .bind(&input.alliance_name)
-            .bind(input.kind.code())
-            .bind(input.plan_kind.code())
-            .bind(&input.plan)
-            .bind(input.plan_status.code())
-            .bind(&input.note)
-            .bind(now())
-            .fetch_optional(&mut *tx)
-            .await
-            .map_err(map_err)?,
-        )?;
-        write_audit(
-            &mut tx,
+        update(
+            &self.pool,
+            &[industry_id],
+            Expected { id, version },
+            input,
             by,
-            "update",
-            "alliance",
-            Some(id),
-            Some(&before),
-            Some(&after),
         )
-        .await?;
-        tx.commit().await.map_err(map_err)?;
-        Ok(after)
+        .await
     }
 
     async fn delete_alliance(
@@ -746,65 +793,19 @@ impl ProfileStore for BackendStore {
         version: i64,
         by: &AuditBy,
     ) -> R<()> {
-        let mut tx = begin_write(&self.pool).await?;
-        let before: Alliance = current(
-            &mut tx,
-            concat!(
-                "select ",
-                alliance_cols!(),
-                " from alliances where id = $1 and industry_id = $2"
-            ),
-            id,
-            industry_id,
-        )
-        .await?;
-        check_version(before.version, version)?;
-        let members = sqlx::query_as::<Db, AllianceMember>(concat!(
-            "select ",
-            alliance_member_cols!(),
-            " from alliance_members where alliance_id = $1 order by id"
-        ))
-        .bind(id)
-        .fetch_all(&mut *tx)
-        .await
-        .map_err(map_err)?;
-        delete_row(
-            &mut tx,
-            "delete from alliances where id = $1 and version = $2",
-            id,
-            version,
-        )
-        .await?;
-        let gone = WithChildren {
-            record: &before,
-            children: &members,
-        };
-        write_audit(
-            &mut tx,
-            by,
-            "delete",
-            "alliance",
-            Some(id),
-            Some(&gone),
-            None::<&()>,
-        )
-        .await?;
-        tx.commit().await.map_err(map_err)?;
-        Ok(())
+        let at = Expected { id, version };
+        delete::<Alliance>(&self.pool, &[industry_id], at, by).await
     }
 
     async fn list_alliance_members(&self, industry_id: i64) -> R<Vec<AllianceMember>> {
-        sqlx::query_as::<Db, AllianceMember>(concat!(
+        let sql = concat!(
             "select ",
             alliance_member_cols!(),
             " from alliance_members where industry_id = $1 \
              order by alliance_id, case alliance_role when 'chair' then 0 \
              when 'vice_chair' then 1 when 'secretary_general' then 2 else 3 end, id"
-        ))
-        .bind(industry_id)
-        .fetch_all(&self.pool)
-        .await
-        .map_err(map_err)
+        );
+        of_industry(&self.pool, sql, industry_id).await
     }
 
     async fn create_alliance_member(
@@ -814,45 +815,7 @@ impl ProfileStore for BackendStore {
         input: &AllianceMemberInput,
         by: &AuditBy,
     ) -> R<AllianceMember> {
-        let mut tx = begin_write(&self.pool).await?;
-        let _: Alliance = current(
-            &mut tx,
-            concat!(
-                "select ",
-                alliance_cols!(),
-                " from alliances where id = $1 and industry_id = $2"
-            ),
-            alliance_id,
-            industry_id,
-        )
-        .await?;
-        let row = sqlx::query_as::<Db, AllianceMember>(concat!(
-            "insert into alliance_members (industry_id, alliance_id, enterprise_name, \
-             credit_code, alliance_role, version, created_at, updated_at) \
-             values ($1, $2, $3, $4, $5, 1, $6, $6) returning ",
-            alliance_member_cols!()
-        ))
-        .bind(industry_id)
-        .bind(alliance_id)
-        .bind(&input.enterprise_name)
-        .bind(&input.credit_code)
-        .bind(input.alliance_role.code())
-        .bind(now())
-        .fetch_one(&mut *tx)
-        .await
-        .map_err(map_err)?;
-        write_audit(
-            &mut tx,
-            by,
-            "create",
-            "alliance_member",
-            Some(row.id),
-            None::<&()>,
-            Some(&row),
-        )
-        .await?;
-        tx.commit().await.map_err(map_err)?;
-        Ok(row)
+        create_child(&self.pool, &[industry_id], alliance_id, input, by).await
     }
 
     async fn update_alliance_member(
@@ -864,51 +827,8 @@ impl ProfileStore for BackendStore {
         input: &AllianceMemberInput,
         by: &AuditBy,
     ) -> R<AllianceMember> {
-        let mut tx = begin_write(&self.pool).await?;
-        let before: AllianceMember = current(
-            &mut tx,
-            concat!(
-                "select ",
-                alliance_member_cols!(),
-                " from alliance_members where id = $1 and industry_id = $2"
-            ),
-            id,
-            industry_id,
-        )
-        .await?;
-        if before.alliance_id != alliance_id {
-            return Err(StoreError::NotFound);
-        }
-        check_version(before.version, version)?;
-        let after = updated(
-            sqlx::query_as::<Db, AllianceMember>(concat!(
-                "update alliance_members set enterprise_name = $3, credit_code = $4, \
-                 alliance_role = $5, version = version + 1, updated_at = $6 \
-                 where id = $1 and version = $2 returning ",
-                alliance_member_cols!()
-            ))
-            .bind(id)
-            .bind(version)
-            .bind(&input.enterprise_name)
-            .bind(&input.credit_code)
-            .bind(input.alliance_role.code())
-            .bind(now())
-            .fetch_optional(&mut *tx)
-            .await
-            .map_err(map_err)?,
-        )?;
-        write_audit(
-            &mut tx,
-            by,
-            "update",
-            "alliance_member",
-            Some(id),
-            Some(&before),
-            Some(&after),
-        )
-        .await?;
-        tx.commit().await.map_err(map_err)?;
-        Ok(after)
+        let owner = [industry_id, alliance_id];
+        update(&self.pool, &owner, Expected { id, version }, input, by).await
     }
 
     async fn delete_alliance_member(
@@ -919,55 +839,19 @@ impl ProfileStore for BackendStore {
         version: i64,
         by: &AuditBy,
     ) -> R<()> {
-        let mut tx = begin_write(&self.pool).await?;
-        let before: AllianceMember = current(
-            &mut tx,
-            concat!(
-                "select ",
-                alliance_member_cols!(),
-                " from alliance_members where id = $1 and industry_id = $2"
-            ),
-            id,
-            industry_id,
-        )
-        .await?;
-        if before.alliance_id != alliance_id {
-            return Err(StoreError::NotFound);
-        }
-        check_version(before.version, version)?;
-        delete_row(
-            &mut tx,
-            "delete from alliance_members where id = $1 and version = $2",
-            id,
-            version,
-        )
-        .await?;
-        write_audit(
-            &mut tx,
-            by,
-            "delete",
-            "alliance_member",
-            Some(id),
-            Some(&before),
-            None::<&()>,
-        )
-        .await?;
-        tx.commit().await.map_err(map_err)?;
-        Ok(())
+        let at = Expected { id, version };
+        delete::<AllianceMember>(&self.pool, &[industry_id, alliance_id], at, by).await
     }
 
     // ------------------------------------------------------------ special plans
 
     async fn list_special_plans(&self, industry_id: i64) -> R<Vec<SpecialPlan>> {
-        let mut plans = sqlx::query_as::<Db, SpecialPlan>(concat!(
+        let sql = concat!(
             "select ",
             plan_cols!(),
             " from special_plans where industry_id = $1 order by drafted_on, id"
-        ))
-        .bind(industry_id)
-        .fetch_all(&self.pool)
-        .await
-        .map_err(map_err)?;
+        );
+        let mut plans: Vec<SpecialPlan> = of_industry(&self.pool, sql, industry_id).await?;
         let links: Vec<(i64, i64)> = sqlx::query_as::<Db, (i64, i64)>(
             "select d.plan_id, d.department_id from special_plan_departments d \
              join special_plans p on p.id = d.plan_id where p.industry_id = $1 \
@@ -988,21 +872,7 @@ impl ProfileStore for BackendStore {
     }
 
     async fn get_special_plan(&self, industry_id: i64, id: i64) -> R<Option<SpecialPlan>> {
-        let row = sqlx::query_as::<Db, SpecialPlan>(concat!(
-            "select ",
-            plan_cols!(),
-            " from special_plans where id = $1 and industry_id = $2"
-        ))
-        .bind(id)
-        .bind(industry_id)
-        .fetch_optional(&self.pool)
-        .await
-        .map_err(map_err)?;
-        let Some(mut row) = row else {
-            return Ok(None);
-        };
-        row.drafting_department_ids = linked_ids(&self.pool, PLAN_DEPT_IDS, id).await?;
-        Ok(Some(row))
+        find(&self.pool, id, &[industry_id]).await
     }
 
     async fn create_special_plan(
@@ -1011,42 +881,7 @@ impl ProfileStore for BackendStore {
         input: &SpecialPlanInput,
         by: &AuditBy,
     ) -> R<SpecialPlan> {
-        let mut tx = begin_write(&self.pool).await?;
-        let mut row = sqlx::query_as::<Db, SpecialPlan>(concat!(
-            "insert into special_plans (industry_id, plan_title, summary, status, drafted_on, \
-             version, created_at, updated_at) values ($1, $2, $3, $4, $5, 1, $6, $6) returning ",
-            plan_cols!()
-        ))
-        .bind(industry_id)
-        .bind(&input.plan_title)
-        .bind(&input.summary)
-        .bind(PlanStatus::Drafting.code())
-        .bind(input.drafted_on)
-        .bind(now())
-        .fetch_one(&mut *tx)
-        .await
-        .map_err(map_err)?;
-        replace_links(
-            &mut tx,
-            "delete from special_plan_departments where plan_id = $1",
-            "insert into special_plan_departments (plan_id, department_id) values ($1, $2)",
-            row.id,
-            &input.drafting_department_ids,
-        )
-        .await?;
-        row.drafting_department_ids = linked_ids(&mut *tx, PLAN_DEPT_IDS, row.id).await?;
-        write_audit(
-            &mut tx,
-            by,
-            "create",
-            "special_plan",
-            Some(row.id),
-            None::<&()>,
-            Some(&row),
-        )
-        .await?;
-        tx.commit().await.map_err(map_err)?;
-        Ok(row)
+        create(&self.pool, &[industry_id], input, by).await
     }
 
     async fn update_special_plan(
@@ -1057,58 +892,14 @@ impl ProfileStore for BackendStore {
         input: &SpecialPlanInput,
         by: &AuditBy,
     ) -> R<SpecialPlan> {
-        let mut tx = begin_write(&self.pool).await?;
-        let mut before: SpecialPlan = current(
-            &mut tx,
-            concat!(
-                "select ",
-                plan_cols!(),
-                " from special_plans where id = $1 and industry_id = $2"
-            ),
-            id,
-            industry_id,
-        )
-        .await?;
-        check_version(before.version, version)?;
-        before.drafting_department_ids = linked_ids(&mut *tx, PLAN_DEPT_IDS, id).await?;
-        let mut after = updated(
-            sqlx::query_as::<Db, SpecialPlan>(concat!(
-                "update special_plans set plan_title = $3, summary = $4, drafted_on = $5, \
-                 version = version + 1, updated_at = $6 where id = $1 and version = $2 \
-                 returning ",
-                plan_cols!()
-            ))
-            .bind(id)
-            .bind(version)
-            .bind(&input.plan_title)
-            .bind(&input.summary)
-            .bind(input.drafted_on)
-            .bind(now())
-            .fetch_optional(&mut *tx)
-            .await
-            .map_err(map_err)?,
-        )?;
-        replace_links(
-            &mut tx,
-            "delete from special_plan_departments where plan_id = $1",
-            "insert into special_plan_departments (plan_id, department_id) values ($1, $2)",
-            id,
-            &input.drafting_department_ids,
-        )
-        .await?;
-        after.drafting_department_ids = linked_ids(&mut *tx, PLAN_DEPT_IDS, id).await?;
-        write_audit(
-            &mut tx,
+        update(
+            &self.pool,
+            &[industry_id],
+            Expected { id, version },
+            input,
             by,
-            "update",
-            "special_plan",
-            Some(id),
-            Some(&before),
-            Some(&after),
         )
-        .await?;
-        tx.commit().await.map_err(map_err)?;
-        Ok(after)
+        .await
     }
 
     async fn move_special_plan(
@@ -1120,61 +911,20 @@ impl ProfileStore for BackendStore {
         by: &AuditBy,
     ) -> R<SpecialPlan> {
         let mut tx = begin_write(&self.pool).await?;
-        let mut before: SpecialPlan = current(
-            &mut tx,
-            concat!(
-                "select ",
-                plan_cols!(),
-                " from special_plans where id = $1 and industry_id = $2"
-            ),
-            id,
-            industry_id,
-        )
-        .await?;
-        // The service checked the move and dates against this version of the plan.
-        check_version(before.version, version)?;
-        before.drafting_department_ids = linked_ids(&mut *tx, PLAN_DEPT_IDS, id).await?;
-        // The column that dates the new status; the service has checked the move.
-        let sql = match change.status {
-            PlanStatus::Drafting => return Err(StoreError::Conflict),
-            PlanStatus::UnderReview => concat!(
-                "update special_plans set status = $3, under_review_on = $4, \
-                 version = version + 1, updated_at = $5 where id = $1 and version = $2 returning ",
-                plan_cols!()
-            ),
-            PlanStatus::Approved => concat!(
-                "update special_plans set status = $3, approved_on = $4, \
-                 version = version + 1, updated_at = $5 where id = $1 and version = $2 returning ",
-                plan_cols!()
-            ),
-            PlanStatus::Published => concat!(
-                "update special_plans set status = $3, published_on = $4, \
-                 version = version + 1, updated_at = $5 where id = $1 and version = $2 returning ",
-                plan_cols!()
-            ),
+        let at = Expected { id, version };
+        // The service checked the move and its date against this version of the plan.
+        let before: SpecialPlan = at.check(read(&mut tx, id, &[industry_id]).await?)?;
+        let Some(sql) = plan_move_sql(change.status) else {
+            return Err(StoreError::Conflict);
         };
-        let mut after = updated(
-            sqlx::query_as::<Db, SpecialPlan>(sql)
-                .bind(id)
-                .bind(version)
-                .bind(change.status.code())
-                .bind(change.date)
-                .bind(now())
-                .fetch_optional(&mut *tx)
-                .await
-                .map_err(map_err)?,
-        )?;
+        let mut after: SpecialPlan = at
+            .write_returning(&mut tx, sql, |q| {
+                q.bind(change.status.code()).bind(change.date).bind(now())
+            })
+            .await?;
         after.drafting_department_ids = before.drafting_department_ids.clone();
-        write_audit(
-            &mut tx,
-            by,
-            "status",
-            "special_plan",
-            Some(id),
-            Some(&before),
-            Some(&after),
-        )
-        .await?;
+        let (kind, id) = (SpecialPlan::RECORD_TYPE, Some(id));
+        write_audit(&mut tx, by, "status", kind, id, Some(&before), Some(&after)).await?;
         tx.commit().await.map_err(map_err)?;
         Ok(after)
     }
@@ -1186,64 +936,17 @@ impl ProfileStore for BackendStore {
         version: i64,
         by: &AuditBy,
     ) -> R<()> {
-        let mut tx = begin_write(&self.pool).await?;
-        let mut before: SpecialPlan = current(
-            &mut tx,
-            concat!(
-                "select ",
-                plan_cols!(),
-                " from special_plans where id = $1 and industry_id = $2"
-            ),
-            id,
-            industry_id,
-        )
-        .await?;
-        check_version(before.version, version)?;
-        before.drafting_department_ids = linked_ids(&mut *tx, PLAN_DEPT_IDS, id).await?;
-        let files = sqlx::query_as::<Db, PlanFile>(concat!(
-            "select ",
-            file_cols!(),
-            " from special_plan_files where plan_id = $1 order by id"
-        ))
-        .bind(id)
-        .fetch_all(&mut *tx)
-        .await
-        .map_err(map_err)?;
-        delete_row(
-            &mut tx,
-            "delete from special_plans where id = $1 and version = $2",
-            id,
-            version,
-        )
-        .await?;
-        let gone = WithChildren {
-            record: &before,
-            children: &files,
-        };
-        write_audit(
-            &mut tx,
-            by,
-            "delete",
-            "special_plan",
-            Some(id),
-            Some(&gone),
-            None::<&()>,
-        )
-        .await?;
-        tx.commit().await.map_err(map_err)?;
-        Ok(())
+        let at = Expected { id, version };
+        delete::<SpecialPlan>(&self.pool, &[industry_id], at, by).await
     }
 
     async fn list_plan_files(&self, industry_id: i64) -> R<Vec<PlanFile>> {
-        sqlx::query_as::<Db, PlanFile>(concat!(
+        let sql = concat!(
             "select ",
             file_cols!(),
             " from special_plan_files where industry_id = $1 order by plan_id, id"
-        ))
-        .bind(industry_id)
-        .fetch_all(&self.pool)
-        .await
-        .map_err(map_err)
+        );
+        of_industry(&self.pool, sql, industry_id).await
     }
 
     async fn add_plan_file(
@@ -1254,17 +957,7 @@ impl ProfileStore for BackendStore {
         by: &AuditBy,
     ) -> R<PlanFile> {
         let mut tx = begin_write(&self.pool).await?;
-        let _: SpecialPlan = current(
-            &mut tx,
-            concat!(
-                "select ",
-                plan_cols!(),
-                " from special_plans where id = $1 and industry_id = $2"
-            ),
-            plan_id,
-            industry_id,
-        )
-        .await?;
+        exists::<SpecialPlan>(&mut tx, plan_id, &[industry_id]).await?;
         let row = sqlx::query_as::<Db, PlanFile>(concat!(
             "insert into special_plan_files (industry_id, plan_id, file_name, content_type, \
              size_bytes, sha256, content, uploaded_by, version, created_at, updated_at) \
@@ -1283,16 +976,8 @@ impl ProfileStore for BackendStore {
         .fetch_one(&mut *tx)
         .await
         .map_err(map_err)?;
-        write_audit(
-            &mut tx,
-            by,
-            "create",
-            "special_plan_file",
-            Some(row.id),
-            None::<&()>,
-            Some(&row),
-        )
-        .await?;
+        let (kind, id) = (PlanFile::RECORD_TYPE, Some(row.id));
+        write_audit(&mut tx, by, "create", kind, id, None::<&()>, Some(&row)).await?;
         tx.commit().await.map_err(map_err)?;
         Ok(row)
     }
@@ -1303,18 +988,7 @@ impl ProfileStore for BackendStore {
         plan_id: i64,
         id: i64,
     ) -> R<Option<(PlanFile, Vec<u8>)>> {
-        let file = sqlx::query_as::<Db, PlanFile>(concat!(
-            "select ",
-            file_cols!(),
-            " from special_plan_files where id = $1 and industry_id = $2 and plan_id = $3"
-        ))
-        .bind(id)
-        .bind(industry_id)
-        .bind(plan_id)
-        .fetch_optional(&self.pool)
-        .await
-        .map_err(map_err)?;
-        let Some(file) = file else {
+        let Some(file) = find::<PlanFile>(&self.pool, id, &[industry_id, plan_id]).await? else {
             return Ok(None);
         };
         let content = sqlx::query_scalar::<Db, Vec<u8>>(
@@ -1335,55 +1009,19 @@ impl ProfileStore for BackendStore {
         version: i64,
         by: &AuditBy,
     ) -> R<()> {
-        let mut tx = begin_write(&self.pool).await?;
-        let before: PlanFile = current(
-            &mut tx,
-            concat!(
-                "select ",
-                file_cols!(),
-                " from special_plan_files where id = $1 and industry_id = $2"
-            ),
-            id,
-            industry_id,
-        )
-        .await?;
-        if before.plan_id != plan_id {
-            return Err(StoreError::NotFound);
-        }
-        check_version(before.version, version)?;
-        delete_row(
-            &mut tx,
-            "delete from special_plan_files where id = $1 and version = $2",
-            id,
-            version,
-        )
-        .await?;
-        write_audit(
-            &mut tx,
-            by,
-            "delete",
-            "special_plan_file",
-            Some(id),
-            Some(&before),
-            None::<&()>,
-        )
-        .await?;
-        tx.commit().await.map_err(map_err)?;
-        Ok(())
+        let at = Expected { id, version };
+        delete::<PlanFile>(&self.pool, &[industry_id, plan_id], at, by).await
     }
 
     // ------------------------------------------------------------ work plans and measures
 
     async fn list_work_plans(&self, industry_id: i64) -> R<Vec<WorkPlan>> {
-        sqlx::query_as::<Db, WorkPlan>(concat!(
+        let sql = concat!(
             "select ",
             work_plan_cols!(),
             " from work_plans where industry_id = $1 order by year desc, id"
-        ))
-        .bind(industry_id)
-        .fetch_all(&self.pool)
-        .await
-        .map_err(map_err)
+        );
+        of_industry(&self.pool, sql, industry_id).await
     }
 
     async fn create_work_plan(
@@ -1392,32 +1030,7 @@ impl ProfileStore for BackendStore {
         input: &WorkPlanInput,
         by: &AuditBy,
     ) -> R<WorkPlan> {
-        let mut tx = begin_write(&self.pool).await?;
-        let row = sqlx::query_as::<Db, WorkPlan>(concat!(
-            "insert into work_plans (industry_id, year, plan_title, goals, version, created_at, \
-             updated_at) values ($1, $2, $3, $4, 1, $5, $5) returning ",
-            work_plan_cols!()
-        ))
-        .bind(industry_id)
-        .bind(input.year)
-        .bind(&input.plan_title)
-        .bind(&input.goals)
-        .bind(now())
-        .fetch_one(&mut *tx)
-        .await
-        .map_err(map_err)?;
-        write_audit(
-            &mut tx,
-            by,
-            "create",
-            "work_plan",
-            Some(row.id),
-            None::<&()>,
-            Some(&row),
-        )
-        .await?;
-        tx.commit().await.map_err(map_err)?;
-        Ok(row)
+        create(&self.pool, &[industry_id], input, by).await
     }
 
     async fn update_work_plan(
@@ -1428,47 +1041,14 @@ impl ProfileStore for BackendStore {
         input: &WorkPlanInput,
         by: &AuditBy,
     ) -> R<WorkPlan> {
-        let mut tx = begin_write(&self.pool).await?;
-        let before: WorkPlan = current(
-            &mut tx,
-            concat!(
-                "select ",
-                work_plan_cols!(),
-                " from work_plans where id = $1 and industry_id = $2"
-            ),
-            id,
-            industry_id,
-        )
-        .await?;
-        check_version(before.version, version)?;
-        let after = updated(
-            sqlx::query_as::<Db, WorkPlan>(concat!(
-                "update work_plans set year = $3, plan_title = $4, goals = $5, \
-                 version = version + 1, updated_at = $6 where id = $1 and version = $2 returning ",
-                work_plan_cols!()
-            ))
-            .bind(id)
-            .bind(version)
-            .bind(input.year)
-            .bind(&input.plan_title)
-            .bind(&input.goals)
-            .bind(now())
-            .fetch_optional(&mut *tx)
-            .await
-            .map_err(map_err)?,
-        )?;
-        write_audit(
-            &mut tx,
+        update(
+            &self.pool,
+            &[industry_id],
+            Expected { id, version },
+            input,
             by,
-            "update",
-            "work_plan",
-            Some(id),
-            Some(&before),
-            Some(&after),
         )
-        .await?;
-        tx.commit().await.map_err(map_err)?;
-        Ok(after)
+        .await
     }
 
     async fn delete_work_plan(
@@ -1478,64 +1058,18 @@ impl ProfileStore for BackendStore {
         version: i64,
         by: &AuditBy,
     ) -> R<()> {
-        let mut tx = begin_write(&self.pool).await?;
-        let before: WorkPlan = current(
-            &mut tx,
-            concat!(
-                "select ",
-                work_plan_cols!(),
-                " from work_plans where id = $1 and industry_id = $2"
-            ),
-            id,
-            industry_id,
-        )
-        .await?;
-        check_version(before.version, version)?;
-        let measures = sqlx::query_as::<Db, Measure>(concat!(
-            "select ",
-            measure_cols!(),
-            " from work_plan_measures where work_plan_id = $1 order by id"
-        ))
-        .bind(id)
-        .fetch_all(&mut *tx)
-        .await
-        .map_err(map_err)?;
-        delete_row(
-            &mut tx,
-            "delete from work_plans where id = $1 and version = $2",
-            id,
-            version,
-        )
-        .await?;
-        let gone = WithChildren {
-            record: &before,
-            children: &measures,
-        };
-        write_audit(
-            &mut tx,
-            by,
-            "delete",
-            "work_plan",
-            Some(id),
-            Some(&gone),
-            None::<&()>,
-        )
-        .await?;
-        tx.commit().await.map_err(map_err)?;
-        Ok(())
+        let at = Expected { id, version };
+        delete::<WorkPlan>(&self.pool, &[industry_id], at, by).await
     }
 
     async fn list_measures(&self, industry_id: i64) -> R<Vec<Measure>> {
-        sqlx::query_as::<Db, Measure>(concat!(
+        let sql = concat!(
             "select ",
             measure_cols!(),
             " from work_plan_measures where industry_id = $1 \
              order by work_plan_id, sort_order, deadline, id"
-        ))
-        .bind(industry_id)
-        .fetch_all(&self.pool)
-        .await
-        .map_err(map_err)
+        );
+        of_industry(&self.pool, sql, industry_id).await
     }
 
     async fn create_measure(
@@ -1545,50 +1079,7 @@ impl ProfileStore for BackendStore {
         input: &MeasureInput,
         by: &AuditBy,
     ) -> R<Measure> {
-        let mut tx = begin_write(&self.pool).await?;
-        let _: WorkPlan = current(
-            &mut tx,
-            concat!(
-                "select ",
-                work_plan_cols!(),
-                " from work_plans where id = $1 and industry_id = $2"
-            ),
-            work_plan_id,
-            industry_id,
-        )
-        .await?;
-        let row = sqlx::query_as::<Db, Measure>(concat!(
-            "insert into work_plan_measures (industry_id, work_plan_id, measure, \
-             owner_department_id, owner_person, deadline, status, note, sort_order, version, \
-             created_at, updated_at) values ($1, $2, $3, $4, $5, $6, $7, $8, $9, 1, $10, $10) \
-             returning ",
-            measure_cols!()
-        ))
-        .bind(industry_id)
-        .bind(work_plan_id)
-        .bind(&input.measure)
-        .bind(input.owner_department_id)
-        .bind(&input.owner_person)
-        .bind(input.deadline)
-        .bind(input.status.code())
-        .bind(&input.note)
-        .bind(input.sort_order)
-        .bind(now())
-        .fetch_one(&mut *tx)
-        .await
-        .map_err(map_err)?;
-        write_audit(
-            &mut tx,
-            by,
-            "create",
-            "work_plan_measure",
-            Some(row.id),
-            None::<&()>,
-            Some(&row),
-        )
-        .await?;
-        tx.commit().await.map_err(map_err)?;
-        Ok(row)
+        create_child(&self.pool, &[industry_id], work_plan_id, input, by).await
     }
 
     async fn update_measure(
@@ -1600,56 +1091,8 @@ impl ProfileStore for BackendStore {
         input: &MeasureInput,
         by: &AuditBy,
     ) -> R<Measure> {
-        let mut tx = begin_write(&self.pool).await?;
-        let before: Measure = current(
-            &mut tx,
-            concat!(
-                "select ",
-                measure_cols!(),
-                " from work_plan_measures where id = $1 and industry_id = $2"
-            ),
-            id,
-            industry_id,
-        )
-        .await?;
-        if before.work_plan_id != work_plan_id {
-            return Err(StoreError::NotFound);
-        }
-        check_version(before.version, version)?;
-        let after = updated(
-            sqlx::query_as::<Db, Measure>(concat!(
-                "update work_plan_measures set measure = $3, owner_department_id = $4, \
-                 owner_person = $5, deadline = $6, status = $7, note = $8, sort_order = $9, \
-                 version = version + 1, updated_at = $10 where id = $1 and version = $2 \
-                 returning ",
-                measure_cols!()
-            ))
-            .bind(id)
-            .bind(version)
-            .bind(&input.measure)
-            .bind(input.owner_department_id)
-            .bind(&input.owner_person)
-            .bind(input.deadline)
-            .bind(input.status.code())
-            .bind(&input.note)
-            .bind(input.sort_order)
-            .bind(now())
-            .fetch_optional(&mut *tx)
-            .await
-            .map_err(map_err)?,
-        )?;
-        write_audit(
-            &mut tx,
-            by,
-            "update",
-            "work_plan_measure",
-            Some(id),
-            Some(&before),
-            Some(&after),
-        )
-        .await?;
-        tx.commit().await.map_err(map_err)?;
-        Ok(after)
+        let owner = [industry_id, work_plan_id];
+        update(&self.pool, &owner, Expected { id, version }, input, by).await
     }
 
     async fn delete_measure(
@@ -1660,40 +1103,7 @@ impl ProfileStore for BackendStore {
         version: i64,
         by: &AuditBy,
     ) -> R<()> {
-        let mut tx = begin_write(&self.pool).await?;
-        let before: Measure = current(
-            &mut tx,
-            concat!(
-                "select ",
-                measure_cols!(),
-                " from work_plan_measures where id = $1 and industry_id = $2"
-            ),
-            id,
-            industry_id,
-        )
-        .await?;
-        if before.work_plan_id != work_plan_id {
-            return Err(StoreError::NotFound);
-        }
-        check_version(before.version, version)?;
-        delete_row(
-            &mut tx,
-            "delete from work_plan_measures where id = $1 and version = $2",
-            id,
-            version,
-        )
-        .await?;
-        write_audit(
-            &mut tx,
-            by,
-            "delete",
-            "work_plan_measure",
-            Some(id),
-            Some(&before),
-            None::<&()>,
-        )
-        .await?;
-        tx.commit().await.map_err(map_err)?;
-        Ok(())
+        let at = Expected { id, version };
+        delete::<Measure>(&self.pool, &[industry_id, work_plan_id], at, by).await
     }
 }

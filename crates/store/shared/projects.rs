@@ -1,10 +1,12 @@
-// Shared query code (see common.rs): the key-project library.
-//
-// Every write runs in one transaction that also: re-derives the project's current-year
-// figures and completed total, re-evaluates its warning, closes the open row of
-// `project_versions` and opens a new one (for "as at" views), and appends the audit row.
+//! The key-project library.
+//!
+//! Every write runs in one transaction that also: re-derives the project's current-year
+//! figures and completed total, re-evaluates its warning, closes the open row of
+//! `project_versions` and opens a new one (for "as at" views), and appends the audit row.
 
-use crate::common::{begin_write, map_err, now, write_audit};
+use super::common::{Conn, Tx, begin_write, map_err, now, write_audit};
+use super::settings::{read_setting, write_setting};
+use super::versioned::{Expected, Statement, versioned_rows};
 use crate::{BackendStore, Db};
 use async_trait::async_trait;
 use chrono::{DateTime, Datelike, NaiveDate, Utc};
@@ -13,16 +15,17 @@ use dongneng_domain::paging::Page;
 use dongneng_domain::project::{
     FactorInput, FactorKind, LibraryClass, Nature, ProgressInput, ProjectInput, Quantity, Stage, ym,
 };
-use dongneng_domain::warning::{self, Level, Reason};
+use dongneng_domain::warning::{self, Level, WarningRules};
 use dongneng_store::{
-    AuditBy, Batch, EventNote, Factor, ImportOp, NewProject, Progress, Project, ProjectAsAt, ProjectEvent,
-    ProjectFilter, ProjectKey, ProjectSort, ProjectStore, ProjectSums, ProgressOp, StoreError,
-    WarningContext,
+    AuditBy, Batch, EventNote, Factor, ImportOp, NewProject, Progress, ProgressOp, Project,
+    ProjectAsAt, ProjectEvent, ProjectFilter, ProjectKey, ProjectSort, ProjectStore, ProjectSums,
+    StoreError, WARNING_RULES_KEY, WarningContext,
 };
 use sqlx::Row;
+use sqlx::query_builder::Separated;
 
 type R<T> = Result<T, StoreError>;
-type Tx = sqlx::Transaction<'static, Db>;
+type DbRow = <Db as sqlx::Database>::Row;
 
 macro_rules! project_cols {
     () => {
@@ -87,7 +90,8 @@ impl ProjectRow {
             industry_id: self.industry_id,
             gbt_section: self.gbt_section,
             gbt_division: self.gbt_division,
-            library_class: LibraryClass::parse(&self.library_class).unwrap_or(LibraryClass::District),
+            library_class: LibraryClass::parse(&self.library_class)
+                .unwrap_or(LibraryClass::District),
             nature: Nature::parse(&self.nature).unwrap_or(Nature::Other),
             content: self.content,
             total_investment: Money(self.total_investment),
@@ -123,94 +127,371 @@ fn stamp(ctx: &WarningContext) -> DateTime<Utc> {
     ctx.at.unwrap_or_else(now)
 }
 
-fn search_text(i: &ProjectInput) -> String {
-    format!("{} {} {} {}", i.name, i.owner_name, i.content, i.code.as_deref().unwrap_or(""))
+/// Binds a project's input columns (and the search text made of them), in the order the
+/// insert and the update name them.
+fn bind_input(q: Statement, i: &ProjectInput) -> Statement {
+    q.bind(&i.code)
+        .bind(&i.name)
+        .bind(&i.owner_name)
+        .bind(&i.owner_credit_code)
+        .bind(i.region_id)
+        .bind(i.industry_id)
+        .bind(&i.gbt_section)
+        .bind(&i.gbt_division)
+        .bind(i.library_class.code())
+        .bind(i.nature.code())
+        .bind(&i.content)
+        .bind(i.total_investment.0)
+        .bind(i.initial_completed.0)
+        .bind(i.planned_start)
+        .bind(i.actual_start)
+        .bind(i.planned_finish)
+        .bind(i.actual_finish)
+        .bind(&i.responsible_unit)
+        .bind(&i.leader_in_charge)
+        .bind(&i.contact_name)
+        .bind(&i.contact_phone)
+        .bind(search_text(i))
 }
 
-async fn load(tx: &mut Tx, id: i64) -> R<Option<Project>> {
+fn search_text(i: &ProjectInput) -> String {
+    format!(
+        "{} {} {} {}",
+        i.name,
+        i.owner_name,
+        i.content,
+        i.code.as_deref().unwrap_or("")
+    )
+}
+
+async fn load(conn: &mut Conn, id: i64) -> R<Option<Project>> {
     let row = sqlx::query_as::<Db, ProjectRow>(concat!(
         "select ",
         project_cols!(),
         " from projects where id = $1"
     ))
     .bind(id)
-    .fetch_optional(&mut **tx)
+    .fetch_optional(&mut *conn)
     .await
     .map_err(map_err)?;
     Ok(row.map(ProjectRow::into_project))
 }
 
-/// Loads the project at `version` or says why not (gone, or moved on).
-async fn load_at(tx: &mut Tx, id: i64, version: i64) -> R<Project> {
-    match load(tx, id).await? {
-        None => Err(StoreError::NotFound),
-        Some(p) if p.version != version => Err(StoreError::Conflict),
-        Some(p) => Ok(p),
+versioned_rows!(Project);
+
+/// Selects projects by id (followed by the ids and `)`).
+const BY_IDS: &str = concat!("select ", project_cols!(), " from projects where id in (");
+
+/// A versioned change of a project's own columns, with what goes with every such change in
+/// the same transaction: `sql` is guarded (see `Expected`) and `bind` binds the rest, the time
+/// of the change last; then the derived figures and the warning are re-evaluated, the history
+/// gets its version row and the audit trail its row (`action`). Returns before and after.
+async fn change(
+    tx: &mut Tx,
+    at: Expected,
+    action: &str,
+    sql: &'static str,
+    bind: impl FnOnce(Statement, DateTime<Utc>) -> Statement,
+    ctx: &WarningContext,
+    by: &AuditBy,
+) -> R<(Project, Project)> {
+    let before = at.check(load(tx, at.id).await?)?;
+    let t = stamp(ctx);
+    at.write(tx, sql, |q| bind(q, t)).await?;
+    let after = refresh(tx, at.id, ctx).await?;
+    snapshot(tx, at.id, by, t).await?;
+    let id = Some(at.id);
+    write_audit(tx, by, action, "project", id, Some(&before), Some(&after)).await?;
+    Ok((before, after))
+}
+
+/// Moves the version on without a check, for changes beside the project's own columns
+/// (batches, needs) that the API takes without a version.
+async fn touch(tx: &mut Tx, id: i64, t: DateTime<Utc>) -> R<()> {
+    sqlx::query("update projects set version = version + 1, updated_at = $2 where id = $1")
+        .bind(id)
+        .bind(t)
+        .execute(&mut **tx)
+        .await
+        .map_err(map_err)?;
+    Ok(())
+}
+
+/// The project, or 404.
+async fn load_existing(tx: &mut Tx, id: i64) -> R<Project> {
+    load(tx, id).await?.ok_or(StoreError::NotFound)
+}
+
+/// The rows `sql` selects for one key (`$1`).
+async fn rows_for<T, K>(pool: &sqlx::Pool<Db>, sql: &'static str, key: K) -> R<Vec<T>>
+where
+    T: for<'r> sqlx::FromRow<'r, DbRow> + Send + Unpin,
+    K: for<'q> sqlx::Encode<'q, Db> + sqlx::Type<Db> + Send,
+{
+    sqlx::query_as::<Db, T>(sql)
+        .bind(key)
+        .fetch_all(pool)
+        .await
+        .map_err(map_err)
+}
+
+/// The rows `head` (a select ending in `in (`) selects for many keys, 500 at a time (well
+/// inside both databases' limits on bound values); `push` adds one key.
+async fn in_chunks<K: Sync, T>(
+    conn: &mut Conn,
+    head: &'static str,
+    keys: &[K],
+    push: impl Fn(&mut Separated<'_, Db, &'static str>, &K) + Send + Sync,
+) -> R<Vec<T>>
+where
+    T: for<'r> sqlx::FromRow<'r, DbRow> + Send + Unpin,
+{
+    let mut out = Vec::with_capacity(keys.len());
+    for chunk in keys.chunks(500) {
+        let mut qb = sqlx::QueryBuilder::<Db>::new(head);
+        let mut sep = qb.separated(", ");
+        for key in chunk {
+            push(&mut sep, key);
+        }
+        qb.push(")");
+        let rows: Vec<T> = qb
+            .build_query_as()
+            .fetch_all(&mut *conn)
+            .await
+            .map_err(map_err)?;
+        out.extend(rows);
+    }
+    Ok(out)
+}
+
+#[derive(sqlx::FromRow)]
+struct EventRow {
+    id: i64,
+    kind: String,
+    from_stage: Option<String>,
+    to_stage: Option<String>,
+    on_date: NaiveDate,
+    note: String,
+    username: String,
+    at: DateTime<Utc>,
+}
+
+impl EventRow {
+    fn into_event(self) -> ProjectEvent {
+        ProjectEvent {
+            id: self.id,
+            kind: self.kind,
+            from_stage: self.from_stage.and_then(|s| Stage::parse(&s)),
+            to_stage: self.to_stage.and_then(|s| Stage::parse(&s)),
+            on_date: self.on_date,
+            note: self.note,
+            username: self.username,
+            at: self.at,
+        }
     }
 }
 
-async fn unmet_factors(tx: &mut Tx, id: i64) -> R<Vec<(FactorKind, Option<NaiveDate>)>> {
-    let rows = sqlx::query("select kind, needed_by from project_factors where project_id = $1 and fulfilled < required")
-        .bind(id)
+#[derive(sqlx::FromRow)]
+struct FactorRow {
+    id: i64,
+    project_id: i64,
+    kind: String,
+    required: i64,
+    fulfilled: i64,
+    needed_by: Option<NaiveDate>,
+    note: Option<String>,
+    version: i64,
+}
+
+macro_rules! factor_cols {
+    () => {
+        "id, project_id, kind, required, fulfilled, needed_by, note, version"
+    };
+}
+
+impl FactorRow {
+    fn into_factor(self) -> Option<Factor> {
+        Some(Factor {
+            id: self.id,
+            project_id: self.project_id,
+            kind: FactorKind::parse(&self.kind)?,
+            required: Quantity(self.required),
+            fulfilled: Quantity(self.fulfilled),
+            needed_by: self.needed_by,
+            note: self.note,
+            version: self.version,
+        })
+    }
+}
+
+/// Re-derives the current-year figures, the completed total and the last reported month of
+/// one project from its batches and progress, then re-evaluates its warning. Touches neither
+/// version nor audit: these are derived values.
+async fn refresh(tx: &mut Tx, id: i64, ctx: &WarningContext) -> R<Project> {
+    refresh_chunk(tx, &[id], ctx).await?;
+    load_existing(tx, id).await
+}
+
+/// [`refresh`] for a chunk of projects (up to 500), a statement for all of them at each step;
+/// only the warnings that change are written.
+async fn refresh_chunk(tx: &mut Tx, ids: &[i64], ctx: &WarningContext) -> R<()> {
+    bump_version(tx).await?;
+    let year = ctx.today.year();
+    // The figures are derived afresh in the select and compared here: a chunk where nothing
+    // moved (most of the library when only the rules change) writes nothing.
+    let mut qb = sqlx::QueryBuilder::<Db>::new(
+        "select p.id, p.stage, p.in_library, p.planned_start, p.plan_year, p.year_plan, \
+         p.year_completed, p.completed_investment, p.last_progress_ym, p.warning_level, \
+         p.warning_reasons, \
+         coalesce((select b.planned_investment from project_batches b \
+           where b.project_id = p.id and b.valid_to is null and b.year = ",
+    );
+    qb.push_bind(year)
+        .push(
+            "), 0) as new_year_plan, \
+             coalesce((select g.ytd_investment from project_progress g \
+               where g.project_id = p.id and g.valid_to is null and g.year = ",
+        )
+        .push_bind(year)
+        .push(
+            " order by g.ym desc limit 1), 0) as new_year_completed, \
+             p.initial_completed + coalesce((select g.cumulative_investment \
+               from project_progress g where g.project_id = p.id and g.valid_to is null \
+               order by g.ym desc limit 1), 0) as new_completed, \
+             (select max(g.ym) from project_progress g \
+               where g.project_id = p.id and g.valid_to is null) as new_last_ym \
+             from projects p where p.id in (",
+        );
+    let mut sep = qb.separated(", ");
+    for id in ids {
+        sep.push_bind(*id);
+    }
+    qb.push(")");
+    let rows: Vec<Judged> = qb
+        .build_query_as()
         .fetch_all(&mut **tx)
         .await
         .map_err(map_err)?;
-    Ok(rows
-        .iter()
-        .filter_map(|r| {
-            let kind: String = r.get("kind");
-            Some((FactorKind::parse(&kind)?, r.get::<Option<NaiveDate>, _>("needed_by")))
-        })
-        .collect())
+    let head = "select project_id, kind, needed_by from project_factors \
+                where fulfilled < required and project_id in (";
+    let mut unmet: Vec<(i64, String, Option<NaiveDate>)> = in_chunks(tx, head, ids, |s, id| {
+        s.push_bind(*id);
+    })
+    .await?;
+    // Reasons in the order of the kinds' codes, whichever way the database found them.
+    unmet.sort();
+    for row in rows {
+        let needs = unmet
+            .iter()
+            .filter(|(id, _, _)| *id == row.id)
+            .filter_map(|(_, kind, by)| Some((FactorKind::parse(kind)?, *by)))
+            .collect();
+        let (level, reasons) = warning::evaluate(&row.facts(year, needs), &ctx.rules, ctx.today);
+        let reasons = serde_json::to_string(&reasons).unwrap_or_else(|_| "[]".into());
+        let fresh = (
+            year,
+            row.new_year_plan,
+            row.new_year_completed,
+            row.new_completed,
+            row.new_last_ym,
+            level.code(),
+            reasons.as_str(),
+        );
+        let stored = (
+            row.plan_year,
+            row.year_plan,
+            row.year_completed,
+            row.completed_investment,
+            row.last_progress_ym,
+            row.warning_level.as_str(),
+            row.warning_reasons.as_str(),
+        );
+        if fresh == stored {
+            continue;
+        }
+        sqlx::query(
+            "update projects set plan_year = $2, year_plan = $3, year_completed = $4, \
+             completed_investment = $5, last_progress_ym = $6, warning_level = $7, \
+             warning_reasons = $8 where id = $1",
+        )
+        .bind(row.id)
+        .bind(fresh.0)
+        .bind(fresh.1)
+        .bind(fresh.2)
+        .bind(fresh.3)
+        .bind(fresh.4)
+        .bind(fresh.5)
+        .bind(fresh.6)
+        .execute(&mut **tx)
+        .await
+        .map_err(map_err)?;
+    }
+    Ok(())
 }
 
-fn facts(p: &Project, unmet: Vec<(FactorKind, Option<NaiveDate>)>) -> warning::Facts {
-    warning::Facts {
-        stage: p.stage,
-        in_library: p.in_library,
-        planned_start: p.planned_start,
-        plan_year: p.plan_year,
-        year_plan: p.year_plan,
-        year_completed: p.year_completed,
-        last_progress_ym: p.last_progress_ym,
-        unmet_factors: unmet,
+/// A project as its derived figures and warning are judged: what is stored, and the figures
+/// derived afresh from its batches and progress (`new_…`).
+#[derive(sqlx::FromRow)]
+struct Judged {
+    id: i64,
+    stage: String,
+    in_library: bool,
+    planned_start: Option<NaiveDate>,
+    plan_year: i32,
+    year_plan: i64,
+    year_completed: i64,
+    completed_investment: i64,
+    last_progress_ym: Option<i32>,
+    warning_level: String,
+    warning_reasons: String,
+    new_year_plan: i64,
+    new_year_completed: i64,
+    new_completed: i64,
+    new_last_ym: Option<i32>,
+}
+
+impl Judged {
+    /// The facts the warning rules look at, with the figures derived afresh for `year`.
+    fn facts(
+        &self,
+        year: i32,
+        unmet_factors: Vec<(FactorKind, Option<NaiveDate>)>,
+    ) -> warning::Facts {
+        warning::Facts {
+            stage: Stage::parse(&self.stage).unwrap_or(Stage::Planning),
+            in_library: self.in_library,
+            planned_start: self.planned_start,
+            plan_year: year,
+            year_plan: Money(self.new_year_plan),
+            year_completed: Money(self.new_year_completed),
+            last_progress_ym: self.new_last_ym,
+            unmet_factors,
+        }
     }
 }
 
-/// Re-derives the current-year figures, the completed total and the last reported month from
-/// batches and progress, then re-evaluates the warning. Touches neither version nor audit:
-/// these are derived values.
-async fn refresh(tx: &mut Tx, id: i64, ctx: &WarningContext) -> R<Project> {
-    bump_version(tx).await?;
-    let year = ctx.today.year();
-    sqlx::query(
-        "update projects set plan_year = $2, \
-         year_plan = coalesce((select b.planned_investment from project_batches b \
-             where b.project_id = $1 and b.year = $2 and b.valid_to is null), 0), \
-         year_completed = coalesce((select g.ytd_investment from project_progress g \
-             where g.project_id = $1 and g.year = $2 and g.valid_to is null \
-             order by g.ym desc limit 1), 0), \
-         completed_investment = initial_completed + coalesce((select g.cumulative_investment \
-             from project_progress g where g.project_id = $1 and g.valid_to is null \
-             order by g.ym desc limit 1), 0), \
-         last_progress_ym = (select max(g.ym) from project_progress g \
-             where g.project_id = $1 and g.valid_to is null) \
-         where id = $1",
+/// Refreshes the next chunk of the library after project `after`, in id order: the last id
+/// and how many, or `None` past the end.
+async fn refresh_next(tx: &mut Tx, after: i64, ctx: &WarningContext) -> R<Option<(i64, u64)>> {
+    let ids: Vec<i64> = sqlx::query_scalar::<Db, i64>(
+        "select id from projects where id > $1 order by id limit 500",
     )
-    .bind(id)
-    .bind(year)
-    .execute(&mut **tx)
+    .bind(after)
+    .fetch_all(&mut **tx)
     .await
     .map_err(map_err)?;
-    let p = load(tx, id).await?.ok_or(StoreError::NotFound)?;
-    let unmet = unmet_factors(tx, id).await?;
-    let (level, reasons) = warning::evaluate(&facts(&p, unmet), &ctx.rules, ctx.today);
-    set_warning(tx, id, level, &reasons).await?;
-    Ok(Project {
-        warning_level: level,
-        warning_reasons: reasons,
-        ..p
-    })
+    let Some(&last) = ids.last() else {
+        return Ok(None);
+    };
+    refresh_chunk(tx, &ids, ctx).await?;
+    Ok(Some((last, ids.len() as u64)))
+}
+
+/// The stored warning thresholds, or the defaults when none (or none readable) are stored.
+fn rules_of(stored: Option<String>) -> WarningRules {
+    stored
+        .and_then(|json| serde_json::from_str(&json).ok())
+        .unwrap_or_default()
 }
 
 /// Moves the library's version on (see `ProjectStore::library_version`).
@@ -222,25 +503,16 @@ async fn bump_version(tx: &mut Tx) -> R<()> {
     Ok(())
 }
 
-async fn set_warning(tx: &mut Tx, id: i64, level: Level, reasons: &[Reason]) -> R<()> {
-    sqlx::query("update projects set warning_level = $2, warning_reasons = $3 where id = $1")
-        .bind(id)
-        .bind(level.code())
-        .bind(serde_json::to_string(reasons).unwrap_or_else(|_| "[]".into()))
-        .execute(&mut **tx)
-        .await
-        .map_err(map_err)?;
-    Ok(())
-}
-
 /// Closes the open version row and opens one with the project's present state.
 async fn snapshot(tx: &mut Tx, id: i64, by: &AuditBy, t: DateTime<Utc>) -> R<()> {
-    sqlx::query("update project_versions set valid_to = $2 where project_id = $1 and valid_to is null")
-        .bind(id)
-        .bind(t)
-        .execute(&mut **tx)
-        .await
-        .map_err(map_err)?;
+    sqlx::query(
+        "update project_versions set valid_to = $2 where project_id = $1 and valid_to is null",
+    )
+    .bind(id)
+    .bind(t)
+    .execute(&mut **tx)
+    .await
+    .map_err(map_err)?;
     sqlx::query(
         "insert into project_versions (project_id, valid_from, valid_to, code, name, owner_name, \
          region_id, industry_id, library_class, nature, stage, in_library, total_investment, \
@@ -333,7 +605,7 @@ async fn put_factor(tx: &mut Tx, id: i64, f: &FactorInput, t: DateTime<Utc>) -> 
     .fetch_optional(&mut **tx)
     .await
     .map_err(map_err)?;
-    match existing {
+    let sql = match existing {
         Some(r) => {
             let same = r.get::<i64, _>("required") == f.required.0
                 && r.get::<i64, _>("fulfilled") == f.fulfilled.0
@@ -342,39 +614,26 @@ async fn put_factor(tx: &mut Tx, id: i64, f: &FactorInput, t: DateTime<Utc>) -> 
             if same {
                 return Ok(false);
             }
-            sqlx::query(
-                "update project_factors set required = $3, fulfilled = $4, needed_by = $5, \
-                 note = $6, version = version + 1, updated_at = $7 \
-                 where project_id = $1 and kind = $2",
-            )
-            .bind(id)
-            .bind(f.kind.code())
-            .bind(f.required.0)
-            .bind(f.fulfilled.0)
-            .bind(f.needed_by)
-            .bind(&f.note)
-            .bind(t)
-            .execute(&mut **tx)
-            .await
-            .map_err(map_err)?;
+            "update project_factors set required = $3, fulfilled = $4, needed_by = $5, \
+             note = $6, version = version + 1, updated_at = $7 \
+             where project_id = $1 and kind = $2"
         }
         None => {
-            sqlx::query(
-                "insert into project_factors (project_id, kind, required, fulfilled, needed_by, \
-                 note, version, created_at, updated_at) values ($1, $2, $3, $4, $5, $6, 1, $7, $7)",
-            )
-            .bind(id)
-            .bind(f.kind.code())
-            .bind(f.required.0)
-            .bind(f.fulfilled.0)
-            .bind(f.needed_by)
-            .bind(&f.note)
-            .bind(t)
-            .execute(&mut **tx)
-            .await
-            .map_err(map_err)?;
+            "insert into project_factors (project_id, kind, required, fulfilled, needed_by, \
+             note, version, created_at, updated_at) values ($1, $2, $3, $4, $5, $6, 1, $7, $7)"
         }
-    }
+    };
+    sqlx::query(sql)
+        .bind(id)
+        .bind(f.kind.code())
+        .bind(f.required.0)
+        .bind(f.fulfilled.0)
+        .bind(f.needed_by)
+        .bind(&f.note)
+        .bind(t)
+        .execute(&mut **tx)
+        .await
+        .map_err(map_err)?;
     Ok(true)
 }
 
@@ -421,48 +680,28 @@ async fn create_many(
         };
         let (level, reasons) = warning::evaluate(&facts, &ctx.rules, ctx.today);
         let reasons_json = serde_json::to_string(&reasons).unwrap_or_else(|_| "[]".into());
-        let id: i64 = sqlx::query_scalar::<Db, i64>(
-            "insert into projects (code, name, owner_name, owner_credit_code, region_id, industry_id, \
-             gbt_section, gbt_division, library_class, nature, content, total_investment, \
-             initial_completed, completed_investment, plan_year, year_plan, year_completed, \
-             planned_start, actual_start, planned_finish, actual_finish, responsible_unit, \
-             leader_in_charge, contact_name, contact_phone, stage, in_library, search_text, \
-             warning_level, warning_reasons, version, created_at, updated_at) \
-             values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $13, $14, $15, 0, \
-             $16, $17, $18, $19, $20, $21, $22, $23, $24, true, $25, $26, $27, 1, $28, $28) \
-             returning id",
-        )
-        .bind(&i.code)
-        .bind(&i.name)
-        .bind(&i.owner_name)
-        .bind(&i.owner_credit_code)
-        .bind(i.region_id)
-        .bind(i.industry_id)
-        .bind(&i.gbt_section)
-        .bind(&i.gbt_division)
-        .bind(i.library_class.code())
-        .bind(i.nature.code())
-        .bind(&i.content)
-        .bind(i.total_investment.0)
-        .bind(i.initial_completed.0)
-        .bind(year)
-        .bind(year_plan.0)
-        .bind(i.planned_start)
-        .bind(i.actual_start)
-        .bind(i.planned_finish)
-        .bind(i.actual_finish)
-        .bind(&i.responsible_unit)
-        .bind(&i.leader_in_charge)
-        .bind(&i.contact_name)
-        .bind(&i.contact_phone)
-        .bind(new.stage.code())
-        .bind(search_text(i))
-        .bind(level.code())
-        .bind(&reasons_json)
-        .bind(t)
-        .fetch_one(&mut **tx)
-        .await
-        .map_err(map_err)?;
+        // The input's columns first, in the order `bind_input` binds them.
+        let sql = "insert into projects (code, name, owner_name, owner_credit_code, region_id, \
+                   industry_id, gbt_section, gbt_division, library_class, nature, content, \
+                   total_investment, initial_completed, planned_start, actual_start, \
+                   planned_finish, actual_finish, responsible_unit, leader_in_charge, \
+                   contact_name, contact_phone, search_text, completed_investment, plan_year, \
+                   year_plan, year_completed, stage, in_library, warning_level, warning_reasons, \
+                   version, created_at, updated_at) \
+                   values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, \
+                   $17, $18, $19, $20, $21, $22, $13, $23, $24, 0, $25, true, $26, $27, 1, $28, \
+                   $28) returning id";
+        let id: i64 = bind_input(sqlx::query(sql), i)
+            .bind(year)
+            .bind(year_plan.0)
+            .bind(new.stage.code())
+            .bind(level.code())
+            .bind(&reasons_json)
+            .bind(t)
+            .fetch_one(&mut **tx)
+            .await
+            .map_err(map_err)?
+            .get("id");
         created.push(Project {
             id,
             code: i.code.clone(),
@@ -609,99 +848,46 @@ async fn create_many(
     Ok(created.iter().map(|p| p.id).collect())
 }
 
-/// Applies new field values; `None` when nothing differs.
+/// Applies new field values.
 async fn update_in(
     tx: &mut Tx,
-    id: i64,
-    version: i64,
+    at: Expected,
     i: &ProjectInput,
     ctx: &WarningContext,
     by: &AuditBy,
 ) -> R<Project> {
-    let before = load_at(tx, id, version).await?;
-    let t = stamp(ctx);
-    let n = sqlx::query(
-        "update projects set code = $3, name = $4, owner_name = $5, owner_credit_code = $6, \
-         region_id = $7, industry_id = $8, gbt_section = $9, gbt_division = $10, \
-         library_class = $11, nature = $12, content = $13, total_investment = $14, \
-         initial_completed = $15, planned_start = $16, actual_start = $17, planned_finish = $18, \
-         actual_finish = $19, responsible_unit = $20, leader_in_charge = $21, contact_name = $22, \
-         contact_phone = $23, search_text = $24, version = version + 1, updated_at = $25 \
-         where id = $1 and version = $2",
-    )
-    .bind(id)
-    .bind(version)
-    .bind(&i.code)
-    .bind(&i.name)
-    .bind(&i.owner_name)
-    .bind(&i.owner_credit_code)
-    .bind(i.region_id)
-    .bind(i.industry_id)
-    .bind(&i.gbt_section)
-    .bind(&i.gbt_division)
-    .bind(i.library_class.code())
-    .bind(i.nature.code())
-    .bind(&i.content)
-    .bind(i.total_investment.0)
-    .bind(i.initial_completed.0)
-    .bind(i.planned_start)
-    .bind(i.actual_start)
-    .bind(i.planned_finish)
-    .bind(i.actual_finish)
-    .bind(&i.responsible_unit)
-    .bind(&i.leader_in_charge)
-    .bind(&i.contact_name)
-    .bind(&i.contact_phone)
-    .bind(search_text(i))
-    .bind(t)
-    .execute(&mut **tx)
-    .await
-    .map_err(map_err)?
-    .rows_affected();
-    if n == 0 {
-        return Err(StoreError::Conflict);
-    }
-    let after = refresh(tx, id, ctx).await?;
-    snapshot(tx, id, by, t).await?;
-    write_audit(tx, by, "update", "project", Some(id), Some(&before), Some(&after)).await?;
+    let sql = "update projects set code = $3, name = $4, owner_name = $5, \
+               owner_credit_code = $6, region_id = $7, industry_id = $8, gbt_section = $9, \
+               gbt_division = $10, library_class = $11, nature = $12, content = $13, \
+               total_investment = $14, initial_completed = $15, planned_start = $16, \
+               actual_start = $17, planned_finish = $18, actual_finish = $19, \
+               responsible_unit = $20, leader_in_charge = $21, contact_name = $22, \
+               contact_phone = $23, search_text = $24, version = version + 1, updated_at = $25 \
+               where id = $1 and version = $2";
+    let bind = |q, t| bind_input(q, i).bind(t);
+    let (_, after) = change(tx, at, "update", sql, bind, ctx, by).await?;
     Ok(after)
 }
 
 async fn move_in(
     tx: &mut Tx,
-    id: i64,
-    version: i64,
+    at: Expected,
     to: Stage,
     event: EventNote<'_>,
     ctx: &WarningContext,
     by: &AuditBy,
 ) -> R<Project> {
-    let EventNote { on_date, note } = event;
-    let before = load_at(tx, id, version).await?;
-    let t = stamp(ctx);
     // Entering 开工 or 建成 records the actual date unless one is already there.
-    let n = sqlx::query(
-        "update projects set stage = $3, \
-         actual_start = case when $3 = 'started' and actual_start is null then $4 else actual_start end, \
-         actual_finish = case when $3 = 'completed' and actual_finish is null then $4 else actual_finish end, \
-         version = version + 1, updated_at = $5 where id = $1 and version = $2",
-    )
-    .bind(id)
-    .bind(version)
-    .bind(to.code())
-    .bind(on_date)
-    .bind(t)
-    .execute(&mut **tx)
-    .await
-    .map_err(map_err)?
-    .rows_affected();
-    if n == 0 {
-        return Err(StoreError::Conflict);
-    }
-    insert_event(tx, id, "stage", Some(before.stage), Some(to), EventNote { on_date, note }, by, t).await?;
-    let after = refresh(tx, id, ctx).await?;
-    snapshot(tx, id, by, t).await?;
-    write_audit(tx, by, "stage", "project", Some(id), Some(&before), Some(&after)).await?;
+    let sql = "update projects set stage = $3, \
+               actual_start = case when $3 = 'started' and actual_start is null then $4 \
+               else actual_start end, \
+               actual_finish = case when $3 = 'completed' and actual_finish is null then $4 \
+               else actual_finish end, \
+               version = version + 1, updated_at = $5 where id = $1 and version = $2";
+    let bind = |q: Statement, t| q.bind(to.code()).bind(event.on_date).bind(t);
+    let (before, after) = change(tx, at, "stage", sql, bind, ctx, by).await?;
+    let (from, t) = (Some(before.stage), after.updated_at);
+    insert_event(tx, at.id, "stage", from, Some(to), event, by, t).await?;
     Ok(after)
 }
 
@@ -713,9 +899,7 @@ async fn progress_in(
     ctx: &WarningContext,
     by: &AuditBy,
 ) -> R<Progress> {
-    if load(tx, id).await?.is_none() {
-        return Err(StoreError::NotFound);
-    }
+    load_existing(tx, id).await?;
     let t = stamp(ctx);
     let this_ym = ym(input.year, input.month);
     let prev = sqlx::query(
@@ -730,7 +914,11 @@ async fn progress_in(
     let (prev_ytd, prev_cum) = match &prev {
         Some(r) => {
             let y: i32 = r.get("year");
-            let ytd = if y == input.year { r.get::<i64, _>("ytd_investment") } else { 0 };
+            let ytd = if y == input.year {
+                r.get::<i64, _>("ytd_investment")
+            } else {
+                0
+            };
             (ytd, r.get::<i64, _>("cumulative_investment"))
         }
         None => (0, 0),
@@ -756,7 +944,9 @@ async fn progress_in(
         return Ok(progress_of(current.expect("checked above")));
     }
     let old: Option<i64> = current.as_ref().map(|c| c.month_investment);
-    let before_json = old.map(|m| serde_json::json!({"year": input.year, "month": input.month, "month_investment": m}));
+    let before_json = old.map(
+        |m| serde_json::json!({"year": input.year, "month": input.month, "month_investment": m}),
+    );
     sqlx::query("update project_progress set valid_to = $3 where project_id = $1 and ym = $2 and valid_to is null")
         .bind(id)
         .bind(this_ym)
@@ -828,14 +1018,13 @@ async fn progress_in(
             .map_err(map_err)?;
         }
     }
-    let after = refresh(tx, id, ctx).await?;
+    refresh(tx, id, ctx).await?;
     sqlx::query("update projects set updated_at = $2 where id = $1")
         .bind(id)
         .bind(t)
         .execute(&mut **tx)
         .await
         .map_err(map_err)?;
-    let _ = after;
     let progress = Progress {
         id: new_id,
         project_id: id,
@@ -851,7 +1040,16 @@ async fn progress_in(
         username: by.username.clone(),
         reported_at: t,
     };
-    write_audit(tx, by, "progress", "project", Some(id), before_json.as_ref(), Some(&progress)).await?;
+    write_audit(
+        tx,
+        by,
+        "progress",
+        "project",
+        Some(id),
+        before_json.as_ref(),
+        Some(&progress),
+    )
+    .await?;
     Ok(progress)
 }
 
@@ -900,7 +1098,9 @@ fn push_region_subtree(qb: &mut sqlx::QueryBuilder<Db>, alias: &str, roots: &[i6
     for r in roots {
         s.push_bind(*r);
     }
-    qb.push(") union select r.id from regions r join sub on r.parent_id = sub.id) select id from sub)");
+    qb.push(
+        ") union select r.id from regions r join sub on r.parent_id = sub.id) select id from sub)",
+    );
 }
 
 /// Appends the list filters (on alias `p`) to a query that already has a `where`.
@@ -938,17 +1138,20 @@ fn push_filter(qb: &mut sqlx::QueryBuilder<Db>, f: &ProjectFilter, alias: &str, 
         push_region_subtree(qb, alias, &f.region_ids);
     }
     if let Some(st) = f.stage {
-        qb.push(format!(" and {alias}.stage = ")).push_bind(st.code());
+        qb.push(format!(" and {alias}.stage = "))
+            .push_bind(st.code());
     }
     if let Some(c) = f.library_class {
-        qb.push(format!(" and {alias}.library_class = ")).push_bind(c.code());
+        qb.push(format!(" and {alias}.library_class = "))
+            .push_bind(c.code());
     }
     if let Some(l) = f.in_library {
         qb.push(format!(" and {alias}.in_library = ")).push_bind(l);
     }
     if with_search {
         if let Some(w) = f.warning {
-            qb.push(format!(" and {alias}.warning_level = ")).push_bind(w.code());
+            qb.push(format!(" and {alias}.warning_level = "))
+                .push_bind(w.code());
         }
         if let Some(y) = f.batch_year {
             qb.push(format!(
@@ -962,7 +1165,8 @@ fn push_filter(qb: &mut sqlx::QueryBuilder<Db>, f: &ProjectFilter, alias: &str, 
             crate::dialect::push_search(qb, alias, q.trim());
         }
     } else if let Some(q) = f.q.as_deref().filter(|q| !q.trim().is_empty()) {
-        qb.push(format!(" and {alias}.name like ")).push_bind(format!("%{}%", like_escape(q.trim())));
+        qb.push(format!(" and {alias}.name like "))
+            .push_bind(format!("%{}%", like_escape(q.trim())));
         qb.push(" escape '\\'");
     }
 }
@@ -975,7 +1179,9 @@ const SEARCH_WALK_MATCHES: i64 = 2_000;
 
 /// Escapes `%`, `_` and `\` for a LIKE pattern with `escape '\'`.
 pub(crate) fn like_escape(q: &str) -> String {
-    q.replace('\\', "\\\\").replace('%', "\\%").replace('_', "\\_")
+    q.replace('\\', "\\\\")
+        .replace('%', "\\%")
+        .replace('_', "\\_")
 }
 
 fn sort_sql(sort: ProjectSort) -> &'static str {
@@ -987,7 +1193,9 @@ fn sort_sql(sort: ProjectSort) -> &'static str {
         ProjectSort::YearPlan => "p.year_plan",
         ProjectSort::Completed => "p.completed_investment",
         ProjectSort::Stage => "p.stage",
-        ProjectSort::Warning => "case p.warning_level when 'red' then 2 when 'yellow' then 1 else 0 end",
+        ProjectSort::Warning => {
+            "case p.warning_level when 'red' then 2 when 'yellow' then 1 else 0 end"
+        }
     }
 }
 
@@ -1023,45 +1231,51 @@ fn sums_from(r: &<Db as sqlx::Database>::Row) -> ProjectSums {
     }
 }
 
-    /// The select of projects as they stood at `at` (see `projects_as_at`).
-fn as_at_select(qb: &mut sqlx::QueryBuilder<Db>, f: &ProjectFilter, at: DateTime<Utc>, year: i32, at_ym: i32) {
-        // One seek per project finds its latest report up to the month, as it stood at
-        // `at`; that row carries both the running total and (if it is of this year) the
-        // year-to-date figure.
-        qb.push(
-            "select p.project_id as id, p.code, p.name, p.owner_name, p.region_id, \
+/// The select of projects as they stood at `at` (see `projects_as_at`).
+fn as_at_select(
+    qb: &mut sqlx::QueryBuilder<Db>,
+    f: &ProjectFilter,
+    at: DateTime<Utc>,
+    year: i32,
+    at_ym: i32,
+) {
+    // One seek per project finds its latest report up to the month, as it stood at
+    // `at`; that row carries both the running total and (if it is of this year) the
+    // year-to-date figure.
+    qb.push(
+        "select p.project_id as id, p.code, p.name, p.owner_name, p.region_id, \
              p.industry_id, p.library_class, p.stage, p.in_library, p.total_investment, \
              p.initial_completed + coalesce(g.cumulative_investment, 0) as completed_investment, \
              case when g.year = ",
-        )
-        .push_bind(year)
-        .push(
-            " then g.ytd_investment else 0 end as year_completed, \
+    )
+    .push_bind(year)
+    .push(
+        " then g.ytd_investment else 0 end as year_completed, \
              coalesce((select b.planned_investment from project_batches b \
              where b.project_id = p.project_id and b.year = ",
-        )
-        .push_bind(year)
-        .push(" and b.valid_from <= ")
-        .push_bind(at)
-        .push(" and (b.valid_to is null or b.valid_to > ")
-        .push_bind(at)
-        .push(
-            ")), 0) as year_plan from project_versions p \
+    )
+    .push_bind(year)
+    .push(" and b.valid_from <= ")
+    .push_bind(at)
+    .push(" and (b.valid_to is null or b.valid_to > ")
+    .push_bind(at)
+    .push(
+        ")), 0) as year_plan from project_versions p \
              left join project_progress g on g.id = (select g2.id from project_progress g2 \
              where g2.project_id = p.project_id and g2.ym <= ",
-        )
-        .push_bind(at_ym)
-        .push(" and g2.valid_from <= ")
-        .push_bind(at)
-        .push(" and (g2.valid_to is null or g2.valid_to > ")
-        .push_bind(at)
-        .push(") order by g2.ym desc limit 1) where p.valid_from <= ")
-        .push_bind(at)
-        .push(" and (p.valid_to is null or p.valid_to > ")
-        .push_bind(at)
-        .push(")");
-        push_filter(qb, f, "p", false);
-    }
+    )
+    .push_bind(at_ym)
+    .push(" and g2.valid_from <= ")
+    .push_bind(at)
+    .push(" and (g2.valid_to is null or g2.valid_to > ")
+    .push_bind(at)
+    .push(") order by g2.ym desc limit 1) where p.valid_from <= ")
+    .push_bind(at)
+    .push(" and (p.valid_to is null or p.valid_to > ")
+    .push_bind(at)
+    .push(")");
+    push_filter(qb, f, "p", false);
+}
 
 #[async_trait]
 impl ProjectStore for BackendStore {
@@ -1111,41 +1325,54 @@ impl ProjectStore for BackendStore {
             .push_bind(page.limit())
             .push(" offset ")
             .push_bind(page.offset());
-        let ids: Vec<i64> = qb.build_query_scalar().fetch_all(&self.pool).await.map_err(map_err)?;
-        let mut rows: Vec<ProjectRow> = Vec::with_capacity(ids.len());
-        if !ids.is_empty() {
-            let mut q = sqlx::QueryBuilder::<Db>::new(concat!("select ", project_cols!(), " from projects where id in ("));
-            let mut sep = q.separated(", ");
-            for id in &ids {
-                sep.push_bind(*id);
-            }
-            q.push(")");
-            rows = q.build_query_as().fetch_all(&self.pool).await.map_err(map_err)?;
-            rows.sort_by_key(|r| ids.iter().position(|i| *i == r.id));
-        }
+        let ids: Vec<i64> = qb
+            .build_query_scalar()
+            .fetch_all(&self.pool)
+            .await
+            .map_err(map_err)?;
+        let mut conn = self.pool.acquire().await.map_err(map_err)?;
+        let mut rows: Vec<ProjectRow> = in_chunks(&mut conn, BY_IDS, &ids, |s, id| {
+            s.push_bind(*id);
+        })
+        .await?;
+        rows.sort_by_key(|r| ids.iter().position(|i| *i == r.id));
         Ok(rows.into_iter().map(ProjectRow::into_project).collect())
     }
 
     async fn get_project(&self, id: i64) -> R<Option<Project>> {
-        let row = sqlx::query_as::<Db, ProjectRow>(concat!("select ", project_cols!(), " from projects where id = $1"))
-            .bind(id)
-            .fetch_optional(&self.pool)
-            .await
-            .map_err(map_err)?;
-        Ok(row.map(ProjectRow::into_project))
+        let mut conn = self.pool.acquire().await.map_err(map_err)?;
+        load(&mut conn, id).await
     }
 
-    async fn export_page(&self, filter: &ProjectFilter, after_id: i64, limit: i64) -> R<Vec<Project>> {
-        let mut qb = sqlx::QueryBuilder::<Db>::new(concat!("select ", project_cols!(), " from projects p where p.id > "));
+    async fn export_page(
+        &self,
+        filter: &ProjectFilter,
+        after_id: i64,
+        limit: i64,
+    ) -> R<Vec<Project>> {
+        let mut qb = sqlx::QueryBuilder::<Db>::new(concat!(
+            "select ",
+            project_cols!(),
+            " from projects p where p.id > "
+        ));
         qb.push_bind(after_id);
         push_filter(&mut qb, filter, "p", true);
         qb.push(" order by p.id limit ");
         qb.push_bind(limit);
-        let rows: Vec<ProjectRow> = qb.build_query_as().fetch_all(&self.pool).await.map_err(map_err)?;
+        let rows: Vec<ProjectRow> = qb
+            .build_query_as()
+            .fetch_all(&self.pool)
+            .await
+            .map_err(map_err)?;
         Ok(rows.into_iter().map(ProjectRow::into_project).collect())
     }
 
-    async fn create_project(&self, new: &NewProject, ctx: &WarningContext, by: &AuditBy) -> R<Project> {
+    async fn create_project(
+        &self,
+        new: &NewProject,
+        ctx: &WarningContext,
+        by: &AuditBy,
+    ) -> R<Project> {
         let mut tx = begin_write(&self.pool).await?;
         let id = create_in(&mut tx, new, ctx, by).await?;
         let p = load(&mut tx, id).await?.ok_or(StoreError::NotFound)?;
@@ -1162,7 +1389,7 @@ impl ProjectStore for BackendStore {
         by: &AuditBy,
     ) -> R<Project> {
         let mut tx = begin_write(&self.pool).await?;
-        let p = update_in(&mut tx, id, version, input, ctx, by).await?;
+        let p = update_in(&mut tx, Expected { id, version }, input, ctx, by).await?;
         tx.commit().await.map_err(map_err)?;
         Ok(p)
     }
@@ -1177,7 +1404,7 @@ impl ProjectStore for BackendStore {
         by: &AuditBy,
     ) -> R<Project> {
         let mut tx = begin_write(&self.pool).await?;
-        let p = move_in(&mut tx, id, version, to, event, ctx, by).await?;
+        let p = move_in(&mut tx, Expected { id, version }, to, event, ctx, by).await?;
         tx.commit().await.map_err(map_err)?;
         Ok(p)
     }
@@ -1191,48 +1418,49 @@ impl ProjectStore for BackendStore {
         ctx: &WarningContext,
         by: &AuditBy,
     ) -> R<Project> {
-        let EventNote { on_date, note } = event;
         let mut tx = begin_write(&self.pool).await?;
-        let before = load_at(&mut tx, id, version).await?;
-        let t = stamp(ctx);
-        let n = sqlx::query(
-            "update projects set in_library = $3, left_reason = $4, left_on = $5, \
-             version = version + 1, updated_at = $6 where id = $1 and version = $2",
-        )
-        .bind(id)
-        .bind(version)
-        .bind(enter)
-        .bind(if enter { None } else { Some(note) })
-        .bind(if enter { None } else { Some(on_date) })
-        .bind(t)
-        .execute(&mut *tx)
-        .await
-        .map_err(map_err)?
-        .rows_affected();
-        if n == 0 {
-            return Err(StoreError::Conflict);
-        }
+        let sql = "update projects set in_library = $3, left_reason = $4, left_on = $5, \
+                   version = version + 1, updated_at = $6 where id = $1 and version = $2";
+        // Leaving records why and when; entering again clears both.
+        let left = (!enter).then_some(event);
+        let bind = |q: Statement, t| {
+            q.bind(enter)
+                .bind(left.map(|e| e.note))
+                .bind(left.map(|e| e.on_date))
+                .bind(t)
+        };
         let kind = if enter { "enter" } else { "leave" };
-        insert_event(&mut tx, id, kind, None, Some(before.stage), EventNote { on_date, note }, by, t).await?;
-        let after = refresh(&mut tx, id, ctx).await?;
-        snapshot(&mut tx, id, by, t).await?;
-        write_audit(&mut tx, by, kind, "project", Some(id), Some(&before), Some(&after)).await?;
+        let at = Expected { id, version };
+        let (before, after) = change(&mut tx, at, kind, sql, bind, ctx, by).await?;
+        let (to, t) = (Some(before.stage), after.updated_at);
+        insert_event(&mut tx, id, kind, None, to, event, by, t).await?;
         tx.commit().await.map_err(map_err)?;
         Ok(after)
     }
 
-    async fn set_batch(&self, id: i64, batch: &Batch, ctx: &WarningContext, by: &AuditBy) -> R<Project> {
+    async fn set_batch(
+        &self,
+        id: i64,
+        batch: &Batch,
+        ctx: &WarningContext,
+        by: &AuditBy,
+    ) -> R<Project> {
         let mut tx = begin_write(&self.pool).await?;
-        let before = load(&mut tx, id).await?.ok_or(StoreError::NotFound)?;
+        let before = load_existing(&mut tx, id).await?;
         let t = stamp(ctx);
         if put_batch(&mut tx, id, batch, t).await? {
-            sqlx::query("update projects set version = version + 1, updated_at = $2 where id = $1")
-                .bind(id)
-                .bind(t)
-                .execute(&mut *tx)
-                .await
-                .map_err(map_err)?;
-            write_audit(&mut tx, by, "batch", "project", Some(id), Some(&before), Some(batch)).await?;
+            touch(&mut tx, id, t).await?;
+            let id = Some(id);
+            write_audit(
+                &mut tx,
+                by,
+                "batch",
+                "project",
+                id,
+                Some(&before),
+                Some(batch),
+            )
+            .await?;
         }
         let after = refresh(&mut tx, id, ctx).await?;
         tx.commit().await.map_err(map_err)?;
@@ -1240,21 +1468,25 @@ impl ProjectStore for BackendStore {
     }
 
     async fn list_batches(&self, id: i64) -> R<Vec<Batch>> {
-        let rows = sqlx::query(
-            "select year, planned_investment from project_batches where project_id = $1 \
-             and valid_to is null order by year",
-        )
-        .bind(id)
-        .fetch_all(&self.pool)
-        .await
-        .map_err(map_err)?;
+        let sql = "select year, planned_investment from project_batches where project_id = $1 \
+                   and valid_to is null order by year";
+        let rows: Vec<(i32, i64)> = rows_for(&self.pool, sql, id).await?;
         Ok(rows
-            .iter()
-            .map(|r| Batch { year: r.get("year"), planned_investment: Money(r.get("planned_investment")) })
+            .into_iter()
+            .map(|(year, planned)| Batch {
+                year,
+                planned_investment: Money(planned),
+            })
             .collect())
     }
 
-    async fn upsert_progress(&self, id: i64, input: &ProgressInput, ctx: &WarningContext, by: &AuditBy) -> R<Progress> {
+    async fn upsert_progress(
+        &self,
+        id: i64,
+        input: &ProgressInput,
+        ctx: &WarningContext,
+        by: &AuditBy,
+    ) -> R<Progress> {
         let mut tx = begin_write(&self.pool).await?;
         let p = progress_in(&mut tx, id, input, ctx, by).await?;
         tx.commit().await.map_err(map_err)?;
@@ -1262,122 +1494,98 @@ impl ProjectStore for BackendStore {
     }
 
     async fn list_progress(&self, id: i64) -> R<Vec<Progress>> {
-        let rows: Vec<ProgressRow> = sqlx::query_as::<Db, ProgressRow>(
-            "select id, project_id, year, month, month_investment, ytd_investment, \
-             cumulative_investment, image_progress, milestone, problems, next_steps, username, \
-             valid_from from project_progress where project_id = $1 and valid_to is null \
-             order by ym desc",
-        )
-        .bind(id)
-        .fetch_all(&self.pool)
-        .await
-        .map_err(map_err)?;
+        let sql = "select id, project_id, year, month, month_investment, ytd_investment, \
+                   cumulative_investment, image_progress, milestone, problems, next_steps, \
+                   username, valid_from from project_progress \
+                   where project_id = $1 and valid_to is null order by ym desc";
+        let rows: Vec<ProgressRow> = rows_for(&self.pool, sql, id).await?;
         Ok(rows.into_iter().map(progress_of).collect())
     }
 
     async fn list_events(&self, id: i64) -> R<Vec<ProjectEvent>> {
-        let rows = sqlx::query(
-            "select id, kind, from_stage, to_stage, on_date, note, username, at \
-             from project_events where project_id = $1 order by id",
-        )
-        .bind(id)
-        .fetch_all(&self.pool)
-        .await
-        .map_err(map_err)?;
-        Ok(rows
-            .iter()
-            .map(|r| ProjectEvent {
-                id: r.get("id"),
-                kind: r.get("kind"),
-                from_stage: r.get::<Option<String>, _>("from_stage").and_then(|s| Stage::parse(&s)),
-                to_stage: r.get::<Option<String>, _>("to_stage").and_then(|s| Stage::parse(&s)),
-                on_date: r.get("on_date"),
-                note: r.get("note"),
-                username: r.get("username"),
-                at: r.get("at"),
-            })
-            .collect())
+        let sql = "select id, kind, from_stage, to_stage, on_date, note, username, at \
+                   from project_events where project_id = $1 order by id";
+        let rows: Vec<EventRow> = rows_for(&self.pool, sql, id).await?;
+        Ok(rows.into_iter().map(EventRow::into_event).collect())
     }
 
-    async fn set_factor(&self, id: i64, f: &FactorInput, ctx: &WarningContext, by: &AuditBy) -> R<Factor> {
+    async fn set_factor(
+        &self,
+        id: i64,
+        f: &FactorInput,
+        ctx: &WarningContext,
+        by: &AuditBy,
+    ) -> R<Factor> {
         let mut tx = begin_write(&self.pool).await?;
-        let before = load(&mut tx, id).await?.ok_or(StoreError::NotFound)?;
+        load_existing(&mut tx, id).await?;
         let t = stamp(ctx);
         if put_factor(&mut tx, id, f, t).await? {
-            sqlx::query("update projects set version = version + 1, updated_at = $2 where id = $1")
-                .bind(id)
-                .bind(t)
-                .execute(&mut *tx)
-                .await
-                .map_err(map_err)?;
-            write_audit(&mut tx, by, "factor", "project", Some(id), None::<&()>, Some(f)).await?;
-            let _ = before;
+            touch(&mut tx, id, t).await?;
+            let id = Some(id);
+            write_audit(&mut tx, by, "factor", "project", id, None::<&()>, Some(f)).await?;
         }
         refresh(&mut tx, id, ctx).await?;
-        let r = sqlx::query(
-            "select id, required, fulfilled, needed_by, note, version from project_factors \
-             where project_id = $1 and kind = $2",
-        )
+        let factor = sqlx::query_as::<Db, FactorRow>(concat!(
+            "select ",
+            factor_cols!(),
+            " from project_factors where project_id = $1 and kind = $2"
+        ))
         .bind(id)
         .bind(f.kind.code())
         .fetch_one(&mut *tx)
         .await
-        .map_err(map_err)?;
-        let factor = Factor {
-            id: r.get("id"),
-            project_id: id,
-            kind: f.kind,
-            required: Quantity(r.get("required")),
-            fulfilled: Quantity(r.get("fulfilled")),
-            needed_by: r.get("needed_by"),
-            note: r.get("note"),
-            version: r.get("version"),
-        };
+        .map_err(map_err)?
+        .into_factor()
+        .ok_or(StoreError::NotFound)?;
         tx.commit().await.map_err(map_err)?;
         Ok(factor)
     }
 
     async fn list_factors(&self, id: i64) -> R<Vec<Factor>> {
-        let rows = sqlx::query(
-            "select id, kind, required, fulfilled, needed_by, note, version from project_factors \
-             where project_id = $1 order by id",
-        )
-        .bind(id)
-        .fetch_all(&self.pool)
-        .await
-        .map_err(map_err)?;
+        let sql = concat!(
+            "select ",
+            factor_cols!(),
+            " from project_factors where project_id = $1 order by id"
+        );
+        let rows: Vec<FactorRow> = rows_for(&self.pool, sql, id).await?;
         Ok(rows
-            .iter()
-            .filter_map(|r| {
-                Some(Factor {
-                    id: r.get("id"),
-                    project_id: id,
-                    kind: FactorKind::parse(&r.get::<String, _>("kind"))?,
-                    required: Quantity(r.get("required")),
-                    fulfilled: Quantity(r.get("fulfilled")),
-                    needed_by: r.get("needed_by"),
-                    note: r.get("note"),
-                    version: r.get("version"),
-                })
-            })
+            .into_iter()
+            .filter_map(FactorRow::into_factor)
             .collect())
     }
 
     async fn refresh_all_warnings(&self, ctx: &WarningContext) -> R<u64> {
-        // In chunks, each its own transaction, so writers are not held off for long.
-        let ids: Vec<i64> = sqlx::query_scalar::<Db, i64>("select id from projects order by id")
-            .fetch_all(&self.pool)
-            .await
-            .map_err(map_err)?;
-        let mut n = 0;
-        for chunk in ids.chunks(500) {
+        // A chunk per transaction, so that writers are not held off for long.
+        let (mut after, mut n) = (0, 0);
+        loop {
             let mut tx = begin_write(&self.pool).await?;
-            for id in chunk {
-                refresh(&mut tx, *id, ctx).await?;
-                n += 1;
-            }
+            let Some((last, count)) = refresh_next(&mut tx, after, ctx).await? else {
+                return Ok(n);
+            };
             tx.commit().await.map_err(map_err)?;
+            (after, n) = (last, n + count);
         }
+    }
+
+    async fn warning_rules(&self) -> R<WarningRules> {
+        let stored = read_setting(&self.pool, WARNING_RULES_KEY).await?;
+        Ok(rules_of(stored))
+    }
+
+    async fn set_warning_rules(&self, ctx: &WarningContext, by: &AuditBy) -> R<u64> {
+        let mut tx = begin_write(&self.pool).await?;
+        let before = rules_of(read_setting(&mut *tx, WARNING_RULES_KEY).await?);
+        let json =
+            serde_json::to_string(&ctx.rules).map_err(|e| StoreError::Internal(e.to_string()))?;
+        write_setting(&mut *tx, WARNING_RULES_KEY, &json).await?;
+        let (before, after) = (Some(&before), Some(&ctx.rules));
+        write_audit(&mut tx, by, "update", "warning_rules", None, before, after).await?;
+        // The whole library in this transaction: no project is left judged by the old rules.
+        let (mut next, mut n) = (0, 0);
+        while let Some((last, count)) = refresh_next(&mut tx, next, ctx).await? {
+            (next, n) = (last, n + count);
+        }
+        tx.commit().await.map_err(map_err)?;
         Ok(n)
     }
 
@@ -1405,7 +1613,8 @@ impl ProjectStore for BackendStore {
                 owner_name: r.get("owner_name"),
                 region_id: r.get("region_id"),
                 industry_id: r.get("industry_id"),
-                library_class: LibraryClass::parse(&r.get::<String, _>("library_class")).unwrap_or(LibraryClass::District),
+                library_class: LibraryClass::parse(&r.get::<String, _>("library_class"))
+                    .unwrap_or(LibraryClass::District),
                 stage: Stage::parse(&r.get::<String, _>("stage")).unwrap_or(Stage::Planning),
                 in_library: r.get("in_library"),
                 total_investment: Money(r.get("total_investment")),
@@ -1459,35 +1668,38 @@ impl ProjectStore for BackendStore {
     }
 
     async fn find_project_ids(&self, codes: &[&str], names: &[(&str, &str)]) -> R<Vec<i64>> {
-        let mut ids = Vec::new();
-        for chunk in codes.chunks(500) {
-            let mut qb = sqlx::QueryBuilder::<Db>::new("select id from projects where code in (");
-            let mut sep = qb.separated(", ");
-            for c in chunk {
-                sep.push_bind(*c);
-            }
-            qb.push(")");
-            let found: Vec<(i64,)> = qb.build_query_as().fetch_all(&self.pool).await.map_err(map_err)?;
-            ids.extend(found.into_iter().map(|(id,)| id));
-        }
-        for chunk in names.chunks(500) {
-            let mut qb = sqlx::QueryBuilder::<Db>::new("select id from projects where (name, owner_name) in (values ");
-            let mut first = true;
-            for (name, owner) in chunk {
-                qb.push(if first { "(" } else { ", (" });
-                first = false;
-                qb.push_bind(*name).push(", ").push_bind(*owner).push(")");
-            }
-            qb.push(")");
-            let found: Vec<(i64,)> = qb.build_query_as().fetch_all(&self.pool).await.map_err(map_err)?;
-            ids.extend(found.into_iter().map(|(id,)| id));
-        }
+        let mut conn = self.pool.acquire().await.map_err(map_err)?;
+        let mut ids: Vec<(i64,)> = in_chunks(
+            &mut conn,
+            "select id from projects where code in (",
+            codes,
+            |s, code| {
+                s.push_bind(*code);
+            },
+        )
+        .await?;
+        let head = "select id from projects where (name, owner_name) in (values ";
+        let by_name: Vec<(i64,)> = in_chunks(&mut conn, head, names, |s, (name, owner)| {
+            s.push("(")
+                .push_bind_unseparated(*name)
+                .push_unseparated(", ")
+                .push_bind_unseparated(*owner)
+                .push_unseparated(")");
+        })
+        .await?;
+        ids.extend(by_name);
+        let mut ids: Vec<i64> = ids.into_iter().map(|(id,)| id).collect();
         ids.sort_unstable();
         ids.dedup();
         Ok(ids)
     }
 
-    async fn import_projects(&self, ops: &[ImportOp], ctx: &WarningContext, by: &AuditBy) -> R<(usize, usize)> {
+    async fn import_projects(
+        &self,
+        ops: &[ImportOp],
+        ctx: &WarningContext,
+        by: &AuditBy,
+    ) -> R<(usize, usize)> {
         let mut tx = begin_write(&self.pool).await?;
         let (mut created, mut updated) = (0, 0);
         // New projects are created a chunk at a time, updates one by one.
@@ -1504,14 +1716,28 @@ impl ProjectStore for BackendStore {
         for op in ops {
             match op {
                 ImportOp::Create(_) => {}
-                ImportOp::Update { id, version, input, stage, batch, factors } => {
-                    let mut p = load_at(&mut tx, *id, *version).await?;
+                ImportOp::Update {
+                    id,
+                    version,
+                    input,
+                    stage,
+                    batch,
+                    factors,
+                } => {
+                    let at = Expected {
+                        id: *id,
+                        version: *version,
+                    };
+                    let mut p = at.check(load(&mut tx, *id).await?)?;
                     if &p.input() != input {
-                        p = update_in(&mut tx, *id, p.version, input, ctx, by).await?;
+                        p = update_in(&mut tx, Expected::of(&p), input, ctx, by).await?;
                     }
                     if p.stage != *stage {
-                        let ev = EventNote { on_date: ctx.today, note: "" };
-                        p = move_in(&mut tx, *id, p.version, *stage, ev, ctx, by).await?;
+                        let ev = EventNote {
+                            on_date: ctx.today,
+                            note: "",
+                        };
+                        p = move_in(&mut tx, Expected::of(&p), *stage, ev, ctx, by).await?;
                     }
                     let t = stamp(ctx);
                     let mut touched = false;
@@ -1522,14 +1748,18 @@ impl ProjectStore for BackendStore {
                         touched |= put_factor(&mut tx, *id, f, t).await?;
                     }
                     if touched {
-                        sqlx::query("update projects set version = version + 1, updated_at = $2 where id = $1")
-                            .bind(id)
-                            .bind(t)
-                            .execute(&mut *tx)
-                            .await
-                            .map_err(map_err)?;
+                        touch(&mut tx, *id, t).await?;
                         let after = refresh(&mut tx, *id, ctx).await?;
-                        write_audit(&mut tx, by, "import", "project", Some(*id), Some(&p), Some(&after)).await?;
+                        write_audit(
+                            &mut tx,
+                            by,
+                            "import",
+                            "project",
+                            Some(*id),
+                            Some(&p),
+                            Some(&after),
+                        )
+                        .await?;
                     }
                     updated += 1;
                 }
@@ -1539,7 +1769,12 @@ impl ProjectStore for BackendStore {
         Ok((created, updated))
     }
 
-    async fn import_progress(&self, ops: &[ProgressOp], ctx: &WarningContext, by: &AuditBy) -> R<usize> {
+    async fn import_progress(
+        &self,
+        ops: &[ProgressOp],
+        ctx: &WarningContext,
+        by: &AuditBy,
+    ) -> R<usize> {
         let mut tx = begin_write(&self.pool).await?;
         for op in ops {
             progress_in(&mut tx, op.project_id, &op.input, ctx, by).await?;
@@ -1549,137 +1784,35 @@ impl ProjectStore for BackendStore {
     }
 
     async fn get_projects(&self, ids: &[i64]) -> R<Vec<Project>> {
-        let mut out = Vec::with_capacity(ids.len());
-        for chunk in ids.chunks(500) {
-            let mut qb = sqlx::QueryBuilder::<Db>::new(concat!(
-                "select ",
-                project_cols!(),
-                " from projects where id in ("
-            ));
-            let mut sep = qb.separated(", ");
-            for id in chunk {
-                sep.push_bind(*id);
-            }
-            qb.push(")");
-            let rows: Vec<ProjectRow> = qb.build_query_as().fetch_all(&self.pool).await.map_err(map_err)?;
-            out.extend(rows.into_iter().map(ProjectRow::into_project));
-        }
-        Ok(out)
+        let mut conn = self.pool.acquire().await.map_err(map_err)?;
+        let rows: Vec<ProjectRow> = in_chunks(&mut conn, BY_IDS, ids, |s, id| {
+            s.push_bind(*id);
+        })
+        .await?;
+        Ok(rows.into_iter().map(ProjectRow::into_project).collect())
     }
 
     async fn factors_for(&self, ids: &[i64]) -> R<Vec<Factor>> {
-        let mut out = Vec::new();
-        for chunk in ids.chunks(500) {
-            let mut qb = sqlx::QueryBuilder::<Db>::new(
-                "select id, project_id, kind, required, fulfilled, needed_by, note, version \
-                 from project_factors where project_id in (",
-            );
-            let mut sep = qb.separated(", ");
-            for id in chunk {
-                sep.push_bind(*id);
-            }
-            qb.push(")");
-            let rows = qb.build().fetch_all(&self.pool).await.map_err(map_err)?;
-            out.extend(rows.iter().filter_map(|r| {
-                Some(Factor {
-                    id: r.get("id"),
-                    project_id: r.get("project_id"),
-                    kind: FactorKind::parse(&r.get::<String, _>("kind"))?,
-                    required: Quantity(r.get("required")),
-                    fulfilled: Quantity(r.get("fulfilled")),
-                    needed_by: r.get("needed_by"),
-                    note: r.get("note"),
-                    version: r.get("version"),
-                })
-            }));
-        }
-        Ok(out)
+        let mut conn = self.pool.acquire().await.map_err(map_err)?;
+        let head = concat!(
+            "select ",
+            factor_cols!(),
+            " from project_factors where project_id in ("
+        );
+        let rows: Vec<FactorRow> = in_chunks(&mut conn, head, ids, |s, id| {
+            s.push_bind(*id);
+        })
+        .await?;
+        Ok(rows
+            .into_iter()
+            .filter_map(FactorRow::into_factor)
+            .collect())
     }
 
     async fn batches_for_year(&self, year: i32) -> R<Vec<(i64, Money)>> {
-        let rows = sqlx::query(
-            "select project_id, planned_investment from project_batches \
-             where year = $1 and valid_to is null",
-        )
-        .bind(year)
-        .fetch_all(&self.pool)
-        .await
-        .map_err(map_err)?;
-        Ok(rows
-            .iter()
-            .map(|r| (r.get("project_id"), Money(r.get("planned_investment"))))
-            .collect())
-    }
-
-    async fn progress_totals(&self) -> R<Vec<(i64, Money)>> {
-        let rows = sqlx::query(
-            "select id, completed_investment - initial_completed as reported from projects",
-        )
-        .fetch_all(&self.pool)
-        .await
-        .map_err(map_err)?;
-        Ok(rows
-            .iter()
-            .map(|r| (r.get("id"), Money(r.try_get("reported").unwrap_or(0))))
-            .collect())
-    }
-
-    async fn save_import_report(&self, token: &str, user_id: Option<i64>, filename: &str, bytes: &[u8]) -> R<()> {
-        let t = now();
-        let mut tx = begin_write(&self.pool).await?;
-        sqlx::query("delete from import_reports where created_at < $1")
-            .bind(t - chrono::Duration::days(1))
-            .execute(&mut *tx)
-            .await
-            .map_err(map_err)?;
-        sqlx::query(
-            "insert into import_reports (token, user_id, filename, bytes, created_at) \
-             values ($1, $2, $3, $4, $5)",
-        )
-        .bind(token)
-        .bind(user_id)
-        .bind(filename)
-        .bind(bytes)
-        .bind(t)
-        .execute(&mut *tx)
-        .await
-        .map_err(map_err)?;
-        tx.commit().await.map_err(map_err)?;
-        Ok(())
-    }
-
-    async fn get_import_report(&self, token: &str, user_id: Option<i64>) -> R<Option<(String, Vec<u8>)>> {
-        let row = sqlx::query(
-            "select filename, bytes, user_id from import_reports where token = $1 and created_at > $2",
-        )
-        .bind(token)
-        .bind(now() - chrono::Duration::days(1))
-        .fetch_optional(&self.pool)
-        .await
-        .map_err(map_err)?;
-        Ok(row
-            .filter(|r| r.get::<Option<i64>, _>("user_id") == user_id)
-            .map(|r| (r.get("filename"), r.get("bytes"))))
-    }
-
-    async fn try_lease(&self, name: &str, holder: &str, secs: i64) -> R<bool> {
-        let t = now();
-        let until = t + chrono::Duration::seconds(secs);
-        let mut tx = begin_write(&self.pool).await?;
-        let n = sqlx::query(
-            "insert into leases (name, holder, expires_at) values ($1, $2, $3) \
-             on conflict (name) do update set holder = excluded.holder, \
-             expires_at = excluded.expires_at where leases.expires_at < $4 or leases.holder = $2",
-        )
-        .bind(name)
-        .bind(holder)
-        .bind(until)
-        .bind(t)
-        .execute(&mut *tx)
-        .await
-        .map_err(map_err)?
-        .rows_affected();
-        tx.commit().await.map_err(map_err)?;
-        Ok(n > 0)
+        let sql = "select project_id, planned_investment from project_batches \
+                   where year = $1 and valid_to is null";
+        let rows: Vec<(i64, i64)> = rows_for(&self.pool, sql, year).await?;
+        Ok(rows.into_iter().map(|(id, p)| (id, Money(p))).collect())
     }
 }

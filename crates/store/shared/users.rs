@@ -1,6 +1,7 @@
-// Shared query code (see common.rs): accounts, their grants, sessions and login attempts.
+//! Accounts, their grants, sessions and login attempts.
 
-use crate::common::{begin_write, map_err, missing_or_conflict, now, write_audit};
+use super::common::{Conn, Tx, begin_write, map_err, now, write_audit};
+use super::versioned::{Expected, versioned_rows};
 use crate::{BackendStore, Db};
 use async_trait::async_trait;
 use chrono::{DateTime, Utc};
@@ -107,25 +108,23 @@ fn attach(rows: Vec<UserRow>, grants: Vec<GrantRow>) -> Vec<User> {
         .collect()
 }
 
-async fn load_user(tx: &mut sqlx::Transaction<'static, Db>, id: i64) -> R<Option<User>> {
+versioned_rows!(User);
+
+async fn load_user(conn: &mut Conn, id: i64) -> R<Option<User>> {
     let row = sqlx::query_as::<Db, UserRow>(
         "select id, username, display_name, department_id, disabled, version, created_at, \
          updated_at from users where id = $1",
     )
     .bind(id)
-    .fetch_optional(&mut **tx)
+    .fetch_optional(&mut *conn)
     .await
     .map_err(map_err)?;
     let Some(row) = row else { return Ok(None) };
-    let grants = grants_of(&mut **tx, &[id]).await?;
+    let grants = grants_of(&mut *conn, &[id]).await?;
     Ok(attach(vec![row], grants).pop())
 }
 
-async fn replace_grants(
-    tx: &mut sqlx::Transaction<'static, Db>,
-    user_id: i64,
-    grants: &[Grant],
-) -> R<()> {
+async fn replace_grants(tx: &mut Tx, user_id: i64, grants: &[Grant]) -> R<()> {
     sqlx::query("delete from user_grants where user_id = $1")
         .bind(user_id)
         .execute(&mut **tx)
@@ -145,6 +144,16 @@ async fn replace_grants(
         .await
         .map_err(map_err)?;
     }
+    Ok(())
+}
+
+/// Ends every session of the user (disabled, or a new password).
+async fn end_sessions(tx: &mut Tx, user_id: i64) -> R<()> {
+    sqlx::query("delete from sessions where user_id = $1")
+        .bind(user_id)
+        .execute(&mut **tx)
+        .await
+        .map_err(map_err)?;
     Ok(())
 }
 
@@ -170,17 +179,8 @@ impl UserStore for BackendStore {
     }
 
     async fn get_user(&self, id: i64) -> R<Option<User>> {
-        let row = sqlx::query_as::<Db, UserRow>(
-            "select id, username, display_name, department_id, disabled, version, created_at, \
-             updated_at from users where id = $1",
-        )
-        .bind(id)
-        .fetch_optional(&self.pool)
-        .await
-        .map_err(map_err)?;
-        let Some(row) = row else { return Ok(None) };
-        let grants = grants_of(&self.pool, &[id]).await?;
-        Ok(attach(vec![row], grants).pop())
+        let mut conn = self.pool.acquire().await.map_err(map_err)?;
+        load_user(&mut conn, id).await
     }
 
     async fn find_login(&self, username: &str) -> R<Option<LoginRecord>> {
@@ -214,7 +214,16 @@ impl UserStore for BackendStore {
         .map_err(map_err)?;
         replace_grants(&mut tx, id, &user.grants).await?;
         let created = load_user(&mut tx, id).await?.ok_or(StoreError::NotFound)?;
-        write_audit(&mut tx, by, "create", "user", Some(id), None::<&()>, Some(&created)).await?;
+        write_audit(
+            &mut tx,
+            by,
+            "create",
+            "user",
+            Some(id),
+            None::<&()>,
+            Some(&created),
+        )
+        .await?;
         tx.commit().await.map_err(map_err)?;
         Ok(created)
     }
@@ -227,40 +236,35 @@ impl UserStore for BackendStore {
         by: &AuditBy,
     ) -> R<User> {
         let mut tx = begin_write(&self.pool).await?;
-        let before = load_user(&mut tx, id).await?;
-        let Some(before) = before.filter(|u| u.version == version) else {
-            return Err(
-                missing_or_conflict(&mut tx, "select count(*) from users where id = $1", id).await,
-            );
-        };
-        let n = sqlx::query(
+        let at = Expected { id, version };
+        let before = at.check(load_user(&mut tx, id).await?)?;
+        at.write(
+            &mut tx,
             "update users set display_name = $3, department_id = $4, disabled = $5, \
              version = version + 1, updated_at = $6 where id = $1 and version = $2",
+            |q| {
+                q.bind(&update.display_name)
+                    .bind(update.department_id)
+                    .bind(update.disabled)
+                    .bind(now())
+            },
         )
-        .bind(id)
-        .bind(version)
-        .bind(&update.display_name)
-        .bind(update.department_id)
-        .bind(update.disabled)
-        .bind(now())
-        .execute(&mut *tx)
-        .await
-        .map_err(map_err)?
-        .rows_affected();
-        // Read at this version a moment ago; no row now means another writer got there first.
-        if n == 0 {
-            return Err(StoreError::Conflict);
-        }
+        .await?;
         replace_grants(&mut tx, id, &update.grants).await?;
         if update.disabled {
-            sqlx::query("delete from sessions where user_id = $1")
-                .bind(id)
-                .execute(&mut *tx)
-                .await
-                .map_err(map_err)?;
+            end_sessions(&mut tx, id).await?;
         }
         let after = load_user(&mut tx, id).await?.ok_or(StoreError::NotFound)?;
-        write_audit(&mut tx, by, "update", "user", Some(id), Some(&before), Some(&after)).await?;
+        write_audit(
+            &mut tx,
+            by,
+            "update",
+            "user",
+            Some(id),
+            Some(&before),
+            Some(&after),
+        )
+        .await?;
         tx.commit().await.map_err(map_err)?;
         Ok(after)
     }
@@ -281,11 +285,7 @@ impl UserStore for BackendStore {
         if n == 0 {
             return Err(StoreError::NotFound);
         }
-        sqlx::query("delete from sessions where user_id = $1")
-            .bind(id)
-            .execute(&mut *tx)
-            .await
-            .map_err(map_err)?;
+        end_sessions(&mut tx, id).await?;
         // The hash itself never enters the audit trail.
         write_audit(
             &mut tx,
@@ -385,18 +385,25 @@ impl UserStore for BackendStore {
     }
 
     async fn record_login_attempt(&self, a: &LoginAttempt) -> R<()> {
-        sqlx::query("insert into login_attempts (username, ip, success, at) values ($1, $2, $3, $4)")
-            .bind(&a.username)
-            .bind(&a.ip)
-            .bind(a.success)
-            .bind(a.at)
-            .execute(&self.pool)
-            .await
-            .map_err(map_err)?;
+        sqlx::query(
+            "insert into login_attempts (username, ip, success, at) values ($1, $2, $3, $4)",
+        )
+        .bind(&a.username)
+        .bind(&a.ip)
+        .bind(a.success)
+        .bind(a.at)
+        .execute(&self.pool)
+        .await
+        .map_err(map_err)?;
         Ok(())
     }
 
-    async fn recent_failures(&self, username: &str, ip: &str, since: DateTime<Utc>) -> R<FailureCounts> {
+    async fn recent_failures(
+        &self,
+        username: &str,
+        ip: &str,
+        since: DateTime<Utc>,
+    ) -> R<FailureCounts> {
         // Failures count until the account's next success.
         let user = sqlx::query(
             "select count(*) as n, min(at) as oldest from login_attempts \

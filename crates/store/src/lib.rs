@@ -1,5 +1,6 @@
 //! The storage port. Services talk to a `dyn Store`; `store-sqlite` and `store-postgres`
-//! implement it from one body of query code kept in `shared/` and `include!`d into both.
+//! implement it from one body of query code, the module tree in `shared/` that each compiles
+//! (`#[path]`) against its own database type.
 //!
 //! Rules every backend keeps:
 //! - every write records its audit row in the same transaction as the change;
@@ -173,6 +174,35 @@ pub trait AuditStore {
     async fn list_audit(&self, filter: &AuditFilter, page: Page) -> Result<(Vec<AuditEntry>, i64)>;
 }
 
+/// Named leases, so that one server of several runs a periodic job (the daily warning sweep).
+#[async_trait]
+pub trait LeaseStore {
+    /// Takes the named lease for `secs` seconds if it is free or expired, or renews it for its
+    /// holder; `true` when taken.
+    async fn try_lease(&self, name: &str, holder: &str, secs: i64) -> Result<bool>;
+}
+
+/// The marked workbooks of refused imports, kept a day in the database so that any instance
+/// can serve the download.
+#[async_trait]
+pub trait ImportReportStore {
+    /// Keeps a refused import's marked workbook for a day under `token` (and drops the ones
+    /// older than a day).
+    async fn save_import_report(
+        &self,
+        token: &str,
+        user_id: Option<i64>,
+        filename: &str,
+        bytes: &[u8],
+    ) -> Result<()>;
+    /// The report saved under `token` for this user, if younger than a day.
+    async fn get_import_report(
+        &self,
+        token: &str,
+        user_id: Option<i64>,
+    ) -> Result<Option<(String, Vec<u8>)>>;
+}
+
 /// Everything a backend provides.
 pub trait Store:
     AdminStore
@@ -181,6 +211,8 @@ pub trait Store:
     + AuditStore
     + ProjectStore
     + ProfileStore
+    + LeaseStore
+    + ImportReportStore
     + Send
     + Sync
     + 'static
@@ -194,6 +226,8 @@ impl<T> Store for T where
         + AuditStore
         + ProjectStore
         + ProfileStore
+        + LeaseStore
+        + ImportReportStore
         + Send
         + Sync
         + 'static

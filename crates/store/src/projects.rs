@@ -193,6 +193,9 @@ pub struct ProjectSums {
     pub completed_stage: i64,
 }
 
+/// The `meta` key the warning thresholds are stored under.
+pub const WARNING_RULES_KEY: &str = "warning_rules";
+
 /// Today's date and the warning thresholds, which every write re-evaluates a project with.
 #[derive(Debug, Clone)]
 pub struct WarningContext {
@@ -356,8 +359,15 @@ pub trait ProjectStore {
         by: &AuditBy,
     ) -> Result<Factor>;
     async fn list_factors(&self, id: i64) -> Result<Vec<Factor>>;
-    /// Re-evaluates the warnings of every project (after the date or the rules changed).
+    /// Re-evaluates the warnings of every project (after the date changed), a chunk of the
+    /// library per transaction.
     async fn refresh_all_warnings(&self, ctx: &WarningContext) -> Result<u64>;
+    /// The warning thresholds in force: the stored ones, or the defaults.
+    async fn warning_rules(&self) -> Result<WarningRules>;
+    /// Stores `ctx.rules` as the warning thresholds and re-evaluates every project with them,
+    /// in one transaction with the audit row (`update` of `warning_rules`, before and after).
+    /// Returns how many projects were re-evaluated.
+    async fn set_warning_rules(&self, ctx: &WarningContext, by: &AuditBy) -> Result<u64>;
     /// The library as it stood at `at`; `year`/`ym` select the plan and progress figures.
     async fn projects_as_at(
         &self,
@@ -400,22 +410,4 @@ pub trait ProjectStore {
     async fn factors_for(&self, ids: &[i64]) -> Result<Vec<Factor>>;
     /// Every project's planned investment in one year's batch.
     async fn batches_for_year(&self, year: i32) -> Result<Vec<(i64, Money)>>;
-    /// The sum of reported months per project (what `initial_completed` is added to).
-    async fn progress_totals(&self) -> Result<Vec<(i64, Money)>>;
-    /// Keeps a refused import's marked workbook for a day under `token`.
-    async fn save_import_report(
-        &self,
-        token: &str,
-        user_id: Option<i64>,
-        filename: &str,
-        bytes: &[u8],
-    ) -> Result<()>;
-    /// The report saved under `token` for this user, if younger than a day.
-    async fn get_import_report(
-        &self,
-        token: &str,
-        user_id: Option<i64>,
-    ) -> Result<Option<(String, Vec<u8>)>>;
-    /// Takes the named lease for `secs` seconds if it is free or expired; `true` when taken.
-    async fn try_lease(&self, name: &str, holder: &str, secs: i64) -> Result<bool>;
 }

@@ -28,9 +28,11 @@ fn start(data_dir: &std::path::Path, database_url: &str, port: u16) -> Server {
         .expect("start dongneng");
     let stdout = child.stdout.take().expect("stdout");
     let mut lines = BufReader::new(stdout).lines();
+    // Log lines (on the same stream) may come first under load.
     let line = lines
-        .next()
-        .and_then(|l| l.ok())
+        .by_ref()
+        .map_while(Result::ok)
+        .find(|l| l.contains(" is listening on "))
         .expect("server prints its address");
     let base = line.rsplit(' ').next().expect("address").to_string();
     std::thread::spawn(move || for _ in lines {});

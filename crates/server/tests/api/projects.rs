@@ -510,6 +510,62 @@ async fn warning_thresholds_are_settings() {
     .await;
 }
 
+#[tokio::test]
+async fn changing_the_warning_rules_is_one_audited_change() {
+    each_backend(reference_data(), async |app| {
+        let t = app.token("office").await;
+        let admin = app.token("admin").await;
+        // Its start is 60 days overdue: yellow while red waits for 90 days, red at 30.
+        let mut body = new_project(app, &t, "预警规则复核项目").await;
+        body["planned_start"] = json!((today() - chrono::Duration::days(60)).to_string());
+        let (s, p) = app
+            .call(Method::POST, "/api/v1/projects", Some(&t), Some(body))
+            .await;
+        assert_eq!(s, StatusCode::CREATED, "{p}");
+        assert_eq!(p["warning_level"], "yellow");
+        let path = format!("/api/v1/projects/{}", p["id"]);
+        let (_, before) = app.get("/api/v1/settings/warnings", &t).await;
+        let mut refused = before.clone();
+        refused["red_points"] = json!(2);
+        let (s, _) = app
+            .call(
+                Method::PUT,
+                "/api/v1/settings/warnings",
+                Some(&t),
+                Some(refused),
+            )
+            .await;
+        assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY);
+        let mut after = before.clone();
+        after["start_red_days"] = json!(30);
+        let (s, _) = app
+            .call(
+                Method::PUT,
+                "/api/v1/settings/warnings",
+                Some(&t),
+                Some(after.clone()),
+            )
+            .await;
+        assert_eq!(s, StatusCode::OK);
+        // The library was judged again by the new rules in the same change.
+        let (_, p) = app.get(&path, &t).await;
+        assert_eq!(p["project"]["warning_level"], "red", "{p}");
+        // Exactly one audit row: the refused change left none.
+        let (s, log) = app
+            .get("/api/v1/audit?record_type=warning_rules", &admin)
+            .await;
+        assert_eq!(s, StatusCode::OK);
+        assert_eq!(log["total"], 1, "{log}");
+        let e = &log["items"][0];
+        assert_eq!(e["action"], "update");
+        assert_eq!(e["username"], "office");
+        assert!(e["record_id"].is_null());
+        assert_eq!(e["before"], before);
+        assert_eq!(e["after"], after);
+    })
+    .await;
+}
+
 pub fn urlencode(s: &str) -> String {
     s.bytes()
         .map(|b| {

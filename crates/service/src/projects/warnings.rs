@@ -4,13 +4,12 @@
 use crate::Service;
 use crate::access::Access;
 use crate::actor::Actor;
-use crate::error::{Result, ServiceError};
+use crate::error::Result;
 use dongneng_domain::clock;
 use dongneng_domain::policy::Permission;
 use dongneng_domain::warning::WarningRules;
 use dongneng_store::WarningContext;
 
-const RULES_KEY: &str = "warning_rules";
 const SWEEP_KEY: &str = "warnings_checked_on";
 
 impl Service {
@@ -23,10 +22,7 @@ impl Service {
 
     /// The warning thresholds in force.
     pub(crate) async fn warning_rules(&self) -> Result<WarningRules> {
-        Ok(match self.store().get_meta(RULES_KEY).await? {
-            Some(json) => serde_json::from_str(&json).unwrap_or_default(),
-            None => WarningRules::default(),
-        })
+        Ok(self.store().warning_rules().await?)
     }
 
     /// The context every project write evaluates warnings in (also for tools that write the
@@ -68,16 +64,16 @@ impl SettingsEditor {
         self.0.svc().warning_rules().await
     }
 
-    /// Changes the thresholds and re-evaluates every project.
+    /// Changes the thresholds; the store re-evaluates every project and records the change in
+    /// one transaction.
     pub async fn set_warning_rules(&self, rules: WarningRules) -> Result<WarningRules> {
         rules.validate()?;
-        let json =
-            serde_json::to_string(&rules).map_err(|e| ServiceError::Internal(e.to_string()))?;
         let svc = self.0.svc();
-        svc.store().set_meta(RULES_KEY, &json).await?;
-        svc.store()
-            .refresh_all_warnings(&svc.warning_context().await?)
-            .await?;
+        let ctx = WarningContext {
+            rules: rules.clone(),
+            ..svc.warning_context().await?
+        };
+        svc.store().set_warning_rules(&ctx, &self.0.by()).await?;
         tracing::info!(user = %self.0.actor().user().username, "warning rules changed");
         Ok(rules)
     }
