@@ -1,20 +1,9 @@
-//! Closed lists of codes (stages, library classes, member roles, plan statuses …): one macro
-//! defines each list, and one trait lets any layer treat them alike — the pages build their
-//! select options and labels from it without knowing which list they hold.
-
-/// A closed list of stable codes, each with a message-catalogue key for its name.
-pub trait CodeList: Copy + Eq + 'static {
-    /// Every entry, in display order.
-    fn all() -> &'static [Self];
-    /// The stable code used in the API and the database.
-    fn code(self) -> &'static str;
-    /// The catalogue key of its name (`<list>.<code>`).
-    fn label_key(self) -> String;
-}
+//! Closed lists of codes (stages, library classes, member roles, plan statuses …), each
+//! defined by one macro.
 
 /// Defines a closed list of codes: the enum (serialised as its snake_case code), `ALL`,
 /// `code()`, `parse()`, `label_key()` (catalogue key `<prefix>.<code>`), reading a stored code
-/// back (`TryFrom<String>`), `Display` as the code, and [`CodeList`].
+/// back (`TryFrom<String>`) and `Display` as the code.
 ///
 /// Entries written `Variant = "code" / "中文"` also carry the label Chinese tables use
 /// (`zh()`), and `parse` then accepts either.
@@ -60,18 +49,6 @@ macro_rules! code_list {
             /// The catalogue key of its name.
             pub fn label_key(self) -> String {
                 format!("{}.{}", $prefix, self.code())
-            }
-        }
-
-        impl $crate::code_list::CodeList for $name {
-            fn all() -> &'static [Self] {
-                $name::ALL
-            }
-            fn code(self) -> &'static str {
-                $name::code(self)
-            }
-            fn label_key(self) -> String {
-                $name::label_key(self)
             }
         }
 
