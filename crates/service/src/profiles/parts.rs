@@ -159,6 +159,48 @@ impl ProfileEditor {
     }
 }
 
+/// The store calls that create, update and delete a kind of part, as the store names them
+/// (those of a nested part take its parent's id after the industry's).
+macro_rules! stored_by {
+    ($create:ident, $update:ident, $delete:ident) => {
+        async fn insert(w: &Writer<'_>, _: (), input: &Self) -> Stored<Self::Record> {
+            w.store.$create(w.industry, input, &w.by).await
+        }
+
+        async fn rewrite(w: &Writer<'_>, _: (), at: At, input: &Self) -> Stored<Self::Record> {
+            w.store
+                .$update(w.industry, at.id, at.version, input, &w.by)
+                .await
+        }
+
+        async fn remove(w: &Writer<'_>, _: (), at: At) -> Stored<()> {
+            w.store.$delete(w.industry, at.id, at.version, &w.by).await
+        }
+    };
+    (under $create:ident, $update:ident, $delete:ident) => {
+        async fn insert(w: &Writer<'_>, parent: i64, input: &Self) -> Stored<Self::Record> {
+            w.store.$create(w.industry, parent, input, &w.by).await
+        }
+
+        async fn rewrite(
+            w: &Writer<'_>,
+            parent: i64,
+            at: At,
+            input: &Self,
+        ) -> Stored<Self::Record> {
+            w.store
+                .$update(w.industry, parent, at.id, at.version, input, &w.by)
+                .await
+        }
+
+        async fn remove(w: &Writer<'_>, parent: i64, at: At) -> Stored<()> {
+            w.store
+                .$delete(w.industry, parent, at.id, at.version, &w.by)
+                .await
+        }
+    };
+}
+
 // ---------------------------------------------------------------- task-force members
 
 impl ProfilePart for TaskforceMemberInput {
@@ -196,23 +238,11 @@ impl ProfilePart for TaskforceMemberInput {
         errs.into_result().map_err(ServiceError::Invalid)
     }
 
-    async fn insert(w: &Writer<'_>, _: (), input: &Self) -> Stored<TaskforceMember> {
-        w.store
-            .create_taskforce_member(w.industry, input, &w.by)
-            .await
-    }
-
-    async fn rewrite(w: &Writer<'_>, _: (), at: At, input: &Self) -> Stored<TaskforceMember> {
-        w.store
-            .update_taskforce_member(w.industry, at.id, at.version, input, &w.by)
-            .await
-    }
-
-    async fn remove(w: &Writer<'_>, _: (), at: At) -> Stored<()> {
-        w.store
-            .delete_taskforce_member(w.industry, at.id, at.version, &w.by)
-            .await
-    }
+    stored_by!(
+        create_taskforce_member,
+        update_taskforce_member,
+        delete_taskforce_member
+    );
 }
 
 // ---------------------------------------------------------------- think tank
@@ -228,21 +258,7 @@ impl ProfilePart for ExpertInput {
         self.validate()
     }
 
-    async fn insert(w: &Writer<'_>, _: (), input: &Self) -> Stored<Expert> {
-        w.store.create_expert(w.industry, input, &w.by).await
-    }
-
-    async fn rewrite(w: &Writer<'_>, _: (), at: At, input: &Self) -> Stored<Expert> {
-        w.store
-            .update_expert(w.industry, at.id, at.version, input, &w.by)
-            .await
-    }
-
-    async fn remove(w: &Writer<'_>, _: (), at: At) -> Stored<()> {
-        w.store
-            .delete_expert(w.industry, at.id, at.version, &w.by)
-            .await
-    }
+    stored_by!(create_expert, update_expert, delete_expert);
 }
 
 // ---------------------------------------------------------------- alliances
@@ -257,21 +273,7 @@ impl ProfilePart for AllianceInput {
         self.validate()
     }
 
-    async fn insert(w: &Writer<'_>, _: (), input: &Self) -> Stored<Alliance> {
-        w.store.create_alliance(w.industry, input, &w.by).await
-    }
-
-    async fn rewrite(w: &Writer<'_>, _: (), at: At, input: &Self) -> Stored<Alliance> {
-        w.store
-            .update_alliance(w.industry, at.id, at.version, input, &w.by)
-            .await
-    }
-
-    async fn remove(w: &Writer<'_>, _: (), at: At) -> Stored<()> {
-        w.store
-            .delete_alliance(w.industry, at.id, at.version, &w.by)
-            .await
-    }
+    stored_by!(create_alliance, update_alliance, delete_alliance);
 }
 
 /// A member enterprise, under its alliance.
@@ -284,28 +286,7 @@ impl ProfilePart for AllianceMemberInput {
         self.validate()
     }
 
-    async fn insert(w: &Writer<'_>, alliance: i64, input: &Self) -> Stored<AllianceMember> {
-        w.store
-            .create_alliance_member(w.industry, alliance, input, &w.by)
-            .await
-    }
-
-    async fn rewrite(
-        w: &Writer<'_>,
-        alliance: i64,
-        at: At,
-        input: &Self,
-    ) -> Stored<AllianceMember> {
-        w.store
-            .update_alliance_member(w.industry, alliance, at.id, at.version, input, &w.by)
-            .await
-    }
-
-    async fn remove(w: &Writer<'_>, alliance: i64, at: At) -> Stored<()> {
-        w.store
-            .delete_alliance_member(w.industry, alliance, at.id, at.version, &w.by)
-            .await
-    }
+    stored_by!(under create_alliance_member, update_alliance_member, delete_alliance_member);
 }
 
 // ---------------------------------------------------------------- special plans
@@ -342,21 +323,11 @@ impl ProfilePart for SpecialPlanInput {
         Ok(())
     }
 
-    async fn insert(w: &Writer<'_>, _: (), input: &Self) -> Stored<SpecialPlan> {
-        w.store.create_special_plan(w.industry, input, &w.by).await
-    }
-
-    async fn rewrite(w: &Writer<'_>, _: (), at: At, input: &Self) -> Stored<SpecialPlan> {
-        w.store
-            .update_special_plan(w.industry, at.id, at.version, input, &w.by)
-            .await
-    }
-
-    async fn remove(w: &Writer<'_>, _: (), at: At) -> Stored<()> {
-        w.store
-            .delete_special_plan(w.industry, at.id, at.version, &w.by)
-            .await
-    }
+    stored_by!(
+        create_special_plan,
+        update_special_plan,
+        delete_special_plan
+    );
 }
 
 // ---------------------------------------------------------------- work plans and measures
@@ -371,21 +342,7 @@ impl ProfilePart for WorkPlanInput {
         self.validate()
     }
 
-    async fn insert(w: &Writer<'_>, _: (), input: &Self) -> Stored<WorkPlan> {
-        w.store.create_work_plan(w.industry, input, &w.by).await
-    }
-
-    async fn rewrite(w: &Writer<'_>, _: (), at: At, input: &Self) -> Stored<WorkPlan> {
-        w.store
-            .update_work_plan(w.industry, at.id, at.version, input, &w.by)
-            .await
-    }
-
-    async fn remove(w: &Writer<'_>, _: (), at: At) -> Stored<()> {
-        w.store
-            .delete_work_plan(w.industry, at.id, at.version, &w.by)
-            .await
-    }
+    stored_by!(create_work_plan, update_work_plan, delete_work_plan);
 }
 
 /// A measure, under its work plan.
@@ -407,21 +364,7 @@ impl ProfilePart for MeasureInput {
         svc.check_departments("owner_department_id", &[d]).await
     }
 
-    async fn insert(w: &Writer<'_>, plan: i64, input: &Self) -> Stored<Measure> {
-        w.store.create_measure(w.industry, plan, input, &w.by).await
-    }
-
-    async fn rewrite(w: &Writer<'_>, plan: i64, at: At, input: &Self) -> Stored<Measure> {
-        w.store
-            .update_measure(w.industry, plan, at.id, at.version, input, &w.by)
-            .await
-    }
-
-    async fn remove(w: &Writer<'_>, plan: i64, at: At) -> Stored<()> {
-        w.store
-            .delete_measure(w.industry, plan, at.id, at.version, &w.by)
-            .await
-    }
+    stored_by!(under create_measure, update_measure, delete_measure);
 
     /// Overdue: its deadline has passed and it is not done.
     fn shown(mut m: Measure) -> Measure {

@@ -241,7 +241,8 @@ macro_rules! part_handlers {
             [("id" = i64, Path), ($own = i64, Path)] Ids<2>,
             $($handlers)*);
     };
-    // A part under an alliance or a work plan: creating it under none is 404 too.
+    // A part under an alliance or a work plan: creating one answers 404 when the parent is not
+    // there.
     ($input:ident => $record:ident, ids($parent:literal, $own:literal), $($handlers:tt)*) => {
         part_handlers!(@emit $input => $record,
             [("id" = i64, Path), ($parent = i64, Path)] Ids<2>, [(status = 404),],
