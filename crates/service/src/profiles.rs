@@ -60,9 +60,7 @@ impl Service {
 
     /// Reads one industry's profile: refused (403) unless the actor's scope covers it.
     pub fn profile_reader(&self, actor: &Actor, industry_id: i64) -> Result<ProfileReader> {
-        let access = self
-            .grant(actor, Permission::ViewIndustryProfile)?
-            .covering(|s| s.covers_industry(industry_id))?;
+        let access = self.grant_over(actor, Permission::ViewIndustryProfile, industry_id)?;
         Ok(ProfileReader {
             access,
             industry_id,
@@ -71,13 +69,17 @@ impl Service {
 
     /// Changes one industry's profile: refused (403) unless the actor's scope covers it.
     pub fn profile_editor(&self, actor: &Actor, industry_id: i64) -> Result<ProfileEditor> {
-        let access = self
-            .grant(actor, Permission::EditIndustryProfile)?
-            .covering(|s| s.covers_industry(industry_id))?;
+        let access = self.grant_over(actor, Permission::EditIndustryProfile, industry_id)?;
         Ok(ProfileEditor {
             access,
             industry_id,
         })
+    }
+
+    /// `permission` over one industry.
+    fn grant_over(&self, actor: &Actor, permission: Permission, industry: i64) -> Result<Access> {
+        self.grant(actor, permission)?
+            .covering(|s| s.covers_industry(industry))
     }
 
     async fn profile_industry(&self, industry_id: i64) -> Result<Industry> {
