@@ -11,20 +11,18 @@ use crate::actor::Actor;
 use crate::error::{Result, ServiceError};
 use dongneng_domain::clock;
 use dongneng_domain::policy::Permission;
-use dongneng_domain::profile::{
-    self, AllianceInput, AllianceMemberInput, ExpertInput, MAX_FILE_BYTES, MeasureInput,
-    MemberRole, PlanStatusMove, SpecialPlanInput, StructureInput, TaskforceMemberInput,
-    WorkPlanInput,
-};
+use dongneng_domain::profile::{self, MAX_FILE_BYTES, PlanStatusMove, StructureInput};
 use dongneng_domain::{FieldError, FieldErrors};
 use dongneng_store::{
-    Alliance, AllianceEntry, AllianceMember, Expert, Industry, IndustryProfile, IndustryStructure,
-    Measure, NewPlanFile, PlanFile, ProfileSummary, SpecialPlan, SpecialPlanEntry, TaskforceMember,
-    WorkPlan, WorkPlanEntry,
+    AllianceEntry, AllianceMember, Expert, Industry, IndustryProfile, IndustryStructure, Measure,
+    NewPlanFile, PlanFile, ProfileSummary, SpecialPlan, SpecialPlanEntry, WorkPlanEntry,
 };
 use sha2::{Digest, Sha256};
 
 mod demo;
+mod parts;
+
+pub use parts::{At, ProfilePart, Under, Writer};
 
 /// A content type as a client sent it, when it is a plain `type/subtype`; else the generic
 /// binary type. Downloads never trust it for display (they are sent as attachments).
@@ -62,9 +60,7 @@ impl Service {
 
     /// Reads one industry's profile: refused (403) unless the actor's scope covers it.
     pub fn profile_reader(&self, actor: &Actor, industry_id: i64) -> Result<ProfileReader> {
-        let access = self
-            .grant(actor, Permission::ViewIndustryProfile)?
-            .covering(|s| s.covers_industry(industry_id))?;
+        let access = self.grant_over(actor, Permission::ViewIndustryProfile, industry_id)?;
         Ok(ProfileReader {
             access,
             industry_id,
@@ -73,13 +69,17 @@ impl Service {
 
     /// Changes one industry's profile: refused (403) unless the actor's scope covers it.
     pub fn profile_editor(&self, actor: &Actor, industry_id: i64) -> Result<ProfileEditor> {
-        let access = self
-            .grant(actor, Permission::EditIndustryProfile)?
-            .covering(|s| s.covers_industry(industry_id))?;
+        let access = self.grant_over(actor, Permission::EditIndustryProfile, industry_id)?;
         Ok(ProfileEditor {
             access,
             industry_id,
         })
+    }
+
+    /// `permission` over one industry.
+    fn grant_over(&self, actor: &Actor, permission: Permission, industry: i64) -> Result<Access> {
+        self.grant(actor, permission)?
+            .covering(|s| s.covers_industry(industry))
     }
 
     async fn profile_industry(&self, industry_id: i64) -> Result<Industry> {
@@ -246,308 +246,39 @@ impl ProfileEditor {
         version: i64,
         mut input: StructureInput,
     ) -> Result<IndustryStructure> {
-        let industry_id = self.industry_id;
+        let svc = self.access.svc();
         input.tidy();
         input.validate()?;
-        self.access.svc().profile_industry(industry_id).await?;
+        svc.profile_industry(self.industry_id).await?;
         if let Some(lead) = input.lead_department_id {
-            self.access
-                .svc()
-                .check_departments("lead_department_id", &[lead])
-                .await?;
+            svc.check_departments("lead_department_id", &[lead]).await?;
         }
-        self.access
-            .svc()
-            .check_departments(
-                "responsible_department_ids",
-                &input.responsible_department_ids,
-            )
+        let responsible = &input.responsible_department_ids;
+        svc.check_departments("responsible_department_ids", responsible)
             .await?;
-        Ok(self
-            .access
+        let by = self.access.by();
+        Ok(svc
             .store()
-            .save_structure(industry_id, version, &input, &self.access.by())
+            .save_structure(self.industry_id, version, &input, &by)
             .await?)
     }
 
-    // ------------------------------------------------------------ task-force members
-
-    /// One head and one contact per task force: says who holds the place already.
-    async fn check_member_places(
-        &self,
-        industry_id: i64,
-        id: Option<i64>,
-        input: &TaskforceMemberInput,
-    ) -> Result<()> {
-        let members = self
-            .access
-            .store()
-            .list_taskforce_members(industry_id)
-            .await?;
-        let others = || members.iter().filter(|m| Some(m.id) != id);
-        let mut errs = FieldErrors::new();
-        if input.member_role == MemberRole::Head
-            && let Some(h) = others().find(|m| m.member_role == MemberRole::Head)
-        {
-            errs.push(FieldError::new("member_role", "head_taken").with("name", &h.person_name));
-        }
-        if input.is_contact
-            && let Some(c) = others().find(|m| m.is_contact)
-        {
-            errs.push(FieldError::new("is_contact", "contact_taken").with("name", &c.person_name));
-        }
-        errs.into_result().map_err(ServiceError::Invalid)
-    }
-
-    async fn check_member(
-        &self,
-        industry_id: i64,
-        id: Option<i64>,
-        input: &mut TaskforceMemberInput,
-    ) -> Result<()> {
-        input.tidy();
-        input.validate()?;
-        self.access.svc().profile_industry(industry_id).await?;
-        if let Some(d) = input.department_id {
-            self.access
-                .svc()
-                .check_departments("department_id", &[d])
-                .await?;
-        }
-        self.check_member_places(industry_id, id, input).await
-    }
-
-    pub async fn create_taskforce_member(
-        &self,
-        mut input: TaskforceMemberInput,
-    ) -> Result<TaskforceMember> {
-        let industry_id = self.industry_id;
-        self.check_member(industry_id, None, &mut input).await?;
-        Ok(self
-            .access
-            .store()
-            .create_taskforce_member(industry_id, &input, &self.access.by())
-            .await?)
-    }
-
-    pub async fn update_taskforce_member(
-        &self,
-        id: i64,
-        version: i64,
-        mut input: TaskforceMemberInput,
-    ) -> Result<TaskforceMember> {
-        let industry_id = self.industry_id;
-        self.check_member(industry_id, Some(id), &mut input).await?;
-        Ok(self
-            .access
-            .store()
-            .update_taskforce_member(industry_id, id, version, &input, &self.access.by())
-            .await?)
-    }
-
-    pub async fn delete_taskforce_member(&self, id: i64, version: i64) -> Result<()> {
-        let industry_id = self.industry_id;
-        Ok(self
-            .access
-            .store()
-            .delete_taskforce_member(industry_id, id, version, &self.access.by())
-            .await?)
-    }
-
-    // ------------------------------------------------------------ think tank
-
-    pub async fn create_expert(&self, mut input: ExpertInput) -> Result<Expert> {
-        let industry_id = self.industry_id;
-        input.tidy();
-        input.validate()?;
-        self.access.svc().profile_industry(industry_id).await?;
-        Ok(self
-            .access
-            .store()
-            .create_expert(industry_id, &input, &self.access.by())
-            .await?)
-    }
-
-    /// Changes an expert; setting `left_on` moves them to the history (dynamic management).
-    pub async fn update_expert(
-        &self,
-        id: i64,
-        version: i64,
-        mut input: ExpertInput,
-    ) -> Result<Expert> {
-        let industry_id = self.industry_id;
-        input.tidy();
-        input.validate()?;
-        Ok(self
-            .access
-            .store()
-            .update_expert(industry_id, id, version, &input, &self.access.by())
-            .await?)
-    }
-
-    /// Removes an expert entered by mistake. One who leaves gets a leave date instead.
-    pub async fn delete_expert(&self, id: i64, version: i64) -> Result<()> {
-        let industry_id = self.industry_id;
-        Ok(self
-            .access
-            .store()
-            .delete_expert(industry_id, id, version, &self.access.by())
-            .await?)
-    }
-
-    // ------------------------------------------------------------ alliances
-
-    pub async fn create_alliance(&self, mut input: AllianceInput) -> Result<Alliance> {
-        let industry_id = self.industry_id;
-        input.tidy();
-        input.validate()?;
-        self.access.svc().profile_industry(industry_id).await?;
-        Ok(self
-            .access
-            .store()
-            .create_alliance(industry_id, &input, &self.access.by())
-            .await?)
-    }
-
-    pub async fn update_alliance(
-        &self,
-        id: i64,
-        version: i64,
-        mut input: AllianceInput,
-    ) -> Result<Alliance> {
-        let industry_id = self.industry_id;
-        input.tidy();
-        input.validate()?;
-        Ok(self
-            .access
-            .store()
-            .update_alliance(industry_id, id, version, &input, &self.access.by())
-            .await?)
-    }
-
-    /// Deletes an alliance with its member list.
-    pub async fn delete_alliance(&self, id: i64, version: i64) -> Result<()> {
-        let industry_id = self.industry_id;
-        Ok(self
-            .access
-            .store()
-            .delete_alliance(industry_id, id, version, &self.access.by())
-            .await?)
-    }
-
-    pub async fn create_alliance_member(
-        &self,
-        alliance_id: i64,
-        mut input: AllianceMemberInput,
-    ) -> Result<AllianceMember> {
-        let industry_id = self.industry_id;
-        input.tidy();
-        input.validate()?;
-        Ok(self
-            .access
-            .store()
-            .create_alliance_member(industry_id, alliance_id, &input, &self.access.by())
-            .await?)
-    }
-
-    pub async fn update_alliance_member(
-        &self,
-        alliance_id: i64,
-        id: i64,
-        version: i64,
-        mut input: AllianceMemberInput,
-    ) -> Result<AllianceMember> {
-        let industry_id = self.industry_id;
-        input.tidy();
-        input.validate()?;
-        Ok(self
-            .access
-            .store()
-            .update_alliance_member(
-                industry_id,
-                alliance_id,
-                id,
-                version,
-                &input,
-                &self.access.by(),
-            )
-            .await?)
-    }
-
-    pub async fn delete_alliance_member(
-        &self,
-        alliance_id: i64,
-        id: i64,
-        version: i64,
-    ) -> Result<()> {
-        let industry_id = self.industry_id;
-        Ok(self
-            .access
-            .store()
-            .delete_alliance_member(industry_id, alliance_id, id, version, &self.access.by())
-            .await?)
-    }
-
-    // ------------------------------------------------------------ special plans
+    // ------------------------------------------------------------ special plans: status, files
 
     /// A plan of this industry at the version the caller read: 404 when absent, 409 when it
     /// has moved on. Rules that compare with the plan's dates are checked against this very
     /// version, which the store's versioned write then guarantees is still current.
-    async fn plan_at(&self, industry_id: i64, id: i64, version: i64) -> Result<SpecialPlan> {
+    async fn plan_at(&self, id: i64, version: i64) -> Result<SpecialPlan> {
         let plan = self
             .access
             .store()
-            .get_special_plan(industry_id, id)
+            .get_special_plan(self.industry_id, id)
             .await?
             .ok_or(ServiceError::NotFound)?;
         if plan.version != version {
             return Err(ServiceError::Conflict);
         }
         Ok(plan)
-    }
-
-    pub async fn create_special_plan(&self, mut input: SpecialPlanInput) -> Result<SpecialPlan> {
-        let industry_id = self.industry_id;
-        input.tidy();
-        input.validate(clock::today())?;
-        self.access.svc().profile_industry(industry_id).await?;
-        self.access
-            .svc()
-            .check_departments("drafting_department_ids", &input.drafting_department_ids)
-            .await?;
-        Ok(self
-            .access
-            .store()
-            .create_special_plan(industry_id, &input, &self.access.by())
-            .await?)
-    }
-
-    pub async fn update_special_plan(
-        &self,
-        id: i64,
-        version: i64,
-        mut input: SpecialPlanInput,
-    ) -> Result<SpecialPlan> {
-        let industry_id = self.industry_id;
-        input.tidy();
-        input.validate(clock::today())?;
-        self.access
-            .svc()
-            .check_departments("drafting_department_ids", &input.drafting_department_ids)
-            .await?;
-        let plan = self.plan_at(industry_id, id, version).await?;
-        let first_later = [plan.under_review_on, plan.approved_on, plan.published_on]
-            .into_iter()
-            .flatten()
-            .min();
-        if first_later.is_some_and(|d| input.drafted_on > d) {
-            return Err(ServiceError::field("drafted_on", "status_date_order"));
-        }
-        Ok(self
-            .access
-            .store()
-            .update_special_plan(industry_id, id, version, &input, &self.access.by())
-            .await?)
     }
 
     /// Moves a plan one status forward (编制中 → 审查中 → 已批复 → 已发布), dated.
@@ -557,22 +288,13 @@ impl ProfileEditor {
         version: i64,
         change: PlanStatusMove,
     ) -> Result<SpecialPlan> {
-        let industry_id = self.industry_id;
-        let plan = self.plan_at(industry_id, id, version).await?;
+        let plan = self.plan_at(id, version).await?;
         change.validate(plan.status, plan.status_date(), clock::today())?;
+        let by = self.access.by();
         Ok(self
             .access
             .store()
-            .move_special_plan(industry_id, id, version, &change, &self.access.by())
-            .await?)
-    }
-
-    pub async fn delete_special_plan(&self, id: i64, version: i64) -> Result<()> {
-        let industry_id = self.industry_id;
-        Ok(self
-            .access
-            .store()
-            .delete_special_plan(industry_id, id, version, &self.access.by())
+            .move_special_plan(self.industry_id, id, version, &change, &by)
             .await?)
     }
 
@@ -585,7 +307,6 @@ impl ProfileEditor {
         content_type: Option<&str>,
         content: Vec<u8>,
     ) -> Result<PlanFile> {
-        let industry_id = self.industry_id;
         let Some(name) = file_name.and_then(profile::clean_file_name) else {
             return Err(ServiceError::field("file_name", "required"));
         };
@@ -601,124 +322,20 @@ impl ProfileEditor {
             sha256: hex::encode(Sha256::digest(&content)),
             content,
         };
+        let by = self.access.by();
         Ok(self
             .access
             .store()
-            .add_plan_file(industry_id, plan_id, &file, &self.access.by())
+            .add_plan_file(self.industry_id, plan_id, &file, &by)
             .await?)
     }
 
     pub async fn delete_plan_file(&self, plan_id: i64, id: i64, version: i64) -> Result<()> {
-        let industry_id = self.industry_id;
+        let by = self.access.by();
         Ok(self
             .access
             .store()
-            .delete_plan_file(industry_id, plan_id, id, version, &self.access.by())
-            .await?)
-    }
-
-    // ------------------------------------------------------------ work plans and measures
-
-    pub async fn create_work_plan(&self, mut input: WorkPlanInput) -> Result<WorkPlan> {
-        let industry_id = self.industry_id;
-        input.tidy();
-        input.validate()?;
-        self.access.svc().profile_industry(industry_id).await?;
-        Ok(self
-            .access
-            .store()
-            .create_work_plan(industry_id, &input, &self.access.by())
-            .await?)
-    }
-
-    pub async fn update_work_plan(
-        &self,
-        id: i64,
-        version: i64,
-        mut input: WorkPlanInput,
-    ) -> Result<WorkPlan> {
-        let industry_id = self.industry_id;
-        input.tidy();
-        input.validate()?;
-        Ok(self
-            .access
-            .store()
-            .update_work_plan(industry_id, id, version, &input, &self.access.by())
-            .await?)
-    }
-
-    /// Deletes a work plan with its measures.
-    pub async fn delete_work_plan(&self, id: i64, version: i64) -> Result<()> {
-        let industry_id = self.industry_id;
-        Ok(self
-            .access
-            .store()
-            .delete_work_plan(industry_id, id, version, &self.access.by())
-            .await?)
-    }
-
-    async fn check_measure(&self, input: &mut MeasureInput) -> Result<()> {
-        input.tidy();
-        input.validate()?;
-        if let Some(d) = input.owner_department_id {
-            self.access
-                .svc()
-                .check_departments("owner_department_id", &[d])
-                .await?;
-        }
-        Ok(())
-    }
-
-    fn with_overdue(mut m: Measure) -> Measure {
-        m.overdue = profile::measure_overdue(m.deadline, m.status, clock::today());
-        m
-    }
-
-    pub async fn create_measure(
-        &self,
-        work_plan_id: i64,
-        mut input: MeasureInput,
-    ) -> Result<Measure> {
-        let industry_id = self.industry_id;
-        self.check_measure(&mut input).await?;
-        let m = self
-            .access
-            .store()
-            .create_measure(industry_id, work_plan_id, &input, &self.access.by())
-            .await?;
-        Ok(Self::with_overdue(m))
-    }
-
-    pub async fn update_measure(
-        &self,
-        work_plan_id: i64,
-        id: i64,
-        version: i64,
-        mut input: MeasureInput,
-    ) -> Result<Measure> {
-        let industry_id = self.industry_id;
-        self.check_measure(&mut input).await?;
-        let m = self
-            .access
-            .store()
-            .update_measure(
-                industry_id,
-                work_plan_id,
-                id,
-                version,
-                &input,
-                &self.access.by(),
-            )
-            .await?;
-        Ok(Self::with_overdue(m))
-    }
-
-    pub async fn delete_measure(&self, work_plan_id: i64, id: i64, version: i64) -> Result<()> {
-        let industry_id = self.industry_id;
-        Ok(self
-            .access
-            .store()
-            .delete_measure(industry_id, work_plan_id, id, version, &self.access.by())
+            .delete_plan_file(self.industry_id, plan_id, id, version, &by)
             .await?)
     }
 }

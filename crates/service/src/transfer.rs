@@ -153,6 +153,53 @@ impl NameMaps {
     }
 }
 
+/// How a sheet's row names its project: its code, else its name and owner.
+trait NamesProject {
+    fn names(&self) -> (Option<&str>, &str, &str);
+}
+
+impl NamesProject for ProjectSheetRow {
+    fn names(&self) -> (Option<&str>, &str, &str) {
+        (self.code.as_deref(), &self.name, &self.owner_name)
+    }
+}
+
+impl NamesProject for ProgressSheetRow {
+    fn names(&self) -> (Option<&str>, &str, &str) {
+        (self.code.as_deref(), &self.name, &self.owner_name)
+    }
+}
+
+/// The stored projects a sheet's rows name, as a row finds its own: by its code when it has
+/// one, else by name and owner.
+struct Matches<'a> {
+    by_code: HashMap<&'a str, &'a Project>,
+    by_name: HashMap<(&'a str, &'a str), &'a Project>,
+}
+
+impl<'a> Matches<'a> {
+    fn of(projects: &'a [Project]) -> Self {
+        Matches {
+            by_code: projects
+                .iter()
+                .filter_map(|p| p.code.as_deref().map(|c| (c, p)))
+                .collect(),
+            by_name: projects
+                .iter()
+                .map(|p| ((p.name.as_str(), p.owner_name.as_str()), p))
+                .collect(),
+        }
+    }
+
+    fn find(&self, row: &impl NamesProject) -> Option<&'a Project> {
+        let (code, name, owner) = row.names();
+        match code {
+            Some(c) => self.by_code.get(c).copied(),
+            None => self.by_name.get(&(name, owner)).copied(),
+        }
+    }
+}
+
 /// The text of the 预警 column: colour and reasons, in Chinese like the rest of the sheet.
 fn warning_text(p: &Project) -> String {
     let level = match p.warning_level {
@@ -330,22 +377,8 @@ impl Service {
         };
         let names = NameMaps::load(self).await?;
         // Only the projects the sheet names are loaded whole; the rest are matched by key.
-        let existing = self
-            .matched_projects(
-                sheet
-                    .rows
-                    .iter()
-                    .map(|(_, r)| (r.code.as_deref(), r.name.as_str(), r.owner_name.as_str())),
-            )
-            .await?;
-        let by_code: HashMap<&str, &Project> = existing
-            .iter()
-            .filter_map(|p| p.code.as_deref().map(|c| (c, p)))
-            .collect();
-        let by_name: HashMap<(&str, &str), &Project> = existing
-            .iter()
-            .map(|p| ((p.name.as_str(), p.owner_name.as_str()), p))
-            .collect();
+        let existing = self.matched_projects(&sheet.rows).await?;
+        let matches = Matches::of(&existing);
         let reported: HashMap<i64, Money> = existing
             .iter()
             .map(|p| {
@@ -389,20 +422,7 @@ impl Service {
                     0
                 }
             };
-            // Match: by code, else by name and owner.
-            let matched = r
-                .code
-                .as_deref()
-                .and_then(|c| by_code.get(c).copied())
-                .or_else(|| {
-                    if r.code.is_none() {
-                        by_name
-                            .get(&(r.name.as_str(), r.owner_name.as_str()))
-                            .copied()
-                    } else {
-                        None
-                    }
-                });
+            let matched = matches.find(&r);
             if r.code.is_none() {
                 let key = (r.name.clone(), r.owner_name.clone());
                 if let Some(first) = seen_names.insert(key, row) {
@@ -593,13 +613,11 @@ impl Service {
     }
 
     /// The stored projects that rows identify (by code, else by name and owner).
-    async fn matched_projects<'a>(
-        &self,
-        rows: impl Iterator<Item = (Option<&'a str>, &'a str, &'a str)>,
-    ) -> Result<Vec<Project>> {
+    async fn matched_projects<R: NamesProject>(&self, rows: &[(usize, R)]) -> Result<Vec<Project>> {
         let mut codes: Vec<&str> = Vec::new();
         let mut names: Vec<(&str, &str)> = Vec::new();
-        for (code, name, owner) in rows {
+        for (_, row) in rows {
+            let (code, name, owner) = row.names();
             match code {
                 Some(c) => codes.push(c),
                 None => names.push((name, owner)),
@@ -633,22 +651,8 @@ impl Service {
             Err(e) => return Ok(file_refused(e)),
         };
         let regions = self.store().list_regions().await?;
-        let existing = self
-            .matched_projects(
-                sheet
-                    .rows
-                    .iter()
-                    .map(|(_, r)| (r.code.as_deref(), r.name.as_str(), r.owner_name.as_str())),
-            )
-            .await?;
-        let by_code: HashMap<&str, &Project> = existing
-            .iter()
-            .filter_map(|p| p.code.as_deref().map(|c| (c, p)))
-            .collect();
-        let by_name: HashMap<(&str, &str), &Project> = existing
-            .iter()
-            .map(|p| ((p.name.as_str(), p.owner_name.as_str()), p))
-            .collect();
+        let existing = self.matched_projects(&sheet.rows).await?;
+        let matches = Matches::of(&existing);
         let today = clock::today();
         let mut errors = Vec::new();
         let mut ops = Vec::new();
@@ -660,12 +664,7 @@ impl Service {
         for (row, r) in &sheet.rows {
             let row = *row;
             let err = |h: &str, code: &str| sheet.error_at(row, h, code);
-            let p = match r.code.as_deref() {
-                Some(c) => by_code.get(c).copied(),
-                None => by_name
-                    .get(&(r.name.as_str(), r.owner_name.as_str()))
-                    .copied(),
-            };
+            let p = matches.find(r);
             let Some(p) = p else {
                 let h = if r.code.is_some() {
                     "项目代码"

@@ -15,7 +15,7 @@ use dongneng_domain::policy::{DataScope, Permission};
 use dongneng_domain::project::{FactorInput, ProgressInput, ProjectInput, Stage};
 use dongneng_domain::{FieldError, FieldErrors};
 use dongneng_store::{
-    Batch, EventNote, Factor, NewProject, Progress, Project, Region, WarningContext,
+    AuditBy, Batch, EventNote, Factor, NewProject, Progress, Project, Region, Store, WarningContext,
 };
 
 impl Service {
@@ -109,6 +109,15 @@ impl LibraryEditor {
     }
 }
 
+/// What a write of the project hands the store besides the change: the project, the context
+/// its warning is re-evaluated with (today, the thresholds) and who is acting.
+struct Writer<'a> {
+    store: &'a dyn Store,
+    id: i64,
+    ctx: WarningContext,
+    by: AuditBy,
+}
+
 /// Changes one project the actor's scope covers.
 pub struct ProjectEditor {
     access: Access,
@@ -122,13 +131,14 @@ impl ProjectEditor {
         &self.project
     }
 
-    fn id(&self) -> i64 {
-        self.project.id
-    }
-
-    /// Today and the thresholds, which every write re-evaluates the warning with.
-    async fn context(&self) -> Result<WarningContext> {
-        self.access.svc().warning_context().await
+    /// What every write of the project hands the store besides the change.
+    async fn writer(&self) -> Result<Writer<'_>> {
+        Ok(Writer {
+            store: self.access.store(),
+            id: self.project.id,
+            ctx: self.access.svc().warning_context().await?,
+            by: self.access.by(),
+        })
     }
 
     pub async fn update(&self, version: i64, mut input: ProjectInput) -> Result<Project> {
@@ -153,16 +163,9 @@ impl ProjectEditor {
             ));
         }
         check_project_refs(&self.access, &input, &self.regions).await?;
-        Ok(self
-            .access
-            .store()
-            .update_project(
-                self.id(),
-                version,
-                &input,
-                &self.context().await?,
-                &self.access.by(),
-            )
+        let w = self.writer().await?;
+        Ok(w.store
+            .update_project(w.id, version, &input, &w.ctx, &w.by)
             .await?)
     }
 
@@ -189,17 +192,9 @@ impl ProjectEditor {
         }
         let event = event_note(&mut errs, "note", on_date, note, false);
         errs.into_result()?;
-        Ok(self
-            .access
-            .store()
-            .move_stage(
-                self.id(),
-                version,
-                to,
-                event,
-                &self.context().await?,
-                &self.access.by(),
-            )
+        let w = self.writer().await?;
+        Ok(w.store
+            .move_stage(w.id, version, to, event, &w.ctx, &w.by)
             .await?)
     }
 
@@ -221,17 +216,9 @@ impl ProjectEditor {
         let field = if enter { "note" } else { "reason" };
         let event = event_note(&mut errs, field, on_date, note, !enter);
         errs.into_result()?;
-        Ok(self
-            .access
-            .store()
-            .set_in_library(
-                self.id(),
-                version,
-                enter,
-                event,
-                &self.context().await?,
-                &self.access.by(),
-            )
+        let w = self.writer().await?;
+        Ok(w.store
+            .set_in_library(w.id, version, enter, event, &w.ctx, &w.by)
             .await?)
     }
 
@@ -241,11 +228,8 @@ impl ProjectEditor {
         let batch = batch_of(Some(year), Some(plan), &mut errs);
         errs.into_result()?;
         let batch = batch.ok_or_else(|| ServiceError::field("year", "required"))?;
-        Ok(self
-            .access
-            .store()
-            .set_batch(self.id(), &batch, &self.context().await?, &self.access.by())
-            .await?)
+        let w = self.writer().await?;
+        Ok(w.store.set_batch(w.id, &batch, &w.ctx, &w.by).await?)
     }
 
     /// Enters or corrects a month's report. The completed total may not pass the total
@@ -266,26 +250,15 @@ impl ProjectEditor {
                     .with("total", p.total_investment.wan_exact()),
             ])));
         }
-        Ok(self
-            .access
-            .store()
-            .upsert_progress(p.id, &input, &self.context().await?, &self.access.by())
-            .await?)
+        let w = self.writer().await?;
+        Ok(w.store.upsert_progress(w.id, &input, &w.ctx, &w.by).await?)
     }
 
     /// Sets a factor-guarantee need and how far it is met.
     pub async fn set_factor(&self, factor: FactorInput) -> Result<Factor> {
         factor.validate("factor")?;
-        Ok(self
-            .access
-            .store()
-            .set_factor(
-                self.id(),
-                &factor,
-                &self.context().await?,
-                &self.access.by(),
-            )
-            .await?)
+        let w = self.writer().await?;
+        Ok(w.store.set_factor(w.id, &factor, &w.ctx, &w.by).await?)
     }
 }
 

@@ -17,11 +17,14 @@ use dongneng_domain::profile::{
     AllianceInput, AllianceMemberInput, ExpertInput, MAX_FILE_BYTES, MeasureInput, PlanStatusMove,
     SpecialPlanInput, StructureInput, TaskforceMemberInput, WorkPlanInput,
 };
+use dongneng_service::ServiceError;
+use dongneng_service::profiles::{ProfileEditor, ProfilePart, Under};
 use dongneng_store::{
     Alliance, AllianceMember, Expert, IndustryProfile, IndustryStructure, Measure, PlanFile,
     ProfileSummary, SpecialPlan, TaskforceMember, WorkPlan,
 };
-use serde::Deserialize;
+use serde::de::DeserializeOwned;
+use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
 use crate::json::{ApiJson, Versioned};
@@ -223,285 +226,204 @@ pub async fn save_structure(
     ))
 }
 
-// ---------------------------------------------------------------- task-force members
+// ---------------------------------------------------------------- the parts
 
-#[utoipa::path(post, path = "/api/v1/industries/{id}/taskforce-members",
-    tag = "industry profiles", request_body = TaskforceMemberInput, params(("id" = i64, Path)),
-    responses((status = 201, body = TaskforceMember), (status = 403), (status = 422)))]
-pub async fn create_member(
-    State(app): State<AppState>,
-    s: Signed,
-    Id(id): Id,
-    body: Unread,
-) -> AppResult<(StatusCode, Json<TaskforceMember>)> {
-    let editor = app.service.profile_editor(&s.actor, id)?;
-    let ApiJson(input) = body.read::<ApiJson<TaskforceMemberInput>>().await?;
-    let row = editor.create_taskforce_member(input).await?;
-    Ok((StatusCode::CREATED, Json(row)))
+/// The create, update and delete handlers of one kind of part, each with its OpenAPI
+/// description. A kind names its input and record types and the ids its paths name below the
+/// industry's (its parent's first, for a part under an alliance or a work plan); then each
+/// handler's method, path and name (the operation id), after its doc comment if it has one.
+/// [`create`], [`update`] and [`delete`] do the work.
+macro_rules! part_handlers {
+    // A part of the industry itself.
+    ($input:ident => $record:ident, ids($own:literal), $($handlers:tt)*) => {
+        part_handlers!(@emit $input => $record,
+            [("id" = i64, Path)] Ids<1>, [],
+            [("id" = i64, Path), ($own = i64, Path)] Ids<2>,
+            $($handlers)*);
+    };
+    // A part under an alliance or a work plan: creating one answers 404 when the parent is not
+    // there.
+    ($input:ident => $record:ident, ids($parent:literal, $own:literal), $($handlers:tt)*) => {
+        part_handlers!(@emit $input => $record,
+            [("id" = i64, Path), ($parent = i64, Path)] Ids<2>, [(status = 404),],
+            [("id" = i64, Path), ($parent = i64, Path), ($own = i64, Path)] Ids<3>,
+            $($handlers)*);
+    };
+    (@emit $input:ident => $record:ident,
+        [$($new_params:tt)*] $new_ids:ty, [$($new_404:tt)*],
+        [$($params:tt)*] $ids:ty,
+        $(#[doc = $create_doc:literal])* post $collection:literal $create:ident,
+        $(#[doc = $update_doc:literal])* put $update_path:literal $update:ident,
+        $(#[doc = $delete_doc:literal])* delete $delete_path:literal $delete:ident $(,)?
+    ) => {
+        $(#[doc = $create_doc])*
+        #[utoipa::path(post, path = $collection, tag = "industry profiles",
+            request_body = $input, params($($new_params)*),
+            responses((status = 201, body = $record), (status = 403), $($new_404)*
+                (status = 422)))]
+        pub async fn $create(
+            State(app): State<AppState>,
+            s: Signed,
+            Ids(ids): $new_ids,
+            body: Unread,
+        ) -> AppResult<(StatusCode, Json<$record>)> {
+            create::<$input>(app, s, &ids, body).await
+        }
+
+        $(#[doc = $update_doc])*
+        #[utoipa::path(put, path = $update_path, tag = "industry profiles",
+            request_body = Versioned<$input>, params($($params)*),
+            responses((status = 200, body = $record), (status = 404), (status = 409),
+                (status = 422)))]
+        pub async fn $update(
+            State(app): State<AppState>,
+            s: Signed,
+            Ids(ids): $ids,
+            body: Unread,
+        ) -> AppResult<Json<$record>> {
+            update::<$input>(app, s, &ids, body).await
+        }
+
+        $(#[doc = $delete_doc])*
+        #[utoipa::path(delete, path = $delete_path, tag = "industry profiles",
+            params($($params)*, VersionQuery),
+            responses((status = 204), (status = 404), (status = 409)))]
+        pub async fn $delete(
+            State(app): State<AppState>,
+            s: Signed,
+            Ids(ids): $ids,
+            Query(q): Query<VersionQuery>,
+        ) -> AppResult<StatusCode> {
+            delete::<$input>(app, s, &ids, q).await
+        }
+    };
 }
 
-#[utoipa::path(put, path = "/api/v1/industries/{id}/taskforce-members/{member_id}",
-    tag = "industry profiles", request_body = Versioned<TaskforceMemberInput>,
-    params(("id" = i64, Path), ("member_id" = i64, Path)),
-    responses((status = 200, body = TaskforceMember), (status = 404), (status = 409),
-        (status = 422)))]
-pub async fn update_member(
-    State(app): State<AppState>,
-    s: Signed,
-    ids: Ids<2>,
-    body: Unread,
-) -> AppResult<Json<TaskforceMember>> {
-    let Ids([id, member]) = ids;
-    let editor = app.service.profile_editor(&s.actor, id)?;
-    let body = body.read::<Versioned<TaskforceMemberInput>>().await?;
-    Ok(Json(
-        editor
-            .update_taskforce_member(member, body.version, body.data)
-            .await?,
-    ))
+part_handlers! {
+    TaskforceMemberInput => TaskforceMember, ids("member_id"),
+    post "/api/v1/industries/{id}/taskforce-members" create_member,
+    put "/api/v1/industries/{id}/taskforce-members/{member_id}" update_member,
+    delete "/api/v1/industries/{id}/taskforce-members/{member_id}" delete_member,
 }
 
-#[utoipa::path(delete, path = "/api/v1/industries/{id}/taskforce-members/{member_id}",
-    tag = "industry profiles",
-    params(("id" = i64, Path), ("member_id" = i64, Path), VersionQuery),
-    responses((status = 204), (status = 404), (status = 409)))]
-pub async fn delete_member(
-    State(app): State<AppState>,
+part_handlers! {
+    ExpertInput => Expert, ids("expert_id"),
+    post "/api/v1/industries/{id}/experts" create_expert,
+    /// Changes an expert; a `left_on` date moves them from the current list to the history.
+    put "/api/v1/industries/{id}/experts/{expert_id}" update_expert,
+    delete "/api/v1/industries/{id}/experts/{expert_id}" delete_expert,
+}
+
+part_handlers! {
+    AllianceInput => Alliance, ids("alliance_id"),
+    post "/api/v1/industries/{id}/alliances" create_alliance,
+    put "/api/v1/industries/{id}/alliances/{alliance_id}" update_alliance,
+    /// Deletes an alliance and its member list.
+    delete "/api/v1/industries/{id}/alliances/{alliance_id}" delete_alliance,
+}
+
+part_handlers! {
+    AllianceMemberInput => AllianceMember, ids("alliance_id", "member_id"),
+    post "/api/v1/industries/{id}/alliances/{alliance_id}/members" create_alliance_member,
+    put "/api/v1/industries/{id}/alliances/{alliance_id}/members/{member_id}"
+        update_alliance_member,
+    delete "/api/v1/industries/{id}/alliances/{alliance_id}/members/{member_id}"
+        delete_alliance_member,
+}
+
+part_handlers! {
+    SpecialPlanInput => SpecialPlan, ids("plan_id"),
+    /// A new special plan starts as drafting on `drafted_on`.
+    post "/api/v1/industries/{id}/special-plans" create_plan,
+    put "/api/v1/industries/{id}/special-plans/{plan_id}" update_plan,
+    /// Deletes a special plan with its departments and files.
+    delete "/api/v1/industries/{id}/special-plans/{plan_id}" delete_plan,
+}
+
+part_handlers! {
+    WorkPlanInput => WorkPlan, ids("plan_id"),
+    post "/api/v1/industries/{id}/work-plans" create_work_plan,
+    put "/api/v1/industries/{id}/work-plans/{plan_id}" update_work_plan,
+    /// Deletes a work plan and its measures.
+    delete "/api/v1/industries/{id}/work-plans/{plan_id}" delete_work_plan,
+}
+
+part_handlers! {
+    MeasureInput => Measure, ids("plan_id", "measure_id"),
+    post "/api/v1/industries/{id}/work-plans/{plan_id}/measures" create_measure,
+    put "/api/v1/industries/{id}/work-plans/{plan_id}/measures/{measure_id}" update_measure,
+    delete "/api/v1/industries/{id}/work-plans/{plan_id}/measures/{measure_id}" delete_measure,
+}
+
+/// The editor of the industry a path names (refused before the body is read), and what the
+/// part sits under: `above` is `[industry]`, or `[industry, parent]` for a nested part.
+fn editor_of<K: ProfilePart>(
+    app: &AppState,
+    s: &Signed,
+    above: &[i64],
+) -> AppResult<(ProfileEditor, K::Under)> {
+    let [industry, parent @ ..] = above else {
+        return Err(ServiceError::NotFound.into());
+    };
+    let editor = app.service.profile_editor(&s.actor, *industry)?;
+    Ok((editor, K::Under::named(parent.first().copied())?))
+}
+
+/// The part's own id, last in a path's ids, and the ids above it.
+fn own_id(ids: &[i64]) -> AppResult<(i64, &[i64])> {
+    let (id, above) = ids.split_last().ok_or(ServiceError::NotFound)?;
+    Ok((*id, above))
+}
+
+/// Creates a part from the body: 201 with the record.
+async fn create<K>(
+    app: AppState,
     s: Signed,
-    ids: Ids<2>,
-    Query(q): Query<VersionQuery>,
+    ids: &[i64],
+    body: Unread,
+) -> AppResult<(StatusCode, Json<K::Record>)>
+where
+    K: ProfilePart + DeserializeOwned,
+    K::Record: Serialize,
+{
+    let (editor, under) = editor_of::<K>(&app, &s, ids)?;
+    let ApiJson(input) = body.read::<ApiJson<K>>().await?;
+    let record = editor.create(under, input).await?;
+    Ok((StatusCode::CREATED, Json(record)))
+}
+
+/// Changes a part from the body and the `version` in it: 200 with the record.
+async fn update<K>(
+    app: AppState,
+    s: Signed,
+    ids: &[i64],
+    body: Unread,
+) -> AppResult<Json<K::Record>>
+where
+    K: ProfilePart + DeserializeOwned,
+    K::Record: Serialize,
+{
+    let (id, above) = own_id(ids)?;
+    let (editor, under) = editor_of::<K>(&app, &s, above)?;
+    let body = body.read::<Versioned<K>>().await?;
+    let record = editor.update(under, id, body.version, body.data).await?;
+    Ok(Json(record))
+}
+
+/// Deletes a part at `?version=`: 204.
+async fn delete<K: ProfilePart>(
+    app: AppState,
+    s: Signed,
+    ids: &[i64],
+    q: VersionQuery,
 ) -> AppResult<StatusCode> {
-    let Ids([id, member]) = ids;
-    let editor = app.service.profile_editor(&s.actor, id)?;
-    editor
-        .delete_taskforce_member(member, q.required()?)
-        .await?;
+    let (id, above) = own_id(ids)?;
+    let (editor, under) = editor_of::<K>(&app, &s, above)?;
+    editor.delete::<K>(under, id, q.required()?).await?;
     Ok(StatusCode::NO_CONTENT)
 }
 
-// ---------------------------------------------------------------- think tank
-
-#[utoipa::path(post, path = "/api/v1/industries/{id}/experts", tag = "industry profiles",
-    request_body = ExpertInput, params(("id" = i64, Path)),
-    responses((status = 201, body = Expert), (status = 403), (status = 422)))]
-pub async fn create_expert(
-    State(app): State<AppState>,
-    s: Signed,
-    Id(id): Id,
-    body: Unread,
-) -> AppResult<(StatusCode, Json<Expert>)> {
-    let editor = app.service.profile_editor(&s.actor, id)?;
-    let ApiJson(input) = body.read::<ApiJson<ExpertInput>>().await?;
-    let row = editor.create_expert(input).await?;
-    Ok((StatusCode::CREATED, Json(row)))
-}
-
-/// Changes an expert; a `left_on` date moves them from the current list to the history.
-#[utoipa::path(put, path = "/api/v1/industries/{id}/experts/{expert_id}",
-    tag = "industry profiles", request_body = Versioned<ExpertInput>,
-    params(("id" = i64, Path), ("expert_id" = i64, Path)),
-    responses((status = 200, body = Expert), (status = 404), (status = 409), (status = 422)))]
-pub async fn update_expert(
-    State(app): State<AppState>,
-    s: Signed,
-    ids: Ids<2>,
-    body: Unread,
-) -> AppResult<Json<Expert>> {
-    let Ids([id, expert]) = ids;
-    let editor = app.service.profile_editor(&s.actor, id)?;
-    let body = body.read::<Versioned<ExpertInput>>().await?;
-    Ok(Json(
-        editor
-            .update_expert(expert, body.version, body.data)
-            .await?,
-    ))
-}
-
-#[utoipa::path(delete, path = "/api/v1/industries/{id}/experts/{expert_id}",
-    tag = "industry profiles",
-    params(("id" = i64, Path), ("expert_id" = i64, Path), VersionQuery),
-    responses((status = 204), (status = 404), (status = 409)))]
-pub async fn delete_expert(
-    State(app): State<AppState>,
-    s: Signed,
-    ids: Ids<2>,
-    Query(q): Query<VersionQuery>,
-) -> AppResult<StatusCode> {
-    let Ids([id, expert]) = ids;
-    let editor = app.service.profile_editor(&s.actor, id)?;
-    editor.delete_expert(expert, q.required()?).await?;
-    Ok(StatusCode::NO_CONTENT)
-}
-
-// ---------------------------------------------------------------- alliances
-
-#[utoipa::path(post, path = "/api/v1/industries/{id}/alliances", tag = "industry profiles",
-    request_body = AllianceInput, params(("id" = i64, Path)),
-    responses((status = 201, body = Alliance), (status = 403), (status = 422)))]
-pub async fn create_alliance(
-    State(app): State<AppState>,
-    s: Signed,
-    Id(id): Id,
-    body: Unread,
-) -> AppResult<(StatusCode, Json<Alliance>)> {
-    let editor = app.service.profile_editor(&s.actor, id)?;
-    let ApiJson(input) = body.read::<ApiJson<AllianceInput>>().await?;
-    let row = editor.create_alliance(input).await?;
-    Ok((StatusCode::CREATED, Json(row)))
-}
-
-#[utoipa::path(put, path = "/api/v1/industries/{id}/alliances/{alliance_id}",
-    tag = "industry profiles", request_body = Versioned<AllianceInput>,
-    params(("id" = i64, Path), ("alliance_id" = i64, Path)),
-    responses((status = 200, body = Alliance), (status = 404), (status = 409), (status = 422)))]
-pub async fn update_alliance(
-    State(app): State<AppState>,
-    s: Signed,
-    ids: Ids<2>,
-    body: Unread,
-) -> AppResult<Json<Alliance>> {
-    let Ids([id, alliance]) = ids;
-    let editor = app.service.profile_editor(&s.actor, id)?;
-    let body = body.read::<Versioned<AllianceInput>>().await?;
-    Ok(Json(
-        editor
-            .update_alliance(alliance, body.version, body.data)
-            .await?,
-    ))
-}
-
-/// Deletes an alliance and its member list.
-#[utoipa::path(delete, path = "/api/v1/industries/{id}/alliances/{alliance_id}",
-    tag = "industry profiles",
-    params(("id" = i64, Path), ("alliance_id" = i64, Path), VersionQuery),
-    responses((status = 204), (status = 404), (status = 409)))]
-pub async fn delete_alliance(
-    State(app): State<AppState>,
-    s: Signed,
-    ids: Ids<2>,
-    Query(q): Query<VersionQuery>,
-) -> AppResult<StatusCode> {
-    let Ids([id, alliance]) = ids;
-    let editor = app.service.profile_editor(&s.actor, id)?;
-    editor.delete_alliance(alliance, q.required()?).await?;
-    Ok(StatusCode::NO_CONTENT)
-}
-
-#[utoipa::path(post, path = "/api/v1/industries/{id}/alliances/{alliance_id}/members",
-    tag = "industry profiles", request_body = AllianceMemberInput,
-    params(("id" = i64, Path), ("alliance_id" = i64, Path)),
-    responses((status = 201, body = AllianceMember), (status = 403), (status = 404),
-        (status = 422)))]
-pub async fn create_alliance_member(
-    State(app): State<AppState>,
-    s: Signed,
-    ids: Ids<2>,
-    body: Unread,
-) -> AppResult<(StatusCode, Json<AllianceMember>)> {
-    let Ids([id, alliance]) = ids;
-    let editor = app.service.profile_editor(&s.actor, id)?;
-    let ApiJson(input) = body.read::<ApiJson<AllianceMemberInput>>().await?;
-    let row = editor.create_alliance_member(alliance, input).await?;
-    Ok((StatusCode::CREATED, Json(row)))
-}
-
-#[utoipa::path(put,
-    path = "/api/v1/industries/{id}/alliances/{alliance_id}/members/{member_id}",
-    tag = "industry profiles", request_body = Versioned<AllianceMemberInput>,
-    params(("id" = i64, Path), ("alliance_id" = i64, Path), ("member_id" = i64, Path)),
-    responses((status = 200, body = AllianceMember), (status = 404), (status = 409),
-        (status = 422)))]
-pub async fn update_alliance_member(
-    State(app): State<AppState>,
-    s: Signed,
-    ids: Ids<3>,
-    body: Unread,
-) -> AppResult<Json<AllianceMember>> {
-    let Ids([id, alliance, member]) = ids;
-    let editor = app.service.profile_editor(&s.actor, id)?;
-    let body = body.read::<Versioned<AllianceMemberInput>>().await?;
-    Ok(Json(
-        editor
-            .update_alliance_member(alliance, member, body.version, body.data)
-            .await?,
-    ))
-}
-
-#[utoipa::path(delete,
-    path = "/api/v1/industries/{id}/alliances/{alliance_id}/members/{member_id}",
-    tag = "industry profiles",
-    params(("id" = i64, Path), ("alliance_id" = i64, Path), ("member_id" = i64, Path),
-        VersionQuery),
-    responses((status = 204), (status = 404), (status = 409)))]
-pub async fn delete_alliance_member(
-    State(app): State<AppState>,
-    s: Signed,
-    ids: Ids<3>,
-    Query(q): Query<VersionQuery>,
-) -> AppResult<StatusCode> {
-    let Ids([id, alliance, member]) = ids;
-    let editor = app.service.profile_editor(&s.actor, id)?;
-    editor
-        .delete_alliance_member(alliance, member, q.required()?)
-        .await?;
-    Ok(StatusCode::NO_CONTENT)
-}
-
-// ---------------------------------------------------------------- special plans
-
-/// A new special plan starts as drafting on `drafted_on`.
-#[utoipa::path(post, path = "/api/v1/industries/{id}/special-plans", tag = "industry profiles",
-    request_body = SpecialPlanInput, params(("id" = i64, Path)),
-    responses((status = 201, body = SpecialPlan), (status = 403), (status = 422)))]
-pub async fn create_plan(
-    State(app): State<AppState>,
-    s: Signed,
-    Id(id): Id,
-    body: Unread,
-) -> AppResult<(StatusCode, Json<SpecialPlan>)> {
-    let editor = app.service.profile_editor(&s.actor, id)?;
-    let ApiJson(input) = body.read::<ApiJson<SpecialPlanInput>>().await?;
-    let row = editor.create_special_plan(input).await?;
-    Ok((StatusCode::CREATED, Json(row)))
-}
-
-#[utoipa::path(put, path = "/api/v1/industries/{id}/special-plans/{plan_id}",
-    tag = "industry profiles", request_body = Versioned<SpecialPlanInput>,
-    params(("id" = i64, Path), ("plan_id" = i64, Path)),
-    responses((status = 200, body = SpecialPlan), (status = 404), (status = 409),
-        (status = 422)))]
-pub async fn update_plan(
-    State(app): State<AppState>,
-    s: Signed,
-    ids: Ids<2>,
-    body: Unread,
-) -> AppResult<Json<SpecialPlan>> {
-    let Ids([id, plan]) = ids;
-    let editor = app.service.profile_editor(&s.actor, id)?;
-    let body = body.read::<Versioned<SpecialPlanInput>>().await?;
-    Ok(Json(
-        editor
-            .update_special_plan(plan, body.version, body.data)
-            .await?,
-    ))
-}
-
-/// Deletes a special plan with its departments and files.
-#[utoipa::path(delete, path = "/api/v1/industries/{id}/special-plans/{plan_id}",
-    tag = "industry profiles",
-    params(("id" = i64, Path), ("plan_id" = i64, Path), VersionQuery),
-    responses((status = 204), (status = 404), (status = 409)))]
-pub async fn delete_plan(
-    State(app): State<AppState>,
-    s: Signed,
-    ids: Ids<2>,
-    Query(q): Query<VersionQuery>,
-) -> AppResult<StatusCode> {
-    let Ids([id, plan]) = ids;
-    let editor = app.service.profile_editor(&s.actor, id)?;
-    editor.delete_special_plan(plan, q.required()?).await?;
-    Ok(StatusCode::NO_CONTENT)
-}
+// ---------------------------------------------------------------- special plans: status, files
 
 /// Moves a plan one status forward (drafting → under_review → approved → published) on a
 /// date no earlier than the last move and not in the future.
@@ -585,115 +507,5 @@ pub async fn delete_file(
     let Ids([id, plan, file]) = ids;
     let editor = app.service.profile_editor(&s.actor, id)?;
     editor.delete_plan_file(plan, file, q.required()?).await?;
-    Ok(StatusCode::NO_CONTENT)
-}
-
-// ---------------------------------------------------------------- work plans
-
-#[utoipa::path(post, path = "/api/v1/industries/{id}/work-plans", tag = "industry profiles",
-    request_body = WorkPlanInput, params(("id" = i64, Path)),
-    responses((status = 201, body = WorkPlan), (status = 403), (status = 422)))]
-pub async fn create_work_plan(
-    State(app): State<AppState>,
-    s: Signed,
-    Id(id): Id,
-    body: Unread,
-) -> AppResult<(StatusCode, Json<WorkPlan>)> {
-    let editor = app.service.profile_editor(&s.actor, id)?;
-    let ApiJson(input) = body.read::<ApiJson<WorkPlanInput>>().await?;
-    let row = editor.create_work_plan(input).await?;
-    Ok((StatusCode::CREATED, Json(row)))
-}
-
-#[utoipa::path(put, path = "/api/v1/industries/{id}/work-plans/{plan_id}",
-    tag = "industry profiles", request_body = Versioned<WorkPlanInput>,
-    params(("id" = i64, Path), ("plan_id" = i64, Path)),
-    responses((status = 200, body = WorkPlan), (status = 404), (status = 409), (status = 422)))]
-pub async fn update_work_plan(
-    State(app): State<AppState>,
-    s: Signed,
-    ids: Ids<2>,
-    body: Unread,
-) -> AppResult<Json<WorkPlan>> {
-    let Ids([id, plan]) = ids;
-    let editor = app.service.profile_editor(&s.actor, id)?;
-    let body = body.read::<Versioned<WorkPlanInput>>().await?;
-    Ok(Json(
-        editor
-            .update_work_plan(plan, body.version, body.data)
-            .await?,
-    ))
-}
-
-/// Deletes a work plan and its measures.
-#[utoipa::path(delete, path = "/api/v1/industries/{id}/work-plans/{plan_id}",
-    tag = "industry profiles",
-    params(("id" = i64, Path), ("plan_id" = i64, Path), VersionQuery),
-    responses((status = 204), (status = 404), (status = 409)))]
-pub async fn delete_work_plan(
-    State(app): State<AppState>,
-    s: Signed,
-    ids: Ids<2>,
-    Query(q): Query<VersionQuery>,
-) -> AppResult<StatusCode> {
-    let Ids([id, plan]) = ids;
-    let editor = app.service.profile_editor(&s.actor, id)?;
-    editor.delete_work_plan(plan, q.required()?).await?;
-    Ok(StatusCode::NO_CONTENT)
-}
-
-#[utoipa::path(post, path = "/api/v1/industries/{id}/work-plans/{plan_id}/measures",
-    tag = "industry profiles", request_body = MeasureInput,
-    params(("id" = i64, Path), ("plan_id" = i64, Path)),
-    responses((status = 201, body = Measure), (status = 403), (status = 404), (status = 422)))]
-pub async fn create_measure(
-    State(app): State<AppState>,
-    s: Signed,
-    ids: Ids<2>,
-    body: Unread,
-) -> AppResult<(StatusCode, Json<Measure>)> {
-    let Ids([id, plan]) = ids;
-    let editor = app.service.profile_editor(&s.actor, id)?;
-    let ApiJson(input) = body.read::<ApiJson<MeasureInput>>().await?;
-    let row = editor.create_measure(plan, input).await?;
-    Ok((StatusCode::CREATED, Json(row)))
-}
-
-#[utoipa::path(put,
-    path = "/api/v1/industries/{id}/work-plans/{plan_id}/measures/{measure_id}",
-    tag = "industry profiles", request_body = Versioned<MeasureInput>,
-    params(("id" = i64, Path), ("plan_id" = i64, Path), ("measure_id" = i64, Path)),
-    responses((status = 200, body = Measure), (status = 404), (status = 409), (status = 422)))]
-pub async fn update_measure(
-    State(app): State<AppState>,
-    s: Signed,
-    ids: Ids<3>,
-    body: Unread,
-) -> AppResult<Json<Measure>> {
-    let Ids([id, plan, measure]) = ids;
-    let editor = app.service.profile_editor(&s.actor, id)?;
-    let body = body.read::<Versioned<MeasureInput>>().await?;
-    Ok(Json(
-        editor
-            .update_measure(plan, measure, body.version, body.data)
-            .await?,
-    ))
-}
-
-#[utoipa::path(delete,
-    path = "/api/v1/industries/{id}/work-plans/{plan_id}/measures/{measure_id}",
-    tag = "industry profiles",
-    params(("id" = i64, Path), ("plan_id" = i64, Path), ("measure_id" = i64, Path),
-        VersionQuery),
-    responses((status = 204), (status = 404), (status = 409)))]
-pub async fn delete_measure(
-    State(app): State<AppState>,
-    s: Signed,
-    ids: Ids<3>,
-    Query(q): Query<VersionQuery>,
-) -> AppResult<StatusCode> {
-    let Ids([id, plan, measure]) = ids;
-    let editor = app.service.profile_editor(&s.actor, id)?;
-    editor.delete_measure(plan, measure, q.required()?).await?;
     Ok(StatusCode::NO_CONTENT)
 }

@@ -18,6 +18,7 @@ use dongneng_domain::project::{
 use dongneng_domain::warning::{Level, WarningRules};
 use dongneng_service::projects::{CreateProject, ProjectDetail, ProjectQuery};
 use dongneng_store::{Factor, Progress, Project, ProjectAsAt, ProjectSort, ProjectSums};
+use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
@@ -225,13 +226,8 @@ pub async fn leave_library(
     Id(id): Id,
     body: Unread,
 ) -> AppResult<Json<Project>> {
-    let editor = app.service.project_editor(&s.actor, id).await?;
-    let ApiJson(b) = body.read::<ApiJson<LeaveLibrary>>().await?;
-    Ok(Json(
-        editor
-            .set_in_library(b.version, false, b.on_date, &b.reason)
-            .await?,
-    ))
+    let out = |b: LeaveLibrary| (b.version, b.on_date, b.reason);
+    library_move(app, s, id, body, false, out).await
 }
 
 #[derive(Deserialize, ToSchema)]
@@ -252,13 +248,27 @@ pub async fn enter_library(
     Id(id): Id,
     body: Unread,
 ) -> AppResult<Json<Project>> {
+    let back = |b: EnterLibrary| (b.version, b.on_date, b.note);
+    library_move(app, s, id, body, true, back).await
+}
+
+/// Moves the project out of the library or back in (`enter`): the editor first, then the
+/// body, which `read` takes apart into the version read, the date and the reason or note.
+async fn library_move<B: DeserializeOwned>(
+    app: AppState,
+    s: Signed,
+    id: i64,
+    body: Unread,
+    enter: bool,
+    read: impl FnOnce(B) -> (i64, Option<NaiveDate>, String),
+) -> AppResult<Json<Project>> {
     let editor = app.service.project_editor(&s.actor, id).await?;
-    let ApiJson(b) = body.read::<ApiJson<EnterLibrary>>().await?;
-    Ok(Json(
-        editor
-            .set_in_library(b.version, true, b.on_date, &b.note)
-            .await?,
-    ))
+    let ApiJson(b) = body.read::<ApiJson<B>>().await?;
+    let (version, on_date, text) = read(b);
+    let project = editor
+        .set_in_library(version, enter, on_date, &text)
+        .await?;
+    Ok(Json(project))
 }
 
 #[derive(Deserialize, ToSchema)]

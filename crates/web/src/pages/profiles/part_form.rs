@@ -1,7 +1,7 @@
 //! How a part of an industry's profile becomes a form of the engine. Every part says what
-//! [`Part`] asks — its paths, fields, where it is in the loaded profile, which service calls
-//! save it — and [`PartForm`] gives it new, edit and delete with confirmation, back to its
-//! section of the profile page.
+//! [`Part`] asks — its paths, fields, where it is in the loaded profile — and [`PartForm`]
+//! gives it new, edit and delete with confirmation, back to its section of the profile page.
+//! The service's [`ProfilePart`] (on the same input type) checks and saves it.
 
 use super::{Depts, EditProfile};
 use crate::AppState;
@@ -13,8 +13,8 @@ use crate::pages::form::{
 use axum::Router;
 use dongneng_domain::FieldErrors;
 use dongneng_service::ServiceError;
+use dongneng_service::profiles::{ProfilePart, Under};
 use dongneng_store::IndustryProfile;
-use std::future::Future;
 use std::marker::PhantomData;
 
 /// Where a part sits in its industry: its alliance or work plan (nested parts), and its own
@@ -26,7 +26,7 @@ pub(super) struct At {
 
 impl At {
     fn of<P: Part>(path: &PathIds) -> Result<At, ServiceError> {
-        let (parent, id) = if P::NESTED {
+        let (parent, id) = if P::Under::NESTED {
             (path.get(1), path.get(2))
         } else {
             (None, path.get(1))
@@ -35,9 +35,9 @@ impl At {
         Ok(At { parent, id })
     }
 
-    /// The alliance or work plan of a nested part.
-    pub fn parent(&self) -> Result<i64, ServiceError> {
-        self.parent.ok_or(ServiceError::NotFound)
+    /// The alliance or work plan a nested part is under.
+    fn under<P: Part>(&self) -> Result<P::Under, ServiceError> {
+        P::Under::named(self.parent)
     }
 
     fn id(&self) -> Result<i64, ServiceError> {
@@ -45,11 +45,12 @@ impl At {
     }
 }
 
-/// The context the save hooks of a part receive.
-pub(super) type PartCtx<P> = Ctx<PartForm<P>>;
+/// The context the hooks of a part receive.
+type PartCtx<P> = Ctx<PartForm<P>>;
 
-/// One editable part of the profile.
-pub(super) trait Part: Sized + Clone + Send + Sync + 'static {
+/// One editable part of the profile: its form. Whether it sits under an alliance or a work
+/// plan (its paths name the parent as `{a}`) the service's part says.
+pub(super) trait Part: ProfilePart + Clone {
     /// Where the "new" form posts; nested parts name the parent as `{a}`.
     const COLLECTION: &'static str;
     /// A record's path.
@@ -58,13 +59,9 @@ pub(super) trait Part: Sized + Clone + Send + Sync + 'static {
     const EDIT_TITLE: &'static str;
     /// The section of the profile page to return to.
     const ANCHOR: &'static str;
-    /// Whether the part sits under an alliance or a work plan.
-    const NESTED: bool = false;
 
     fn blank() -> Self;
     fn read(f: &FormData) -> (Self, FieldErrors);
-    /// The input's own rules (as the service runs them).
-    fn rules(&self) -> Result<(), FieldErrors>;
     fn fields(&self, lang: Lang, depts: &Depts) -> Vec<FormField>;
     /// The record `at` names, as input, with its version.
     fn find(p: &IndustryProfile, at: &At) -> Option<(Self, i64)>;
@@ -72,19 +69,6 @@ pub(super) trait Part: Sized + Clone + Send + Sync + 'static {
     fn parent_exists(_p: &IndustryProfile, _parent: i64) -> bool {
         true
     }
-    /// Makes the write with the service.
-    fn write(
-        c: &PartCtx<Self>,
-        at: &At,
-        w: Write<Self>,
-    ) -> impl Future<Output = Result<(), ServiceError>> + Send;
-}
-
-/// A write of a part: a new one, or record `id` changed or deleted from `version`.
-pub(super) enum Write<P> {
-    Create(P),
-    Update(i64, i64, P),
-    Delete(i64, i64),
 }
 
 /// A part as a form of the engine.
@@ -121,8 +105,9 @@ impl<P: Part> Form for PartForm<P> {
         Ok(d.fields(c.lang(), &depts))
     }
 
+    /// The input's own rules, as the service runs them.
     fn rules(d: &P) -> FieldErrors {
-        d.rules().err().unwrap_or_default()
+        d.clone().clean().err().unwrap_or_default()
     }
 }
 
@@ -143,7 +128,8 @@ impl<P: Part> Create for PartForm<P> {
     }
 
     async fn create(c: &Ctx<Self>, d: P) -> Result<Place, ServiceError> {
-        P::write(c, &At::of::<P>(&c.path)?, Write::Create(d)).await?;
+        let at = At::of::<P>(&c.path)?;
+        c.access.create(at.under::<P>()?, d).await?;
         Ok(c.home())
     }
 }
@@ -161,7 +147,8 @@ impl<P: Part> Edit for PartForm<P> {
 
     async fn update(c: &Ctx<Self>, version: i64, d: P) -> Result<(), ServiceError> {
         let at = At::of::<P>(&c.path)?;
-        P::write(c, &at, Write::Update(at.id()?, version, d)).await
+        let under = at.under::<P>()?;
+        c.access.update(under, at.id()?, version, d).await.map(drop)
     }
 }
 
@@ -175,6 +162,7 @@ impl<P: Part> Delete for PartForm<P> {
 
     async fn delete(c: &Ctx<Self>, version: i64) -> Result<(), ServiceError> {
         let at = At::of::<P>(&c.path)?;
-        P::write(c, &at, Write::Delete(at.id()?, version)).await
+        let under = at.under::<P>()?;
+        c.access.delete::<P>(under, at.id()?, version).await
     }
 }

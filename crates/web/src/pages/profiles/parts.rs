@@ -2,7 +2,7 @@
 //! members, experts, alliances and their members, annual work plans and their measures; and
 //! the leader and departments, one record edited in place. Special plans are in `plans.rs`.
 
-use super::part_form::{At, Part, PartCtx, Write};
+use super::part_form::{At, Part};
 use super::{Depts, EditProfile, date_field};
 use crate::error::AppResult;
 use crate::i18n::Lang;
@@ -52,12 +52,6 @@ impl Part for TaskforceMemberInput {
         (input, errs)
     }
 
-    fn rules(&self) -> Result<(), FieldErrors> {
-        let mut c = self.clone();
-        c.tidy();
-        c.validate()
-    }
-
     fn fields(&self, l: Lang, depts: &Depts) -> Vec<FormField> {
         vec![
             FormField::text(l, "person_name", &self.person_name).required(),
@@ -85,18 +79,6 @@ impl Part for TaskforceMemberInput {
             sort_order: m.sort_order,
         };
         Some((input, m.version))
-    }
-
-    async fn write(c: &PartCtx<Self>, _: &At, w: Write<Self>) -> Result<(), ServiceError> {
-        let editor = &c.access;
-        match w {
-            Write::Create(input) => editor.create_taskforce_member(input).await.map(drop),
-            Write::Update(id, version, input) => editor
-                .update_taskforce_member(id, version, input)
-                .await
-                .map(drop),
-            Write::Delete(id, version) => editor.delete_taskforce_member(id, version).await,
-        }
     }
 }
 
@@ -135,12 +117,6 @@ impl Part for ExpertInput {
         (input, errs)
     }
 
-    fn rules(&self) -> Result<(), FieldErrors> {
-        let mut c = self.clone();
-        c.tidy();
-        c.validate()
-    }
-
     fn fields(&self, l: Lang, _: &Depts) -> Vec<FormField> {
         let joined = (self.joined_on != NaiveDate::default()).then_some(self.joined_on);
         vec![
@@ -170,17 +146,6 @@ impl Part for ExpertInput {
             note: e.note.clone(),
         };
         Some((input, e.version))
-    }
-
-    async fn write(c: &PartCtx<Self>, _: &At, w: Write<Self>) -> Result<(), ServiceError> {
-        let editor = &c.access;
-        match w {
-            Write::Create(input) => editor.create_expert(input).await.map(drop),
-            Write::Update(id, version, input) => {
-                editor.update_expert(id, version, input).await.map(drop)
-            }
-            Write::Delete(id, version) => editor.delete_expert(id, version).await,
-        }
     }
 }
 
@@ -221,12 +186,6 @@ impl Part for AllianceInput {
             note: f.opt("note"),
         };
         (input, errs)
-    }
-
-    fn rules(&self) -> Result<(), FieldErrors> {
-        let mut c = self.clone();
-        c.tidy();
-        c.validate()
     }
 
     fn fields(&self, l: Lang, _: &Depts) -> Vec<FormField> {
@@ -274,17 +233,6 @@ impl Part for AllianceInput {
         };
         Some((input, a.version))
     }
-
-    async fn write(c: &PartCtx<Self>, _: &At, w: Write<Self>) -> Result<(), ServiceError> {
-        let editor = &c.access;
-        match w {
-            Write::Create(input) => editor.create_alliance(input).await.map(drop),
-            Write::Update(id, version, input) => {
-                editor.update_alliance(id, version, input).await.map(drop)
-            }
-            Write::Delete(id, version) => editor.delete_alliance(id, version).await,
-        }
-    }
 }
 
 // ---------------------------------------------------------------- alliance members
@@ -295,7 +243,6 @@ impl Part for AllianceMemberInput {
     const NEW_TITLE: &'static str = "profile.alliance_member_new";
     const EDIT_TITLE: &'static str = "profile.alliance_member_edit";
     const ANCHOR: &'static str = "alliances";
-    const NESTED: bool = true;
 
     fn blank() -> Self {
         AllianceMemberInput {
@@ -315,12 +262,6 @@ impl Part for AllianceMemberInput {
                 .unwrap_or(AllianceRole::Member),
         };
         (input, errs)
-    }
-
-    fn rules(&self) -> Result<(), FieldErrors> {
-        let mut c = self.clone();
-        c.tidy();
-        c.validate()
     }
 
     fn fields(&self, l: Lang, _: &Depts) -> Vec<FormField> {
@@ -356,25 +297,6 @@ impl Part for AllianceMemberInput {
         };
         Some((input, m.version))
     }
-
-    async fn write(c: &PartCtx<Self>, at: &At, w: Write<Self>) -> Result<(), ServiceError> {
-        let editor = &c.access;
-        match w {
-            Write::Create(input) => editor
-                .create_alliance_member(at.parent()?, input)
-                .await
-                .map(drop),
-            Write::Update(id, version, input) => editor
-                .update_alliance_member(at.parent()?, id, version, input)
-                .await
-                .map(drop),
-            Write::Delete(id, version) => {
-                editor
-                    .delete_alliance_member(at.parent()?, id, version)
-                    .await
-            }
-        }
-    }
 }
 
 // ---------------------------------------------------------------- work plans
@@ -388,8 +310,7 @@ impl Part for WorkPlanInput {
 
     /// This year's plan.
     fn blank() -> Self {
-        use chrono::Datelike;
-        let year = (chrono::Utc::now() + chrono::Duration::hours(8)).year();
+        let year = dongneng_domain::clock::this_year();
         WorkPlanInput {
             year,
             plan_title: format!("{year}年度工作计划"),
@@ -405,12 +326,6 @@ impl Part for WorkPlanInput {
             goals: f.opt("goals"),
         };
         (input, errs)
-    }
-
-    fn rules(&self) -> Result<(), FieldErrors> {
-        let mut c = self.clone();
-        c.tidy();
-        c.validate()
     }
 
     fn fields(&self, l: Lang, _: &Depts) -> Vec<FormField> {
@@ -434,17 +349,6 @@ impl Part for WorkPlanInput {
         };
         Some((input, w.version))
     }
-
-    async fn write(c: &PartCtx<Self>, _: &At, w: Write<Self>) -> Result<(), ServiceError> {
-        let editor = &c.access;
-        match w {
-            Write::Create(input) => editor.create_work_plan(input).await.map(drop),
-            Write::Update(id, version, input) => {
-                editor.update_work_plan(id, version, input).await.map(drop)
-            }
-            Write::Delete(id, version) => editor.delete_work_plan(id, version).await,
-        }
-    }
 }
 
 // ---------------------------------------------------------------- measures
@@ -455,7 +359,6 @@ impl Part for MeasureInput {
     const NEW_TITLE: &'static str = "profile.measure_new";
     const EDIT_TITLE: &'static str = "profile.measure_edit";
     const ANCHOR: &'static str = "work-plans";
-    const NESTED: bool = true;
 
     fn blank() -> Self {
         MeasureInput {
@@ -483,12 +386,6 @@ impl Part for MeasureInput {
             sort_order: f.int("sort_order", &mut errs),
         };
         (input, errs)
-    }
-
-    fn rules(&self) -> Result<(), FieldErrors> {
-        let mut c = self.clone();
-        c.tidy();
-        c.validate()
     }
 
     fn fields(&self, l: Lang, depts: &Depts) -> Vec<FormField> {
@@ -533,18 +430,6 @@ impl Part for MeasureInput {
             sort_order: m.sort_order,
         };
         Some((input, m.version))
-    }
-
-    async fn write(c: &PartCtx<Self>, at: &At, w: Write<Self>) -> Result<(), ServiceError> {
-        let editor = &c.access;
-        match w {
-            Write::Create(input) => editor.create_measure(at.parent()?, input).await.map(drop),
-            Write::Update(id, version, input) => editor
-                .update_measure(at.parent()?, id, version, input)
-                .await
-                .map(drop),
-            Write::Delete(id, version) => editor.delete_measure(at.parent()?, id, version).await,
-        }
     }
 }
 

@@ -3,7 +3,7 @@
 //! delete after confirmation).
 
 use super::page::render_profile;
-use super::part_form::{At, Part, PartCtx, Write};
+use super::part_form::{At, Part};
 use super::{Depts, EditProfile, date_field};
 use crate::AppState;
 use crate::api::profiles::{file_response, read_upload};
@@ -48,12 +48,6 @@ impl Part for SpecialPlanInput {
         (input, errs)
     }
 
-    fn rules(&self) -> Result<(), FieldErrors> {
-        let mut c = self.clone();
-        c.tidy();
-        c.validate((chrono::Utc::now() + chrono::Duration::hours(8)).date_naive())
-    }
-
     fn fields(&self, l: Lang, depts: &Depts) -> Vec<FormField> {
         let drafted = (self.drafted_on != NaiveDate::default()).then_some(self.drafted_on);
         vec![
@@ -75,18 +69,6 @@ impl Part for SpecialPlanInput {
             drafted_on: x.drafted_on,
         };
         Some((input, x.version))
-    }
-
-    async fn write(c: &PartCtx<Self>, _: &At, w: Write<Self>) -> Result<(), ServiceError> {
-        let editor = &c.access;
-        match w {
-            Write::Create(input) => editor.create_special_plan(input).await.map(drop),
-            Write::Update(id, version, input) => editor
-                .update_special_plan(id, version, input)
-                .await
-                .map(drop),
-            Write::Delete(id, version) => editor.delete_special_plan(id, version).await,
-        }
     }
 }
 
