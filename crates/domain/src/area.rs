@@ -225,6 +225,7 @@ mod tests {
                             role: r,
                             scope: crate::ScopeKind::City
                         }],
+                        None,
                         a.permission
                     )
                     .is_some(),

@@ -97,6 +97,25 @@ pub fn roles_with(permission: Permission) -> &'static [Role] {
     }
 }
 
+/// How far a role's grant of a permission reaches.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Reach {
+    /// The grant's own scope: the city, its regions or its industries.
+    Grant,
+    /// Only the records assigned to the user's own department (`users.department_id`),
+    /// whatever the grant's scope: a department (职能部门) sees and answers the tasks and
+    /// problems assigned to it, not the whole city's.
+    OwnDepartment,
+}
+
+/// The second column of the permission table: how far each role's grant reaches.
+pub fn reach(role: Role, permission: Permission) -> Reach {
+    match (role, permission) {
+        (Role::Dept, Permission::ViewTasks | Permission::ViewCoordination) => Reach::OwnDepartment,
+        _ => Reach::Grant,
+    }
+}
+
 /// The part of the data a permission reaches for one user: the union of the scopes of every
 /// grant whose role holds the permission. Region ids are as granted; the store expands them to
 /// their subtrees.
@@ -105,11 +124,16 @@ pub struct DataScope {
     pub all: bool,
     pub regions: Vec<i64>,
     pub industries: Vec<i64>,
+    /// Records assigned to these departments (lead, co-operating or answering department).
+    pub departments: Vec<i64>,
 }
 
 impl DataScope {
     pub fn is_empty(&self) -> bool {
-        !self.all && self.regions.is_empty() && self.industries.is_empty()
+        !self.all
+            && self.regions.is_empty()
+            && self.industries.is_empty()
+            && self.departments.is_empty()
     }
     /// Whether a record in `region` (with its ancestors) and `industry` falls in this scope.
     /// `region_path` holds the record's region and all regions above it.
@@ -121,15 +145,35 @@ impl DataScope {
     pub fn covers_industry(&self, industry: i64) -> bool {
         self.all || self.industries.contains(&industry)
     }
+    /// Whether a record assigned to departments (in `region_path`, of `industry`) falls in this
+    /// scope: by region or industry as [`DataScope::covers`], or by one of its departments.
+    pub fn covers_assigned(
+        &self,
+        region_path: &[i64],
+        industry: Option<i64>,
+        departments: &[i64],
+    ) -> bool {
+        self.covers(region_path, industry)
+            || departments.iter().any(|d| self.departments.contains(d))
+    }
 }
 
-/// Whether any grant holds the permission, and over what.
-pub fn scope_for(grants: &[Grant], permission: Permission) -> Option<DataScope> {
+/// Whether any grant holds the permission, and over what. `department` is the user's own
+/// department, which the grants of [`Reach::OwnDepartment`] reach instead of their scope.
+pub fn scope_for(
+    grants: &[Grant],
+    department: Option<i64>,
+    permission: Permission,
+) -> Option<DataScope> {
     let roles = roles_with(permission);
     let mut scope = DataScope::default();
     let mut any = false;
     for g in grants.iter().filter(|g| roles.contains(&g.role)) {
         any = true;
+        if reach(g.role, permission) == Reach::OwnDepartment {
+            scope.departments.extend(department);
+            continue;
+        }
         match &g.scope {
             ScopeKind::City => scope.all = true,
             ScopeKind::Regions(ids) => scope.regions.extend(ids),
@@ -143,6 +187,8 @@ pub fn scope_for(grants: &[Grant], permission: Permission) -> Option<DataScope> 
     scope.regions.dedup();
     scope.industries.sort_unstable();
     scope.industries.dedup();
+    scope.departments.sort_unstable();
+    scope.departments.dedup();
     Some(scope)
 }
 
@@ -157,10 +203,10 @@ mod tests {
     #[test]
     fn district_edits_only_its_subtree() {
         let grants = [grant(Role::District, ScopeKind::Regions(vec![2]))];
-        let s = scope_for(&grants, Permission::EditProjects).unwrap();
+        let s = scope_for(&grants, None, Permission::EditProjects).unwrap();
         assert!(s.covers(&[5, 2, 1], None));
         assert!(!s.covers(&[3, 1], Some(9)));
-        assert!(scope_for(&grants, Permission::ManageUsers).is_none());
+        assert!(scope_for(&grants, None, Permission::ManageUsers).is_none());
     }
 
     #[test]
@@ -169,10 +215,32 @@ mod tests {
             grant(Role::Taskforce, ScopeKind::Industries(vec![7])),
             grant(Role::District, ScopeKind::Regions(vec![2])),
         ];
-        let s = scope_for(&grants, Permission::EditProjects).unwrap();
+        let s = scope_for(&grants, None, Permission::EditProjects).unwrap();
         assert!(s.covers(&[3], Some(7)));
         assert!(s.covers(&[2], Some(1)));
         assert!(!s.covers(&[3], Some(1)));
+    }
+
+    #[test]
+    fn a_department_reaches_only_what_is_assigned_to_it() {
+        let grants = [grant(Role::Dept, ScopeKind::City)];
+        let tasks = scope_for(&grants, Some(12), Permission::ViewTasks).unwrap();
+        assert!(!tasks.all);
+        assert_eq!(tasks.departments, vec![12]);
+        assert!(tasks.covers_assigned(&[3, 1], Some(7), &[4, 12]));
+        assert!(!tasks.covers_assigned(&[3, 1], Some(7), &[4]));
+        // The project library stays city-wide for a department.
+        assert!(
+            scope_for(&grants, Some(12), Permission::ViewProgramme)
+                .unwrap()
+                .all
+        );
+        // Without a department of its own, a department user reaches nothing assigned.
+        assert!(
+            scope_for(&grants, None, Permission::ViewCoordination)
+                .unwrap()
+                .is_empty()
+        );
     }
 
     #[test]
@@ -180,7 +248,7 @@ mod tests {
         for r in Role::ALL {
             let grants = [grant(r, ScopeKind::City)];
             assert_eq!(
-                scope_for(&grants, Permission::ManageUsers).is_some(),
+                scope_for(&grants, None, Permission::ManageUsers).is_some(),
                 r == Role::Admin
             );
         }

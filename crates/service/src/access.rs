@@ -27,8 +27,9 @@ pub struct Access {
 impl Service {
     /// The one place a permission is checked: the actor's grants against the permission table.
     pub(crate) fn grant(&self, actor: &Actor, permission: Permission) -> Result<Access> {
-        let scope =
-            policy::scope_for(&actor.user().grants, permission).ok_or(ServiceError::Forbidden)?;
+        let user = actor.user();
+        let scope = policy::scope_for(&user.grants, user.department_id, permission)
+            .ok_or(ServiceError::Forbidden)?;
         Ok(Access {
             svc: self.clone(),
             actor: actor.clone(),
