@@ -76,7 +76,7 @@ pub const AREAS: &[Area] = &[
     },
     Area {
         key: "tasks",
-        ready: false,
+        ready: true,
         permission: ViewTasks,
         admin: false,
     },

@@ -12,6 +12,8 @@ pub mod profile;
 pub mod project;
 pub mod reference;
 pub mod role;
+pub mod task;
+pub mod upload;
 pub mod user;
 pub mod validate;
 pub mod warning;

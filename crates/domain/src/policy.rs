@@ -36,8 +36,20 @@ pub enum Permission {
     ViewDispatch,
     /// 会议: joint meetings and quarterly on-site meetings.
     ViewMeetings,
-    /// 重点任务: key tasks.
+    /// 重点任务: key tasks (within scope; a department only those assigned to it).
     ViewTasks,
+    /// Issue, change and cancel any key task.
+    ManageTasks,
+    /// Issue, change and cancel the key tasks of an industry's annual work plan (its
+    /// measures), within scope.
+    ManageWorkPlanTasks,
+    /// Report on a key task: progress notes, evidence, start it, submit it as done (within
+    /// scope; a department only the tasks assigned to it).
+    ReportTaskProgress,
+    /// Check the close of the tasks the programme office issued: accept or send back.
+    CheckOfficeTasks,
+    /// Check the close of supervision tasks (issued by the supervisor): accept or send back.
+    CheckSupervisionTasks,
     /// 考核评价: the annual evaluation.
     ViewEvaluation,
     /// 统计监测: indicators and their values.
@@ -81,6 +93,11 @@ pub fn roles_with(permission: Permission) -> &'static [Role] {
         Permission::ViewCoordination | Permission::ViewTasks | Permission::ViewReform => {
             &[Office, Leader, Supervisor, Taskforce, Dept, District]
         }
+        Permission::ManageTasks => &[Office],
+        Permission::ManageWorkPlanTasks => &[Office, Taskforce],
+        Permission::ReportTaskProgress => &[Office, Taskforce, Dept, District],
+        Permission::CheckOfficeTasks => &[Office],
+        Permission::CheckSupervisionTasks => &[Supervisor],
         Permission::ViewDispatch => &[Office, Leader, Supervisor, Taskforce],
         Permission::ViewMeetings => &[Office, Leader, Supervisor, Taskforce, Dept],
         Permission::ViewEvaluation => &[Office, Leader, Supervisor, Taskforce, District],
@@ -111,7 +128,10 @@ pub enum Reach {
 /// The second column of the permission table: how far each role's grant reaches.
 pub fn reach(role: Role, permission: Permission) -> Reach {
     match (role, permission) {
-        (Role::Dept, Permission::ViewTasks | Permission::ViewCoordination) => Reach::OwnDepartment,
+        (
+            Role::Dept,
+            Permission::ViewTasks | Permission::ReportTaskProgress | Permission::ViewCoordination,
+        ) => Reach::OwnDepartment,
         _ => Reach::Grant,
     }
 }
@@ -241,6 +261,32 @@ mod tests {
                 .unwrap()
                 .is_empty()
         );
+    }
+
+    #[test]
+    fn a_department_reports_on_its_own_tasks_only() {
+        let grants = [grant(Role::Dept, ScopeKind::City)];
+        let report = scope_for(&grants, Some(12), Permission::ReportTaskProgress).unwrap();
+        assert_eq!(report.departments, vec![12]);
+        assert!(!report.all);
+        assert!(scope_for(&grants, Some(12), Permission::ManageTasks).is_none());
+    }
+
+    /// Whoever may change, report on or check a task may also read it.
+    #[test]
+    fn task_writers_read_tasks() {
+        let readers = roles_with(Permission::ViewTasks);
+        for p in [
+            Permission::ManageTasks,
+            Permission::ManageWorkPlanTasks,
+            Permission::ReportTaskProgress,
+            Permission::CheckOfficeTasks,
+            Permission::CheckSupervisionTasks,
+        ] {
+            for r in roles_with(p) {
+                assert!(readers.contains(r), "{r} may {p:?} but not read tasks");
+            }
+        }
     }
 
     #[test]

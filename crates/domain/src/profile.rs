@@ -1,7 +1,8 @@
 //! An industry's coordination structure (协调推进体系, seed §二): the lead city leader, the task
 //! force with its members and one contact person, the think tank, alliances and associations
 //! with their member enterprises, special plans with their status, and the annual work plan
-//! with its measures. Inputs as entered, with every rule that needs no database.
+//! (whose measures are key tasks: `crate::task`). Inputs as entered, with every rule that
+//! needs no database.
 
 use crate::codes;
 use crate::validate::{self, FieldError, FieldErrors};
@@ -9,8 +10,7 @@ use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
-/// The largest file attached to a special plan (10 MiB).
-pub const MAX_FILE_BYTES: usize = 10 * 1024 * 1024;
+pub use crate::upload::{MAX_FILE_BYTES, check_file, clean_file_name};
 /// The most departments one list (responsible, drafting) may name.
 pub const MAX_DEPARTMENTS: usize = 50;
 /// Dates before this are typing mistakes.
@@ -90,21 +90,6 @@ impl PlanStatus {
     pub fn can_move_to(self, to: PlanStatus) -> bool {
         self.next() == Some(to)
     }
-}
-
-code_list! {
-    /// A work-plan measure's status. Overdue is not a status: it is derived from the
-    /// deadline (see [`measure_overdue`]).
-    MeasureStatus in "profile.measure_status" {
-        NotStarted = "not_started",
-        InProgress = "in_progress",
-        Done = "done",
-    }
-}
-
-/// Whether a measure is overdue on `today`: its deadline has passed and it is not done.
-pub fn measure_overdue(deadline: NaiveDate, status: MeasureStatus, today: NaiveDate) -> bool {
-    status != MeasureStatus::Done && deadline < today
 }
 
 /// Whether an expert still serves on `today`: not yet left (a leave date in the future
@@ -544,64 +529,6 @@ impl WorkPlanInput {
     }
 }
 
-/// A measure of a work plan (推进措施): owner, deadline, status.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
-#[serde(deny_unknown_fields)]
-pub struct MeasureInput {
-    pub measure: String,
-    /// The owning department; a department, a person, or both.
-    #[serde(default)]
-    pub owner_department_id: Option<i64>,
-    /// The owning person (责任人).
-    #[serde(default)]
-    pub owner_person: Option<String>,
-    pub deadline: NaiveDate,
-    pub status: MeasureStatus,
-    #[serde(default)]
-    pub note: Option<String>,
-    #[serde(default)]
-    pub sort_order: i32,
-}
-
-impl MeasureInput {
-    pub fn tidy(&mut self) {
-        self.measure = self.measure.trim().to_string();
-        tidy_opt(&mut self.owner_person);
-        tidy_text_opt(&mut self.note);
-    }
-
-    pub fn validate(&self) -> Result<(), FieldErrors> {
-        let mut errs = FieldErrors::new();
-        text(&mut errs, "measure", &self.measure, 1000, true);
-        if self.owner_department_id.is_none() && self.owner_person.is_none() {
-            errs.add("owner_department_id", "owner_required");
-        }
-        opt_line(&mut errs, "owner_person", &self.owner_person, 100);
-        date(&mut errs, "deadline", self.deadline);
-        opt_text(&mut errs, "note", &self.note, 1000);
-        sort_order(&mut errs, self.sort_order);
-        errs.into_result()
-    }
-}
-
-/// A file name as uploaded: the last path component, trimmed; `None` when nothing usable is
-/// left.
-pub fn clean_file_name(raw: &str) -> Option<String> {
-    let last = raw.rsplit(['/', '\\']).next().unwrap_or(raw);
-    let name = validate::tidy(last).into_owned();
-    (!name.is_empty() && name != "." && name != "..").then_some(name)
-}
-
-/// Checks an uploaded file's name and size.
-pub fn check_file(name: &str, size: usize) -> Result<(), FieldErrors> {
-    let mut errs = FieldErrors::new();
-    line(&mut errs, "file_name", name, 200, true);
-    if size == 0 {
-        errs.add("file", "file_empty");
-    }
-    errs.into_result()
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -634,19 +561,8 @@ mod tests {
     }
 
     #[test]
-    fn overdue_and_current() {
+    fn current_experts() {
         let today = d(2026, 5, 10);
-        assert!(measure_overdue(
-            d(2026, 5, 9),
-            MeasureStatus::InProgress,
-            today
-        ));
-        assert!(!measure_overdue(d(2026, 5, 9), MeasureStatus::Done, today));
-        assert!(!measure_overdue(
-            d(2026, 5, 10),
-            MeasureStatus::NotStarted,
-            today
-        ));
         assert!(expert_current(None, today));
         assert!(expert_current(Some(d(2026, 6, 1)), today));
         assert!(!expert_current(Some(d(2026, 5, 10)), today));
@@ -705,34 +621,6 @@ mod tests {
         s.tidy();
         assert_eq!(s.responsible_department_ids, [3, 4]);
         assert_eq!(s.validate().unwrap_err().0[0].code, "lead_not_responsible");
-    }
-
-    #[test]
-    fn measures_need_an_owner() {
-        let m = MeasureInput {
-            measure: "推动年产10万吨项目开工".into(),
-            owner_department_id: None,
-            owner_person: None,
-            deadline: d(2026, 6, 30),
-            status: MeasureStatus::NotStarted,
-            note: None,
-            sort_order: 0,
-        };
-        assert_eq!(m.validate().unwrap_err().0[0].code, "owner_required");
-    }
-
-    #[test]
-    fn file_names() {
-        assert_eq!(
-            clean_file_name("C:\\Users\\x\\规划.pdf").as_deref(),
-            Some("规划.pdf")
-        );
-        assert_eq!(
-            clean_file_name("../../etc/passwd").as_deref(),
-            Some("passwd")
-        );
-        assert_eq!(clean_file_name(".."), None);
-        assert!(check_file("a.pdf", 0).is_err());
     }
 }
 

@@ -205,6 +205,7 @@ impl Service {
                 kind,
                 region_id: city_id,
                 duties: None,
+                active: true,
             };
             let row = self.store.create_department(&input, &by).await?;
             dept_ids.insert(d.id.clone(), row.id);
@@ -324,6 +325,9 @@ impl Service {
         }
         // Coordination structure of the four strong industries (profiles/demo.rs).
         self.load_demo_profiles(&industry_ids, &dept_ids, &by)
+            .await?;
+        // Key tasks of the office and the reform (tasks/demo.rs).
+        self.load_demo_tasks(&industry_ids, &dept_ids, &region_ids, &by)
             .await?;
 
         self.store.set_meta(DEMO_MARKER, "1").await?;

@@ -10,9 +10,11 @@ pub mod auth;
 pub mod demo;
 mod demo_projects;
 pub mod error;
+mod files;
 pub mod profiles;
 pub mod projects;
 pub mod reference;
+pub mod tasks;
 pub mod transfer;
 pub mod users;
 

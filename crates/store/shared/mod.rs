@@ -14,4 +14,5 @@ mod profiles;
 pub(crate) mod projects;
 mod reference;
 pub(crate) mod settings;
+pub(crate) mod tasks;
 mod users;

@@ -12,11 +12,13 @@ pub mod error;
 pub mod profiles;
 pub mod projects;
 pub mod rows;
+pub mod tasks;
 
 pub use error::StoreError;
 pub use profiles::*;
 pub use projects::*;
 pub use rows::*;
+pub use tasks::*;
 
 use async_trait::async_trait;
 use chrono::{DateTime, Utc};
@@ -211,6 +213,7 @@ pub trait Store:
     + AuditStore
     + ProjectStore
     + ProfileStore
+    + TaskStore
     + LeaseStore
     + ImportReportStore
     + Send
@@ -226,6 +229,7 @@ impl<T> Store for T where
         + AuditStore
         + ProjectStore
         + ProfileStore
+        + TaskStore
         + LeaseStore
         + ImportReportStore
         + Send

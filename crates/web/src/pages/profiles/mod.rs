@@ -1,7 +1,8 @@
 //! Industry pages: the list of industries (`list.rs`) and one page per industry
 //! (`/industries/{id}`, `page.rs`) showing its whole coordination structure, with forms for
 //! each part (`parts.rs`: leader and departments, task force, experts, alliances and their
-//! members, work plans and their measures; `plans.rs`: special plans with their status moves
+//! members, work plans — whose measures are key tasks, added through the task form;
+//! `plans.rs`: special plans with their status moves
 //! and files). The service decides who may do what; the pages show edit links to those it
 //! will let through.
 
@@ -21,8 +22,8 @@ use axum::Router;
 use axum::routing::{get, post};
 use chrono::NaiveDate;
 use dongneng_domain::profile::{
-    AllianceInput, AllianceMemberInput, ExpertInput, MeasureInput, SpecialPlanInput,
-    TaskforceMemberInput, WorkPlanInput,
+    AllianceInput, AllianceMemberInput, ExpertInput, SpecialPlanInput, TaskforceMemberInput,
+    WorkPlanInput,
 };
 use dongneng_service::profiles::ProfileEditor;
 use dongneng_service::{Actor, ServiceError};
@@ -35,7 +36,7 @@ pub fn router() -> Router<AppState> {
         .route(
             "/industries/{id}/special-plans/{a}/files",
             post(plans::file_upload).layer(axum::extract::DefaultBodyLimit::max(
-                crate::api::profiles::UPLOAD_BODY_LIMIT,
+                crate::api::files::UPLOAD_BODY_LIMIT,
             )),
         )
         .route(
@@ -50,8 +51,7 @@ pub fn router() -> Router<AppState> {
     let r = part_form::part_routes::<AllianceInput>(r);
     let r = part_form::part_routes::<AllianceMemberInput>(r);
     let r = part_form::part_routes::<SpecialPlanInput>(r);
-    let r = part_form::part_routes::<WorkPlanInput>(r);
-    part_form::part_routes::<MeasureInput>(r)
+    part_form::part_routes::<WorkPlanInput>(r)
 }
 
 /// Who may change the profile of industry `{id}`: the permission hook of every form of it.
