@@ -220,7 +220,7 @@ pub struct TaskInput {
     pub title: String,
     /// What is to be done (工作内容).
     #[serde(default)]
-    pub content: String,
+    pub details: String,
     /// Entered through the form: `office`, `reform` or `work_plan_measure`; the other sources
     /// come from their own areas.
     pub source: TaskSource,
@@ -252,7 +252,7 @@ impl TaskInput {
     /// Trims what users type; co-departments sorted, without repeats.
     pub fn tidy(&mut self) {
         self.title = validate::tidy(&self.title).into_owned();
-        self.content = self.content.trim().to_string();
+        self.details = self.details.trim().to_string();
         self.responsible_person = self
             .responsible_person
             .as_deref()
@@ -275,7 +275,7 @@ impl TaskInput {
             Err(e) => errs.add("title", &e.code),
             Ok(()) => length(&mut errs, "title", &self.title, MAX_TITLE),
         }
-        text(&mut errs, "content", &self.content, MAX_TEXT, false);
+        text(&mut errs, "details", &self.details, MAX_TEXT, false);
         match (self.source, self.work_plan_id) {
             (TaskSource::WorkPlanMeasure, None) => errs.add("work_plan_id", "required"),
             (TaskSource::WorkPlanMeasure, Some(_)) => {}
@@ -318,8 +318,8 @@ impl TaskInput {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct NoteInput {
-    /// What was done.
-    pub body: String,
+    /// What was done (进展情况).
+    pub progress_note: String,
     /// The day the note reports on (default today); not in the future.
     #[serde(default)]
     pub noted_on: Option<NaiveDate>,
@@ -327,12 +327,18 @@ pub struct NoteInput {
 
 impl NoteInput {
     pub fn tidy(&mut self) {
-        self.body = self.body.trim().to_string();
+        self.progress_note = self.progress_note.trim().to_string();
     }
 
     pub fn validate(&self, today: NaiveDate) -> Result<(), FieldErrors> {
         let mut errs = FieldErrors::new();
-        text(&mut errs, "body", &self.body, MAX_TEXT, true);
+        text(
+            &mut errs,
+            "progress_note",
+            &self.progress_note,
+            MAX_TEXT,
+            true,
+        );
         if let Some(d) = self.noted_on {
             date(&mut errs, "noted_on", d);
             if d > today {
@@ -354,7 +360,7 @@ mod tests {
     fn input() -> TaskInput {
         TaskInput {
             title: "  完成新材料产业园扩区  ".into(),
-            content: "报市政府审定后实施".into(),
+            details: "报市政府审定后实施".into(),
             source: TaskSource::Office,
             work_plan_id: None,
             industry_id: Some(1),
@@ -480,13 +486,13 @@ mod tests {
     #[test]
     fn notes_and_reasons() {
         let n = NoteInput {
-            body: " ".into(),
+            progress_note: " ".into(),
             noted_on: Some(d(2026, 5, 11)),
         };
         assert_eq!(
             codes(n.validate(d(2026, 5, 10))),
             [
-                ("body".into(), "required".into()),
+                ("progress_note".into(), "required".into()),
                 ("noted_on".into(), "future_date".into())
             ]
         );

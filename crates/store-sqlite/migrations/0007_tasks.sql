@@ -12,7 +12,7 @@ alter table departments add column active integer not null default 1;
 create table tasks (
     id integer primary key autoincrement,
     title text not null,
-    content text not null default '',
+    details text not null default '',
     source text not null check (source in ('work_plan_measure', 'meeting_decision',
         'problem_instruction', 'supervision', 'reform', 'office')),
     -- The record of the source's area the task came from (a decision, a problem, an item).
@@ -65,7 +65,7 @@ create table task_notes (
     id integer primary key,
     task_id integer not null references tasks (id),
     noted_on text not null,
-    body text not null,
+    progress_note text not null,
     user_id integer references users (id),
     username text not null,
     created_at text not null
@@ -105,7 +105,7 @@ create index task_events_task on task_events (task_id);
 
 -- The measures, moved. A measure without an owning department gets its industry's lead
 -- department; `done` was never checked by anyone, so it is closed as it stood.
-insert into tasks (id, title, content, source, work_plan_id, industry_id, lead_department_id,
+insert into tasks (id, title, details, source, work_plan_id, industry_id, lead_department_id,
     responsible_person, issued_on, deadline, status, issuer, done_at, closed_at, created_by,
     version, created_at, updated_at)
 select m.id,
@@ -126,13 +126,13 @@ from work_plan_measures m
 left join industry_structures s on s.industry_id = m.industry_id;
 
 -- A title that is the whole measure needs no content repeating it.
-update tasks set content = '' where source = 'work_plan_measure' and content = title;
+update tasks set details = '' where source = 'work_plan_measure' and details = title;
 
 insert into task_events (task_id, kind, from_status, to_status, username, at)
 select t.id, 'created', null, t.status, t.created_by, t.created_at
 from tasks t;
 
-insert into task_notes (task_id, noted_on, body, username, created_at)
+insert into task_notes (task_id, noted_on, progress_note, username, created_at)
 select m.id, date(m.updated_at, '+8 hours'), m.note, 'system', m.updated_at
 from work_plan_measures m where m.note is not null and trim(m.note) <> '';
 

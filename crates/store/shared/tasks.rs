@@ -22,7 +22,7 @@ type R<T> = Result<T, StoreError>;
 
 macro_rules! task_cols {
     () => {
-        "id, title, content, source, source_id, work_plan_id, industry_id, region_id, \
+        "id, title, details, source, source_id, work_plan_id, industry_id, region_id, \
          lead_department_id, responsible_person, leader_user_id, issued_on, deadline, status, \
          issuer, cancel_reason, reject_reason, done_at, closed_at, created_by, version, \
          created_at, updated_at"
@@ -36,7 +36,7 @@ macro_rules! file_cols {
 }
 macro_rules! note_cols {
     () => {
-        "id, task_id, noted_on, body, user_id, username, created_at"
+        "id, task_id, noted_on, progress_note, user_id, username, created_at"
     };
 }
 
@@ -83,14 +83,14 @@ pub(crate) async fn insert_task(tx: &mut Tx, new: &NewTask, by: &AuditBy) -> R<T
     let i = &new.input;
     let t = now();
     let mut task = sqlx::query_as::<Db, Task>(concat!(
-        "insert into tasks (title, content, source, source_id, work_plan_id, industry_id, \
+        "insert into tasks (title, details, source, source_id, work_plan_id, industry_id, \
          region_id, lead_department_id, responsible_person, leader_user_id, issued_on, deadline, \
          status, issuer, created_by, version, created_at, updated_at) values ($1, $2, $3, $4, \
          $5, $6, $7, $8, $9, $10, $11, $12, 'not_started', $13, $14, 1, $15, $15) returning ",
         task_cols!()
     ))
     .bind(&i.title)
-    .bind(&i.content)
+    .bind(&i.details)
     .bind(i.source.code())
     .bind(new.source_id)
     .bind(i.work_plan_id)
@@ -287,7 +287,7 @@ fn push_filter(qb: &mut sqlx::QueryBuilder<Db>, f: &TaskFilter, with_status: boo
         let pattern = format!("%{}%", like_escape(q));
         qb.push(" and (t.title like ")
             .push_bind(pattern.clone())
-            .push(" escape '\\' or t.content like ")
+            .push(" escape '\\' or t.details like ")
             .push_bind(pattern)
             .push(" escape '\\')");
     }
@@ -453,7 +453,7 @@ impl TaskStore for BackendStore {
             .write_returning(
                 &mut tx,
                 concat!(
-                    "update tasks set title = $3, content = $4, industry_id = $5, \
+                    "update tasks set title = $3, details = $4, industry_id = $5, \
                      region_id = $6, lead_department_id = $7, responsible_person = $8, \
                      leader_user_id = $9, deadline = $10, version = version + 1, \
                      updated_at = $11 where id = $1 and version = $2 returning ",
@@ -461,7 +461,7 @@ impl TaskStore for BackendStore {
                 ),
                 |q| {
                     q.bind(&i.title)
-                        .bind(&i.content)
+                        .bind(&i.details)
                         .bind(i.industry_id)
                         .bind(i.region_id)
                         .bind(i.lead_department_id)
@@ -582,7 +582,7 @@ impl TaskStore for BackendStore {
         &self,
         task_id: i64,
         noted_on: NaiveDate,
-        body: &str,
+        progress_note: &str,
         by: &AuditBy,
     ) -> R<TaskNote> {
         let mut tx = begin_write(&self.pool).await?;
@@ -590,13 +590,14 @@ impl TaskStore for BackendStore {
             return Err(StoreError::NotFound);
         }
         let note = sqlx::query_as::<Db, TaskNote>(concat!(
-            "insert into task_notes (task_id, noted_on, body, user_id, username, created_at) \
+            "insert into task_notes (task_id, noted_on, progress_note, user_id, username, \
+             created_at) \
              values ($1, $2, $3, $4, $5, $6) returning ",
             note_cols!()
         ))
         .bind(task_id)
         .bind(noted_on)
-        .bind(body)
+        .bind(progress_note)
         .bind(by.user_id)
         .bind(&by.username)
         .bind(now())

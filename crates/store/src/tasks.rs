@@ -19,7 +19,8 @@ use utoipa::ToSchema;
 pub struct Task {
     pub id: i64,
     pub title: String,
-    pub content: String,
+    /// What is to be done (工作内容).
+    pub details: String,
     #[sqlx(try_from = "String")]
     pub source: TaskSource,
     /// The record of the source's area it came from (a meeting decision, a problem, a
@@ -72,7 +73,7 @@ impl Task {
     pub fn input(&self) -> TaskInput {
         TaskInput {
             title: self.title.clone(),
-            content: self.content.clone(),
+            details: self.details.clone(),
             source: self.source,
             work_plan_id: self.work_plan_id,
             industry_id: self.industry_id,
@@ -124,7 +125,7 @@ pub struct TaskNote {
     pub id: i64,
     pub task_id: i64,
     pub noted_on: NaiveDate,
-    pub body: String,
+    pub progress_note: String,
     pub user_id: Option<i64>,
     pub username: String,
     pub created_at: DateTime<Utc>,
@@ -239,7 +240,7 @@ pub trait TaskStore {
         &self,
         task_id: i64,
         noted_on: NaiveDate,
-        body: &str,
+        progress_note: &str,
         by: &AuditBy,
     ) -> Result<TaskNote>;
 

@@ -619,7 +619,7 @@ impl Service {
                 let new = NewTask {
                     input: TaskInput {
                         title: content.to_string(),
-                        content: String::new(),
+                        details: String::new(),
                         source: TaskSource::WorkPlanMeasure,
                         work_plan_id: Some(work_plan.id),
                         industry_id: Some(industry),

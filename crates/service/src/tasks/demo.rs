@@ -149,7 +149,7 @@ impl Service {
             let new = NewTask {
                 input: TaskInput {
                     title: title.to_string(),
-                    content: String::new(),
+                    details: String::new(),
                     source: *source,
                     work_plan_id: None,
                     industry_id: industry.map(|k| find(industries, k)).transpose()?,
@@ -196,11 +196,11 @@ impl Service {
                 (*step == TaskStep::Cancel).then_some("区级事项已并入市级统一办理，不再单列");
             if *step == TaskStep::Start {
                 let note = NoteInput {
-                    body: "已召开专题会议部署，明确责任科室和时间节点，正在推进。".into(),
+                    progress_note: "已召开专题会议部署，明确责任科室和时间节点，正在推进。".into(),
                     noted_on: Some(new.issued_on),
                 };
                 store
-                    .add_task_note(task.id, new.issued_on, &note.body, by)
+                    .add_task_note(task.id, new.issued_on, &note.progress_note, by)
                     .await?;
             }
             if *step == TaskStep::Submit {

@@ -19,10 +19,12 @@ use crate::actor::Actor;
 use crate::error::{Result, ServiceError};
 use crate::projects::region_path;
 use chrono::NaiveDate;
+use dongneng_domain::Role;
 use dongneng_domain::clock;
 use dongneng_domain::paging::Page;
 use dongneng_domain::policy::{DataScope, Permission};
 use dongneng_domain::task::{Issuer, TaskSource, TaskStatus, TaskStep};
+use dongneng_domain::user::roles_of;
 use dongneng_store::{
     AuditEntry, AuditFilter, Region, Task, TaskCounts, TaskEntry, TaskEvent, TaskFile, TaskFilter,
     TaskNote,
@@ -284,6 +286,23 @@ impl TaskReader {
         }
         all.sort_by_key(|e| std::cmp::Reverse(e.id));
         Ok(all)
+    }
+
+    /// The city leaders a task may name as its leader in charge: id and name.
+    pub async fn leaders(&self) -> Result<Vec<(i64, String)>> {
+        let (users, _) = self
+            .0
+            .store()
+            .list_users(Page::new(
+                Some(1),
+                Some(dongneng_domain::paging::MAX_PER_PAGE),
+            ))
+            .await?;
+        Ok(users
+            .into_iter()
+            .filter(|u| !u.disabled && roles_of(&u.grants).contains(&Role::Leader))
+            .map(|u| (u.id, u.display_name))
+            .collect())
     }
 
     /// A piece of evidence with its bytes.

@@ -12,7 +12,7 @@ use crate::error::{Result, ServiceError};
 use dongneng_domain::clock;
 use dongneng_domain::policy::Permission;
 use dongneng_domain::task::{self, NoteInput, TaskInput, TaskSource, TaskStep};
-use dongneng_store::{NewTask, Region, Task, TaskEntry, TaskFile, TaskNote};
+use dongneng_store::{NewTask, Region, Task, TaskEntry, TaskFile, TaskNote, WorkPlan};
 
 impl Service {
     /// Issues tasks: the office any, the task forces their industries' work-plan tasks.
@@ -79,6 +79,21 @@ impl TaskIssuer {
         grant.ok_or(ServiceError::Forbidden)
     }
 
+    /// The work plan a new work-plan task is for, when the actor may give it tasks: 404
+    /// when there is none, 403 outside the scope.
+    pub async fn work_plan(&self, id: i64) -> Result<WorkPlan> {
+        let access = self.grant_for(TaskSource::WorkPlanMeasure)?;
+        let plan = access
+            .store()
+            .work_plan(id)
+            .await?
+            .ok_or(ServiceError::NotFound)?;
+        if !access.scope().covers_industry(plan.industry_id) {
+            return Err(ServiceError::Forbidden);
+        }
+        Ok(plan)
+    }
+
     /// Whether the actor may issue tasks of `source` (to show the form).
     pub fn issues(&self, source: TaskSource) -> bool {
         self.grant_for(source).is_ok()
@@ -120,7 +135,7 @@ fn preview(new: &NewTask) -> Task {
     Task {
         id: 0,
         title: i.title.clone(),
-        content: i.content.clone(),
+        details: i.details.clone(),
         source: i.source,
         source_id: new.source_id,
         work_plan_id: i.work_plan_id,
@@ -255,6 +270,20 @@ impl TaskReporter {
         &self.0.task
     }
 
+    /// One piece of the task's evidence: 404 when it has none of this id.
+    pub async fn file(&self, id: i64) -> Result<TaskFile> {
+        let files = self
+            .0
+            .access
+            .store()
+            .list_task_files(self.0.task.id)
+            .await?;
+        files
+            .into_iter()
+            .find(|f| f.id == id)
+            .ok_or(ServiceError::NotFound)
+    }
+
     /// Work on the task begins.
     pub async fn start(&self, version: i64) -> Result<TaskEntry> {
         self.0.step(version, TaskStep::Start, None).await
@@ -275,7 +304,7 @@ impl TaskReporter {
         let access = &self.0.access;
         Ok(access
             .store()
-            .add_task_note(self.0.task.id, on, &note.body, &access.by())
+            .add_task_note(self.0.task.id, on, &note.progress_note, &access.by())
             .await?)
     }
 

@@ -8,6 +8,7 @@ mod profiles;
 mod projects;
 mod reference;
 mod session;
+mod tasks;
 mod transfer;
 mod users;
 
@@ -41,6 +42,7 @@ pub fn router() -> Router<AppState> {
         .merge(transfer::router())
         .merge(projects::router())
         .merge(profiles::router())
+        .merge(tasks::router())
         .route("/{area}", get(area_page))
 }
 

@@ -81,29 +81,36 @@ fn opt_text(s: &Option<String>) -> String {
     s.clone().unwrap_or_default()
 }
 
-/// Department names by id.
-struct Depts(Vec<Department>);
+/// Department names by id (also the tasks' pages).
+pub(crate) struct Depts(Vec<Department>);
 
 impl Depts {
-    async fn load(app: &AppState, actor: &Actor) -> AppResult<Depts> {
+    pub(crate) async fn load(app: &AppState, actor: &Actor) -> AppResult<Depts> {
         Ok(Depts(
             app.service.reference(actor)?.list_departments().await?,
         ))
     }
-    fn name(&self, lang: Lang, id: Option<i64>) -> String {
+    pub(crate) fn name(&self, lang: Lang, id: Option<i64>) -> String {
         id.and_then(|i| self.0.iter().find(|d| d.id == i))
             .map(|d| in_lang(lang, &d.name_zh, &d.name_en))
             .unwrap_or_default()
     }
-    fn names(&self, lang: Lang, ids: &[i64]) -> String {
+    pub(crate) fn names(&self, lang: Lang, ids: &[i64]) -> String {
         ids.iter()
             .map(|i| self.name(lang, Some(*i)))
             .collect::<Vec<_>>()
             .join("、")
     }
     fn options(&self, lang: Lang) -> Vec<(String, String)> {
+        self.in_use(lang, &[])
+    }
+
+    /// The departments in use, and those of `kept` although retired since (a record that
+    /// names them keeps them).
+    pub(crate) fn in_use(&self, lang: Lang, kept: &[i64]) -> Vec<(String, String)> {
         self.0
             .iter()
+            .filter(|d| d.active || kept.contains(&d.id))
             .map(|d| (d.id.to_string(), self.name(lang, Some(d.id))))
             .collect()
     }
