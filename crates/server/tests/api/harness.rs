@@ -116,7 +116,7 @@ pub fn file_form(name: &str, mime: &str, bytes: Vec<u8>) -> reqwest::multipart::
 }
 
 /// The record with `id` in a list named `list` anywhere in `v` (a part of an industry
-/// profile: `taskforce_members`, `members` of an alliance, `measures` of a work plan …).
+/// profile: `taskforce_members`, `members` of an alliance, `tasks` of a work plan …).
 pub fn find_record(v: &Value, list: &str, id: &Value) -> Option<Value> {
     match v {
         Value::Object(o) => o.iter().find_map(|(k, v)| {

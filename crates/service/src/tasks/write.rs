@@ -79,9 +79,16 @@ impl TaskIssuer {
         grant.ok_or(ServiceError::Forbidden)
     }
 
-    /// The work plan a new work-plan task is for, when the actor may give it tasks: 404
-    /// when there is none, 403 outside the scope.
-    pub async fn work_plan(&self, id: i64) -> Result<WorkPlan> {
+    /// Narrowed to the sources the office enters (its own, reform items): 403 for one who
+    /// issues only work-plan tasks.
+    pub fn for_office(self) -> Result<TaskIssuer> {
+        self.grant_for(TaskSource::Office)?;
+        Ok(self)
+    }
+
+    /// Narrowed to work plan `id`, for one who may give it tasks: 404 when there is no such
+    /// plan, 403 outside the scope.
+    pub async fn for_plan(self, id: i64) -> Result<(TaskIssuer, WorkPlan)> {
         let access = self.grant_for(TaskSource::WorkPlanMeasure)?;
         let plan = access
             .store()
@@ -91,12 +98,7 @@ impl TaskIssuer {
         if !access.scope().covers_industry(plan.industry_id) {
             return Err(ServiceError::Forbidden);
         }
-        Ok(plan)
-    }
-
-    /// Whether the actor may issue tasks of `source` (to show the form).
-    pub fn issues(&self, source: TaskSource) -> bool {
-        self.grant_for(source).is_ok()
+        Ok((self, plan))
     }
 
     /// Issues a task today. Its source is one entered through the form; the office issues it,

@@ -72,8 +72,9 @@ impl fmt::Display for Expectation {
 
 /// The whole matrix. Columns: admin, office, leader, supervisor, taskforce, dept, district,
 /// stats, expert, anonymous. The test objects are reachable by every scoped role that may
-/// act on them: the industry 新材料 (the task force's and the expert's) and projects in
-/// 张店区 / 新材料 (the district's and the task force's).
+/// act on them: the industry 新材料 (the task force's and the expert's), projects in
+/// 张店区 / 新材料 (the district's and the task force's), and tasks there led by 市财政局
+/// (the department's).
 #[rustfmt::skip]
 pub const TABLE: &[(&str, &str)] = &[
     //                                                                              ad of le su tf de di st ex anon
@@ -160,9 +161,28 @@ pub const TABLE: &[(&str, &str)] = &[
     ("POST /api/v1/industries/{id}/work-plans",                                     "N  Y  N  N  Y  N  N  N  N  A"),
     ("PUT /api/v1/industries/{id}/work-plans/{plan_id}",                            "N  Y  N  N  Y  N  N  N  N  A"),
     ("DELETE /api/v1/industries/{id}/work-plans/{plan_id}",                         "N  Y  N  N  Y  N  N  N  N  A"),
-    ("POST /api/v1/industries/{id}/work-plans/{plan_id}/measures",                  "N  Y  N  N  Y  N  N  N  N  A"),
-    ("PUT /api/v1/industries/{id}/work-plans/{plan_id}/measures/{measure_id}",      "N  Y  N  N  Y  N  N  N  N  A"),
-    ("DELETE /api/v1/industries/{id}/work-plans/{plan_id}/measures/{measure_id}",   "N  Y  N  N  Y  N  N  N  N  A"),
+    // Key tasks (the test task: the office's, in 张店区 / 新材料, led by 市财政局): read by
+    // every role of the coordination loop whose scope reaches it (a department, the tasks
+    // assigned to it)…
+    ("GET /api/v1/tasks",                                                           "N  Y  Y  Y  Y  Y  Y  N  N  A"),
+    ("GET /api/v1/tasks/waiting",                                                   "N  Y  Y  Y  Y  Y  Y  N  N  A"),
+    ("GET /api/v1/tasks/{id}",                                                      "N  Y  Y  Y  Y  Y  Y  N  N  A"),
+    ("GET /api/v1/tasks/{id}/files/{file_id}",                                      "N  Y  Y  Y  Y  Y  Y  N  N  A"),
+    // …issued, changed and cancelled by the office (the task force: its work plans' tasks,
+    // tasks.rs)…
+    ("POST /api/v1/tasks",                                                          "N  Y  N  N  N  N  N  N  N  A"),
+    ("PUT /api/v1/tasks/{id}",                                                      "N  Y  N  N  N  N  N  N  N  A"),
+    ("POST /api/v1/tasks/{id}/cancel",                                              "N  Y  N  N  N  N  N  N  N  A"),
+    // …reported on by the office, the task force, the department and the district…
+    ("POST /api/v1/tasks/{id}/start",                                               "N  Y  N  N  Y  Y  Y  N  N  A"),
+    ("POST /api/v1/tasks/{id}/notes",                                               "N  Y  N  N  Y  Y  Y  N  N  A"),
+    ("POST /api/v1/tasks/{id}/files",                                               "N  Y  N  N  Y  Y  Y  N  N  A"),
+    ("DELETE /api/v1/tasks/{id}/files/{file_id}",                                   "N  Y  N  N  Y  Y  Y  N  N  A"),
+    ("POST /api/v1/tasks/{id}/submit",                                              "N  Y  N  N  Y  Y  Y  N  N  A"),
+    // …and their close checked by whoever issued them (the supervisor checks supervision
+    // tasks: tasks.rs).
+    ("POST /api/v1/tasks/{id}/accept",                                              "N  Y  N  N  N  N  N  N  N  A"),
+    ("POST /api/v1/tasks/{id}/reject",                                              "N  Y  N  N  N  N  N  N  N  A"),
 ];
 
 /// The methods an OpenAPI path item may hold.

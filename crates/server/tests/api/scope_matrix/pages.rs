@@ -34,6 +34,19 @@ async fn page_scope_matrix() {
                 ("/admin/audit", r == Role::Admin),
                 ("/projects", r != Role::Admin),
                 (
+                    "/tasks",
+                    matches!(
+                        r,
+                        Role::Office
+                            | Role::Leader
+                            | Role::Supervisor
+                            | Role::Taskforce
+                            | Role::Dept
+                            | Role::District
+                    ),
+                ),
+                ("/tasks/new", r == Role::Office),
+                (
                     "/dispatch",
                     matches!(
                         r,

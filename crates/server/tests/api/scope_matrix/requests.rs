@@ -76,6 +76,8 @@ impl World<'_> {
         let project = format!("/api/v1/projects/{}", ids.project);
         let projects = "/api/v1/projects?in_library=all&per_page=500".to_string();
         let users = "/api/v1/users?per_page=500".to_string();
+        let task = format!("/api/v1/tasks/{}", ids.task);
+        let tasks = "/api/v1/tasks?per_page=500".to_string();
         match (op.method.as_str(), op.path.as_str()) {
             // ---------------------------------------------------- open, session, reference
             ("GET", "/healthz") => Call::read("/healthz".into()),
@@ -456,35 +458,76 @@ impl World<'_> {
                 let path = format!("{profile}/work-plans/{}", w["id"]);
                 Call::delete(path, &w["version"], profile_witness)
             }
-            ("POST", "/api/v1/industries/{id}/work-plans/{plan_id}/measures") => Call::json(
-                format!("{profile}/work-plans/{}/measures", ids.work_plan),
-                json!({"measure": format!("{role}措施{n}"), "owner_person": "张某某", "deadline": "2026-12-31",
-                       "status": "not_started"}),
-                profile_witness,
-            ),
-            ("PUT", "/api/v1/industries/{id}/work-plans/{plan_id}/measures/{measure_id}") => {
-                let version = self.part_version("measures", ids.measure).await;
-                Call::json(
-                    format!(
-                        "{profile}/work-plans/{}/measures/{}",
-                        ids.work_plan, ids.measure
-                    ),
-                    json!({"version": version, "measure": format!("矩阵措施-{role}{n}"), "owner_person": "张某某",
-                           "deadline": "2026-12-31", "status": "in_progress"}),
-                    profile_witness,
-                )
+            // ---------------------------------------------------- key tasks
+            ("GET", "/api/v1/tasks") => Call::read("/api/v1/tasks".into()),
+            ("GET", "/api/v1/tasks/waiting") => Call::read("/api/v1/tasks/waiting".into()),
+            ("GET", "/api/v1/tasks/{id}") => Call::read(task.clone()),
+            ("GET", "/api/v1/tasks/{id}/files/{file_id}") => {
+                Call::read(format!("{task}/files/{}", ids.task_file))
             }
-            ("DELETE", "/api/v1/industries/{id}/work-plans/{plan_id}/measures/{measure_id}") => {
-                let m = self.measure().await;
-                let path = format!(
-                    "{profile}/work-plans/{}/measures/{}",
-                    ids.work_plan, m["id"]
-                );
-                Call::delete(path, &m["version"], profile_witness)
+            ("POST", "/api/v1/tasks") => Call::json(
+                "/api/v1/tasks".into(),
+                json!({"title": format!("{role}任务{n}"), "source": "office",
+                       "industry_id": ids.new_materials, "lead_department_id": ids.finance,
+                       "deadline": "2099-12-31"}),
+                tasks,
+            ),
+            ("PUT", "/api/v1/tasks/{id}") => {
+                let body = json!({"version": self.version_at(&task, "/version").await,
+                                  "title": format!("矩阵任务-{role}{n}"), "source": "office",
+                                  "industry_id": ids.new_materials, "region_id": ids.zhangdian,
+                                  "lead_department_id": ids.finance, "co_department_ids": [ids.miit],
+                                  "deadline": "2099-12-31"});
+                Call::json(task.clone(), body, task)
+            }
+            ("POST", "/api/v1/tasks/{id}/notes") => Call::json(
+                format!("{task}/notes"),
+                json!({"progress_note": format!("{role}进展{n}")}),
+                task,
+            ),
+            ("POST", "/api/v1/tasks/{id}/files") => Call::new(
+                format!("{task}/files"),
+                Body::File {
+                    name: "佐证材料.txt",
+                    bytes: format!("{role} {n}").into_bytes(),
+                },
+                Some(task),
+            ),
+            ("DELETE", "/api/v1/tasks/{id}/files/{file_id}") => {
+                let f = self.task_file(ids.task).await;
+                Call::delete(format!("{task}/files/{}", f["id"]), &f["version"], task)
+            }
+            // A status move uses its task up: one of its own for each call.
+            ("POST", "/api/v1/tasks/{id}/start" | "/api/v1/tasks/{id}/cancel") => {
+                let t = self.task().await;
+                self.step(&op.path, &t, role, n)
+            }
+            ("POST", "/api/v1/tasks/{id}/submit") => {
+                let t = self.task_with_evidence().await;
+                self.step(&op.path, &t, role, n)
+            }
+            ("POST", "/api/v1/tasks/{id}/accept" | "/api/v1/tasks/{id}/reject") => {
+                let t = self.submitted_task().await;
+                self.step(&op.path, &t, role, n)
             }
             (method, path) => {
                 panic!("no request for {method} {path}: add one to scope_matrix/requests.rs")
             }
         }
+    }
+
+    /// A status move of task `t` (the path as the document names it), with the reason a
+    /// rejection or a cancellation needs.
+    fn step(&self, op_path: &str, t: &Value, role: &str, n: i64) -> Call {
+        let path = op_path.replace("{id}", &t["id"].to_string());
+        let mut body = json!({"version": t["version"]});
+        if path.ends_with("/reject") {
+            body["reject_reason"] = json!(format!("{role}退回{n}"));
+        }
+        if path.ends_with("/cancel") {
+            body["cancel_reason"] = json!(format!("{role}取消{n}"));
+        }
+        let witness = format!("/api/v1/tasks/{}", t["id"]);
+        Call::json(path, body, witness)
     }
 }

@@ -33,7 +33,9 @@ pub(super) struct Ids {
     pub(super) plan: i64,
     pub(super) file: i64,
     pub(super) work_plan: i64,
-    pub(super) measure: i64,
+    pub(super) finance: i64,
+    pub(super) task: i64,
+    pub(super) task_file: i64,
 }
 
 /// The server with its demo accounts signed in and the records the requests act on.
@@ -94,6 +96,7 @@ impl<'a> World<'a> {
             chemical: find("/api/v1/industries", "key", "chemical").await,
             new_materials: find("/api/v1/industries", "key", "new_materials").await,
             miit: find("/api/v1/departments", "name_zh", "市工业和信息化局").await,
+            finance: find("/api/v1/departments", "name_zh", "市财政局").await,
             ..Ids::default()
         };
         world.ids = ids;
@@ -115,7 +118,8 @@ impl<'a> World<'a> {
         world.ids.plan = id(world.plan().await);
         world.ids.file = id(world.file().await);
         world.ids.work_plan = id(world.work_plan().await);
-        world.ids.measure = id(world.measure().await);
+        world.ids.task = id(world.task().await);
+        world.ids.task_file = id(world.task_file(world.ids.task).await);
         world
     }
 
@@ -226,15 +230,49 @@ impl<'a> World<'a> {
             .await
     }
 
-    pub(super) async fn measure(&self) -> Value {
-        let body = json!({"measure": format!("矩阵措施{}", self.next()), "owner_person": "张某某", "deadline": "2026-12-31",
-                          "status": "not_started"});
-        let path = format!(
-            "{}/work-plans/{}/measures",
-            self.profile_path(),
-            self.ids.work_plan
-        );
-        self.post(&path, body).await
+    /// A new task of the office in 张店区 / 新材料, led by 市财政局 with 市工业和信息化局.
+    pub(super) async fn task(&self) -> Value {
+        let body = json!({"title": format!("矩阵任务{}", self.next()), "source": "office",
+                          "industry_id": self.ids.new_materials, "region_id": self.ids.zhangdian,
+                          "lead_department_id": self.ids.finance, "co_department_ids": [self.ids.miit],
+                          "deadline": "2099-12-31"});
+        self.post("/api/v1/tasks", body).await
+    }
+
+    /// A piece of evidence the office adds to `task`.
+    pub(super) async fn task_file(&self, task: i64) -> Value {
+        let form = file_form("矩阵佐证.txt", "text/plain", b"evidence".to_vec());
+        let req = self
+            .app
+            .client
+            .post(self.app.url(&format!("/api/v1/tasks/{task}/files")));
+        let (status, file) = self
+            .app
+            .send(req.bearer_auth(self.token("office")).multipart(form))
+            .await;
+        assert!(status.is_success(), "setting up: evidence: {status} {file}");
+        file
+    }
+
+    /// A new task with evidence, as it now stands.
+    pub(super) async fn task_with_evidence(&self) -> Value {
+        let id = self.task().await["id"].as_i64().expect("id");
+        self.task_file(id).await;
+        let (_, task) = self
+            .app
+            .get(&format!("/api/v1/tasks/{id}"), self.token("office"))
+            .await;
+        task
+    }
+
+    /// A task reported done, waiting for the office's check.
+    pub(super) async fn submitted_task(&self) -> Value {
+        let task = self.task_with_evidence().await;
+        self.post(
+            &format!("/api/v1/tasks/{}/submit", task["id"]),
+            json!({"version": task["version"]}),
+        )
+        .await
     }
 
     /// A new project in 张店区 / 新材料, in the planning stage.

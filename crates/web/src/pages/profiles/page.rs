@@ -348,7 +348,7 @@ fn build_page(
                 // A measure is a key task, made through the task form.
                 add: can.then(|| {
                     (
-                        format!("/tasks/new?work_plan={}", w.plan.id),
+                        format!("/work-plans/{}/tasks/new", w.plan.id),
                         lang.t("profile.measure_new"),
                     )
                 }),

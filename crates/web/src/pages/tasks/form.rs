@@ -2,7 +2,7 @@
 //! plan (`/work-plans/{id}/tasks/new`, the plan's measure), and the change of one
 //! (`/tasks/{id}/edit`). A task's source and work plan are not on the form once it exists.
 
-use super::{IssueTasks, ManageTask, TaskNames};
+use super::{IssuePlanTasks, IssueTasks, ManageTask, TaskNames};
 use crate::error::AppResult;
 use crate::pages::form::{Create, Ctx, Edit, Form, FormData, FormField, Place, Screen};
 use chrono::{Datelike, NaiveDate};
@@ -24,7 +24,7 @@ impl Screen for NewTask {
 pub struct NewPlanTask;
 
 impl Screen for NewPlanTask {
-    type Gate = IssueTasks;
+    type Gate = IssuePlanTasks;
     const AREA: &'static str = "tasks";
     const HOME: &'static str = "/tasks";
 }
@@ -179,7 +179,7 @@ impl Form for NewPlanTask {
     }
 
     async fn fields(c: &Ctx<Self>, d: &TaskInput) -> AppResult<Vec<FormField>> {
-        let plan = c.access.work_plan(c.path.id(0)?).await?;
+        let plan = &c.access.1;
         let mut fields = task_fields(c, d, &[], &[]).await?;
         let lang = c.lang();
         let plan_line = lang.t_with("task.for_plan", &[("plan", &plan.plan_title)]);
@@ -195,7 +195,7 @@ impl Create for NewPlanTask {
     const NEW_TITLE: &'static str = "profile.measure_new";
 
     async fn blank(c: &Ctx<Self>) -> AppResult<TaskInput> {
-        let plan = c.access.work_plan(c.path.id(0)?).await?;
+        let plan = &c.access.1;
         let mut d = blank(
             Some(plan.industry_id),
             TaskSource::WorkPlanMeasure,
@@ -208,8 +208,8 @@ impl Create for NewPlanTask {
     /// A measure of the plan; on to its page.
     async fn create(c: &Ctx<Self>, mut d: TaskInput) -> Result<Place, ServiceError> {
         d.source = TaskSource::WorkPlanMeasure;
-        d.work_plan_id = Some(c.path.id(0)?);
-        let t = c.access.create(d).await?;
+        d.work_plan_id = Some(c.access.1.id);
+        let t = c.access.0.create(d).await?;
         Ok(Place::new(format!("/tasks/{}", t.task.id)))
     }
 }

@@ -209,7 +209,6 @@ pub async fn list(c: Ctx<TaskList>, Query(q): Query<TaskListQuery>) -> AppResult
     let new_href = IssueTasks::access(app, s, &none)
         .await
         .ok()
-        .filter(|i| i.issues(TaskSource::Office))
         .map(|_| "/tasks/new".to_string());
     let page_view = ListPage {
         layout: Layout::new(app, &s.ctx, "tasks", lang.t("task.list_title")),

@@ -19,7 +19,7 @@ use axum::Router;
 use axum::routing::{get, post};
 use dongneng_service::ServiceError;
 use dongneng_service::tasks::{TaskChecker, TaskEditor, TaskIssuer, TaskReader, TaskReporter};
-use dongneng_store::{Task, TaskEntry};
+use dongneng_store::{Task, TaskEntry, WorkPlan};
 
 pub fn router() -> Router<AppState> {
     let r = Router::new()
@@ -55,14 +55,32 @@ impl Gate for ViewTasks {
     }
 }
 
-/// Who issues tasks.
+/// Who issues the office's tasks (its own, reform items).
 pub struct IssueTasks;
 
 impl Gate for IssueTasks {
     type Access = TaskIssuer;
 
     async fn access(app: &AppState, s: &Signed, _: &PathIds) -> Result<TaskIssuer, ServiceError> {
-        app.service.task_issuer(&s.actor)
+        app.service.task_issuer(&s.actor)?.for_office()
+    }
+}
+
+/// Who gives work plan `{id}` tasks (its measures).
+pub struct IssuePlanTasks;
+
+impl Gate for IssuePlanTasks {
+    type Access = (TaskIssuer, WorkPlan);
+
+    async fn access(
+        app: &AppState,
+        s: &Signed,
+        path: &PathIds,
+    ) -> Result<(TaskIssuer, WorkPlan), ServiceError> {
+        app.service
+            .task_issuer(&s.actor)?
+            .for_plan(path.id(0)?)
+            .await
     }
 }
 
