@@ -13,6 +13,8 @@ mod projects;
 mod reference;
 mod refused_first;
 mod scope_matrix;
+mod task_history;
+mod tasks;
 mod transfer;
 mod users_audit;
 

@@ -144,11 +144,21 @@ fn blank(industry_id: Option<i64>, source: TaskSource, work_plan_id: Option<i64>
     }
 }
 
+/// The task's own rules, for a form that could not be read whole (so that it reports every
+/// problem at once); a deadline is checked against today, the day a new task is issued.
+fn rules(d: &TaskInput, issued_on: NaiveDate) -> FieldErrors {
+    d.validate(issued_on, None).err().unwrap_or_default()
+}
+
 impl Form for NewTask {
     type Draft = TaskInput;
 
     fn read(f: &FormData) -> (TaskInput, FieldErrors) {
         read_task(f, true)
+    }
+
+    fn rules(d: &TaskInput) -> FieldErrors {
+        rules(d, clock::today())
     }
 
     async fn fields(c: &Ctx<Self>, d: &TaskInput) -> AppResult<Vec<FormField>> {
@@ -176,6 +186,10 @@ impl Form for NewPlanTask {
 
     fn read(f: &FormData) -> (TaskInput, FieldErrors) {
         read_task(f, false)
+    }
+
+    fn rules(d: &TaskInput) -> FieldErrors {
+        rules(d, clock::today())
     }
 
     async fn fields(c: &Ctx<Self>, d: &TaskInput) -> AppResult<Vec<FormField>> {
@@ -219,6 +233,11 @@ impl Form for TaskForm {
 
     fn read(f: &FormData) -> (TaskInput, FieldErrors) {
         read_task(f, false)
+    }
+
+    /// Its issue date is the stored task's, which the service checks the deadline against.
+    fn rules(d: &TaskInput) -> FieldErrors {
+        rules(d, NaiveDate::MIN)
     }
 
     async fn fields(c: &Ctx<Self>, d: &TaskInput) -> AppResult<Vec<FormField>> {
