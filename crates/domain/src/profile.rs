@@ -122,7 +122,7 @@ fn len(errs: &mut FieldErrors, field: &str, value: &str, max: usize) {
 }
 
 /// A one-line name: required or optional, no markup, no control characters, bounded.
-fn line(errs: &mut FieldErrors, field: &str, value: &str, max: usize, required: bool) {
+pub(crate) fn line(errs: &mut FieldErrors, field: &str, value: &str, max: usize, required: bool) {
     if value.trim().is_empty() {
         if required {
             errs.add(field, "required");
@@ -135,14 +135,14 @@ fn line(errs: &mut FieldErrors, field: &str, value: &str, max: usize, required: 
     len(errs, field, value, max);
 }
 
-fn opt_line(errs: &mut FieldErrors, field: &str, value: &Option<String>, max: usize) {
+pub(crate) fn opt_line(errs: &mut FieldErrors, field: &str, value: &Option<String>, max: usize) {
     if let Some(v) = value {
         line(errs, field, v, max, false);
     }
 }
 
 /// Free text: line breaks allowed, other control characters not, bounded.
-fn text(errs: &mut FieldErrors, field: &str, value: &str, max: usize, required: bool) {
+pub(crate) fn text(errs: &mut FieldErrors, field: &str, value: &str, max: usize, required: bool) {
     if required && value.trim().is_empty() {
         errs.add(field, "required");
         return;
@@ -153,7 +153,7 @@ fn text(errs: &mut FieldErrors, field: &str, value: &str, max: usize, required: 
     len(errs, field, value, max);
 }
 
-fn opt_text(errs: &mut FieldErrors, field: &str, value: &Option<String>, max: usize) {
+pub(crate) fn opt_text(errs: &mut FieldErrors, field: &str, value: &Option<String>, max: usize) {
     if let Some(v) = value {
         text(errs, field, v, max, false);
     }
@@ -169,7 +169,7 @@ fn date_bounds() -> (NaiveDate, NaiveDate) {
 }
 
 /// A date within the years the programme can plausibly mean.
-fn date(errs: &mut FieldErrors, field: &str, value: NaiveDate) {
+pub(crate) fn date(errs: &mut FieldErrors, field: &str, value: NaiveDate) {
     let (lo, hi) = date_bounds();
     if value < lo || value > hi {
         errs.push(
@@ -190,19 +190,19 @@ fn sort_order(errs: &mut FieldErrors, value: i32) {
     }
 }
 
-fn department_list(errs: &mut FieldErrors, field: &str, ids: &[i64]) {
+pub(crate) fn department_list(errs: &mut FieldErrors, field: &str, ids: &[i64]) {
     if ids.len() > MAX_DEPARTMENTS {
         errs.push(FieldError::new(field, "too_many").with("max", MAX_DEPARTMENTS));
     }
 }
 
 /// Trims text fields the way users type them (full-width spaces included).
-fn tidy(s: &mut String) {
+pub(crate) fn tidy(s: &mut String) {
     *s = validate::tidy(s).into_owned();
 }
 
 /// Trims optional text; empty becomes none.
-fn tidy_opt(s: &mut Option<String>) {
+pub(crate) fn tidy_opt(s: &mut Option<String>) {
     *s = s
         .as_deref()
         .map(|v| validate::tidy(v).into_owned())
@@ -210,7 +210,7 @@ fn tidy_opt(s: &mut Option<String>) {
 }
 
 /// Free text keeps its inner line breaks; only the ends are trimmed.
-fn tidy_text_opt(s: &mut Option<String>) {
+pub(crate) fn tidy_text_opt(s: &mut Option<String>) {
     *s = s
         .as_deref()
         .map(|v| v.trim().to_string())
@@ -218,7 +218,7 @@ fn tidy_text_opt(s: &mut Option<String>) {
 }
 
 /// Sorted, without repeats.
-fn tidy_ids(ids: &mut Vec<i64>) {
+pub(crate) fn tidy_ids(ids: &mut Vec<i64>) {
     ids.sort_unstable();
     ids.dedup();
 }
@@ -592,12 +592,34 @@ pub fn clean_file_name(raw: &str) -> Option<String> {
     (!name.is_empty() && name != "." && name != "..").then_some(name)
 }
 
-/// Checks an uploaded file's name and size.
+/// The kinds of file an upload may be, by the name's extension: office documents (Word,
+/// Excel, PowerPoint, WPS, OFD), PDF, plain text, pictures and archives. Anything else —
+/// programs, scripts, web pages — is refused, whatever type the client claims.
+pub const ACCEPTED_FILE_TYPES: &[&str] = &[
+    "pdf", "ofd", "doc", "docx", "wps", "xls", "xlsx", "et", "ppt", "pptx", "dps", "txt", "csv",
+    "jpg", "jpeg", "png", "zip", "rar", "7z",
+];
+
+/// Checks an uploaded file's name, type and size.
 pub fn check_file(name: &str, size: usize) -> Result<(), FieldErrors> {
     let mut errs = FieldErrors::new();
     line(&mut errs, "file_name", name, 200, true);
+    let extension = name
+        .rsplit_once('.')
+        .map(|(_, e)| e.to_ascii_lowercase())
+        .unwrap_or_default();
+    if !ACCEPTED_FILE_TYPES.contains(&extension.as_str()) {
+        errs.push(
+            FieldError::new("file", "file_type").with("allowed", ACCEPTED_FILE_TYPES.join(", ")),
+        );
+    }
     if size == 0 {
         errs.add("file", "file_empty");
+    }
+    if size > MAX_FILE_BYTES {
+        errs.push(
+            FieldError::new("file", "file_too_large").with("max", MAX_FILE_BYTES / 1024 / 1024),
+        );
     }
     errs.into_result()
 }
@@ -733,6 +755,12 @@ mod tests {
         );
         assert_eq!(clean_file_name(".."), None);
         assert!(check_file("a.pdf", 0).is_err());
+        assert!(check_file("报告.PDF", 3).is_ok());
+        let refused = check_file("setup.exe", 3).unwrap_err();
+        assert_eq!(refused.0[0].code, "file_type");
+        assert_eq!(check_file("x.html", 3).unwrap_err().0[0].code, "file_type");
+        let big = check_file("a.pdf", MAX_FILE_BYTES + 1).unwrap_err();
+        assert_eq!(big.0[0].code, "file_too_large");
     }
 }
 

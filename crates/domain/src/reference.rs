@@ -99,6 +99,9 @@ pub struct DepartmentInput {
     pub region_id: Option<i64>,
     #[validate(length(max = 500), custom(function = "validate::free_text"))]
     pub duties: Option<String>,
+    /// A disabled department stays on record but takes no new assignments.
+    #[serde(default = "yes")]
+    pub active: bool,
 }
 
 impl DepartmentInput {

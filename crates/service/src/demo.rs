@@ -205,6 +205,7 @@ impl Service {
                 kind,
                 region_id: city_id,
                 duties: None,
+                active: true,
             };
             let row = self.store.create_department(&input, &by).await?;
             dept_ids.insert(d.id.clone(), row.id);

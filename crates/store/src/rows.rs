@@ -29,6 +29,8 @@ pub struct Department {
     pub kind: String,
     pub region_id: Option<i64>,
     pub duties: Option<String>,
+    /// Takes new assignments (a disabled department stays on record).
+    pub active: bool,
     pub version: i64,
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
