@@ -390,6 +390,37 @@ pub struct AnswerInput {
     pub answer: String,
 }
 
+/// The office sends a department's answer back, with the reason.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ReturnInput {
+    pub department_id: i64,
+    pub reason: String,
+}
+
+/// An urge (催办) to a department, with an optional note.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct UrgeInput {
+    pub department_id: i64,
+    #[serde(default)]
+    pub note: Option<String>,
+}
+
+/// The office escalates a problem to the leader in charge, saying why.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct EscalateInput {
+    pub note: String,
+}
+
+/// The office marks a problem resolved, saying how.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ResolveInput {
+    pub resolution: String,
+}
+
 /// Free text that must be given: an answer, a reason, a note, an instruction.
 pub fn required_text(field: &str, value: &str, max: usize) -> Result<(), FieldErrors> {
     let mut errs = FieldErrors::new();

@@ -23,9 +23,9 @@ code_list! {
 code_list! {
     /// Issued → replied (every unit has replied) → closed (销号, by the supervisor).
     SupervisionState in "supervision.state" {
-        Issued = "issued",
-        Replied = "replied",
-        Closed = "closed",
+        Issued = "issued" / "已下达",
+        Replied = "replied" / "已回复",
+        Closed = "closed" / "已销号",
     }
 }
 

@@ -11,44 +11,16 @@ use crate::actor::Actor;
 use crate::error::{Result, ServiceError};
 use dongneng_domain::clock;
 use dongneng_domain::policy::Permission;
-use dongneng_domain::profile::{self, MAX_FILE_BYTES, PlanStatusMove, StructureInput};
-use dongneng_domain::{FieldError, FieldErrors};
+use dongneng_domain::profile::{self, PlanStatusMove, StructureInput};
 use dongneng_store::{
     AllianceEntry, AllianceMember, Expert, Industry, IndustryProfile, IndustryStructure, Measure,
-    NewPlanFile, PlanFile, ProfileSummary, SpecialPlan, SpecialPlanEntry, WorkPlanEntry,
+    PlanFile, ProfileSummary, SpecialPlan, SpecialPlanEntry, WorkPlanEntry,
 };
-use sha2::{Digest, Sha256};
 
 mod demo;
 mod parts;
 
 pub use parts::{At, ProfilePart, Under, Writer};
-
-/// A content type as a client sent it, when it is a plain `type/subtype`; else the generic
-/// binary type. Downloads never trust it for display (they are sent as attachments).
-fn clean_content_type(raw: Option<&str>) -> String {
-    let t = raw
-        .unwrap_or("")
-        .split(';')
-        .next()
-        .unwrap_or("")
-        .trim()
-        .to_ascii_lowercase();
-    let ok = t.len() <= 100
-        && t.split_once('/').is_some_and(|(a, b)| {
-            let part = |s: &str| {
-                !s.is_empty()
-                    && s.chars()
-                        .all(|c| c.is_ascii_alphanumeric() || "-+.".contains(c))
-            };
-            part(a) && part(b)
-        });
-    if ok {
-        t
-    } else {
-        "application/octet-stream".into()
-    }
-}
 
 impl Service {
     /// The list of industries the actor may read, with how much of each structure is in place.
@@ -298,8 +270,7 @@ impl ProfileEditor {
             .await?)
     }
 
-    /// Attaches a document to a plan. The web layer has already refused bodies over the
-    /// limit (413); this checks again so no caller can store more.
+    /// Attaches a document to a plan (checked as every upload is: `crate::files`).
     pub async fn upload_plan_file(
         &self,
         plan_id: i64,
@@ -307,21 +278,7 @@ impl ProfileEditor {
         content_type: Option<&str>,
         content: Vec<u8>,
     ) -> Result<PlanFile> {
-        let Some(name) = file_name.and_then(profile::clean_file_name) else {
-            return Err(ServiceError::field("file_name", "required"));
-        };
-        profile::check_file(&name, content.len())?;
-        if content.len() > MAX_FILE_BYTES {
-            return Err(ServiceError::Invalid(FieldErrors(vec![
-                FieldError::new("file", "file_too_large").with("max", MAX_FILE_BYTES / 1024 / 1024),
-            ])));
-        }
-        let file = NewPlanFile {
-            file_name: name,
-            content_type: clean_content_type(content_type),
-            sha256: hex::encode(Sha256::digest(&content)),
-            content,
-        };
+        let file = crate::files::checked(file_name, content_type, content)?;
         let by = self.access.by();
         Ok(self
             .access
@@ -337,27 +294,5 @@ impl ProfileEditor {
             .store()
             .delete_plan_file(self.industry_id, plan_id, id, version, &by)
             .await?)
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::clean_content_type;
-
-    #[test]
-    fn content_types() {
-        assert_eq!(
-            clean_content_type(Some("application/pdf")),
-            "application/pdf"
-        );
-        assert_eq!(
-            clean_content_type(Some("Text/HTML; charset=utf-8")),
-            "text/html"
-        );
-        assert_eq!(
-            clean_content_type(Some("x\r\nSet-Cookie: a")),
-            "application/octet-stream"
-        );
-        assert_eq!(clean_content_type(None), "application/octet-stream");
     }
 }

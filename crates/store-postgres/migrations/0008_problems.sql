@@ -142,6 +142,7 @@ create table supervision_items (
     deadline date not null,
     state text not null,
     issued_by text not null,
+    issuer_department_id bigint references departments (id),
     issued_at timestamptz not null,
     evidence text,
     closed_by text,

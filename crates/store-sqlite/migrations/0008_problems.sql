@@ -142,6 +142,7 @@ create table supervision_items (
     deadline text not null,
     state text not null,
     issued_by text not null,
+    issuer_department_id integer references departments (id),
     issued_at text not null,
     evidence text,
     closed_by text,

@@ -18,9 +18,9 @@ use dongneng_domain::paging::Page;
 use dongneng_domain::policy::DataScope;
 use dongneng_domain::problem::{self, AssignmentState, EventKind, ProblemState};
 use dongneng_store::{
-    Assignment, AuditBy, DepartmentCounts, NewFile, NewProblem, Problem, ProblemChange,
-    ProblemDetail, ProblemFields, ProblemFile, ProblemFilter, ProblemStep, ProblemStore,
-    StoreError,
+    Assignment, AuditBy, DepartmentCounts, InstructionTask, NewFile, NewProblem, Problem,
+    ProblemChange, ProblemDetail, ProblemFields, ProblemFile, ProblemFilter, ProblemStep,
+    ProblemStore, StoreError,
 };
 
 type R<T> = Result<T, StoreError>;
@@ -322,12 +322,15 @@ async fn apply(
             event(tx, EventKind::Escalated, None, note).await?;
             "escalate"
         }
-        ProblemStep::Instruct(i) => {
+        ProblemStep::Instruct {
+            instruction: i,
+            task,
+        } => {
             let co = serde_json::to_string(&i.co_department_ids).unwrap_or_else(|_| "[]".into());
-            sqlx::query(
+            let instruction_id: i64 = sqlx::query_scalar::<Db, i64>(
                 "insert into problem_instructions (problem_id, instruction, username, \
                  leader_name, lead_department_id, co_department_ids, deadline, at) \
-                 values ($1, $2, $3, $4, $5, $6, $7, $8)",
+                 values ($1, $2, $3, $4, $5, $6, $7, $8) returning id",
             )
             .bind(id)
             .bind(&i.instruction)
@@ -337,9 +340,17 @@ async fn apply(
             .bind(co)
             .bind(i.deadline)
             .bind(t)
-            .execute(&mut **tx)
+            .fetch_one(&mut **tx)
             .await
             .map_err(map_err)?;
+            if let Some(task_id) = create_instruction_task(tx, task, by, t).await? {
+                sqlx::query("update problem_instructions set task_id = $2 where id = $1")
+                    .bind(instruction_id)
+                    .bind(task_id)
+                    .execute(&mut **tx)
+                    .await
+                    .map_err(map_err)?;
+            }
             let lead = Some(i.lead_department_id);
             event(tx, EventKind::Instructed, lead, &i.instruction).await?;
             "instruct"
@@ -379,12 +390,29 @@ async fn apply(
     })
 }
 
+/// Creates the key task a leader's instruction becomes, in the instruction's transaction, and
+/// returns its id.
+///
+/// **To be wired to the key-task area on merge**: insert `task` with the tasks store's
+/// in-transaction insert (source: this problem's instruction) and return the new task's id,
+/// which the caller records in `problem_instructions.task_id`. Until then no task is created:
+/// the instruction is recorded in full (text, leader, time, lead and co-departments,
+/// deadline) and this returns `None`.
+async fn create_instruction_task(
+    _tx: &mut Tx,
+    _task: &InstructionTask,
+    _by: &AuditBy,
+    _at: DateTime<Utc>,
+) -> R<Option<i64>> {
+    Ok(None)
+}
+
 /// The problem's state and earliest open deadline after a step.
 async fn settle(tx: &mut Tx, before: &Problem, step: &ProblemStep, t: DateTime<Utc>) -> R<()> {
     let assignments = assignments_of(tx, before.id).await?;
     let state = match step {
         ProblemStep::Escalate { .. } => ProblemState::Escalated,
-        ProblemStep::Instruct(_) => ProblemState::Instructed,
+        ProblemStep::Instruct { .. } => ProblemState::Instructed,
         ProblemStep::Resolve { .. } => ProblemState::Resolved,
         _ => {
             let states: Vec<AssignmentState> = assignments.iter().map(|a| a.state).collect();

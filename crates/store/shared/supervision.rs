@@ -23,8 +23,9 @@ type R<T> = Result<T, StoreError>;
 macro_rules! item_cols {
     () => {
         "s.id, s.year, s.seq, s.title, s.content, s.subject, s.subject_id, s.problem_id, \
-         s.industry_id, s.region_id, s.deadline, s.state, s.issued_by, s.issued_at, s.evidence, \
-         s.closed_by, s.closed_at, s.version, s.created_at, s.updated_at"
+         s.industry_id, s.region_id, s.deadline, s.state, s.issued_by, s.issuer_department_id, \
+         s.issued_at, s.evidence, s.closed_by, s.closed_at, s.version, s.created_at, \
+         s.updated_at"
     };
 }
 macro_rules! file_cols {
@@ -369,6 +370,7 @@ impl SupervisionStore for BackendStore {
     async fn create_supervision(
         &self,
         f: &SupervisionFields,
+        issuer_department_id: Option<i64>,
         at: DateTime<Utc>,
         by: &AuditBy,
     ) -> R<SupervisionItem> {
@@ -377,9 +379,9 @@ impl SupervisionStore for BackendStore {
         let seq = next_number(&mut tx, "supervision", year).await?;
         let id: i64 = sqlx::query_scalar::<Db, i64>(
             "insert into supervision_items (year, seq, title, content, subject, subject_id, \
-             problem_id, industry_id, region_id, deadline, state, issued_by, issued_at, version, \
-             created_at, updated_at) values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, 'issued', \
-             $11, $12, 1, $12, $12) returning id",
+             problem_id, industry_id, region_id, deadline, state, issued_by, \
+             issuer_department_id, issued_at, version, created_at, updated_at) values ($1, $2, \
+             $3, $4, $5, $6, $7, $8, $9, $10, 'issued', $11, $12, $13, 1, $13, $13) returning id",
         )
         .bind(year)
         .bind(seq)
@@ -392,6 +394,7 @@ impl SupervisionStore for BackendStore {
         .bind(f.region_id)
         .bind(f.deadline)
         .bind(&by.username)
+        .bind(issuer_department_id)
         .bind(at)
         .fetch_one(&mut *tx)
         .await

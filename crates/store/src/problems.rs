@@ -196,6 +196,24 @@ pub struct NewInstruction {
     pub deadline: NaiveDate,
 }
 
+/// The key task a leader's instruction becomes (批示 → 重点任务): what the tasks area needs to
+/// create it. Built by the service (`dongneng_service::problems::task_from_instruction`).
+#[derive(Debug, Clone, PartialEq)]
+pub struct InstructionTask {
+    pub title: String,
+    pub content: String,
+    /// The problem it comes from (the task's source).
+    pub problem_id: i64,
+    pub industry_id: i64,
+    pub region_id: i64,
+    /// 牵头单位 and 配合单位.
+    pub lead_department_id: i64,
+    pub co_department_ids: Vec<i64>,
+    /// The leader in charge (the one who gave the instruction).
+    pub leader_in_charge: String,
+    pub deadline: NaiveDate,
+}
+
 /// One step of a problem's life, checked by the service against the version it read.
 #[derive(Debug, Clone)]
 pub enum ProblemStep {
@@ -222,7 +240,10 @@ pub enum ProblemStep {
     Escalate {
         note: String,
     },
-    Instruct(NewInstruction),
+    Instruct {
+        instruction: NewInstruction,
+        task: InstructionTask,
+    },
     Resolve {
         resolution: String,
         seconds: i64,

@@ -33,6 +33,8 @@ pub struct SupervisionItem {
     #[sqlx(try_from = "String")]
     pub state: SupervisionState,
     pub issued_by: String,
+    /// The issuer's department (督查部门), which the notice names.
+    pub issuer_department_id: Option<i64>,
     pub issued_at: DateTime<Utc>,
     /// The supervisor's evidence at closing (销号).
     pub evidence: Option<String>,
@@ -173,9 +175,11 @@ pub trait SupervisionStore {
     ) -> Result<Vec<SupervisionItem>>;
     async fn get_supervision(&self, id: i64) -> Result<Option<SupervisionItem>>;
     async fn supervision_detail(&self, id: i64) -> Result<Option<SupervisionDetail>>;
+    /// Issues an item: numbered in the year of `at`, by `by` for `issuer_department_id`.
     async fn create_supervision(
         &self,
         fields: &SupervisionFields,
+        issuer_department_id: Option<i64>,
         at: DateTime<Utc>,
         by: &AuditBy,
     ) -> Result<SupervisionItem>;

@@ -1,0 +1,1 @@
+//! Demo problems (filled in later).

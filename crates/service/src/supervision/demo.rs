@@ -1,0 +1,1 @@
+//! Demo supervision items (filled in later).
