@@ -395,7 +395,7 @@ pub struct AnswerInput {
 #[serde(deny_unknown_fields)]
 pub struct ReturnInput {
     pub department_id: i64,
-    pub reason: String,
+    pub return_reason: String,
 }
 
 /// An urge (催办) to a department, with an optional note.

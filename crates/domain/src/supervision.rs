@@ -82,7 +82,7 @@ pub fn overdue(state: SupervisionState, deadline: NaiveDate, today: NaiveDate) -
 pub struct SupervisionInput {
     pub title: String,
     /// What is required of the units (督办要求).
-    pub content: String,
+    pub requirement: String,
     pub subject: SupervisionSubject,
     /// The problem or task supervised.
     #[serde(default)]
@@ -101,7 +101,7 @@ pub struct SupervisionInput {
 impl SupervisionInput {
     pub fn tidy(&mut self) {
         tidy(&mut self.title);
-        self.content = self.content.trim().to_string();
+        self.requirement = self.requirement.trim().to_string();
         tidy_ids(&mut self.unit_ids);
     }
 
@@ -109,7 +109,7 @@ impl SupervisionInput {
     pub fn validate(&self, issued: NaiveDate) -> Result<(), FieldErrors> {
         let mut errs = FieldErrors::new();
         line(&mut errs, "title", &self.title, 200, true);
-        text(&mut errs, "content", &self.content, 4000, true);
+        text(&mut errs, "requirement", &self.requirement, 4000, true);
         match self.subject {
             SupervisionSubject::Problem | SupervisionSubject::Task => {
                 if self.subject_id.is_none() {
@@ -131,6 +131,20 @@ impl SupervisionInput {
     }
 }
 
+/// A unit's reply.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ReplyInput {
+    pub text: String,
+}
+
+/// Closing (销号): the evidence the matter was done.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct CloseInput {
+    pub evidence: String,
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -142,7 +156,7 @@ mod tests {
     fn input() -> SupervisionInput {
         SupervisionInput {
             title: "督促解决项目用地问题".into(),
-            content: "请于期限内报送办理结果".into(),
+            requirement: "请于期限内报送办理结果".into(),
             subject: SupervisionSubject::Problem,
             subject_id: Some(4),
             deadline: d(2026, 6, 30),

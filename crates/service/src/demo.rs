@@ -326,6 +326,13 @@ impl Service {
         // Coordination structure of the four strong industries (profiles/demo.rs).
         self.load_demo_profiles(&industry_ids, &dept_ids, &by)
             .await?;
+        // Problems raised from the demo's projects, and supervision items about them.
+        if self.config.demo_projects {
+            let problems = self.load_demo_problems(&industry_ids, &dept_ids).await?;
+            let supervisor = dept_ids.get("government_office").copied();
+            self.load_demo_supervision(&problems, &dept_ids, supervisor)
+                .await?;
+        }
 
         self.store.set_meta(DEMO_MARKER, "1").await?;
         Ok(true)

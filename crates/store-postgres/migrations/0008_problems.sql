@@ -133,7 +133,7 @@ create table supervision_items (
     year integer not null,
     seq bigint not null,
     title text not null,
-    content text not null,
+    requirement text not null,
     subject text not null,
     subject_id bigint,
     problem_id bigint references problems (id),

@@ -133,7 +133,7 @@ create table supervision_items (
     year integer not null,
     seq integer not null,
     title text not null,
-    content text not null,
+    requirement text not null,
     subject text not null,
     subject_id integer,
     problem_id integer references problems (id),

@@ -22,7 +22,7 @@ type R<T> = Result<T, StoreError>;
 
 macro_rules! item_cols {
     () => {
-        "s.id, s.year, s.seq, s.title, s.content, s.subject, s.subject_id, s.problem_id, \
+        "s.id, s.year, s.seq, s.title, s.requirement, s.subject, s.subject_id, s.problem_id, \
          s.industry_id, s.region_id, s.deadline, s.state, s.issued_by, s.issuer_department_id, \
          s.issued_at, s.evidence, s.closed_by, s.closed_at, s.version, s.created_at, \
          s.updated_at"
@@ -127,7 +127,7 @@ fn push_filter(qb: &mut sqlx::QueryBuilder<Db>, f: &SupervisionFilter) {
         let pattern = format!("%{}%", like_escape(q.trim()));
         qb.push(" and (s.title like ")
             .push_bind(pattern.clone())
-            .push(" escape '\\' or s.content like ")
+            .push(" escape '\\' or s.requirement like ")
             .push_bind(pattern)
             .push(" escape '\\')");
     }
@@ -167,13 +167,13 @@ async fn apply(tx: &mut Tx, id: i64, change: &SupervisionChange, by: &AuditBy) -
     match &change.step {
         SupervisionStep::Edit(f) => {
             sqlx::query(
-                "update supervision_items set title = $2, content = $3, subject = $4, \
+                "update supervision_items set title = $2, requirement = $3, subject = $4, \
                  subject_id = $5, problem_id = $6, industry_id = $7, region_id = $8, \
                  deadline = $9 where id = $1",
             )
             .bind(id)
             .bind(&f.title)
-            .bind(&f.content)
+            .bind(&f.requirement)
             .bind(f.subject.code())
             .bind(f.subject_id)
             .bind(f.problem_id)
@@ -378,7 +378,7 @@ impl SupervisionStore for BackendStore {
         let mut tx = begin_write(&self.pool).await?;
         let seq = next_number(&mut tx, "supervision", year).await?;
         let id: i64 = sqlx::query_scalar::<Db, i64>(
-            "insert into supervision_items (year, seq, title, content, subject, subject_id, \
+            "insert into supervision_items (year, seq, title, requirement, subject, subject_id, \
              problem_id, industry_id, region_id, deadline, state, issued_by, \
              issuer_department_id, issued_at, version, created_at, updated_at) values ($1, $2, \
              $3, $4, $5, $6, $7, $8, $9, $10, 'issued', $11, $12, $13, 1, $13, $13) returning id",
@@ -386,7 +386,7 @@ impl SupervisionStore for BackendStore {
         .bind(year)
         .bind(seq)
         .bind(&f.title)
-        .bind(&f.content)
+        .bind(&f.requirement)
         .bind(f.subject.code())
         .bind(f.subject_id)
         .bind(f.problem_id)

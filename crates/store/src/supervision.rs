@@ -21,7 +21,7 @@ pub struct SupervisionItem {
     pub year: i32,
     pub seq: i64,
     pub title: String,
-    pub content: String,
+    pub requirement: String,
     #[sqlx(try_from = "String")]
     pub subject: SupervisionSubject,
     pub subject_id: Option<i64>,
@@ -119,7 +119,7 @@ pub struct SupervisionDetail {
 #[derive(Debug, Clone, PartialEq)]
 pub struct SupervisionFields {
     pub title: String,
-    pub content: String,
+    pub requirement: String,
     pub subject: SupervisionSubject,
     pub subject_id: Option<i64>,
     pub problem_id: Option<i64>,

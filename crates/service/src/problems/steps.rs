@@ -260,13 +260,13 @@ impl ProblemManager {
     /// Sends a department's answer back, with the reason.
     pub async fn return_answer(&self, version: i64, mut input: ReturnInput) -> Result<Problem> {
         self.0.at(version)?;
-        input.reason = input.reason.trim().to_string();
+        input.return_reason = input.return_reason.trim().to_string();
         let a = self.0.assignment_of(input.department_id).await?;
         a.state.refuse(AssignmentMove::Return)?;
-        problem::required_text("reason", &input.reason, 1000)?;
+        problem::required_text("return_reason", &input.return_reason, 1000)?;
         let step = ProblemStep::Return {
             assignment_id: a.id,
-            reason: input.reason,
+            reason: input.return_reason,
         };
         self.0.change(version, step).await
     }

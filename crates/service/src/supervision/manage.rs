@@ -125,7 +125,7 @@ impl Service {
         self.check_assignable(&units).await?;
         Ok(SupervisionFields {
             title: input.title,
-            content: input.content,
+            requirement: input.requirement,
             subject: input.subject,
             subject_id: input.subject_id,
             problem_id,

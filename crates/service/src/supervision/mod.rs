@@ -46,7 +46,7 @@ pub struct SupervisionNotice {
     /// What is supervised: the problem's number and title, or the matter itself.
     pub subject: String,
     /// What is required (督办要求).
-    pub content: String,
+    pub requirement: String,
     /// 办理时限.
     pub deadline: NaiveDate,
     /// The issuing office (the supervisor's department) and the day of issue.
@@ -185,7 +185,7 @@ impl SupervisionReader {
             title: item.title,
             addressees: item.unit_ids.iter().map(|u| name(*u)).collect(),
             subject,
-            content: item.content,
+            requirement: item.requirement,
             deadline: item.deadline,
             issuer,
             issued_on: clock::day_of(item.issued_at),

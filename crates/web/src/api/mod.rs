@@ -5,9 +5,11 @@ mod audit;
 mod auth;
 mod health;
 pub mod openapi;
+pub mod problems;
 pub(crate) mod profiles;
 pub mod projects;
 mod reference;
+pub mod supervision;
 pub mod transfer;
 mod users;
 
@@ -143,7 +145,8 @@ impl Modify for BearerAuth {
     modifiers(&BearerAuth),
     security(("bearer" = [])),
     // Schemas that only parameters name (utoipa registers those of bodies and responses).
-    components(schemas(ErrorEnvelope, ErrorBody, FieldDetail, dongneng_store::ProjectSort))
+    components(schemas(ErrorEnvelope, ErrorBody, FieldDetail, dongneng_store::ProjectSort,
+        dongneng_service::problems::StatsSort))
 )]
 struct ApiDoc;
 
@@ -154,6 +157,12 @@ pub fn router() -> (axum::Router<AppState>, utoipa::openapi::OpenApi) {
         let (schemas, paths, method_router) = r;
         let limit = axum::extract::DefaultBodyLimit::max(transfer::UPLOAD_LIMIT);
         (schemas, paths, method_router.layer(limit))
+    };
+    // Uploads take a larger body than the server-wide limit, on their routes only.
+    let upload = |r: utoipa_axum::router::UtoipaMethodRouter<AppState>| {
+        r.layer(axum::extract::DefaultBodyLimit::max(
+            profiles::UPLOAD_BODY_LIMIT,
+        ))
     };
     let (router, mut doc) = OpenApiRouter::with_openapi(ApiDoc::openapi())
         .routes(big(routes!(transfer::import_projects)))
@@ -210,12 +219,7 @@ pub fn router() -> (axum::Router<AppState>, utoipa::openapi::OpenApi) {
         .routes(routes!(profiles::create_plan))
         .routes(routes!(profiles::update_plan, profiles::delete_plan))
         .routes(routes!(profiles::move_plan))
-        // Uploads take a larger body than the server-wide limit, on this route only.
-        .routes(
-            routes!(profiles::upload_file).layer(axum::extract::DefaultBodyLimit::max(
-                profiles::UPLOAD_BODY_LIMIT,
-            )),
-        )
+        .routes(upload(routes!(profiles::upload_file)))
         .routes(routes!(profiles::download_file, profiles::delete_file))
         .routes(routes!(profiles::create_work_plan))
         .routes(routes!(
@@ -240,6 +244,27 @@ pub fn router() -> (axum::Router<AppState>, utoipa::openapi::OpenApi) {
             projects::get_warning_rules,
             projects::set_warning_rules
         ))
+        .routes(routes!(problems::list_problems, problems::raise_problem))
+        .routes(routes!(problems::department_stats))
+        .routes(routes!(problems::get_problem, problems::edit_problem))
+        .routes(routes!(problems::assign))
+        .routes(routes!(problems::sign))
+        .routes(routes!(problems::answer))
+        .routes(routes!(problems::return_answer))
+        .routes(routes!(problems::urge))
+        .routes(routes!(problems::escalate))
+        .routes(routes!(problems::instruct))
+        .routes(routes!(problems::resolve))
+        .routes(upload(routes!(problems::upload_problem_file)))
+        .routes(routes!(problems::download_problem_file))
+        .routes(routes!(supervision::list_items, supervision::issue_item))
+        .routes(routes!(supervision::ledger_xlsx))
+        .routes(routes!(supervision::get_item, supervision::edit_item))
+        .routes(routes!(supervision::reply))
+        .routes(routes!(supervision::close))
+        .routes(upload(routes!(supervision::upload_file)))
+        .routes(routes!(supervision::download_file))
+        .routes(routes!(supervision::notice))
         .split_for_parts();
     openapi::flatten_all_of(&mut doc);
     openapi::describe_itself(&mut doc);

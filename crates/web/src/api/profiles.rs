@@ -123,9 +123,14 @@ fn rfc5987(s: &str) -> String {
     out
 }
 
+/// A plan's document as a download ([`attachment_response`]).
+pub(crate) fn file_response(file: &PlanFile, bytes: Vec<u8>) -> Response {
+    attachment_response(&file.file_name, &file.content_type, bytes)
+}
+
 /// A stored file as a download: always an attachment, with its name in UTF-8, and a type
 /// that no browser renders as a page.
-pub(crate) fn file_response(file: &PlanFile, bytes: Vec<u8>) -> Response {
+pub(crate) fn attachment_response(file_name: &str, content_type: &str, bytes: Vec<u8>) -> Response {
     const PASSED_THROUGH: &[&str] = &[
         "application/pdf",
         "application/msword",
@@ -140,13 +145,12 @@ pub(crate) fn file_response(file: &PlanFile, bytes: Vec<u8>) -> Response {
         "text/plain",
         "text/csv",
     ];
-    let ctype = if PASSED_THROUGH.contains(&file.content_type.as_str()) {
-        file.content_type.as_str()
+    let ctype = if PASSED_THROUGH.contains(&content_type) {
+        content_type
     } else {
         "application/octet-stream"
     };
-    let ascii: String = file
-        .file_name
+    let ascii: String = file_name
         .chars()
         .map(|c| {
             if c.is_ascii_graphic() && c != '"' && c != '\\' || c == ' ' {
@@ -158,7 +162,7 @@ pub(crate) fn file_response(file: &PlanFile, bytes: Vec<u8>) -> Response {
         .collect();
     let disposition = format!(
         "attachment; filename=\"{ascii}\"; filename*=UTF-8''{}",
-        rfc5987(&file.file_name)
+        rfc5987(file_name)
     );
     let mut resp = bytes.into_response();
     let h = resp.headers_mut();

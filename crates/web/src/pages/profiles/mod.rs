@@ -82,26 +82,26 @@ fn opt_text(s: &Option<String>) -> String {
 }
 
 /// Department names by id.
-struct Depts(Vec<Department>);
+pub(crate) struct Depts(pub(crate) Vec<Department>);
 
 impl Depts {
-    async fn load(app: &AppState, actor: &Actor) -> AppResult<Depts> {
+    pub(crate) async fn load(app: &AppState, actor: &Actor) -> AppResult<Depts> {
         Ok(Depts(
             app.service.reference(actor)?.list_departments().await?,
         ))
     }
-    fn name(&self, lang: Lang, id: Option<i64>) -> String {
+    pub(crate) fn name(&self, lang: Lang, id: Option<i64>) -> String {
         id.and_then(|i| self.0.iter().find(|d| d.id == i))
             .map(|d| in_lang(lang, &d.name_zh, &d.name_en))
             .unwrap_or_default()
     }
-    fn names(&self, lang: Lang, ids: &[i64]) -> String {
+    pub(crate) fn names(&self, lang: Lang, ids: &[i64]) -> String {
         ids.iter()
             .map(|i| self.name(lang, Some(*i)))
             .collect::<Vec<_>>()
             .join("、")
     }
-    fn options(&self, lang: Lang) -> Vec<(String, String)> {
+    pub(crate) fn options(&self, lang: Lang) -> Vec<(String, String)> {
         self.0
             .iter()
             .map(|d| (d.id.to_string(), self.name(lang, Some(d.id))))
@@ -109,13 +109,13 @@ impl Depts {
     }
 
     /// A select of one department, or none.
-    fn select(&self, lang: Lang, name: &str, value: Option<i64>) -> FormField {
+    pub(crate) fn select(&self, lang: Lang, name: &str, value: Option<i64>) -> FormField {
         let not_set = Some(lang.t("common.not_set"));
         FormField::select(lang, name, &value, self.options(lang), not_set)
     }
 
     /// A select of several departments.
-    fn multi(&self, lang: Lang, name: &str, values: &[i64]) -> FormField {
+    pub(crate) fn multi(&self, lang: Lang, name: &str, values: &[i64]) -> FormField {
         FormField::multi(lang, name, self.options(lang), values)
     }
 }
