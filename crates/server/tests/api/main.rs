@@ -8,11 +8,13 @@ mod cli;
 mod durability;
 mod hostile;
 mod openapi;
+mod problems;
 mod profiles;
 mod projects;
 mod reference;
 mod refused_first;
 mod scope_matrix;
+mod supervision;
 mod transfer;
 mod users_audit;
 

@@ -580,7 +580,9 @@ impl World<'_> {
                 Call::read("/api/v1/supervision-items/ledger.xlsx".into())
             }
             ("GET", "/api/v1/supervision-items/{id}") => Call::read(item.clone()),
-            ("GET", "/api/v1/supervision-items/{id}/notice") => Call::read(format!("{item}/notice")),
+            ("GET", "/api/v1/supervision-items/{id}/notice") => {
+                Call::read(format!("{item}/notice"))
+            }
             ("GET", "/api/v1/supervision-items/{id}/files/{file_id}") => {
                 Call::read(format!("{item}/files/{}", ids.item_file))
             }

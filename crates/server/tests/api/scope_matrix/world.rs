@@ -127,11 +127,19 @@ impl<'a> World<'a> {
         world.ids.work_plan = id(world.work_plan().await);
         world.ids.measure = id(world.measure().await);
         world.ids.finance = app
-            .find_id(world.token("admin"), "/api/v1/departments", "name_zh", "市财政局")
+            .find_id(
+                world.token("admin"),
+                "/api/v1/departments",
+                "name_zh",
+                "市财政局",
+            )
             .await;
         world.ids.problem = id(world.problem(true).await);
         world.ids.problem_file = id(world
-            .upload(&format!("/api/v1/problems/{}/files", world.ids.problem), "office")
+            .upload(
+                &format!("/api/v1/problems/{}/files", world.ids.problem),
+                "office",
+            )
             .await);
         world.ids.item = id(world.supervision_item().await);
         world.ids.item_file = id(world
@@ -237,7 +245,10 @@ impl<'a> World<'a> {
             .app
             .send(req.bearer_auth(self.token(role)).multipart(form))
             .await;
-        assert!(status.is_success(), "setting up: upload {path}: {status} {file}");
+        assert!(
+            status.is_success(),
+            "setting up: upload {path}: {status} {file}"
+        );
         file
     }
 
