@@ -58,7 +58,7 @@ pub const AREAS: &[Area] = &[
     },
     Area {
         key: "problems",
-        ready: false,
+        ready: true,
         permission: ViewCoordination,
         admin: false,
     },

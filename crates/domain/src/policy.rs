@@ -30,8 +30,23 @@ pub enum Permission {
     ManageSettings,
     // The areas later issues build. Each opens (and shows in the navigation) for the roles
     // listed here; the issue that builds an area adds the finer permissions it needs.
-    /// 问题协调与督办: problems and supervision items.
+    /// 问题协调与督办: read problems and supervision items (within scope; a department the
+    /// ones assigned to it or raised by it).
     ViewCoordination,
+    /// Raise a problem about what the scope covers.
+    RaiseProblems,
+    /// The office's part of a problem: edit, assign, return an answer, escalate, resolve.
+    ManageProblems,
+    /// A department's part: sign for and answer the problems assigned to it.
+    AnswerProblems,
+    /// Send an urge (催办) on an assignment near or past its deadline.
+    UrgeProblems,
+    /// Give the instruction (批示) on a problem escalated to the leader in charge.
+    InstructProblems,
+    /// Issue, edit and close (销号) supervision items.
+    ManageSupervision,
+    /// Reply to the supervision items whose units include the user's department.
+    ReplySupervision,
     /// 月度调度: the task forces' monthly reports.
     ViewDispatch,
     /// 会议: joint meetings and quarterly on-site meetings.
@@ -98,6 +113,12 @@ pub fn roles_with(permission: Permission) -> &'static [Role] {
         Permission::ReportTaskProgress => &[Office, Taskforce, Dept, District],
         Permission::CheckOfficeTasks => &[Office],
         Permission::CheckSupervisionTasks => &[Supervisor],
+        Permission::RaiseProblems => &[Office, Taskforce, District, Dept],
+        Permission::ManageProblems => &[Office],
+        Permission::AnswerProblems | Permission::ReplySupervision => &[Dept],
+        Permission::UrgeProblems => &[Office, Supervisor],
+        Permission::InstructProblems => &[Leader],
+        Permission::ManageSupervision => &[Supervisor],
         Permission::ViewDispatch => &[Office, Leader, Supervisor, Taskforce],
         Permission::ViewMeetings => &[Office, Leader, Supervisor, Taskforce, Dept],
         Permission::ViewEvaluation => &[Office, Leader, Supervisor, Taskforce, District],
@@ -130,7 +151,11 @@ pub fn reach(role: Role, permission: Permission) -> Reach {
     match (role, permission) {
         (
             Role::Dept,
-            Permission::ViewTasks | Permission::ReportTaskProgress | Permission::ViewCoordination,
+            Permission::ViewTasks
+            | Permission::ReportTaskProgress
+            | Permission::ViewCoordination
+            | Permission::AnswerProblems
+            | Permission::ReplySupervision,
         ) => Reach::OwnDepartment,
         _ => Reach::Grant,
     }
@@ -287,6 +312,60 @@ mod tests {
                 assert!(readers.contains(r), "{r} may {p:?} but not read tasks");
             }
         }
+    }
+
+    #[test]
+    fn coordination_roles() {
+        let city = |r: Role| [grant(r, ScopeKind::City)];
+        let holds = |r: Role, p: Permission| scope_for(&city(r), Some(4), p).is_some();
+        // Only the supervisor issues and closes supervision items; only the office manages
+        // problems; only leaders instruct; departments answer and reply.
+        for r in Role::ALL {
+            assert_eq!(
+                holds(r, Permission::ManageSupervision),
+                r == Role::Supervisor,
+                "{r}"
+            );
+            assert_eq!(
+                holds(r, Permission::ManageProblems),
+                r == Role::Office,
+                "{r}"
+            );
+            assert_eq!(
+                holds(r, Permission::InstructProblems),
+                r == Role::Leader,
+                "{r}"
+            );
+            assert_eq!(holds(r, Permission::AnswerProblems), r == Role::Dept, "{r}");
+            // Whoever acts on problems also reads them.
+            for p in [
+                Permission::RaiseProblems,
+                Permission::ManageProblems,
+                Permission::AnswerProblems,
+                Permission::UrgeProblems,
+                Permission::InstructProblems,
+                Permission::ManageSupervision,
+                Permission::ReplySupervision,
+            ] {
+                if holds(r, p) {
+                    assert!(holds(r, Permission::ViewCoordination), "{r} {p:?}");
+                }
+            }
+        }
+        // A department answers and replies for its own department only.
+        let answer = scope_for(&city(Role::Dept), Some(4), Permission::AnswerProblems).unwrap();
+        assert_eq!(
+            (answer.all, answer.departments.as_slice()),
+            (false, &[4][..])
+        );
+        let reply = scope_for(&city(Role::Dept), Some(4), Permission::ReplySupervision).unwrap();
+        assert_eq!(reply.departments, [4]);
+        // It raises problems about anything in its city-wide grant.
+        assert!(
+            scope_for(&city(Role::Dept), Some(4), Permission::RaiseProblems)
+                .unwrap()
+                .all
+        );
     }
 
     #[test]

@@ -107,7 +107,7 @@ fn len(errs: &mut FieldErrors, field: &str, value: &str, max: usize) {
 }
 
 /// A one-line name: required or optional, no markup, no control characters, bounded.
-fn line(errs: &mut FieldErrors, field: &str, value: &str, max: usize, required: bool) {
+pub(crate) fn line(errs: &mut FieldErrors, field: &str, value: &str, max: usize, required: bool) {
     if value.trim().is_empty() {
         if required {
             errs.add(field, "required");
@@ -120,14 +120,14 @@ fn line(errs: &mut FieldErrors, field: &str, value: &str, max: usize, required: 
     len(errs, field, value, max);
 }
 
-fn opt_line(errs: &mut FieldErrors, field: &str, value: &Option<String>, max: usize) {
+pub(crate) fn opt_line(errs: &mut FieldErrors, field: &str, value: &Option<String>, max: usize) {
     if let Some(v) = value {
         line(errs, field, v, max, false);
     }
 }
 
 /// Free text: line breaks allowed, other control characters not, bounded.
-fn text(errs: &mut FieldErrors, field: &str, value: &str, max: usize, required: bool) {
+pub(crate) fn text(errs: &mut FieldErrors, field: &str, value: &str, max: usize, required: bool) {
     if required && value.trim().is_empty() {
         errs.add(field, "required");
         return;
@@ -138,7 +138,7 @@ fn text(errs: &mut FieldErrors, field: &str, value: &str, max: usize, required: 
     len(errs, field, value, max);
 }
 
-fn opt_text(errs: &mut FieldErrors, field: &str, value: &Option<String>, max: usize) {
+pub(crate) fn opt_text(errs: &mut FieldErrors, field: &str, value: &Option<String>, max: usize) {
     if let Some(v) = value {
         text(errs, field, v, max, false);
     }
@@ -154,7 +154,7 @@ fn date_bounds() -> (NaiveDate, NaiveDate) {
 }
 
 /// A date within the years the programme can plausibly mean.
-fn date(errs: &mut FieldErrors, field: &str, value: NaiveDate) {
+pub(crate) fn date(errs: &mut FieldErrors, field: &str, value: NaiveDate) {
     let (lo, hi) = date_bounds();
     if value < lo || value > hi {
         errs.push(
@@ -175,19 +175,19 @@ fn sort_order(errs: &mut FieldErrors, value: i32) {
     }
 }
 
-fn department_list(errs: &mut FieldErrors, field: &str, ids: &[i64]) {
+pub(crate) fn department_list(errs: &mut FieldErrors, field: &str, ids: &[i64]) {
     if ids.len() > MAX_DEPARTMENTS {
         errs.push(FieldError::new(field, "too_many").with("max", MAX_DEPARTMENTS));
     }
 }
 
 /// Trims text fields the way users type them (full-width spaces included).
-fn tidy(s: &mut String) {
+pub(crate) fn tidy(s: &mut String) {
     *s = validate::tidy(s).into_owned();
 }
 
 /// Trims optional text; empty becomes none.
-fn tidy_opt(s: &mut Option<String>) {
+pub(crate) fn tidy_opt(s: &mut Option<String>) {
     *s = s
         .as_deref()
         .map(|v| validate::tidy(v).into_owned())
@@ -195,7 +195,7 @@ fn tidy_opt(s: &mut Option<String>) {
 }
 
 /// Free text keeps its inner line breaks; only the ends are trimmed.
-fn tidy_text_opt(s: &mut Option<String>) {
+pub(crate) fn tidy_text_opt(s: &mut Option<String>) {
     *s = s
         .as_deref()
         .map(|v| v.trim().to_string())
@@ -203,7 +203,7 @@ fn tidy_text_opt(s: &mut Option<String>) {
 }
 
 /// Sorted, without repeats.
-fn tidy_ids(ids: &mut Vec<i64>) {
+pub(crate) fn tidy_ids(ids: &mut Vec<i64>) {
     ids.sort_unstable();
     ids.dedup();
 }

@@ -329,6 +329,13 @@ impl Service {
         // Key tasks of the office and the reform (tasks/demo.rs).
         self.load_demo_tasks(&industry_ids, &dept_ids, &region_ids, &by)
             .await?;
+        // Problems raised from the demo's projects, and supervision items about them.
+        if self.config.demo_projects {
+            let problems = self.load_demo_problems(&industry_ids, &dept_ids).await?;
+            let supervisor = dept_ids.get("government_office").copied();
+            self.load_demo_supervision(&problems, &dept_ids, supervisor)
+                .await?;
+        }
 
         self.store.set_meta(DEMO_MARKER, "1").await?;
         Ok(true)

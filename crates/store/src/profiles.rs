@@ -147,14 +147,6 @@ pub struct PlanFile {
     pub updated_at: DateTime<Utc>,
 }
 
-#[derive(Debug, Clone)]
-pub struct NewPlanFile {
-    pub file_name: String,
-    pub content_type: String,
-    pub sha256: String,
-    pub content: Vec<u8>,
-}
-
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, sqlx::FromRow, ToSchema)]
 pub struct WorkPlan {
     pub id: i64,

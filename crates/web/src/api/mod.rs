@@ -6,9 +6,11 @@ mod auth;
 pub(crate) mod files;
 mod health;
 pub mod openapi;
+pub mod problems;
 pub(crate) mod profiles;
 pub mod projects;
 mod reference;
+pub mod supervision;
 pub mod tasks;
 pub mod transfer;
 mod users;
@@ -145,7 +147,8 @@ impl Modify for BearerAuth {
     modifiers(&BearerAuth),
     security(("bearer" = [])),
     // Schemas that only parameters name (utoipa registers those of bodies and responses).
-    components(schemas(ErrorEnvelope, ErrorBody, FieldDetail, dongneng_store::ProjectSort))
+    components(schemas(ErrorEnvelope, ErrorBody, FieldDetail, dongneng_store::ProjectSort,
+        dongneng_service::problems::StatsSort))
 )]
 struct ApiDoc;
 
@@ -251,6 +254,27 @@ pub fn router() -> (axum::Router<AppState>, utoipa::openapi::OpenApi) {
             projects::get_warning_rules,
             projects::set_warning_rules
         ))
+        .routes(routes!(problems::list_problems, problems::raise_problem))
+        .routes(routes!(problems::department_stats))
+        .routes(routes!(problems::get_problem, problems::edit_problem))
+        .routes(routes!(problems::assign))
+        .routes(routes!(problems::sign))
+        .routes(routes!(problems::answer))
+        .routes(routes!(problems::return_answer))
+        .routes(routes!(problems::urge))
+        .routes(routes!(problems::escalate))
+        .routes(routes!(problems::instruct))
+        .routes(routes!(problems::resolve))
+        .routes(uploads(routes!(problems::upload_problem_file)))
+        .routes(routes!(problems::download_problem_file))
+        .routes(routes!(supervision::list_items, supervision::issue_item))
+        .routes(routes!(supervision::ledger_xlsx))
+        .routes(routes!(supervision::get_item, supervision::edit_item))
+        .routes(routes!(supervision::reply))
+        .routes(routes!(supervision::close))
+        .routes(uploads(routes!(supervision::upload_file)))
+        .routes(routes!(supervision::download_file))
+        .routes(routes!(supervision::notice))
         .split_for_parts();
     openapi::flatten_all_of(&mut doc);
     openapi::describe_itself(&mut doc);

@@ -183,6 +183,42 @@ pub const TABLE: &[(&str, &str)] = &[
     // tasks: tasks.rs).
     ("POST /api/v1/tasks/{id}/accept",                                              "N  Y  N  N  N  N  N  N  N  A"),
     ("POST /api/v1/tasks/{id}/reject",                                              "N  Y  N  N  N  N  N  N  N  A"),
+    // Problems: read within scope by the coordination roles (the test problem is in 张店区 /
+    // 新材料 and assigned to 市财政局, so every one of them reaches it)…
+    ("GET /api/v1/problems",                                                        "N  Y  Y  Y  Y  Y  Y  N  N  A"),
+    ("GET /api/v1/problems/department-stats",                                       "N  Y  Y  Y  Y  Y  Y  N  N  A"),
+    ("GET /api/v1/problems/{id}",                                                   "N  Y  Y  Y  Y  Y  Y  N  N  A"),
+    ("GET /api/v1/problems/{id}/files/{file_id}",                                   "N  Y  Y  Y  Y  Y  Y  N  N  A"),
+    // …raised by the office, task forces, districts and departments…
+    ("POST /api/v1/problems",                                                       "N  Y  N  N  Y  Y  Y  N  N  A"),
+    // …managed by the office…
+    ("PUT /api/v1/problems/{id}",                                                   "N  Y  N  N  N  N  N  N  N  A"),
+    ("POST /api/v1/problems/{id}/assign",                                           "N  Y  N  N  N  N  N  N  N  A"),
+    ("POST /api/v1/problems/{id}/return",                                           "N  Y  N  N  N  N  N  N  N  A"),
+    ("POST /api/v1/problems/{id}/escalate",                                         "N  Y  N  N  N  N  N  N  N  A"),
+    ("POST /api/v1/problems/{id}/resolve",                                          "N  Y  N  N  N  N  N  N  N  A"),
+    // …signed for and answered by the department it is assigned to…
+    ("POST /api/v1/problems/{id}/sign",                                             "N  N  N  N  N  Y  N  N  N  A"),
+    ("POST /api/v1/problems/{id}/answer",                                           "N  N  N  N  N  Y  N  N  N  A"),
+    // …urged by the office and the supervisor, instructed by the industry's leader…
+    ("POST /api/v1/problems/{id}/urge",                                             "N  Y  N  Y  N  N  N  N  N  A"),
+    ("POST /api/v1/problems/{id}/instruct",                                         "N  N  Y  N  N  N  N  N  N  A"),
+    // …and given files by the office, a raiser whose scope covers it, or its department.
+    ("POST /api/v1/problems/{id}/files",                                            "N  Y  N  N  Y  Y  Y  N  N  A"),
+    // Supervision items: read within scope (the test item supervises the test problem, with
+    // 市财政局 as its unit)…
+    ("GET /api/v1/supervision-items",                                               "N  Y  Y  Y  Y  Y  Y  N  N  A"),
+    ("GET /api/v1/supervision-items/ledger.xlsx",                                   "N  Y  Y  Y  Y  Y  Y  N  N  A"),
+    ("GET /api/v1/supervision-items/{id}",                                          "N  Y  Y  Y  Y  Y  Y  N  N  A"),
+    ("GET /api/v1/supervision-items/{id}/notice",                                   "N  Y  Y  Y  Y  Y  Y  N  N  A"),
+    ("GET /api/v1/supervision-items/{id}/files/{file_id}",                          "N  Y  Y  Y  Y  Y  Y  N  N  A"),
+    // …issued, edited and closed by the supervisor alone…
+    ("POST /api/v1/supervision-items",                                              "N  N  N  Y  N  N  N  N  N  A"),
+    ("PUT /api/v1/supervision-items/{id}",                                          "N  N  N  Y  N  N  N  N  N  A"),
+    ("POST /api/v1/supervision-items/{id}/close",                                   "N  N  N  Y  N  N  N  N  N  A"),
+    // …replied to by its units, and given files by the supervisor and the units.
+    ("POST /api/v1/supervision-items/{id}/replies",                                 "N  N  N  N  N  Y  N  N  N  A"),
+    ("POST /api/v1/supervision-items/{id}/files",                                   "N  N  N  Y  N  Y  N  N  N  A"),
 ];
 
 /// The methods an OpenAPI path item may hold.

@@ -81,8 +81,8 @@ fn opt_text(s: &Option<String>) -> String {
     s.clone().unwrap_or_default()
 }
 
-/// Department names by id (also the tasks' pages).
-pub(crate) struct Depts(Vec<Department>);
+/// Department names by id (also the tasks' and problems' pages).
+pub(crate) struct Depts(pub(crate) Vec<Department>);
 
 impl Depts {
     pub(crate) async fn load(app: &AppState, actor: &Actor) -> AppResult<Depts> {
@@ -101,7 +101,7 @@ impl Depts {
             .collect::<Vec<_>>()
             .join("、")
     }
-    fn options(&self, lang: Lang) -> Vec<(String, String)> {
+    pub(crate) fn options(&self, lang: Lang) -> Vec<(String, String)> {
         self.in_use(lang, &[])
     }
 
@@ -116,13 +116,13 @@ impl Depts {
     }
 
     /// A select of one department, or none.
-    fn select(&self, lang: Lang, name: &str, value: Option<i64>) -> FormField {
+    pub(crate) fn select(&self, lang: Lang, name: &str, value: Option<i64>) -> FormField {
         let not_set = Some(lang.t("common.not_set"));
         FormField::select(lang, name, &value, self.options(lang), not_set)
     }
 
     /// A select of several departments.
-    fn multi(&self, lang: Lang, name: &str, values: &[i64]) -> FormField {
+    pub(crate) fn multi(&self, lang: Lang, name: &str, values: &[i64]) -> FormField {
         FormField::multi(lang, name, self.options(lang), values)
     }
 }

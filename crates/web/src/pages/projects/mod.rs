@@ -105,7 +105,7 @@ impl Gate for ManageSettings {
     }
 }
 
-/// Names of regions and industries, in the user's language (also the tasks' pages).
+/// Names of regions and industries, in the user's language (also the tasks' and problems' pages).
 pub(crate) struct Names {
     regions: Vec<Region>,
     industries: Vec<Industry>,
