@@ -9,6 +9,7 @@ use super::attachments::{file_with_content, insert_event, insert_file};
 use super::common::{Conn, Tx, begin_write, map_err, write_audit};
 use super::numbers::next_number;
 use super::projects::{in_chunks, like_escape, push_region_subtree};
+use super::tasks::insert_task;
 use super::versioned::{Expected, versioned_rows};
 use crate::{BackendStore, Db};
 use async_trait::async_trait;
@@ -17,8 +18,9 @@ use dongneng_domain::clock;
 use dongneng_domain::paging::Page;
 use dongneng_domain::policy::DataScope;
 use dongneng_domain::problem::{self, AssignmentState, EventKind, ProblemState};
+use dongneng_domain::task::{TaskInput, TaskSource};
 use dongneng_store::{
-    Assignment, AuditBy, DepartmentCounts, InstructionTask, NewFile, NewProblem, Problem,
+    Assignment, AuditBy, DepartmentCounts, InstructionTask, NewFile, NewProblem, NewTask, Problem,
     ProblemChange, ProblemDetail, ProblemFields, ProblemFile, ProblemFilter, ProblemStep,
     ProblemStore, StoreError,
 };
@@ -390,21 +392,34 @@ async fn apply(
     })
 }
 
-/// Creates the key task a leader's instruction becomes, in the instruction's transaction, and
-/// returns its id.
-///
-/// **To be wired to the key-task area on merge**: insert `task` with the tasks store's
-/// in-transaction insert (source: this problem's instruction) and return the new task's id,
-/// which the caller records in `problem_instructions.task_id`. Until then no task is created:
-/// the instruction is recorded in full (text, leader, time, lead and co-departments,
-/// deadline) and this returns `None`.
+/// Creates the key task a leader's instruction becomes, in the instruction's transaction
+/// (source: this problem's instruction; the instructing leader is the leader in charge), and
+/// returns its id, which the caller records in `problem_instructions.task_id`.
 async fn create_instruction_task(
-    _tx: &mut Tx,
-    _task: &InstructionTask,
-    _by: &AuditBy,
-    _at: DateTime<Utc>,
+    tx: &mut Tx,
+    task: &InstructionTask,
+    by: &AuditBy,
+    at: DateTime<Utc>,
 ) -> R<Option<i64>> {
-    Ok(None)
+    let new = NewTask {
+        input: TaskInput {
+            title: task.title.clone(),
+            details: task.content.clone(),
+            source: TaskSource::ProblemInstruction,
+            work_plan_id: None,
+            industry_id: Some(task.industry_id),
+            region_id: Some(task.region_id),
+            lead_department_id: task.lead_department_id,
+            co_department_ids: task.co_department_ids.clone(),
+            responsible_person: None,
+            leader_user_id: by.user_id,
+            deadline: task.deadline,
+        },
+        source_id: Some(task.problem_id),
+        issuer: TaskSource::ProblemInstruction.issuer(),
+        issued_on: clock::day_of(at),
+    };
+    Ok(Some(insert_task(tx, &new, by).await?.id))
 }
 
 /// The problem's state and earliest open deadline after a step.

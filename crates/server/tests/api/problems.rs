@@ -369,8 +369,16 @@ async fn escalation_and_the_leaders_instruction() {
         assert_eq!(i["lead_department_id"], ids.finance);
         assert_eq!(i["co_department_ids"], json!([ids.miit]));
         assert_eq!(i["deadline"], day(30));
-        // The task it becomes is created once the key-task area is wired in.
-        assert_eq!(i["task_id"], Value::Null);
+        // The instruction became a key task of the lead department, from this problem,
+        // with the instructing leader in charge.
+        let task_id = i["task_id"].as_i64().expect("the instruction's task");
+        let (status, t) = app.get(&format!("/api/v1/tasks/{task_id}"), &office).await;
+        assert_eq!(status, StatusCode::OK, "{t}");
+        assert_eq!(t["source"], "problem_instruction");
+        assert_eq!(t["source_id"], p["id"]);
+        assert_eq!(t["lead_department_id"], ids.finance);
+        assert_eq!(t["deadline"], day(30));
+        assert_eq!(t["status"], "not_started");
         // After the instruction the office assigns as usual.
         let p = ok_step(app, &office, &p, "assign", json!({"assignments": [{"department_id": ids.finance, "deadline": day(30)}]})).await;
         assert_eq!(p["state"], "assigned");

@@ -181,9 +181,8 @@ pub(crate) fn resolve_step(p: &Problem, resolution: String, at: DateTime<Utc>) -
 /// belongs, the instruction as its content, the lead and co-departments, the deadline, the
 /// leader in charge.
 ///
-/// **To be wired to the key-task area on merge**: the store creates the task from this in the
-/// instruction's transaction (`create_instruction_task` in `store/shared/problems.rs`); until
-/// then the instruction is recorded in full and no task is created.
+/// The store creates the task from this in the instruction's transaction
+/// (`create_instruction_task` in `store/shared/problems.rs`).
 pub fn task_from_instruction(p: &Problem, i: &NewInstruction) -> InstructionTask {
     InstructionTask {
         title: format!("{}（{}）", p.title, p.number),
