@@ -58,7 +58,7 @@ pub const AREAS: &[Area] = &[
     },
     Area {
         key: "problems",
-        ready: false,
+        ready: true,
         permission: ViewCoordination,
         admin: false,
     },
@@ -76,7 +76,7 @@ pub const AREAS: &[Area] = &[
     },
     Area {
         key: "tasks",
-        ready: false,
+        ready: true,
         permission: ViewTasks,
         admin: false,
     },

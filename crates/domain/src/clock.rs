@@ -11,6 +11,13 @@ fn offset() -> FixedOffset {
     FixedOffset::east_opt(OFFSET_SECONDS).expect("UTC+8 is a valid offset")
 }
 
+/// Now, to the microsecond: what PostgreSQL keeps, so a stored instant reads back equal on
+/// both databases.
+pub fn now() -> DateTime<Utc> {
+    let n = Utc::now();
+    DateTime::from_timestamp_micros(n.timestamp_micros()).unwrap_or(n)
+}
+
 /// Today as the users' calendar reads it.
 pub fn today() -> NaiveDate {
     day_of(Utc::now())

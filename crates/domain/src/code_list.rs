@@ -5,11 +5,11 @@
 /// `code()`, `parse()`, `label_key()` (catalogue key `<prefix>.<code>`), reading a stored code
 /// back (`TryFrom<String>`) and `Display` as the code.
 ///
-/// Entries written `Variant = "code" / "中文"` also carry the label Chinese tables use
+/// Entries may carry doc comments. Entries written `Variant = "code" / "中文"` also carry the label Chinese tables use
 /// (`zh()`), and `parse` then accepts either.
 macro_rules! code_list {
-    ($(#[$m:meta])* $name:ident in $prefix:literal { $($variant:ident = $code:literal / $zh:literal,)+ }) => {
-        code_list!(@common $(#[$m])* $name $prefix { $($variant = $code,)+ });
+    ($(#[$m:meta])* $name:ident in $prefix:literal { $($(#[$vm:meta])* $variant:ident = $code:literal / $zh:literal,)+ }) => {
+        code_list!(@common $(#[$m])* $name $prefix { $($(#[$vm])* $variant = $code,)+ });
 
         impl $name {
             /// The label Chinese project tables use.
@@ -23,8 +23,8 @@ macro_rules! code_list {
             }
         }
     };
-    ($(#[$m:meta])* $name:ident in $prefix:literal { $($variant:ident = $code:literal,)+ }) => {
-        code_list!(@common $(#[$m])* $name $prefix { $($variant = $code,)+ });
+    ($(#[$m:meta])* $name:ident in $prefix:literal { $($(#[$vm:meta])* $variant:ident = $code:literal,)+ }) => {
+        code_list!(@common $(#[$m])* $name $prefix { $($(#[$vm])* $variant = $code,)+ });
 
         impl $name {
             /// Reads a code.
@@ -34,11 +34,11 @@ macro_rules! code_list {
             }
         }
     };
-    (@common $(#[$m:meta])* $name:ident $prefix:literal { $($variant:ident = $code:literal,)+ }) => {
+    (@common $(#[$m:meta])* $name:ident $prefix:literal { $($(#[$vm:meta])* $variant:ident = $code:literal,)+ }) => {
         $(#[$m])*
         #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize, serde::Deserialize, utoipa::ToSchema)]
         #[serde(rename_all = "snake_case")]
-        pub enum $name { $($variant),+ }
+        pub enum $name { $($(#[$vm])* $variant),+ }
 
         impl $name {
             pub const ALL: &'static [$name] = &[$($name::$variant),+];

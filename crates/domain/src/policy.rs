@@ -30,14 +30,41 @@ pub enum Permission {
     ManageSettings,
     // The areas later issues build. Each opens (and shows in the navigation) for the roles
     // listed here; the issue that builds an area adds the finer permissions it needs.
-    /// 问题协调与督办: problems and supervision items.
+    /// 问题协调与督办: read problems and supervision items (within scope; a department the
+    /// ones assigned to it or raised by it).
     ViewCoordination,
+    /// Raise a problem about what the scope covers.
+    RaiseProblems,
+    /// The office's part of a problem: edit, assign, return an answer, escalate, resolve.
+    ManageProblems,
+    /// A department's part: sign for and answer the problems assigned to it.
+    AnswerProblems,
+    /// Send an urge (催办) on an assignment near or past its deadline.
+    UrgeProblems,
+    /// Give the instruction (批示) on a problem escalated to the leader in charge.
+    InstructProblems,
+    /// Issue, edit and close (销号) supervision items.
+    ManageSupervision,
+    /// Reply to the supervision items whose units include the user's department.
+    ReplySupervision,
     /// 月度调度: the task forces' monthly reports.
     ViewDispatch,
     /// 会议: joint meetings and quarterly on-site meetings.
     ViewMeetings,
-    /// 重点任务: key tasks.
+    /// 重点任务: key tasks (within scope; a department only those assigned to it).
     ViewTasks,
+    /// Issue, change and cancel any key task.
+    ManageTasks,
+    /// Issue, change and cancel the key tasks of an industry's annual work plan (its
+    /// measures), within scope.
+    ManageWorkPlanTasks,
+    /// Report on a key task: progress notes, evidence, start it, submit it as done (within
+    /// scope; a department only the tasks assigned to it).
+    ReportTaskProgress,
+    /// Check the close of the tasks the programme office issued: accept or send back.
+    CheckOfficeTasks,
+    /// Check the close of supervision tasks (issued by the supervisor): accept or send back.
+    CheckSupervisionTasks,
     /// 考核评价: the annual evaluation.
     ViewEvaluation,
     /// 统计监测: indicators and their values.
@@ -81,6 +108,17 @@ pub fn roles_with(permission: Permission) -> &'static [Role] {
         Permission::ViewCoordination | Permission::ViewTasks | Permission::ViewReform => {
             &[Office, Leader, Supervisor, Taskforce, Dept, District]
         }
+        Permission::ManageTasks => &[Office],
+        Permission::ManageWorkPlanTasks => &[Office, Taskforce],
+        Permission::ReportTaskProgress => &[Office, Taskforce, Dept, District],
+        Permission::CheckOfficeTasks => &[Office],
+        Permission::CheckSupervisionTasks => &[Supervisor],
+        Permission::RaiseProblems => &[Office, Taskforce, District, Dept],
+        Permission::ManageProblems => &[Office],
+        Permission::AnswerProblems | Permission::ReplySupervision => &[Dept],
+        Permission::UrgeProblems => &[Office, Supervisor],
+        Permission::InstructProblems => &[Leader],
+        Permission::ManageSupervision => &[Supervisor],
         Permission::ViewDispatch => &[Office, Leader, Supervisor, Taskforce],
         Permission::ViewMeetings => &[Office, Leader, Supervisor, Taskforce, Dept],
         Permission::ViewEvaluation => &[Office, Leader, Supervisor, Taskforce, District],
@@ -111,7 +149,14 @@ pub enum Reach {
 /// The second column of the permission table: how far each role's grant reaches.
 pub fn reach(role: Role, permission: Permission) -> Reach {
     match (role, permission) {
-        (Role::Dept, Permission::ViewTasks | Permission::ViewCoordination) => Reach::OwnDepartment,
+        (
+            Role::Dept,
+            Permission::ViewTasks
+            | Permission::ReportTaskProgress
+            | Permission::ViewCoordination
+            | Permission::AnswerProblems
+            | Permission::ReplySupervision,
+        ) => Reach::OwnDepartment,
         _ => Reach::Grant,
     }
 }
@@ -240,6 +285,86 @@ mod tests {
             scope_for(&grants, None, Permission::ViewCoordination)
                 .unwrap()
                 .is_empty()
+        );
+    }
+
+    #[test]
+    fn a_department_reports_on_its_own_tasks_only() {
+        let grants = [grant(Role::Dept, ScopeKind::City)];
+        let report = scope_for(&grants, Some(12), Permission::ReportTaskProgress).unwrap();
+        assert_eq!(report.departments, vec![12]);
+        assert!(!report.all);
+        assert!(scope_for(&grants, Some(12), Permission::ManageTasks).is_none());
+    }
+
+    /// Whoever may change, report on or check a task may also read it.
+    #[test]
+    fn task_writers_read_tasks() {
+        let readers = roles_with(Permission::ViewTasks);
+        for p in [
+            Permission::ManageTasks,
+            Permission::ManageWorkPlanTasks,
+            Permission::ReportTaskProgress,
+            Permission::CheckOfficeTasks,
+            Permission::CheckSupervisionTasks,
+        ] {
+            for r in roles_with(p) {
+                assert!(readers.contains(r), "{r} may {p:?} but not read tasks");
+            }
+        }
+    }
+
+    #[test]
+    fn coordination_roles() {
+        let city = |r: Role| [grant(r, ScopeKind::City)];
+        let holds = |r: Role, p: Permission| scope_for(&city(r), Some(4), p).is_some();
+        // Only the supervisor issues and closes supervision items; only the office manages
+        // problems; only leaders instruct; departments answer and reply.
+        for r in Role::ALL {
+            assert_eq!(
+                holds(r, Permission::ManageSupervision),
+                r == Role::Supervisor,
+                "{r}"
+            );
+            assert_eq!(
+                holds(r, Permission::ManageProblems),
+                r == Role::Office,
+                "{r}"
+            );
+            assert_eq!(
+                holds(r, Permission::InstructProblems),
+                r == Role::Leader,
+                "{r}"
+            );
+            assert_eq!(holds(r, Permission::AnswerProblems), r == Role::Dept, "{r}");
+            // Whoever acts on problems also reads them.
+            for p in [
+                Permission::RaiseProblems,
+                Permission::ManageProblems,
+                Permission::AnswerProblems,
+                Permission::UrgeProblems,
+                Permission::InstructProblems,
+                Permission::ManageSupervision,
+                Permission::ReplySupervision,
+            ] {
+                if holds(r, p) {
+                    assert!(holds(r, Permission::ViewCoordination), "{r} {p:?}");
+                }
+            }
+        }
+        // A department answers and replies for its own department only.
+        let answer = scope_for(&city(Role::Dept), Some(4), Permission::AnswerProblems).unwrap();
+        assert_eq!(
+            (answer.all, answer.departments.as_slice()),
+            (false, &[4][..])
+        );
+        let reply = scope_for(&city(Role::Dept), Some(4), Permission::ReplySupervision).unwrap();
+        assert_eq!(reply.departments, [4]);
+        // It raises problems about anything in its city-wide grant.
+        assert!(
+            scope_for(&city(Role::Dept), Some(4), Permission::RaiseProblems)
+                .unwrap()
+                .all
         );
     }
 

@@ -1,7 +1,8 @@
 //! An industry's coordination structure (协调推进体系, seed §二): the lead city leader, the task
 //! force with its members and one contact person, the think tank, alliances and associations
 //! with their member enterprises, special plans with their status, and the annual work plan
-//! with its measures. Inputs as entered, with every rule that needs no database.
+//! (whose measures are key tasks: `crate::task`). Inputs as entered, with every rule that
+//! needs no database.
 
 use crate::codes;
 use crate::validate::{self, FieldError, FieldErrors};
@@ -9,8 +10,7 @@ use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
-/// The largest file attached to a special plan (10 MiB).
-pub const MAX_FILE_BYTES: usize = 10 * 1024 * 1024;
+pub use crate::upload::{MAX_FILE_BYTES, check_file, clean_file_name};
 /// The most departments one list (responsible, drafting) may name.
 pub const MAX_DEPARTMENTS: usize = 50;
 /// Dates before this are typing mistakes.
@@ -92,21 +92,6 @@ impl PlanStatus {
     }
 }
 
-code_list! {
-    /// A work-plan measure's status. Overdue is not a status: it is derived from the
-    /// deadline (see [`measure_overdue`]).
-    MeasureStatus in "profile.measure_status" {
-        NotStarted = "not_started",
-        InProgress = "in_progress",
-        Done = "done",
-    }
-}
-
-/// Whether a measure is overdue on `today`: its deadline has passed and it is not done.
-pub fn measure_overdue(deadline: NaiveDate, status: MeasureStatus, today: NaiveDate) -> bool {
-    status != MeasureStatus::Done && deadline < today
-}
-
 /// Whether an expert still serves on `today`: not yet left (a leave date in the future
 /// still counts as serving).
 pub fn expert_current(left_on: Option<NaiveDate>, today: NaiveDate) -> bool {
@@ -122,7 +107,7 @@ fn len(errs: &mut FieldErrors, field: &str, value: &str, max: usize) {
 }
 
 /// A one-line name: required or optional, no markup, no control characters, bounded.
-fn line(errs: &mut FieldErrors, field: &str, value: &str, max: usize, required: bool) {
+pub(crate) fn line(errs: &mut FieldErrors, field: &str, value: &str, max: usize, required: bool) {
     if value.trim().is_empty() {
         if required {
             errs.add(field, "required");
@@ -135,14 +120,14 @@ fn line(errs: &mut FieldErrors, field: &str, value: &str, max: usize, required: 
     len(errs, field, value, max);
 }
 
-fn opt_line(errs: &mut FieldErrors, field: &str, value: &Option<String>, max: usize) {
+pub(crate) fn opt_line(errs: &mut FieldErrors, field: &str, value: &Option<String>, max: usize) {
     if let Some(v) = value {
         line(errs, field, v, max, false);
     }
 }
 
 /// Free text: line breaks allowed, other control characters not, bounded.
-fn text(errs: &mut FieldErrors, field: &str, value: &str, max: usize, required: bool) {
+pub(crate) fn text(errs: &mut FieldErrors, field: &str, value: &str, max: usize, required: bool) {
     if required && value.trim().is_empty() {
         errs.add(field, "required");
         return;
@@ -153,7 +138,7 @@ fn text(errs: &mut FieldErrors, field: &str, value: &str, max: usize, required: 
     len(errs, field, value, max);
 }
 
-fn opt_text(errs: &mut FieldErrors, field: &str, value: &Option<String>, max: usize) {
+pub(crate) fn opt_text(errs: &mut FieldErrors, field: &str, value: &Option<String>, max: usize) {
     if let Some(v) = value {
         text(errs, field, v, max, false);
     }
@@ -169,7 +154,7 @@ fn date_bounds() -> (NaiveDate, NaiveDate) {
 }
 
 /// A date within the years the programme can plausibly mean.
-fn date(errs: &mut FieldErrors, field: &str, value: NaiveDate) {
+pub(crate) fn date(errs: &mut FieldErrors, field: &str, value: NaiveDate) {
     let (lo, hi) = date_bounds();
     if value < lo || value > hi {
         errs.push(
@@ -190,19 +175,19 @@ fn sort_order(errs: &mut FieldErrors, value: i32) {
     }
 }
 
-fn department_list(errs: &mut FieldErrors, field: &str, ids: &[i64]) {
+pub(crate) fn department_list(errs: &mut FieldErrors, field: &str, ids: &[i64]) {
     if ids.len() > MAX_DEPARTMENTS {
         errs.push(FieldError::new(field, "too_many").with("max", MAX_DEPARTMENTS));
     }
 }
 
 /// Trims text fields the way users type them (full-width spaces included).
-fn tidy(s: &mut String) {
+pub(crate) fn tidy(s: &mut String) {
     *s = validate::tidy(s).into_owned();
 }
 
 /// Trims optional text; empty becomes none.
-fn tidy_opt(s: &mut Option<String>) {
+pub(crate) fn tidy_opt(s: &mut Option<String>) {
     *s = s
         .as_deref()
         .map(|v| validate::tidy(v).into_owned())
@@ -210,7 +195,7 @@ fn tidy_opt(s: &mut Option<String>) {
 }
 
 /// Free text keeps its inner line breaks; only the ends are trimmed.
-fn tidy_text_opt(s: &mut Option<String>) {
+pub(crate) fn tidy_text_opt(s: &mut Option<String>) {
     *s = s
         .as_deref()
         .map(|v| v.trim().to_string())
@@ -218,7 +203,7 @@ fn tidy_text_opt(s: &mut Option<String>) {
 }
 
 /// Sorted, without repeats.
-fn tidy_ids(ids: &mut Vec<i64>) {
+pub(crate) fn tidy_ids(ids: &mut Vec<i64>) {
     ids.sort_unstable();
     ids.dedup();
 }
@@ -544,64 +529,6 @@ impl WorkPlanInput {
     }
 }
 
-/// A measure of a work plan (推进措施): owner, deadline, status.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
-#[serde(deny_unknown_fields)]
-pub struct MeasureInput {
-    pub measure: String,
-    /// The owning department; a department, a person, or both.
-    #[serde(default)]
-    pub owner_department_id: Option<i64>,
-    /// The owning person (责任人).
-    #[serde(default)]
-    pub owner_person: Option<String>,
-    pub deadline: NaiveDate,
-    pub status: MeasureStatus,
-    #[serde(default)]
-    pub note: Option<String>,
-    #[serde(default)]
-    pub sort_order: i32,
-}
-
-impl MeasureInput {
-    pub fn tidy(&mut self) {
-        self.measure = self.measure.trim().to_string();
-        tidy_opt(&mut self.owner_person);
-        tidy_text_opt(&mut self.note);
-    }
-
-    pub fn validate(&self) -> Result<(), FieldErrors> {
-        let mut errs = FieldErrors::new();
-        text(&mut errs, "measure", &self.measure, 1000, true);
-        if self.owner_department_id.is_none() && self.owner_person.is_none() {
-            errs.add("owner_department_id", "owner_required");
-        }
-        opt_line(&mut errs, "owner_person", &self.owner_person, 100);
-        date(&mut errs, "deadline", self.deadline);
-        opt_text(&mut errs, "note", &self.note, 1000);
-        sort_order(&mut errs, self.sort_order);
-        errs.into_result()
-    }
-}
-
-/// A file name as uploaded: the last path component, trimmed; `None` when nothing usable is
-/// left.
-pub fn clean_file_name(raw: &str) -> Option<String> {
-    let last = raw.rsplit(['/', '\\']).next().unwrap_or(raw);
-    let name = validate::tidy(last).into_owned();
-    (!name.is_empty() && name != "." && name != "..").then_some(name)
-}
-
-/// Checks an uploaded file's name and size.
-pub fn check_file(name: &str, size: usize) -> Result<(), FieldErrors> {
-    let mut errs = FieldErrors::new();
-    line(&mut errs, "file_name", name, 200, true);
-    if size == 0 {
-        errs.add("file", "file_empty");
-    }
-    errs.into_result()
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -634,19 +561,8 @@ mod tests {
     }
 
     #[test]
-    fn overdue_and_current() {
+    fn current_experts() {
         let today = d(2026, 5, 10);
-        assert!(measure_overdue(
-            d(2026, 5, 9),
-            MeasureStatus::InProgress,
-            today
-        ));
-        assert!(!measure_overdue(d(2026, 5, 9), MeasureStatus::Done, today));
-        assert!(!measure_overdue(
-            d(2026, 5, 10),
-            MeasureStatus::NotStarted,
-            today
-        ));
         assert!(expert_current(None, today));
         assert!(expert_current(Some(d(2026, 6, 1)), today));
         assert!(!expert_current(Some(d(2026, 5, 10)), today));
@@ -705,34 +621,6 @@ mod tests {
         s.tidy();
         assert_eq!(s.responsible_department_ids, [3, 4]);
         assert_eq!(s.validate().unwrap_err().0[0].code, "lead_not_responsible");
-    }
-
-    #[test]
-    fn measures_need_an_owner() {
-        let m = MeasureInput {
-            measure: "推动年产10万吨项目开工".into(),
-            owner_department_id: None,
-            owner_person: None,
-            deadline: d(2026, 6, 30),
-            status: MeasureStatus::NotStarted,
-            note: None,
-            sort_order: 0,
-        };
-        assert_eq!(m.validate().unwrap_err().0[0].code, "owner_required");
-    }
-
-    #[test]
-    fn file_names() {
-        assert_eq!(
-            clean_file_name("C:\\Users\\x\\规划.pdf").as_deref(),
-            Some("规划.pdf")
-        );
-        assert_eq!(
-            clean_file_name("../../etc/passwd").as_deref(),
-            Some("passwd")
-        );
-        assert_eq!(clean_file_name(".."), None);
-        assert!(check_file("a.pdf", 0).is_err());
     }
 }
 

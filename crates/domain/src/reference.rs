@@ -99,6 +99,10 @@ pub struct DepartmentInput {
     pub region_id: Option<i64>,
     #[validate(length(max = 500), custom(function = "validate::free_text"))]
     pub duties: Option<String>,
+    /// A department no longer in use (merged, renamed away) is kept for the records that name
+    /// it, but nothing new is assigned to it.
+    #[serde(default = "yes")]
+    pub active: bool,
 }
 
 impl DepartmentInput {

@@ -1,10 +1,11 @@
 //! Spreadsheets in and out, pure: no database, no async, no HTTP.
 //!
-//! Two layouts, both `.xlsx`:
+//! The layouts, all `.xlsx`:
 //!
 //! * the project list (重点项目库), the usual government layout: one header row, one
 //!   project per row, a bold 合计 row at the end — [`write_projects`] / [`read_projects`];
-//! * the monthly progress dispatch (月度进展) — [`write_progress`] / [`read_progress`].
+//! * the monthly progress dispatch (月度进展) — [`write_progress`] / [`read_progress`];
+//! * written only: the supervision ledger (督办台账) — [`LedgerWriter`].
 //!
 //! Reading converts and checks every cell syntactically (money, dates, codes, enums,
 //! required text, duplicate codes within the file) and answers a [`SheetRead`]: the good rows,
@@ -44,6 +45,7 @@ mod progress;
 mod projects;
 mod read;
 mod report;
+mod supervision;
 
 pub use messages::{ERROR_CODES, FILE_ERROR_CODES, message_zh};
 pub use progress::{
@@ -55,6 +57,7 @@ pub use projects::{
 };
 pub use read::{CellValue, MAX_COLUMNS, MAX_ERRORS, MAX_ROWS, SheetCells, column_letter};
 pub use report::error_report;
+pub use supervision::{LEDGER_HEADERS, LEDGER_SHEET, LedgerRow, LedgerWriter};
 
 use std::collections::BTreeMap;
 

@@ -205,6 +205,7 @@ impl Service {
                 kind,
                 region_id: city_id,
                 duties: None,
+                active: true,
             };
             let row = self.store.create_department(&input, &by).await?;
             dept_ids.insert(d.id.clone(), row.id);
@@ -325,6 +326,16 @@ impl Service {
         // Coordination structure of the four strong industries (profiles/demo.rs).
         self.load_demo_profiles(&industry_ids, &dept_ids, &by)
             .await?;
+        // Key tasks of the office and the reform (tasks/demo.rs).
+        self.load_demo_tasks(&industry_ids, &dept_ids, &region_ids, &by)
+            .await?;
+        // Problems raised from the demo's projects, and supervision items about them.
+        if self.config.demo_projects {
+            let problems = self.load_demo_problems(&industry_ids, &dept_ids).await?;
+            let supervisor = dept_ids.get("government_office").copied();
+            self.load_demo_supervision(&problems, &dept_ids, supervisor)
+                .await?;
+        }
 
         self.store.set_meta(DEMO_MARKER, "1").await?;
         Ok(true)

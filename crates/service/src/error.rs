@@ -69,6 +69,7 @@ impl From<StoreError> for ServiceError {
             StoreError::Conflict => ServiceError::Conflict,
             StoreError::Duplicate { field } => ServiceError::field(&field, "duplicate"),
             StoreError::BadReference { field } => ServiceError::field(&field, "unknown_reference"),
+            StoreError::InUse { field } => ServiceError::field(&field, "in_use"),
             StoreError::Unavailable(m) => ServiceError::Unavailable(m),
             StoreError::Internal(m) => ServiceError::Internal(m),
         }

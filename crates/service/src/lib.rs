@@ -10,9 +10,13 @@ pub mod auth;
 pub mod demo;
 mod demo_projects;
 pub mod error;
+mod files;
+pub mod problems;
 pub mod profiles;
 pub mod projects;
 pub mod reference;
+pub mod supervision;
+pub mod tasks;
 pub mod transfer;
 pub mod users;
 

@@ -11,44 +11,16 @@ use crate::actor::Actor;
 use crate::error::{Result, ServiceError};
 use dongneng_domain::clock;
 use dongneng_domain::policy::Permission;
-use dongneng_domain::profile::{self, MAX_FILE_BYTES, PlanStatusMove, StructureInput};
-use dongneng_domain::{FieldError, FieldErrors};
+use dongneng_domain::profile::{self, PlanStatusMove, StructureInput};
 use dongneng_store::{
-    AllianceEntry, AllianceMember, Expert, Industry, IndustryProfile, IndustryStructure, Measure,
-    NewPlanFile, PlanFile, ProfileSummary, SpecialPlan, SpecialPlanEntry, WorkPlanEntry,
+    AllianceEntry, AllianceMember, Expert, Industry, IndustryProfile, IndustryStructure, PlanFile,
+    ProfileSummary, SpecialPlan, SpecialPlanEntry, TaskEntry, WorkPlanEntry,
 };
-use sha2::{Digest, Sha256};
 
-mod demo;
+pub(crate) mod demo;
 mod parts;
 
 pub use parts::{At, ProfilePart, Under, Writer};
-
-/// A content type as a client sent it, when it is a plain `type/subtype`; else the generic
-/// binary type. Downloads never trust it for display (they are sent as attachments).
-fn clean_content_type(raw: Option<&str>) -> String {
-    let t = raw
-        .unwrap_or("")
-        .split(';')
-        .next()
-        .unwrap_or("")
-        .trim()
-        .to_ascii_lowercase();
-    let ok = t.len() <= 100
-        && t.split_once('/').is_some_and(|(a, b)| {
-            let part = |s: &str| {
-                !s.is_empty()
-                    && s.chars()
-                        .all(|c| c.is_ascii_alphanumeric() || "-+.".contains(c))
-            };
-            part(a) && part(b)
-        });
-    if ok {
-        t
-    } else {
-        "application/octet-stream".into()
-    }
-}
 
 impl Service {
     /// The list of industries the actor may read, with how much of each structure is in place.
@@ -173,24 +145,28 @@ impl ProfileReader {
                 plan,
             })
             .collect();
-        let mut measures = svc.store().list_measures(industry_id).await?;
-        for m in &mut measures {
-            m.overdue = profile::measure_overdue(m.deadline, m.status, today);
-        }
+        // The measures of the work plans are key tasks.
+        let tasks: Vec<TaskEntry> = svc
+            .store()
+            .work_plan_tasks(industry_id)
+            .await?
+            .into_iter()
+            .map(|t| t.on(today))
+            .collect();
         let work_plans = svc
             .store()
             .list_work_plans(industry_id)
             .await?
             .into_iter()
             .map(|plan| {
-                let mine: Vec<Measure> = measures
+                let mine: Vec<TaskEntry> = tasks
                     .iter()
-                    .filter(|m| m.work_plan_id == plan.id)
+                    .filter(|t| t.task.work_plan_id == Some(plan.id))
                     .cloned()
                     .collect();
                 WorkPlanEntry {
-                    overdue: mine.iter().filter(|m| m.overdue).count() as i64,
-                    measures: mine,
+                    overdue: mine.iter().filter(|t| t.overdue).count() as i64,
+                    tasks: mine,
                     plan,
                 }
             })
@@ -298,8 +274,7 @@ impl ProfileEditor {
             .await?)
     }
 
-    /// Attaches a document to a plan. The web layer has already refused bodies over the
-    /// limit (413); this checks again so no caller can store more.
+    /// Attaches a document to a plan (the upload rules of `crate::files`).
     pub async fn upload_plan_file(
         &self,
         plan_id: i64,
@@ -307,21 +282,7 @@ impl ProfileEditor {
         content_type: Option<&str>,
         content: Vec<u8>,
     ) -> Result<PlanFile> {
-        let Some(name) = file_name.and_then(profile::clean_file_name) else {
-            return Err(ServiceError::field("file_name", "required"));
-        };
-        profile::check_file(&name, content.len())?;
-        if content.len() > MAX_FILE_BYTES {
-            return Err(ServiceError::Invalid(FieldErrors(vec![
-                FieldError::new("file", "file_too_large").with("max", MAX_FILE_BYTES / 1024 / 1024),
-            ])));
-        }
-        let file = NewPlanFile {
-            file_name: name,
-            content_type: clean_content_type(content_type),
-            sha256: hex::encode(Sha256::digest(&content)),
-            content,
-        };
+        let file = crate::files::checked_upload(file_name, content_type, content)?;
         let by = self.access.by();
         Ok(self
             .access
@@ -337,27 +298,5 @@ impl ProfileEditor {
             .store()
             .delete_plan_file(self.industry_id, plan_id, id, version, &by)
             .await?)
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::clean_content_type;
-
-    #[test]
-    fn content_types() {
-        assert_eq!(
-            clean_content_type(Some("application/pdf")),
-            "application/pdf"
-        );
-        assert_eq!(
-            clean_content_type(Some("Text/HTML; charset=utf-8")),
-            "text/html"
-        );
-        assert_eq!(
-            clean_content_type(Some("x\r\nSet-Cookie: a")),
-            "application/octet-stream"
-        );
-        assert_eq!(clean_content_type(None), "application/octet-stream");
     }
 }

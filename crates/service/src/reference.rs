@@ -255,3 +255,25 @@ pub(crate) fn check_ids(field: &str, ids: &[i64], known: &[i64]) -> FieldErrors 
     }
     errs
 }
+
+impl Service {
+    /// Departments that may take new work (an assignment, a supervision item, a task): each
+    /// `(field, id)` must name a department that exists (`unknown_reference`) and is not
+    /// disabled (`department_disabled`); the errors name the fields.
+    pub(crate) async fn check_assignable(&self, wanted: &[(String, i64)]) -> Result<()> {
+        if wanted.is_empty() {
+            return Ok(());
+        }
+        let known = self.store().list_departments().await?;
+        let mut errs = FieldErrors::new();
+        for (field, id) in wanted {
+            match known.iter().find(|d| d.id == *id) {
+                None => errs.push(FieldError::new(field, "unknown_reference").with("id", id)),
+                Some(d) if !d.active => errs
+                    .push(FieldError::new(field, "department_disabled").with("name", &d.name_zh)),
+                Some(_) => {}
+            }
+        }
+        Ok(errs.into_result()?)
+    }
+}

@@ -46,9 +46,7 @@ pub(crate) async fn begin_write(pool: &sqlx::Pool<Db>) -> Result<Tx, StoreError>
 }
 
 pub(crate) fn now() -> DateTime<Utc> {
-    // Microsecond precision: what PostgreSQL keeps, so a value reads back equal on both.
-    let n = Utc::now();
-    DateTime::from_timestamp_micros(n.timestamp_micros()).unwrap_or(n)
+    dongneng_domain::clock::now()
 }
 
 /// Appends one row to the audit trail inside the caller's transaction.

@@ -7,11 +7,16 @@
 pub(crate) mod common;
 pub(crate) mod versioned;
 
+mod attachments;
 mod audit;
 mod import_reports;
 mod leases;
+mod numbers;
+mod problems;
 mod profiles;
 pub(crate) mod projects;
 mod reference;
 pub(crate) mod settings;
+mod supervision;
+pub(crate) mod tasks;
 mod users;

@@ -1,6 +1,6 @@
 //! An industry's coordination structure — leader and departments, task-force members,
 //! think-tank experts, alliances and their members, special plans with departments and files,
-//! work plans with measures.
+//! annual work plans (whose measures are key tasks: `tasks.rs`).
 //!
 //! Every record belongs to one industry (children carry `industry_id` too) and is read within
 //! it, and a child within its parent, so a record of another industry is not found. Each kind
@@ -11,19 +11,19 @@
 use super::common::{Conn, Tx, begin_write, map_err, now, write_audit};
 use super::versioned::{
     Child, Editable, Expected, NoChildren, QueryOf, Record, Removable, create, create_child,
-    delete, exists, insert, read, rewrite, update, versioned_rows,
+    delete, exists, insert, read, remove, rewrite, update, versioned_rows,
 };
 use crate::{BackendStore, Db};
 use async_trait::async_trait;
 use chrono::NaiveDate;
 use dongneng_domain::policy::DataScope;
 use dongneng_domain::profile::{
-    AllianceInput, AllianceMemberInput, ExpertInput, MeasureInput, PlanStatus, PlanStatusMove,
-    SpecialPlanInput, StructureInput, TaskforceMemberInput, WorkPlanInput,
+    AllianceInput, AllianceMemberInput, ExpertInput, PlanStatus, PlanStatusMove, SpecialPlanInput,
+    StructureInput, TaskforceMemberInput, WorkPlanInput,
 };
 use dongneng_store::{
-    Alliance, AllianceMember, AuditBy, Expert, IndustryStructure, Measure, NewPlanFile, PlanFile,
-    ProfileStore, ProfileSummary, SpecialPlan, StoreError, TaskforceMember, WorkPlan,
+    Alliance, AllianceMember, AuditBy, Expert, IndustryStructure, NewFile, PlanFile, ProfileStore,
+    ProfileSummary, SpecialPlan, StoreError, TaskforceMember, WorkPlan,
 };
 
 type R<T> = Result<T, StoreError>;
@@ -75,13 +75,6 @@ macro_rules! work_plan_cols {
         "id, industry_id, year, plan_title, goals, version, created_at, updated_at"
     };
 }
-macro_rules! measure_cols {
-    () => {
-        "id, industry_id, work_plan_id, measure, owner_department_id, owner_person, deadline, \
-         status, note, sort_order, version, created_at, updated_at"
-    };
-}
-
 versioned_rows!(
     IndustryStructure,
     TaskforceMember,
@@ -91,7 +84,6 @@ versioned_rows!(
     SpecialPlan,
     PlanFile,
     WorkPlan,
-    Measure,
 );
 
 // ---------------------------------------------------------------- leader and departments
@@ -418,7 +410,7 @@ impl Removable for PlanFile {
     type Children = NoChildren;
 }
 
-// ---------------------------------------------------------------- work plans and measures
+// ---------------------------------------------------------------- work plans
 
 impl Record for WorkPlan {
     const RECORD_TYPE: &'static str = "work_plan";
@@ -447,58 +439,9 @@ impl Editable for WorkPlan {
     }
 }
 
+/// A plan with tasks stays: they are key tasks with a history of their own.
 impl Removable for WorkPlan {
     const DELETE: &'static str = "delete from work_plans where id = $1 and version = $2";
-    type Children = Measure;
-}
-
-impl Record for Measure {
-    const RECORD_TYPE: &'static str = "work_plan_measure";
-    const SELECT: &'static str = concat!(
-        "select ",
-        measure_cols!(),
-        " from work_plan_measures where id = $1 and industry_id = $2 and work_plan_id = $3"
-    );
-}
-
-impl Child for Measure {
-    type Parent = WorkPlan;
-    const OF_PARENT: &'static str = concat!(
-        "select ",
-        measure_cols!(),
-        " from work_plan_measures where work_plan_id = $1 order by id"
-    );
-}
-
-impl Editable for Measure {
-    type Input = MeasureInput;
-    const INSERT: &'static str = concat!(
-        "insert into work_plan_measures (industry_id, work_plan_id, measure, \
-         owner_department_id, owner_person, deadline, status, note, sort_order, version, \
-         created_at, updated_at) values ($1, $2, $3, $4, $5, $6, $7, $8, $9, 1, $10, $10) \
-         returning ",
-        measure_cols!()
-    );
-    const UPDATE: &'static str = concat!(
-        "update work_plan_measures set measure = $3, owner_department_id = $4, \
-         owner_person = $5, deadline = $6, status = $7, note = $8, sort_order = $9, \
-         version = version + 1, updated_at = $10 where id = $1 and version = $2 returning ",
-        measure_cols!()
-    );
-
-    fn bind<'q>(q: QueryOf<'q, Self>, i: &'q MeasureInput) -> QueryOf<'q, Self> {
-        q.bind(&i.measure)
-            .bind(i.owner_department_id)
-            .bind(&i.owner_person)
-            .bind(i.deadline)
-            .bind(i.status.code())
-            .bind(&i.note)
-            .bind(i.sort_order)
-    }
-}
-
-impl Removable for Measure {
-    const DELETE: &'static str = "delete from work_plan_measures where id = $1 and version = $2";
     type Children = NoChildren;
 }
 
@@ -587,9 +530,11 @@ impl ProfileStore for BackendStore {
              (select count(*) from special_plans p where p.industry_id = i.id) as special_plans, \
              (select count(*) from special_plans p where p.industry_id = i.id \
                and p.status = 'published') as plans_published, \
-             (select count(*) from work_plan_measures w where w.industry_id = i.id) as measures, \
-             (select count(*) from work_plan_measures w where w.industry_id = i.id \
-               and w.status <> 'done' and w.deadline < ",
+             (select count(*) from tasks w where w.industry_id = i.id \
+               and w.work_plan_id is not null) as measures, \
+             (select count(*) from tasks w where w.industry_id = i.id \
+               and w.work_plan_id is not null \
+               and w.status in ('not_started', 'in_progress') and w.deadline < ",
         );
         qb.push_bind(today);
         qb.push(
@@ -953,7 +898,7 @@ impl ProfileStore for BackendStore {
         &self,
         industry_id: i64,
         plan_id: i64,
-        file: &NewPlanFile,
+        file: &NewFile,
         by: &AuditBy,
     ) -> R<PlanFile> {
         let mut tx = begin_write(&self.pool).await?;
@@ -1013,7 +958,7 @@ impl ProfileStore for BackendStore {
         delete::<PlanFile>(&self.pool, &[industry_id, plan_id], at, by).await
     }
 
-    // ------------------------------------------------------------ work plans and measures
+    // ------------------------------------------------------------ work plans
 
     async fn list_work_plans(&self, industry_id: i64) -> R<Vec<WorkPlan>> {
         let sql = concat!(
@@ -1058,52 +1003,19 @@ impl ProfileStore for BackendStore {
         version: i64,
         by: &AuditBy,
     ) -> R<()> {
-        let at = Expected { id, version };
-        delete::<WorkPlan>(&self.pool, &[industry_id], at, by).await
-    }
-
-    async fn list_measures(&self, industry_id: i64) -> R<Vec<Measure>> {
-        let sql = concat!(
-            "select ",
-            measure_cols!(),
-            " from work_plan_measures where industry_id = $1 \
-             order by work_plan_id, sort_order, deadline, id"
-        );
-        of_industry(&self.pool, sql, industry_id).await
-    }
-
-    async fn create_measure(
-        &self,
-        industry_id: i64,
-        work_plan_id: i64,
-        input: &MeasureInput,
-        by: &AuditBy,
-    ) -> R<Measure> {
-        create_child(&self.pool, &[industry_id], work_plan_id, input, by).await
-    }
-
-    async fn update_measure(
-        &self,
-        industry_id: i64,
-        work_plan_id: i64,
-        id: i64,
-        version: i64,
-        input: &MeasureInput,
-        by: &AuditBy,
-    ) -> R<Measure> {
-        let owner = [industry_id, work_plan_id];
-        update(&self.pool, &owner, Expected { id, version }, input, by).await
-    }
-
-    async fn delete_measure(
-        &self,
-        industry_id: i64,
-        work_plan_id: i64,
-        id: i64,
-        version: i64,
-        by: &AuditBy,
-    ) -> R<()> {
-        let at = Expected { id, version };
-        delete::<Measure>(&self.pool, &[industry_id, work_plan_id], at, by).await
+        let mut tx = begin_write(&self.pool).await?;
+        let tasks: i64 =
+            sqlx::query_scalar::<Db, i64>("select count(*) from tasks where work_plan_id = $1")
+                .bind(id)
+                .fetch_one(&mut *tx)
+                .await
+                .map_err(map_err)?;
+        if tasks > 0 {
+            return Err(StoreError::InUse {
+                field: "tasks".into(),
+            });
+        }
+        remove::<WorkPlan>(&mut tx, &[industry_id], Expected { id, version }, by).await?;
+        tx.commit().await.map_err(map_err)
     }
 }

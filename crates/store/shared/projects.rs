@@ -237,7 +237,7 @@ where
 
 /// The rows `head` (a select ending in `in (`) selects for many keys, 500 at a time (well
 /// inside both databases' limits on bound values); `push` adds one key.
-async fn in_chunks<K: Sync, T>(
+pub(crate) async fn in_chunks<K: Sync, T>(
     conn: &mut Conn,
     head: &'static str,
     keys: &[K],
@@ -1090,7 +1090,7 @@ struct ProgressRow {
 
 /// `<alias>.region_id` is one of these regions or below them (the tree is walked in SQL, so
 /// the caller need not load it).
-fn push_region_subtree(qb: &mut sqlx::QueryBuilder<Db>, alias: &str, roots: &[i64]) {
+pub(crate) fn push_region_subtree(qb: &mut sqlx::QueryBuilder<Db>, alias: &str, roots: &[i64]) {
     qb.push(format!(
         "{alias}.region_id in (with recursive sub(id) as (select id from regions where id in ("
     ));

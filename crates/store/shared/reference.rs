@@ -19,8 +19,8 @@ macro_rules! region_cols {
 }
 macro_rules! department_cols {
     () => {
-        "id, name_zh, name_en, short_name, kind, region_id, duties, version, created_at, \
-         updated_at"
+        "id, name_zh, name_en, short_name, kind, region_id, duties, active, version, \
+         created_at, updated_at"
     };
 }
 macro_rules! group_cols {
@@ -81,12 +81,13 @@ impl Editable for Department {
     type Input = DepartmentInput;
     const INSERT: &'static str = concat!(
         "insert into departments (name_zh, name_en, short_name, kind, region_id, duties, \
-         version, created_at, updated_at) values ($1, $2, $3, $4, $5, $6, 1, $7, $7) returning ",
+         active, version, created_at, updated_at) values ($1, $2, $3, $4, $5, $6, $7, 1, $8, $8) \
+         returning ",
         department_cols!()
     );
     const UPDATE: &'static str = concat!(
         "update departments set name_zh = $3, name_en = $4, short_name = $5, kind = $6, \
-         region_id = $7, duties = $8, version = version + 1, updated_at = $9 \
+         region_id = $7, duties = $8, active = $9, version = version + 1, updated_at = $10 \
          where id = $1 and version = $2 returning ",
         department_cols!()
     );
@@ -98,6 +99,7 @@ impl Editable for Department {
             .bind(&i.kind)
             .bind(i.region_id)
             .bind(&i.duties)
+            .bind(i.active)
     }
 }
 

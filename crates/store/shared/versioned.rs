@@ -162,8 +162,7 @@ pub(crate) trait Removable: Record {
     type Children: Kept;
 }
 
-/// A record under a parent record (an alliance's member, a plan's file, a work plan's
-/// measure): its owner keys are the parent's and then the parent's id.
+/// A record under a parent record (an alliance's member, a plan's file): its owner keys are the parent's and then the parent's id.
 pub(crate) trait Child: Record {
     type Parent: Record;
     /// Selects the children of one parent (its id as `$1`).
@@ -311,17 +310,27 @@ pub(crate) async fn delete<T: Removable>(
     by: &AuditBy,
 ) -> R<()> {
     let mut tx = begin_write(pool).await?;
-    let record = at.check(read::<T>(&mut tx, at.id, owner).await?)?;
+    remove::<T>(&mut tx, owner, at, by).await?;
+    tx.commit().await.map_err(map_err)
+}
+
+/// Deletes a record in this transaction, as [`delete`] does.
+pub(crate) async fn remove<T: Removable>(
+    tx: &mut Tx,
+    owner: &[i64],
+    at: Expected,
+    by: &AuditBy,
+) -> R<()> {
+    let record = at.check(read::<T>(tx, at.id, owner).await?)?;
     // Read before the delete takes them along.
-    let children = T::Children::under(&mut tx, at.id).await?;
-    at.write(&mut tx, T::DELETE, |q| q).await?;
+    let children = T::Children::under(tx, at.id).await?;
+    at.write(tx, T::DELETE, |q| q).await?;
     let gone = Gone {
         record: &record,
         children,
     };
     let (kind, id) = (T::RECORD_TYPE, Some(at.id));
-    write_audit(&mut tx, by, "delete", kind, id, Some(&gone), None::<&()>).await?;
-    tx.commit().await.map_err(map_err)
+    write_audit(tx, by, "delete", kind, id, Some(&gone), None::<&()>).await
 }
 
 /// What the audit trail keeps of a deleted record: the record, and its children if its kind

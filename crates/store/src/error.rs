@@ -15,6 +15,9 @@ pub enum StoreError {
     /// A reference to another record (`field`) points at nothing.
     #[error("unknown reference in {field}")]
     BadReference { field: String },
+    /// The record is still named by others (`field`), so it cannot go.
+    #[error("still in use by {field}")]
+    InUse { field: String },
     /// The database is busy or unreachable; the request may be retried.
     #[error("database unavailable: {0}")]
     Unavailable(String),

@@ -9,14 +9,20 @@
 //! - list methods that reach programme data take a [`DataScope`] and filter in SQL.
 
 pub mod error;
+pub mod problems;
 pub mod profiles;
 pub mod projects;
 pub mod rows;
+pub mod supervision;
+pub mod tasks;
 
 pub use error::StoreError;
+pub use problems::*;
 pub use profiles::*;
 pub use projects::*;
 pub use rows::*;
+pub use supervision::*;
+pub use tasks::*;
 
 use async_trait::async_trait;
 use chrono::{DateTime, Utc};
@@ -211,6 +217,9 @@ pub trait Store:
     + AuditStore
     + ProjectStore
     + ProfileStore
+    + ProblemStore
+    + SupervisionStore
+    + TaskStore
     + LeaseStore
     + ImportReportStore
     + Send
@@ -226,6 +235,9 @@ impl<T> Store for T where
         + AuditStore
         + ProjectStore
         + ProfileStore
+        + ProblemStore
+        + SupervisionStore
+        + TaskStore
         + LeaseStore
         + ImportReportStore
         + Send

@@ -1,17 +1,17 @@
 //! Industry coordination structure (seed §二): records and the storage trait for them.
 //!
 //! Every record belongs to one industry and carries its `industry_id`, also the children
-//! (alliance members, plan files, measures): every query names the industry, so an id from
+//! (alliance members, plan files): every query names the industry, so an id from
 //! another industry is simply not found, whatever scope the caller holds.
 
-use crate::{AuditBy, Industry, Result};
+use crate::{AuditBy, Industry, NewFile, Result, TaskEntry};
 use async_trait::async_trait;
 use chrono::{DateTime, NaiveDate, Utc};
 use dongneng_domain::policy::DataScope;
 use dongneng_domain::profile::{
     AllianceInput, AllianceKind, AllianceMemberInput, AlliancePlanKind, AlliancePlanStatus,
-    AllianceRole, ExpertInput, MeasureInput, MeasureStatus, MemberRole, PlanStatus, PlanStatusMove,
-    SpecialPlanInput, StructureInput, TaskforceMemberInput, WorkPlanInput,
+    AllianceRole, ExpertInput, MemberRole, PlanStatus, PlanStatusMove, SpecialPlanInput,
+    StructureInput, TaskforceMemberInput, WorkPlanInput,
 };
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
@@ -147,15 +147,6 @@ pub struct PlanFile {
     pub updated_at: DateTime<Utc>,
 }
 
-/// A file as uploaded, checked by the service.
-#[derive(Debug, Clone)]
-pub struct NewPlanFile {
-    pub file_name: String,
-    pub content_type: String,
-    pub sha256: String,
-    pub content: Vec<u8>,
-}
-
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, sqlx::FromRow, ToSchema)]
 pub struct WorkPlan {
     pub id: i64,
@@ -163,27 +154,6 @@ pub struct WorkPlan {
     pub year: i32,
     pub plan_title: String,
     pub goals: Option<String>,
-    pub version: i64,
-    pub created_at: DateTime<Utc>,
-    pub updated_at: DateTime<Utc>,
-}
-
-/// A measure of a work plan. `overdue` is derived when read: deadline passed, not done.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, sqlx::FromRow, ToSchema)]
-pub struct Measure {
-    pub id: i64,
-    pub industry_id: i64,
-    pub work_plan_id: i64,
-    pub measure: String,
-    pub owner_department_id: Option<i64>,
-    pub owner_person: Option<String>,
-    pub deadline: NaiveDate,
-    #[sqlx(try_from = "String")]
-    pub status: MeasureStatus,
-    pub note: Option<String>,
-    pub sort_order: i32,
-    #[sqlx(skip)]
-    pub overdue: bool,
     pub version: i64,
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
@@ -206,6 +176,7 @@ pub struct ProfileSummary {
     pub alliances: i64,
     pub special_plans: i64,
     pub plans_published: i64,
+    /// The tasks of its work plans (their measures), and how many of them are overdue.
     pub measures: i64,
     pub measures_overdue: i64,
 }
@@ -226,12 +197,13 @@ pub struct SpecialPlanEntry {
     pub files: Vec<PlanFile>,
 }
 
-/// A work plan with its measures.
+/// A work plan with its measures: key tasks of source `work_plan_measure`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
 pub struct WorkPlanEntry {
     #[serde(flatten)]
     pub plan: WorkPlan,
-    pub measures: Vec<Measure>,
+    pub tasks: Vec<TaskEntry>,
+    /// How many of its tasks are overdue.
     pub overdue: i64,
 }
 
@@ -415,7 +387,7 @@ pub trait ProfileStore {
         &self,
         industry_id: i64,
         plan_id: i64,
-        file: &NewPlanFile,
+        file: &NewFile,
         by: &AuditBy,
     ) -> Result<PlanFile>;
     async fn get_plan_file(
@@ -448,37 +420,10 @@ pub trait ProfileStore {
         input: &WorkPlanInput,
         by: &AuditBy,
     ) -> Result<WorkPlan>;
-    /// Deletes the plan and its measures.
+    /// Deletes the plan; refused while it has tasks (`InUse`).
     async fn delete_work_plan(
         &self,
         industry_id: i64,
-        id: i64,
-        version: i64,
-        by: &AuditBy,
-    ) -> Result<()>;
-
-    /// Every measure of every work plan of the industry.
-    async fn list_measures(&self, industry_id: i64) -> Result<Vec<Measure>>;
-    async fn create_measure(
-        &self,
-        industry_id: i64,
-        work_plan_id: i64,
-        input: &MeasureInput,
-        by: &AuditBy,
-    ) -> Result<Measure>;
-    async fn update_measure(
-        &self,
-        industry_id: i64,
-        work_plan_id: i64,
-        id: i64,
-        version: i64,
-        input: &MeasureInput,
-        by: &AuditBy,
-    ) -> Result<Measure>;
-    async fn delete_measure(
-        &self,
-        industry_id: i64,
-        work_plan_id: i64,
         id: i64,
         version: i64,
         by: &AuditBy,

@@ -29,6 +29,8 @@ pub struct Department {
     pub kind: String,
     pub region_id: Option<i64>,
     pub duties: Option<String>,
+    /// Retired departments keep what names them but are assigned nothing new.
+    pub active: bool,
     pub version: i64,
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
@@ -187,4 +189,13 @@ pub struct AuditFilter {
     pub record_id: Option<i64>,
     pub from: Option<DateTime<Utc>>,
     pub until: Option<DateTime<Utc>>,
+}
+
+/// A file as uploaded, checked by the service (a special plan's document, a task's evidence).
+#[derive(Debug, Clone)]
+pub struct NewFile {
+    pub file_name: String,
+    pub content_type: String,
+    pub sha256: String,
+    pub content: Vec<u8>,
 }

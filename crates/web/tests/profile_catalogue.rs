@@ -2,8 +2,7 @@
 //! codes) is in both catalogues. The general catalogue test only sees literal keys.
 
 use dongneng_domain::profile::{
-    AllianceKind, AlliancePlanKind, AlliancePlanStatus, AllianceRole, MeasureStatus, MemberRole,
-    PlanStatus,
+    AllianceKind, AlliancePlanKind, AlliancePlanStatus, AllianceRole, MemberRole, PlanStatus,
 };
 use dongneng_web::i18n::Lang;
 
@@ -42,8 +41,6 @@ const FIELDS: &[&str] = &[
     "year",
     "goals",
     "measure",
-    "owner_department_id",
-    "owner_person",
     "deadline",
     "file",
     "file_name",
@@ -69,7 +66,8 @@ const CODES: &[&str] = &[
     "left_before_joined",
     "status_move",
     "status_date_order",
-    "owner_required",
+    "in_use",
+    "file_type",
     "too_many",
     "file_empty",
     "file_unreadable",
@@ -85,7 +83,6 @@ fn profile_names_are_in_both_catalogues() {
     keys.extend(AlliancePlanStatus::ALL.iter().map(|v| v.label_key()));
     keys.extend(AllianceRole::ALL.iter().map(|v| v.label_key()));
     keys.extend(PlanStatus::ALL.iter().map(|v| v.label_key()));
-    keys.extend(MeasureStatus::ALL.iter().map(|v| v.label_key()));
     keys.extend(FIELDS.iter().map(|f| format!("field.{f}")));
     keys.extend(CODES.iter().map(|c| format!("validation.{c}")));
     for lang in Lang::ALL {

@@ -99,8 +99,20 @@ pub async fn each_database(test: impl AsyncFn(&TestDb)) {
 /// loaded with the demo as `config` says ([`reference_data`] or [`full_demo`]). This is
 /// how every HTTP test runs on both databases.
 pub async fn each_backend(config: ServiceConfig, test: impl AsyncFn(&TestApp)) {
+    each_backend_after(async |_| {}, config, test).await;
+}
+
+/// As [`each_backend`], with the database first readied by `prepare` (an older schema with
+/// data in it, which the server then migrates).
+pub async fn each_backend_after(
+    prepare: impl AsyncFn(&TestDb),
+    config: ServiceConfig,
+    test: impl AsyncFn(&TestApp),
+) {
     for backend in backends() {
-        let app = TestApp::start(backend, config.clone()).await;
+        let database = TestDb::create(backend).await;
+        prepare(&database).await;
+        let app = TestApp::start(database, config.clone()).await;
         test(&app).await;
         app.finish().await;
     }
@@ -116,7 +128,7 @@ pub fn file_form(name: &str, mime: &str, bytes: Vec<u8>) -> reqwest::multipart::
 }
 
 /// The record with `id` in a list named `list` anywhere in `v` (a part of an industry
-/// profile: `taskforce_members`, `members` of an alliance, `measures` of a work plan …).
+/// profile: `taskforce_members`, `members` of an alliance, `tasks` of a work plan …).
 pub fn find_record(v: &Value, list: &str, id: &Value) -> Option<Value> {
     match v {
         Value::Object(o) => o.iter().find_map(|(k, v)| {
@@ -154,10 +166,9 @@ pub struct TestApp {
 }
 
 impl TestApp {
-    /// A server on a fresh database of `backend` with the demo loaded as `config` says
-    /// (tests get theirs from [`each_backend`]).
-    async fn start(backend: Db, service_config: ServiceConfig) -> TestApp {
-        let database = TestDb::create(backend).await;
+    /// A server on `database` with the demo loaded as `config` says (tests get theirs from
+    /// [`each_backend`]).
+    async fn start(database: TestDb, service_config: ServiceConfig) -> TestApp {
         let store = database.open_store().await;
         let (tx, rx) = tokio::sync::oneshot::channel::<()>();
         let web = WebConfig {

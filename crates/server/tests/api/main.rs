@@ -8,11 +8,15 @@ mod cli;
 mod durability;
 mod hostile;
 mod openapi;
+mod problems;
 mod profiles;
 mod projects;
 mod reference;
 mod refused_first;
 mod scope_matrix;
+mod supervision;
+mod task_history;
+mod tasks;
 mod transfer;
 mod users_audit;
 

@@ -104,12 +104,7 @@ async fn demo_profiles_are_complete() {
                 "{key} plan statuses"
             );
             assert_eq!(p["work_plans"][0]["year"], 2026);
-            assert!(
-                !p["work_plans"][0]["measures"]
-                    .as_array()
-                    .unwrap()
-                    .is_empty()
-            );
+            assert!(!p["work_plans"][0]["tasks"].as_array().unwrap().is_empty());
             assert_eq!(p["can_edit"], true);
         }
         let nm = industry(app, &office, "new_materials").await;
@@ -119,15 +114,23 @@ async fn demo_profiles_are_complete() {
         // One retired expert, kept in the history.
         assert_eq!(p["experts_history"].as_array().unwrap().len(), 1);
         assert!(p["experts_history"][0]["left_on"].is_string());
-        // One overdue measure (deadline 2026-03-31, still in progress).
+        // The work plan's measures are key tasks; one is overdue (deadline 2026-03-31, still
+        // in progress), and an overdue one is still owed.
         assert!(p["work_plans"][0]["overdue"].as_i64().unwrap() >= 1);
-        let overdue: Vec<&Value> = p["work_plans"][0]["measures"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .filter(|m| m["overdue"] == true)
-            .collect();
-        assert!(overdue.iter().all(|m| m["status"] != "done"));
+        let tasks = p["work_plans"][0]["tasks"].as_array().unwrap();
+        assert!(tasks.iter().all(|t| t["source"] == "work_plan_measure"));
+        let overdue: Vec<&Value> = tasks.iter().filter(|t| t["overdue"] == true).collect();
+        assert!(!overdue.is_empty());
+        assert!(
+            overdue
+                .iter()
+                .all(|t| t["status"] == "not_started" || t["status"] == "in_progress")
+        );
+        assert!(
+            overdue
+                .iter()
+                .all(|t| t["days_overdue"].as_i64().unwrap() > 0)
+        );
         // A published plan with a document.
         let published = p["special_plans"]
             .as_array()
@@ -325,7 +328,7 @@ async fn profile_round_trip_with_versions() {
         assert_eq!(sp3["drafting_department_ids"], json!([miit]));
         assert_eq!(sp3["status"], "under_review");
 
-        // Work plan and measures; overdue is derived.
+        // A work plan, and a measure of it: a key task of the plan.
         let (status, wp) = app.call(Method::POST, &format!("{base}/work-plans"), Some(&office),
             Some(json!({"year": 2026, "plan_title": "2026年度工作计划", "goals": "化工园区认定"}))).await;
         assert_eq!(status, StatusCode::CREATED, "{wp}");
@@ -333,22 +336,18 @@ async fn profile_round_trip_with_versions() {
             Some(json!({"year": 2026, "plan_title": "重复"}))).await;
         assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
         assert!(has_field(&e, "year", "duplicate"), "{e}");
-        let mspath = format!("{base}/work-plans/{}/measures", wp["id"]);
-        let (status, late) = app.call(Method::POST, &mspath, Some(&office),
-            Some(json!({"measure": "完成园区扩区", "owner_department_id": miit, "deadline": "2020-01-31", "status": "in_progress"}))).await;
-        assert_eq!(status, StatusCode::CREATED, "{late}");
-        assert_eq!(late["overdue"], true);
-        let (status, e) = app.call(Method::POST, &mspath, Some(&office),
-            Some(json!({"measure": "无人负责", "deadline": "2026-12-31", "status": "not_started"}))).await;
+        let measure = |title: &str, deadline: &str| json!({"title": title, "source": "work_plan_measure",
+            "work_plan_id": wp["id"], "lead_department_id": miit, "deadline": deadline});
+        let (status, task) = app.call(Method::POST, "/api/v1/tasks", Some(&office),
+            Some(measure("编制园区规划", "2099-12-31"))).await;
+        assert_eq!(status, StatusCode::CREATED, "{task}");
+        // It belongs to the plan's industry.
+        assert_eq!(task["industry_id"], id);
+        assert_eq!(task["overdue"], false);
+        let (status, e) = app.call(Method::POST, "/api/v1/tasks", Some(&office),
+            Some(measure("完成园区扩区", "2020-01-31"))).await;
         assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
-        assert!(has_field(&e, "owner_department_id", "owner_required"), "{e}");
-        let (status, _) = app.call(Method::POST, &mspath, Some(&office),
-            Some(json!({"measure": "编制园区规划", "owner_person": "张某某", "deadline": "2099-12-31", "status": "not_started"}))).await;
-        assert_eq!(status, StatusCode::CREATED);
-        let (status, done) = app.call(Method::PUT, &format!("{mspath}/{}", late["id"]), Some(&office),
-            Some(json!({"version": 1, "measure": "完成园区扩区", "owner_department_id": miit, "deadline": "2020-01-31", "status": "done"}))).await;
-        assert_eq!(status, StatusCode::OK);
-        assert_eq!(done["overdue"], false);
+        assert!(has_field(&e, "deadline", "deadline_before_issue"), "{e}");
 
         // The whole profile reads back.
         let (status, p) = app.get(&format!("{base}/profile"), &office).await;
@@ -362,7 +361,8 @@ async fn profile_round_trip_with_versions() {
         assert_eq!(p["experts_history"][0]["person_name"], "周某");
         assert_eq!(p["alliances"][0]["members"][0]["enterprise_name"], "某化工股份有限公司");
         assert_eq!(p["special_plans"][0]["plan_title"], "淄博市化工产业专项规划（修订）");
-        assert_eq!(p["work_plans"][0]["measures"].as_array().unwrap().len(), 2);
+        assert_eq!(p["work_plans"][0]["tasks"][0]["title"], "编制园区规划");
+        assert_eq!(p["work_plans"][0]["tasks"].as_array().unwrap().len(), 1);
         assert_eq!(p["work_plans"][0]["overdue"], 0);
 
         // Deleting a parent takes its children, and the audit keeps them.
@@ -371,11 +371,20 @@ async fn profile_round_trip_with_versions() {
         let (_, audit) = app.get(&format!("/api/v1/audit?record_type=alliance&record_id={}", al["id"]), &app.token("admin").await).await;
         let deleted = audit["items"].as_array().unwrap().iter().find(|a| a["action"] == "delete").expect("delete audited");
         assert_eq!(deleted["before"]["children"][0]["enterprise_name"], "某化工股份有限公司");
-        let (status, _) = app.call(Method::DELETE, &format!("{base}/work-plans/{}?version=1", wp["id"]), Some(&office), None).await;
-        assert_eq!(status, StatusCode::NO_CONTENT);
+        // A work plan with tasks stays: they have a history of their own.
+        let before = app.audit_count().await;
+        let (status, e) = app.call(Method::DELETE, &format!("{base}/work-plans/{}?version=1", wp["id"]), Some(&office), None).await;
+        assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+        assert!(has_field(&e, "tasks", "in_use"), "{e}");
+        assert_eq!(app.audit_count().await, before);
         let (_, p) = app.get(&format!("{base}/profile"), &office).await;
         assert_eq!(p["alliances"], json!([]));
-        assert_eq!(p["work_plans"], json!([]));
+        assert_eq!(p["work_plans"].as_array().unwrap().len(), 1);
+        // One without tasks goes.
+        let (_, wp2) = app.call(Method::POST, &format!("{base}/work-plans"), Some(&office),
+            Some(json!({"year": 2027, "plan_title": "2027年度工作计划"}))).await;
+        let (status, _) = app.call(Method::DELETE, &format!("{base}/work-plans/{}?version=1", wp2["id"]), Some(&office), None).await;
+        assert_eq!(status, StatusCode::NO_CONTENT);
     })
     .await;
 }
@@ -701,7 +710,6 @@ async fn hostile_bodies_never_5xx_and_never_write() {
         let amember = &alliance["members"][0];
         let plan = &p["special_plans"][1];
         let wp = &p["work_plans"][0];
-        let measure = &wp["measures"][0];
         let miit = department(app, &office, "市工业和信息化局").await;
         let b = format!("/api/v1/industries/{id}");
         let n = format!("/api/v1/industries/{nm}");
@@ -728,8 +736,6 @@ async fn hostile_bodies_never_5xx_and_never_write() {
             t(Method::POST, format!("{n}/special-plans/{}/status", plan["id"]), json!({"version": 0, "status": "approved", "date": "2026-06-01"}), part(&np, &["special_plans"], id_of(plan))),
             t(Method::POST, format!("{b}/work-plans"), json!({"year": 2027, "plan_title": "计划", "goals": "x"}), part(&bp, &["work_plans"], None)),
             t(Method::PUT, format!("{n}/work-plans/{}", wp["id"]), json!({"version": 0, "year": 2026, "plan_title": "计划"}), part(&np, &["work_plans"], id_of(wp))),
-            t(Method::POST, format!("{n}/work-plans/{}/measures", wp["id"]), json!({"measure": "措施", "owner_department_id": miit, "owner_person": "某", "deadline": "2026-12-31", "status": "not_started", "note": "x", "sort_order": 1}), part(&np, &["measures"], None)),
-            t(Method::PUT, format!("{n}/work-plans/{}/measures/{}", wp["id"], measure["id"]), json!({"version": 0, "measure": "措施", "owner_department_id": miit, "deadline": "2026-12-31", "status": "done"}), part(&np, &["measures"], id_of(measure))),
         ];
         spoil_every_field(app, &office, &targets).await;
         // Paths and queries.
@@ -815,10 +821,11 @@ async fn pages_show_and_edit_the_profile() {
                     html.contains("id=\"taskforce-table\"")
                         && html.contains("id=\"experts-history-table\"")
                 );
+                assert!(html.contains("淄博市新材料产业联盟") && html.contains("已发布"));
+                // The work plan's measures are key tasks; an overdue one is red, with its days.
                 assert!(
-                    html.contains("淄博市新材料产业联盟")
-                        && html.contains("已发布")
-                        && html.contains("已逾期")
+                    html.contains("class=\"overdue\"") && html.contains("天"),
+                    "{role}"
                 );
                 let editor = matches!(role, "office" | "taskforce");
                 assert_eq!(

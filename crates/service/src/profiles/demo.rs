@@ -8,10 +8,11 @@ use chrono::NaiveDate;
 use dongneng_domain::FieldErrors;
 use dongneng_domain::profile::{
     AllianceInput, AllianceKind, AllianceMemberInput, AlliancePlanKind, AlliancePlanStatus,
-    AllianceRole, ExpertInput, MeasureInput, MeasureStatus, MemberRole, PlanStatus, PlanStatusMove,
-    SpecialPlanInput, StructureInput, TaskforceMemberInput, WorkPlanInput,
+    AllianceRole, ExpertInput, MemberRole, PlanStatus, PlanStatusMove, SpecialPlanInput,
+    StructureInput, TaskforceMemberInput, WorkPlanInput,
 };
-use dongneng_store::{AuditBy, NewPlanFile};
+use dongneng_domain::task::{Issuer, TaskInput, TaskSource, TaskStatus};
+use dongneng_store::{AuditBy, NewFile, NewTask};
 use sha2::{Digest, Sha256};
 use std::collections::HashMap;
 
@@ -52,20 +53,21 @@ struct Demo {
     enterprises: &'static [(&'static str, Option<&'static str>, AllianceRole)],
     plans: &'static [DemoPlan],
     goals: &'static str,
-    /// content, owner department, owner person, deadline, status
+    /// The work plan's measures (key tasks): content, lead department, responsible person,
+    /// deadline, status reached.
     measures: &'static [(
         &'static str,
         &'static str,
         Option<&'static str>,
         &'static str,
-        MeasureStatus,
+        TaskStatus,
     )],
 }
 
 use AllianceRole as AR;
-use MeasureStatus as MS;
 use MemberRole as MR;
 use PlanStatus as PS;
+use TaskStatus as MS;
 
 const DEMOS: &[Demo] = &[
     Demo {
@@ -170,7 +172,7 @@ const DEMOS: &[Demo] = &[
                 "miit",
                 None,
                 "2026-06-30",
-                MS::Done,
+                MS::Closed,
             ),
             (
                 "建设新材料中试基地，年内完成主体工程",
@@ -268,7 +270,7 @@ const DEMOS: &[Demo] = &[
                 "miit",
                 Some("卫某"),
                 "2026-04-30",
-                MS::Done,
+                MS::Closed,
             ),
             (
                 "推进智能制造示范工厂建设，新增市级示范10家",
@@ -458,13 +460,13 @@ const DEMOS: &[Demo] = &[
                 "miit",
                 Some("张某"),
                 "2026-06-30",
-                MS::Done,
+                MS::Closed,
             ),
         ],
     },
 ];
 
-fn day(s: &str) -> Result<NaiveDate> {
+pub(crate) fn day(s: &str) -> Result<NaiveDate> {
     NaiveDate::parse_from_str(s, "%Y-%m-%d")
         .map_err(|e| ServiceError::Internal(format!("demo date {s}: {e}")))
 }
@@ -593,7 +595,7 @@ impl Service {
                         "{title}\n\n（演示数据）本规划经市政府批复后印发实施。正文及附表以正式印发文件为准。\n"
                     );
                     let content = text.into_bytes();
-                    let file = NewPlanFile {
+                    let file = NewFile {
                         file_name: format!("{title}（摘要）.txt"),
                         content_type: "text/plain".into(),
                         sha256: hex::encode(Sha256::digest(&content)),
@@ -613,21 +615,26 @@ impl Service {
             w.tidy();
             valid(w.validate(), "work plan")?;
             let work_plan = self.store.create_work_plan(industry, &w, by).await?;
-            for (i, (content, dk, person, deadline, status)) in d.measures.iter().enumerate() {
-                let mut m = MeasureInput {
-                    measure: content.to_string(),
-                    owner_department_id: Some(dept(dk)?),
-                    owner_person: person.map(str::to_string),
-                    deadline: day(deadline)?,
-                    status: *status,
-                    note: None,
-                    sort_order: (i as i32 + 1) * 10,
+            for (content, dk, person, deadline, status) in d.measures {
+                let new = NewTask {
+                    input: TaskInput {
+                        title: content.to_string(),
+                        details: String::new(),
+                        source: TaskSource::WorkPlanMeasure,
+                        work_plan_id: Some(work_plan.id),
+                        industry_id: Some(industry),
+                        region_id: None,
+                        lead_department_id: dept(dk)?,
+                        co_department_ids: vec![],
+                        responsible_person: person.map(str::to_string),
+                        leader_user_id: None,
+                        deadline: day(deadline)?,
+                    },
+                    source_id: None,
+                    issuer: Issuer::Office,
+                    issued_on: day("2026-01-10")?,
                 };
-                m.tidy();
-                valid(m.validate(), "measure")?;
-                self.store
-                    .create_measure(industry, work_plan.id, &m, by)
-                    .await?;
+                self.demo_task(new, *status, by).await?;
             }
         }
         Ok(())

@@ -1,6 +1,6 @@
 //! The parts of an industry's profile that an editor creates, changes and deletes: task-force
-//! members, experts, alliances and their members, special plans, work plans and their
-//! measures. Each kind says only what is its own — its input's rules, what the input must
+//! members, experts, alliances and their members, special plans, work plans (whose measures
+//! are key tasks: `crate::tasks`). Each kind says only what is its own — its input's rules, what the input must
 //! agree with, the store calls that write it ([`ProfilePart`], implemented on its input type)
 //! — and [`ProfileEditor::create`], [`ProfileEditor::update`] and [`ProfileEditor::delete`]
 //! do the rest. The store writes each change with its audit row.
@@ -8,13 +8,12 @@
 use super::ProfileEditor;
 use crate::error::{Result, ServiceError};
 use dongneng_domain::profile::{
-    self, AllianceInput, AllianceMemberInput, ExpertInput, MeasureInput, MemberRole,
-    SpecialPlanInput, TaskforceMemberInput, WorkPlanInput,
+    AllianceInput, AllianceMemberInput, ExpertInput, MemberRole, SpecialPlanInput,
+    TaskforceMemberInput, WorkPlanInput,
 };
 use dongneng_domain::{FieldError, FieldErrors, clock};
 use dongneng_store::{
-    Alliance, AllianceMember, AuditBy, Expert, Measure, SpecialPlan, Store, TaskforceMember,
-    WorkPlan,
+    Alliance, AllianceMember, AuditBy, Expert, SpecialPlan, Store, TaskforceMember, WorkPlan,
 };
 use std::future::Future;
 
@@ -63,15 +62,10 @@ pub trait ProfilePart: Sized + Send + Sync + 'static {
         under: Self::Under,
         at: At,
     ) -> impl Future<Output = Stored<()>> + Send;
-
-    /// The record as its readers see it: with what is worked out when it is read.
-    fn shown(record: Self::Record) -> Self::Record {
-        record
-    }
 }
 
-/// What a part sits under within its industry: nothing (`()`), or the alliance or work plan
-/// whose id it is (`i64`).
+/// What a part sits under within its industry: nothing (`()`), or the alliance whose id it
+/// is (`i64`).
 pub trait Under: Copy + Send + Sync + 'static {
     /// Whether the part sits under another record.
     const NESTED: bool;
@@ -128,8 +122,7 @@ impl ProfileEditor {
             self.access.svc().profile_industry(self.industry_id).await?;
         }
         input.check(self, None).await?;
-        let record = K::insert(&self.writer(), under, &input).await?;
-        Ok(K::shown(record))
+        Ok(K::insert(&self.writer(), under, &input).await?)
     }
 
     /// Changes part `id` from the `version` the caller read.
@@ -143,8 +136,7 @@ impl ProfileEditor {
         let at = At { id, version };
         input.clean()?;
         input.check(self, Some(at)).await?;
-        let record = K::rewrite(&self.writer(), under, at, &input).await?;
-        Ok(K::shown(record))
+        Ok(K::rewrite(&self.writer(), under, at, &input).await?)
     }
 
     /// Deletes part `id` at the `version` the caller read.
@@ -330,9 +322,9 @@ impl ProfilePart for SpecialPlanInput {
     );
 }
 
-// ---------------------------------------------------------------- work plans and measures
+// ---------------------------------------------------------------- work plans
 
-/// Deleting a work plan deletes its measures.
+/// A work plan with tasks is not deleted (`in_use`): they have a history of their own.
 impl ProfilePart for WorkPlanInput {
     type Record = WorkPlan;
     type Under = ();
@@ -343,32 +335,4 @@ impl ProfilePart for WorkPlanInput {
     }
 
     stored_by!(create_work_plan, update_work_plan, delete_work_plan);
-}
-
-/// A measure, under its work plan.
-impl ProfilePart for MeasureInput {
-    type Record = Measure;
-    type Under = i64;
-
-    fn clean(&mut self) -> Result<(), FieldErrors> {
-        self.tidy();
-        self.validate()
-    }
-
-    /// Its owning department exists.
-    async fn check(&self, editor: &ProfileEditor, _: Option<At>) -> Result<()> {
-        let Some(d) = self.owner_department_id else {
-            return Ok(());
-        };
-        let svc = editor.access.svc();
-        svc.check_departments("owner_department_id", &[d]).await
-    }
-
-    stored_by!(under create_measure, update_measure, delete_measure);
-
-    /// Overdue: its deadline has passed and it is not done.
-    fn shown(mut m: Measure) -> Measure {
-        m.overdue = profile::measure_overdue(m.deadline, m.status, clock::today());
-        m
-    }
 }

@@ -3,11 +3,15 @@
 
 mod audit;
 mod auth;
+pub(crate) mod files;
 mod health;
 pub mod openapi;
+pub mod problems;
 pub(crate) mod profiles;
 pub mod projects;
 mod reference;
+pub mod supervision;
+pub mod tasks;
 pub mod transfer;
 mod users;
 
@@ -23,7 +27,7 @@ use serde::Serialize;
 use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
 use utoipa::{Modify, OpenApi, ToSchema};
 use utoipa_axum::router::OpenApiRouter;
-use utoipa_axum::router::UtoipaMethodRouterExt;
+use utoipa_axum::router::UtoipaMethodRouter;
 use utoipa_axum::routes;
 
 /// A list with its total count (and, when paged, the page).
@@ -143,18 +147,23 @@ impl Modify for BearerAuth {
     modifiers(&BearerAuth),
     security(("bearer" = [])),
     // Schemas that only parameters name (utoipa registers those of bodies and responses).
-    components(schemas(ErrorEnvelope, ErrorBody, FieldDetail, dongneng_store::ProjectSort))
+    components(schemas(ErrorEnvelope, ErrorBody, FieldDetail, dongneng_store::ProjectSort,
+        dongneng_service::problems::StatsSort))
 )]
 struct ApiDoc;
 
+/// A route that takes a body of up to `limit` bytes, whatever the server-wide limit.
+fn larger_body(r: UtoipaMethodRouter<AppState>, limit: usize) -> UtoipaMethodRouter<AppState> {
+    let (schemas, paths, method_router) = r;
+    let layer = axum::extract::DefaultBodyLimit::max(limit);
+    (schemas, paths, method_router.layer(layer))
+}
+
 /// All API routes and the OpenAPI document describing them.
 pub fn router() -> (axum::Router<AppState>, utoipa::openapi::OpenApi) {
-    // Imports take workbooks larger than the default body limit.
-    let big = |r: utoipa_axum::router::UtoipaMethodRouter<AppState>| {
-        let (schemas, paths, method_router) = r;
-        let limit = axum::extract::DefaultBodyLimit::max(transfer::UPLOAD_LIMIT);
-        (schemas, paths, method_router.layer(limit))
-    };
+    // Imports take workbooks, and uploads files, larger than the server-wide body limit.
+    let big = |r| larger_body(r, transfer::UPLOAD_LIMIT);
+    let uploads = |r| larger_body(r, files::UPLOAD_BODY_LIMIT);
     let (router, mut doc) = OpenApiRouter::with_openapi(ApiDoc::openapi())
         .routes(big(routes!(transfer::import_projects)))
         .routes(big(routes!(transfer::import_progress)))
@@ -210,20 +219,25 @@ pub fn router() -> (axum::Router<AppState>, utoipa::openapi::OpenApi) {
         .routes(routes!(profiles::create_plan))
         .routes(routes!(profiles::update_plan, profiles::delete_plan))
         .routes(routes!(profiles::move_plan))
-        // Uploads take a larger body than the server-wide limit, on this route only.
-        .routes(
-            routes!(profiles::upload_file).layer(axum::extract::DefaultBodyLimit::max(
-                profiles::UPLOAD_BODY_LIMIT,
-            )),
-        )
+        // Uploads take a larger body than the server-wide limit, on these routes only.
+        .routes(uploads(routes!(profiles::upload_file)))
         .routes(routes!(profiles::download_file, profiles::delete_file))
         .routes(routes!(profiles::create_work_plan))
         .routes(routes!(
             profiles::update_work_plan,
             profiles::delete_work_plan
         ))
-        .routes(routes!(profiles::create_measure))
-        .routes(routes!(profiles::update_measure, profiles::delete_measure))
+        .routes(routes!(tasks::list_tasks, tasks::create_task))
+        .routes(routes!(tasks::waiting_tasks))
+        .routes(routes!(tasks::get_task, tasks::update_task))
+        .routes(routes!(tasks::start_task))
+        .routes(routes!(tasks::submit_task))
+        .routes(routes!(tasks::accept_task))
+        .routes(routes!(tasks::reject_task))
+        .routes(routes!(tasks::cancel_task))
+        .routes(routes!(tasks::add_note))
+        .routes(uploads(routes!(tasks::upload_file)))
+        .routes(routes!(tasks::download_file, tasks::delete_file))
         .routes(routes!(projects::list_projects, projects::create_project))
         .routes(routes!(transfer::export_projects))
         .routes(routes!(transfer::progress_template))
@@ -240,6 +254,27 @@ pub fn router() -> (axum::Router<AppState>, utoipa::openapi::OpenApi) {
             projects::get_warning_rules,
             projects::set_warning_rules
         ))
+        .routes(routes!(problems::list_problems, problems::raise_problem))
+        .routes(routes!(problems::department_stats))
+        .routes(routes!(problems::get_problem, problems::edit_problem))
+        .routes(routes!(problems::assign))
+        .routes(routes!(problems::sign))
+        .routes(routes!(problems::answer))
+        .routes(routes!(problems::return_answer))
+        .routes(routes!(problems::urge))
+        .routes(routes!(problems::escalate))
+        .routes(routes!(problems::instruct))
+        .routes(routes!(problems::resolve))
+        .routes(uploads(routes!(problems::upload_problem_file)))
+        .routes(routes!(problems::download_problem_file))
+        .routes(routes!(supervision::list_items, supervision::issue_item))
+        .routes(routes!(supervision::ledger_xlsx))
+        .routes(routes!(supervision::get_item, supervision::edit_item))
+        .routes(routes!(supervision::reply))
+        .routes(routes!(supervision::close))
+        .routes(uploads(routes!(supervision::upload_file)))
+        .routes(routes!(supervision::download_file))
+        .routes(routes!(supervision::notice))
         .split_for_parts();
     openapi::flatten_all_of(&mut doc);
     openapi::describe_itself(&mut doc);

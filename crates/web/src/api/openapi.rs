@@ -40,26 +40,33 @@ pub fn describe_itself(doc: &mut OpenApi) {
 /// Rewrites, in place, every component schema that is an `allOf` of objects into the one
 /// object a body must be: all their properties, all their required fields, closed to other
 /// properties when any part was.
+/// A flattened type that flattens another (`TaskDetail` of `TaskEntry` of `Task`) is merged
+/// once the one inside it is.
 pub fn flatten_all_of(doc: &mut OpenApi) {
     let Some(components) = doc.components.as_mut() else {
         return;
     };
-    let flattened: Vec<(String, Object)> = components
-        .schemas
-        .iter()
-        .filter_map(|(name, schema)| match schema {
-            RefOr::T(Schema::AllOf(all)) => {
-                let mut merged = merge(&all.items, &components.schemas)?;
-                merged.description = all.description.clone();
-                Some((name.clone(), merged))
-            }
-            _ => None,
-        })
-        .collect();
-    for (name, object) in flattened {
-        components
+    loop {
+        let flattened: Vec<(String, Object)> = components
             .schemas
-            .insert(name, RefOr::T(Schema::Object(object)));
+            .iter()
+            .filter_map(|(name, schema)| match schema {
+                RefOr::T(Schema::AllOf(all)) => {
+                    let mut merged = merge(&all.items, &components.schemas)?;
+                    merged.description = all.description.clone();
+                    Some((name.clone(), merged))
+                }
+                _ => None,
+            })
+            .collect();
+        if flattened.is_empty() {
+            return;
+        }
+        for (name, object) in flattened {
+            components
+                .schemas
+                .insert(name, RefOr::T(Schema::Object(object)));
+        }
     }
 }
 

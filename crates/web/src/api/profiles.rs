@@ -1,179 +1,33 @@
 //! An industry's coordination structure: the profile as a whole, and each of its parts
 //! (task-force members, experts, alliances and their members, special plans with status and
-//! files, work plans and their measures). Changes send the `version` they read: PUT in the
+//! files, work plans — whose measures are key tasks: `tasks.rs`). Changes send the `version` they read: PUT in the
 //! body, DELETE as `?version=`.
 
 use super::List;
+use super::files::{FileUpload, VersionQuery, file_response, read_upload};
 use crate::AppState;
 use crate::context::Signed;
-use crate::error::{AppError, AppResult};
+use crate::error::AppResult;
 use crate::extract::{Id, Ids, Query, Unread};
 use axum::Json;
 use axum::extract::multipart::MultipartRejection;
 use axum::extract::{Multipart, State};
-use axum::http::{HeaderValue, StatusCode, header};
-use axum::response::{IntoResponse, Response};
+use axum::http::StatusCode;
+use axum::response::Response;
 use dongneng_domain::profile::{
-    AllianceInput, AllianceMemberInput, ExpertInput, MAX_FILE_BYTES, MeasureInput, PlanStatusMove,
-    SpecialPlanInput, StructureInput, TaskforceMemberInput, WorkPlanInput,
+    AllianceInput, AllianceMemberInput, ExpertInput, PlanStatusMove, SpecialPlanInput,
+    StructureInput, TaskforceMemberInput, WorkPlanInput,
 };
 use dongneng_service::ServiceError;
 use dongneng_service::profiles::{ProfileEditor, ProfilePart, Under};
 use dongneng_store::{
-    Alliance, AllianceMember, Expert, IndustryProfile, IndustryStructure, Measure, PlanFile,
-    ProfileSummary, SpecialPlan, TaskforceMember, WorkPlan,
+    Alliance, AllianceMember, Expert, IndustryProfile, IndustryStructure, PlanFile, ProfileSummary,
+    SpecialPlan, TaskforceMember, WorkPlan,
 };
+use serde::Serialize;
 use serde::de::DeserializeOwned;
-use serde::{Deserialize, Serialize};
-use utoipa::{IntoParams, ToSchema};
 
 use crate::json::{ApiJson, Versioned};
-
-/// The largest upload request: one file at the limit plus the multipart framing.
-pub(crate) const UPLOAD_BODY_LIMIT: usize = MAX_FILE_BYTES + 1024 * 1024;
-
-/// `?version=` of a DELETE.
-#[derive(Deserialize, IntoParams)]
-pub struct VersionQuery {
-    /// The version last read; a stale one gets 409, a missing one 422.
-    // Read as optional so that a missing one is refused naming the field; required all the same.
-    #[param(required = true, value_type = i64)]
-    pub version: Option<i64>,
-}
-
-impl VersionQuery {
-    fn required(&self) -> AppResult<i64> {
-        self.version
-            .ok_or_else(|| AppError::invalid("version", "missing_field"))
-    }
-}
-
-/// A document upload: one `file` part.
-#[derive(ToSchema)]
-#[allow(dead_code)]
-pub struct FileUpload {
-    /// The document (at most 10 MiB).
-    #[schema(value_type = String, format = Binary)]
-    file: Vec<u8>,
-}
-
-/// A file as received.
-pub(crate) struct Upload {
-    pub name: Option<String>,
-    pub content_type: Option<String>,
-    pub bytes: Vec<u8>,
-}
-
-/// Reads the `file` part of a multipart body, refusing more than [`MAX_FILE_BYTES`] with
-/// 413 however the body is framed. Other parts are ignored.
-pub(crate) async fn read_upload(
-    multipart: Result<Multipart, MultipartRejection>,
-) -> AppResult<Upload> {
-    let unreadable = || AppError::invalid("file", "file_unreadable");
-    let too_large =
-        |e: &axum::extract::multipart::MultipartError| e.status() == StatusCode::PAYLOAD_TOO_LARGE;
-    let mut mp = multipart.map_err(|_| unreadable())?;
-    let mut found: Option<Upload> = None;
-    loop {
-        let field = match mp.next_field().await {
-            Ok(Some(f)) => f,
-            Ok(None) => break,
-            Err(e) if too_large(&e) => return Err(AppError::PayloadTooLarge),
-            Err(_) => return Err(unreadable()),
-        };
-        if field.name() != Some("file") || found.is_some() {
-            continue;
-        }
-        let name = field.file_name().map(str::to_string);
-        let content_type = field.content_type().map(str::to_string);
-        let mut field = field;
-        let mut bytes = Vec::new();
-        loop {
-            match field.chunk().await {
-                Ok(Some(chunk)) => {
-                    if bytes.len() + chunk.len() > MAX_FILE_BYTES {
-                        return Err(AppError::PayloadTooLarge);
-                    }
-                    bytes.extend_from_slice(&chunk);
-                }
-                Ok(None) => break,
-                Err(e) if too_large(&e) => return Err(AppError::PayloadTooLarge),
-                Err(_) => return Err(unreadable()),
-            }
-        }
-        found = Some(Upload {
-            name,
-            content_type,
-            bytes,
-        });
-    }
-    found.ok_or_else(|| AppError::invalid("file", "required"))
-}
-
-/// Percent-encodes for an RFC 5987 `filename*` parameter.
-fn rfc5987(s: &str) -> String {
-    let mut out = String::new();
-    for b in s.bytes() {
-        if b.is_ascii_alphanumeric() || b"!#$&+-.^_`|~".contains(&b) {
-            out.push(b as char);
-        } else {
-            out.push_str(&format!("%{b:02X}"));
-        }
-    }
-    out
-}
-
-/// A stored file as a download: always an attachment, with its name in UTF-8, and a type
-/// that no browser renders as a page.
-pub(crate) fn file_response(file: &PlanFile, bytes: Vec<u8>) -> Response {
-    const PASSED_THROUGH: &[&str] = &[
-        "application/pdf",
-        "application/msword",
-        "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
-        "application/vnd.ms-excel",
-        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-        "application/vnd.ms-powerpoint",
-        "application/vnd.openxmlformats-officedocument.presentationml.presentation",
-        "application/zip",
-        "image/png",
-        "image/jpeg",
-        "text/plain",
-        "text/csv",
-    ];
-    let ctype = if PASSED_THROUGH.contains(&file.content_type.as_str()) {
-        file.content_type.as_str()
-    } else {
-        "application/octet-stream"
-    };
-    let ascii: String = file
-        .file_name
-        .chars()
-        .map(|c| {
-            if c.is_ascii_graphic() && c != '"' && c != '\\' || c == ' ' {
-                c
-            } else {
-                '_'
-            }
-        })
-        .collect();
-    let disposition = format!(
-        "attachment; filename=\"{ascii}\"; filename*=UTF-8''{}",
-        rfc5987(&file.file_name)
-    );
-    let mut resp = bytes.into_response();
-    let h = resp.headers_mut();
-    if let Ok(v) = HeaderValue::from_str(ctype) {
-        h.insert(header::CONTENT_TYPE, v);
-    }
-    if let Ok(v) = HeaderValue::from_str(&disposition) {
-        h.insert(header::CONTENT_DISPOSITION, v);
-    }
-    h.insert(
-        header::CACHE_CONTROL,
-        HeaderValue::from_static("private, no-store"),
-    );
-    resp
-}
 
 // ---------------------------------------------------------------- the profile
 
@@ -191,7 +45,7 @@ pub async fn list_profiles(
 
 /// One industry's whole coordination structure: leader and departments, task force, think
 /// tank (current and history), alliances with members, special plans with files, work plans
-/// with measures (`overdue` derived against `today`).
+/// with their tasks (`overdue` derived against `today`).
 #[utoipa::path(get, path = "/api/v1/industries/{id}/profile", tag = "industry profiles",
     params(("id" = i64, Path)),
     responses((status = 200, body = IndustryProfile), (status = 403), (status = 404)))]
@@ -241,7 +95,7 @@ macro_rules! part_handlers {
             [("id" = i64, Path), ($own = i64, Path)] Ids<2>,
             $($handlers)*);
     };
-    // A part under an alliance or a work plan: creating one answers 404 when the parent is not
+    // A part under an alliance: creating one answers 404 when the parent is not
     // there.
     ($input:ident => $record:ident, ids($parent:literal, $own:literal), $($handlers:tt)*) => {
         part_handlers!(@emit $input => $record,
@@ -344,15 +198,8 @@ part_handlers! {
     WorkPlanInput => WorkPlan, ids("plan_id"),
     post "/api/v1/industries/{id}/work-plans" create_work_plan,
     put "/api/v1/industries/{id}/work-plans/{plan_id}" update_work_plan,
-    /// Deletes a work plan and its measures.
+    /// Deletes a work plan; refused while it has tasks (`in_use`).
     delete "/api/v1/industries/{id}/work-plans/{plan_id}" delete_work_plan,
-}
-
-part_handlers! {
-    MeasureInput => Measure, ids("plan_id", "measure_id"),
-    post "/api/v1/industries/{id}/work-plans/{plan_id}/measures" create_measure,
-    put "/api/v1/industries/{id}/work-plans/{plan_id}/measures/{measure_id}" update_measure,
-    delete "/api/v1/industries/{id}/work-plans/{plan_id}/measures/{measure_id}" delete_measure,
 }
 
 /// The editor of the industry a path names (refused before the body is read), and what the
@@ -490,7 +337,7 @@ pub async fn download_file(
     let Ids([id, plan, file]) = ids;
     let reader = app.service.profile_reader(&s.actor, id)?;
     let (meta, bytes) = reader.download_plan_file(plan, file).await?;
-    Ok(file_response(&meta, bytes))
+    Ok(file_response(&meta.file_name, &meta.content_type, bytes))
 }
 
 #[utoipa::path(delete,

@@ -4,10 +4,13 @@
 pub mod form;
 mod layout;
 pub mod list;
+mod problems;
 mod profiles;
 mod projects;
 mod reference;
 mod session;
+mod supervision;
+mod tasks;
 mod transfer;
 mod users;
 
@@ -41,6 +44,9 @@ pub fn router() -> Router<AppState> {
         .merge(transfer::router())
         .merge(projects::router())
         .merge(profiles::router())
+        .merge(problems::router())
+        .merge(supervision::router())
+        .merge(tasks::router())
         .route("/{area}", get(area_page))
 }
 

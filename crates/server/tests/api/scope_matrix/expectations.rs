@@ -72,8 +72,9 @@ impl fmt::Display for Expectation {
 
 /// The whole matrix. Columns: admin, office, leader, supervisor, taskforce, dept, district,
 /// stats, expert, anonymous. The test objects are reachable by every scoped role that may
-/// act on them: the industry 新材料 (the task force's and the expert's) and projects in
-/// 张店区 / 新材料 (the district's and the task force's).
+/// act on them: the industry 新材料 (the task force's and the expert's), projects in
+/// 张店区 / 新材料 (the district's and the task force's), and tasks there led by 市财政局
+/// (the department's).
 #[rustfmt::skip]
 pub const TABLE: &[(&str, &str)] = &[
     //                                                                              ad of le su tf de di st ex anon
@@ -160,9 +161,64 @@ pub const TABLE: &[(&str, &str)] = &[
     ("POST /api/v1/industries/{id}/work-plans",                                     "N  Y  N  N  Y  N  N  N  N  A"),
     ("PUT /api/v1/industries/{id}/work-plans/{plan_id}",                            "N  Y  N  N  Y  N  N  N  N  A"),
     ("DELETE /api/v1/industries/{id}/work-plans/{plan_id}",                         "N  Y  N  N  Y  N  N  N  N  A"),
-    ("POST /api/v1/industries/{id}/work-plans/{plan_id}/measures",                  "N  Y  N  N  Y  N  N  N  N  A"),
-    ("PUT /api/v1/industries/{id}/work-plans/{plan_id}/measures/{measure_id}",      "N  Y  N  N  Y  N  N  N  N  A"),
-    ("DELETE /api/v1/industries/{id}/work-plans/{plan_id}/measures/{measure_id}",   "N  Y  N  N  Y  N  N  N  N  A"),
+    // Key tasks (the test task: the office's, in 张店区 / 新材料, led by 市财政局): read by
+    // every role of the coordination loop whose scope reaches it (a department, the tasks
+    // assigned to it)…
+    ("GET /api/v1/tasks",                                                           "N  Y  Y  Y  Y  Y  Y  N  N  A"),
+    ("GET /api/v1/tasks/waiting",                                                   "N  Y  Y  Y  Y  Y  Y  N  N  A"),
+    ("GET /api/v1/tasks/{id}",                                                      "N  Y  Y  Y  Y  Y  Y  N  N  A"),
+    ("GET /api/v1/tasks/{id}/files/{file_id}",                                      "N  Y  Y  Y  Y  Y  Y  N  N  A"),
+    // …issued, changed and cancelled by the office (the task force: its work plans' tasks,
+    // tasks.rs)…
+    ("POST /api/v1/tasks",                                                          "N  Y  N  N  N  N  N  N  N  A"),
+    ("PUT /api/v1/tasks/{id}",                                                      "N  Y  N  N  N  N  N  N  N  A"),
+    ("POST /api/v1/tasks/{id}/cancel",                                              "N  Y  N  N  N  N  N  N  N  A"),
+    // …reported on by the office, the task force, the department and the district…
+    ("POST /api/v1/tasks/{id}/start",                                               "N  Y  N  N  Y  Y  Y  N  N  A"),
+    ("POST /api/v1/tasks/{id}/notes",                                               "N  Y  N  N  Y  Y  Y  N  N  A"),
+    ("POST /api/v1/tasks/{id}/files",                                               "N  Y  N  N  Y  Y  Y  N  N  A"),
+    ("DELETE /api/v1/tasks/{id}/files/{file_id}",                                   "N  Y  N  N  Y  Y  Y  N  N  A"),
+    ("POST /api/v1/tasks/{id}/submit",                                              "N  Y  N  N  Y  Y  Y  N  N  A"),
+    // …and their close checked by whoever issued them (the supervisor checks supervision
+    // tasks: tasks.rs).
+    ("POST /api/v1/tasks/{id}/accept",                                              "N  Y  N  N  N  N  N  N  N  A"),
+    ("POST /api/v1/tasks/{id}/reject",                                              "N  Y  N  N  N  N  N  N  N  A"),
+    // Problems: read within scope by the coordination roles (the test problem is in 张店区 /
+    // 新材料 and assigned to 市财政局, so every one of them reaches it)…
+    ("GET /api/v1/problems",                                                        "N  Y  Y  Y  Y  Y  Y  N  N  A"),
+    ("GET /api/v1/problems/department-stats",                                       "N  Y  Y  Y  Y  Y  Y  N  N  A"),
+    ("GET /api/v1/problems/{id}",                                                   "N  Y  Y  Y  Y  Y  Y  N  N  A"),
+    ("GET /api/v1/problems/{id}/files/{file_id}",                                   "N  Y  Y  Y  Y  Y  Y  N  N  A"),
+    // …raised by the office, task forces, districts and departments…
+    ("POST /api/v1/problems",                                                       "N  Y  N  N  Y  Y  Y  N  N  A"),
+    // …managed by the office…
+    ("PUT /api/v1/problems/{id}",                                                   "N  Y  N  N  N  N  N  N  N  A"),
+    ("POST /api/v1/problems/{id}/assign",                                           "N  Y  N  N  N  N  N  N  N  A"),
+    ("POST /api/v1/problems/{id}/return",                                           "N  Y  N  N  N  N  N  N  N  A"),
+    ("POST /api/v1/problems/{id}/escalate",                                         "N  Y  N  N  N  N  N  N  N  A"),
+    ("POST /api/v1/problems/{id}/resolve",                                          "N  Y  N  N  N  N  N  N  N  A"),
+    // …signed for and answered by the department it is assigned to…
+    ("POST /api/v1/problems/{id}/sign",                                             "N  N  N  N  N  Y  N  N  N  A"),
+    ("POST /api/v1/problems/{id}/answer",                                           "N  N  N  N  N  Y  N  N  N  A"),
+    // …urged by the office and the supervisor, instructed by the industry's leader…
+    ("POST /api/v1/problems/{id}/urge",                                             "N  Y  N  Y  N  N  N  N  N  A"),
+    ("POST /api/v1/problems/{id}/instruct",                                         "N  N  Y  N  N  N  N  N  N  A"),
+    // …and given files by the office, a raiser whose scope covers it, or its department.
+    ("POST /api/v1/problems/{id}/files",                                            "N  Y  N  N  Y  Y  Y  N  N  A"),
+    // Supervision items: read within scope (the test item supervises the test problem, with
+    // 市财政局 as its unit)…
+    ("GET /api/v1/supervision-items",                                               "N  Y  Y  Y  Y  Y  Y  N  N  A"),
+    ("GET /api/v1/supervision-items/ledger.xlsx",                                   "N  Y  Y  Y  Y  Y  Y  N  N  A"),
+    ("GET /api/v1/supervision-items/{id}",                                          "N  Y  Y  Y  Y  Y  Y  N  N  A"),
+    ("GET /api/v1/supervision-items/{id}/notice",                                   "N  Y  Y  Y  Y  Y  Y  N  N  A"),
+    ("GET /api/v1/supervision-items/{id}/files/{file_id}",                          "N  Y  Y  Y  Y  Y  Y  N  N  A"),
+    // …issued, edited and closed by the supervisor alone…
+    ("POST /api/v1/supervision-items",                                              "N  N  N  Y  N  N  N  N  N  A"),
+    ("PUT /api/v1/supervision-items/{id}",                                          "N  N  N  Y  N  N  N  N  N  A"),
+    ("POST /api/v1/supervision-items/{id}/close",                                   "N  N  N  Y  N  N  N  N  N  A"),
+    // …replied to by its units, and given files by the supervisor and the units.
+    ("POST /api/v1/supervision-items/{id}/replies",                                 "N  N  N  N  N  Y  N  N  N  A"),
+    ("POST /api/v1/supervision-items/{id}/files",                                   "N  N  N  Y  N  Y  N  N  N  A"),
 ];
 
 /// The methods an OpenAPI path item may hold.

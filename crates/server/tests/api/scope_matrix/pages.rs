@@ -2,14 +2,78 @@
 //! roles, and a navigation that shows what the role may open and nothing else.
 
 use super::expectations::CALLERS;
-use crate::harness::{each_backend, reference_data};
+use crate::harness::{TestApp, each_backend, reference_data};
 use dongneng_domain::Role;
-use reqwest::StatusCode;
+use reqwest::{Method, StatusCode};
+use serde_json::json;
+
+/// A problem in 张店区 / 新材料 assigned to 市财政局, and a supervision item about it with
+/// 市财政局 as its unit: every coordination role reaches both. Their pages' paths.
+async fn coordination_records(app: &TestApp) -> (String, String) {
+    let office = app.token("office").await;
+    let find = |list: &'static str, field: &'static str, value: &'static str| {
+        let office = office.clone();
+        async move { app.find_id(&office, list, field, value).await }
+    };
+    let finance = find("/api/v1/departments", "name_zh", "市财政局").await;
+    let (status, p) = app
+        .call(
+            Method::POST,
+            "/api/v1/problems",
+            Some(&office),
+            Some(json!({"title": "页面矩阵问题", "kind": "land", "description": "用地", "origin": "own",
+                        "industry_id": find("/api/v1/industries", "key", "new_materials").await,
+                        "region_id": find("/api/v1/regions", "code", "370303").await})),
+        )
+        .await;
+    assert_eq!(status, StatusCode::CREATED, "{p}");
+    let deadline = super::world::today().to_string();
+    let (status, p) = app
+        .call(
+            Method::POST,
+            &format!("/api/v1/problems/{}/assign", p["id"]),
+            Some(&office),
+            Some(json!({"version": p["version"],
+                        "assignments": [{"department_id": finance, "deadline": deadline}]})),
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK, "{p}");
+    let supervisor = app.token("supervisor").await;
+    let (status, i) = app
+        .call(
+            Method::POST,
+            "/api/v1/supervision-items",
+            Some(&supervisor),
+            Some(
+                json!({"title": "页面矩阵督办", "requirement": "按期办结", "subject": "problem",
+                        "subject_id": p["id"], "deadline": deadline, "unit_ids": [finance]}),
+            ),
+        )
+        .await;
+    assert_eq!(status, StatusCode::CREATED, "{i}");
+    (
+        format!("/problems/{}", p["id"]),
+        format!("/supervision/{}", i["id"]),
+    )
+}
 
 /// The pages: administration for its roles only, programme areas for programme roles.
 #[tokio::test]
 async fn page_scope_matrix() {
     each_backend(reference_data(), async |app| {
+        let (problem, item) = coordination_records(app).await;
+        let (problem_edit, item_edit) = (format!("{problem}/edit"), format!("{item}/edit"));
+        let coordination = |r: Role| {
+            matches!(
+                r,
+                Role::Office
+                    | Role::Leader
+                    | Role::Supervisor
+                    | Role::Taskforce
+                    | Role::Dept
+                    | Role::District
+            )
+        };
         for role in CALLERS.iter().filter_map(|c| c.role()) {
             let (cookie, _) = crate::auth::browser_login(app, role).await;
             let r = Role::parse(role).unwrap();
@@ -33,6 +97,34 @@ async fn page_scope_matrix() {
                 ("/admin/users/new", r == Role::Admin),
                 ("/admin/audit", r == Role::Admin),
                 ("/projects", r != Role::Admin),
+                ("/problems", coordination(r)),
+                ("/problems/department-stats", coordination(r)),
+                (
+                    "/problems/new",
+                    matches!(
+                        r,
+                        Role::Office | Role::Taskforce | Role::District | Role::Dept
+                    ),
+                ),
+                (&problem, coordination(r)),
+                (&problem_edit, r == Role::Office),
+                ("/supervision", coordination(r)),
+                ("/supervision/new", r == Role::Supervisor),
+                (&item, coordination(r)),
+                (&item_edit, r == Role::Supervisor),
+                (
+                    "/tasks",
+                    matches!(
+                        r,
+                        Role::Office
+                            | Role::Leader
+                            | Role::Supervisor
+                            | Role::Taskforce
+                            | Role::Dept
+                            | Role::District
+                    ),
+                ),
+                ("/tasks/new", r == Role::Office),
                 (
                     "/dispatch",
                     matches!(

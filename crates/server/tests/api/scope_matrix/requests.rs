@@ -3,7 +3,7 @@
 //! one up (made by [`World`]).
 
 use super::expectations::{Caller, Expectation};
-use super::world::{World, last_month, project_fields};
+use super::world::{World, last_month, project_fields, today};
 use serde_json::{Value, json};
 
 pub const XLSX: &str = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
@@ -65,6 +65,12 @@ impl Call {
     }
 }
 
+/// A step of problem `p`, its record the witness.
+fn step_call(p: &Value, step: &str, body: Value) -> Call {
+    let path = format!("/api/v1/problems/{}", p["id"]);
+    Call::json(format!("{path}/{step}"), body, path)
+}
+
 impl World<'_> {
     /// A request for `op` that succeeds when `caller` may make it.
     pub async fn prepare(&self, op: &Expectation, caller: Caller) -> Call {
@@ -74,8 +80,12 @@ impl World<'_> {
         let profile = self.profile_path();
         let profile_witness = format!("{profile}/profile");
         let project = format!("/api/v1/projects/{}", ids.project);
+        let problem = format!("/api/v1/problems/{}", ids.problem);
+        let item = format!("/api/v1/supervision-items/{}", ids.item);
         let projects = "/api/v1/projects?in_library=all&per_page=500".to_string();
         let users = "/api/v1/users?per_page=500".to_string();
+        let task = format!("/api/v1/tasks/{}", ids.task);
+        let tasks = "/api/v1/tasks?per_page=500".to_string();
         match (op.method.as_str(), op.path.as_str()) {
             // ---------------------------------------------------- open, session, reference
             ("GET", "/healthz") => Call::read("/healthz".into()),
@@ -456,35 +466,208 @@ impl World<'_> {
                 let path = format!("{profile}/work-plans/{}", w["id"]);
                 Call::delete(path, &w["version"], profile_witness)
             }
-            ("POST", "/api/v1/industries/{id}/work-plans/{plan_id}/measures") => Call::json(
-                format!("{profile}/work-plans/{}/measures", ids.work_plan),
-                json!({"measure": format!("{role}措施{n}"), "owner_person": "张某某", "deadline": "2026-12-31",
-                       "status": "not_started"}),
-                profile_witness,
+            // ---------------------------------------------------- key tasks
+            ("GET", "/api/v1/tasks") => Call::read("/api/v1/tasks".into()),
+            ("GET", "/api/v1/tasks/waiting") => Call::read("/api/v1/tasks/waiting".into()),
+            ("GET", "/api/v1/tasks/{id}") => Call::read(task.clone()),
+            ("GET", "/api/v1/tasks/{id}/files/{file_id}") => {
+                Call::read(format!("{task}/files/{}", ids.task_file))
+            }
+            ("POST", "/api/v1/tasks") => Call::json(
+                "/api/v1/tasks".into(),
+                json!({"title": format!("{role}任务{n}"), "source": "office",
+                       "industry_id": ids.new_materials, "lead_department_id": ids.finance,
+                       "deadline": "2099-12-31"}),
+                tasks,
             ),
-            ("PUT", "/api/v1/industries/{id}/work-plans/{plan_id}/measures/{measure_id}") => {
-                let version = self.part_version("measures", ids.measure).await;
+            ("PUT", "/api/v1/tasks/{id}") => {
+                let body = json!({"version": self.version_at(&task, "/version").await,
+                                  "title": format!("矩阵任务-{role}{n}"), "source": "office",
+                                  "industry_id": ids.new_materials, "region_id": ids.zhangdian,
+                                  "lead_department_id": ids.finance, "co_department_ids": [ids.miit],
+                                  "deadline": "2099-12-31"});
+                Call::json(task.clone(), body, task)
+            }
+            ("POST", "/api/v1/tasks/{id}/notes") => Call::json(
+                format!("{task}/notes"),
+                json!({"progress_note": format!("{role}进展{n}")}),
+                task,
+            ),
+            ("POST", "/api/v1/tasks/{id}/files") => Call::new(
+                format!("{task}/files"),
+                Body::File {
+                    name: "佐证材料.txt",
+                    bytes: format!("{role} {n}").into_bytes(),
+                },
+                Some(task),
+            ),
+            ("DELETE", "/api/v1/tasks/{id}/files/{file_id}") => {
+                let f = self.task_file(ids.task).await;
+                Call::delete(format!("{task}/files/{}", f["id"]), &f["version"], task)
+            }
+            // A status move uses its task up: one of its own for each call.
+            ("POST", "/api/v1/tasks/{id}/start" | "/api/v1/tasks/{id}/cancel") => {
+                let t = self.task().await;
+                self.step(&op.path, &t, role, n)
+            }
+            ("POST", "/api/v1/tasks/{id}/submit") => {
+                let t = self.task_with_evidence().await;
+                self.step(&op.path, &t, role, n)
+            }
+            ("POST", "/api/v1/tasks/{id}/accept" | "/api/v1/tasks/{id}/reject") => {
+                let t = self.submitted_task().await;
+                self.step(&op.path, &t, role, n)
+            }
+            // ---------------------------------------------------- problems
+            ("GET", "/api/v1/problems") => Call::read("/api/v1/problems".into()),
+            ("GET", "/api/v1/problems/department-stats") => {
+                Call::read("/api/v1/problems/department-stats".into())
+            }
+            ("GET", "/api/v1/problems/{id}") => Call::read(problem.clone()),
+            ("GET", "/api/v1/problems/{id}/files/{file_id}") => {
+                Call::read(format!("{problem}/files/{}", ids.problem_file))
+            }
+            ("POST", "/api/v1/problems") => Call::json(
+                "/api/v1/problems".into(),
+                json!({"title": format!("{role}提出的问题{n}"), "kind": "funds",
+                       "description": "配套资金未到位", "origin": "own",
+                       "industry_id": ids.new_materials, "region_id": ids.zhangdian}),
+                "/api/v1/problems?per_page=500".into(),
+            ),
+            ("PUT", "/api/v1/problems/{id}") => {
+                let body = json!({"version": self.version_at(&problem, "/version").await,
+                                  "title": format!("矩阵问题-{role}{n}"), "kind": "land",
+                                  "description": "用地指标不足", "origin": "own",
+                                  "industry_id": ids.new_materials, "region_id": ids.zhangdian});
+                Call::json(problem.clone(), body, problem)
+            }
+            ("POST", "/api/v1/problems/{id}/assign") => {
+                let p = self.problem(false).await;
+                let deadline = (today() + chrono::Duration::days(7)).to_string();
+                let body = json!({"version": p["version"],
+                                  "assignments": [{"department_id": ids.finance, "deadline": deadline}]});
+                step_call(&p, "assign", body)
+            }
+            ("POST", "/api/v1/problems/{id}/sign") => {
+                let p = self.problem(true).await;
+                step_call(&p, "sign", json!({"version": p["version"]}))
+            }
+            ("POST", "/api/v1/problems/{id}/answer") => {
+                let p = self.problem_after(&[("dept", "sign", json!({}))]).await;
+                let body = json!({"version": p["version"], "answer": "已落实配套资金"});
+                step_call(&p, "answer", body)
+            }
+            ("POST", "/api/v1/problems/{id}/return") => {
+                let p = self
+                    .problem_after(&[
+                        ("dept", "sign", json!({})),
+                        ("dept", "answer", json!({"answer": "已办理"})),
+                    ])
+                    .await;
+                let body = json!({"version": p["version"], "department_id": ids.finance,
+                                  "return_reason": "请补充拨付时间"});
+                step_call(&p, "return", body)
+            }
+            ("POST", "/api/v1/problems/{id}/urge") => {
+                let p = self.problem(true).await;
+                let body = json!({"version": p["version"], "department_id": ids.finance,
+                                  "note": "请抓紧办理"});
+                step_call(&p, "urge", body)
+            }
+            ("POST", "/api/v1/problems/{id}/escalate") => {
+                let p = self.problem(true).await;
+                let body = json!({"version": p["version"], "note": "需市领导协调"});
+                step_call(&p, "escalate", body)
+            }
+            ("POST", "/api/v1/problems/{id}/instruct") => {
+                let p = self
+                    .problem_after(&[("office", "escalate", json!({"note": "需市领导协调"}))])
+                    .await;
+                let deadline = (today() + chrono::Duration::days(30)).to_string();
+                let body = json!({"version": p["version"], "instruction": "请市财政局牵头解决",
+                                  "lead_department_id": ids.finance, "deadline": deadline});
+                step_call(&p, "instruct", body)
+            }
+            ("POST", "/api/v1/problems/{id}/resolve") => {
+                let p = self.problem(true).await;
+                let body = json!({"version": p["version"], "resolution": "已协调解决"});
+                step_call(&p, "resolve", body)
+            }
+            ("POST", "/api/v1/problems/{id}/files") => Call::new(
+                format!("{problem}/files"),
+                Body::File {
+                    name: "答复说明.txt",
+                    bytes: format!("{role} {n}").into_bytes(),
+                },
+                Some(problem),
+            ),
+
+            // ---------------------------------------------------- supervision
+            ("GET", "/api/v1/supervision-items") => Call::read("/api/v1/supervision-items".into()),
+            ("GET", "/api/v1/supervision-items/ledger.xlsx") => {
+                Call::read("/api/v1/supervision-items/ledger.xlsx".into())
+            }
+            ("GET", "/api/v1/supervision-items/{id}") => Call::read(item.clone()),
+            ("GET", "/api/v1/supervision-items/{id}/notice") => {
+                Call::read(format!("{item}/notice"))
+            }
+            ("GET", "/api/v1/supervision-items/{id}/files/{file_id}") => {
+                Call::read(format!("{item}/files/{}", ids.item_file))
+            }
+            ("POST", "/api/v1/supervision-items") => {
+                let deadline = (today() + chrono::Duration::days(10)).to_string();
                 Call::json(
-                    format!(
-                        "{profile}/work-plans/{}/measures/{}",
-                        ids.work_plan, ids.measure
-                    ),
-                    json!({"version": version, "measure": format!("矩阵措施-{role}{n}"), "owner_person": "张某某",
-                           "deadline": "2026-12-31", "status": "in_progress"}),
-                    profile_witness,
+                    "/api/v1/supervision-items".into(),
+                    json!({"title": format!("{role}督办{n}"), "requirement": "按期办结",
+                           "subject": "own", "deadline": deadline, "unit_ids": [ids.finance]}),
+                    "/api/v1/supervision-items?per_page=500".into(),
                 )
             }
-            ("DELETE", "/api/v1/industries/{id}/work-plans/{plan_id}/measures/{measure_id}") => {
-                let m = self.measure().await;
-                let path = format!(
-                    "{profile}/work-plans/{}/measures/{}",
-                    ids.work_plan, m["id"]
-                );
-                Call::delete(path, &m["version"], profile_witness)
+            ("PUT", "/api/v1/supervision-items/{id}") => {
+                let deadline = (today() + chrono::Duration::days(12)).to_string();
+                let body = json!({"version": self.version_at(&item, "/version").await,
+                                  "title": format!("矩阵督办-{role}{n}"), "requirement": "按期办结",
+                                  "subject": "problem", "subject_id": ids.problem,
+                                  "deadline": deadline, "unit_ids": [ids.finance]});
+                Call::json(item.clone(), body, item)
             }
+            ("POST", "/api/v1/supervision-items/{id}/replies") => {
+                let body = json!({"version": self.version_at(&item, "/version").await,
+                                  "text": format!("{role}回复{n}")});
+                Call::json(format!("{item}/replies"), body, item)
+            }
+            ("POST", "/api/v1/supervision-items/{id}/close") => {
+                let i = self.supervision_item().await;
+                let path = format!("/api/v1/supervision-items/{}", i["id"]);
+                let body = json!({"version": i["version"], "evidence": "已办结，附书面答复"});
+                Call::json(format!("{path}/close"), body, path)
+            }
+            ("POST", "/api/v1/supervision-items/{id}/files") => Call::new(
+                format!("{item}/files"),
+                Body::File {
+                    name: "办理说明.txt",
+                    bytes: format!("{role} {n}").into_bytes(),
+                },
+                Some(item),
+            ),
             (method, path) => {
                 panic!("no request for {method} {path}: add one to scope_matrix/requests.rs")
             }
         }
+    }
+
+    /// A status move of task `t` (the path as the document names it), with the reason a
+    /// rejection or a cancellation needs.
+    fn step(&self, op_path: &str, t: &Value, role: &str, n: i64) -> Call {
+        let path = op_path.replace("{id}", &t["id"].to_string());
+        let mut body = json!({"version": t["version"]});
+        if path.ends_with("/reject") {
+            body["reject_reason"] = json!(format!("{role}退回{n}"));
+        }
+        if path.ends_with("/cancel") {
+            body["cancel_reason"] = json!(format!("{role}取消{n}"));
+        }
+        let witness = format!("/api/v1/tasks/{}", t["id"]);
+        Call::json(path, body, witness)
     }
 }

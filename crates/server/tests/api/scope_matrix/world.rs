@@ -33,7 +33,13 @@ pub(super) struct Ids {
     pub(super) plan: i64,
     pub(super) file: i64,
     pub(super) work_plan: i64,
-    pub(super) measure: i64,
+    pub(super) finance: i64,
+    pub(super) task: i64,
+    pub(super) task_file: i64,
+    pub(super) problem: i64,
+    pub(super) problem_file: i64,
+    pub(super) item: i64,
+    pub(super) item_file: i64,
 }
 
 /// The server with its demo accounts signed in and the records the requests act on.
@@ -57,6 +63,11 @@ pub(super) fn project_fields(ids: (i64, i64), name: &str) -> Value {
         "industry_id": ids.1, "library_class": "city_major", "nature": "new",
         "content": "矩阵测试", "total_investment": 1_000_000_000i64, "code": null
     })
+}
+
+/// Today, China time.
+pub fn today() -> chrono::NaiveDate {
+    (chrono::Utc::now() + chrono::Duration::hours(8)).date_naive()
 }
 
 /// The month before this one, China time (December of last year in January).
@@ -94,6 +105,7 @@ impl<'a> World<'a> {
             chemical: find("/api/v1/industries", "key", "chemical").await,
             new_materials: find("/api/v1/industries", "key", "new_materials").await,
             miit: find("/api/v1/departments", "name_zh", "市工业和信息化局").await,
+            finance: find("/api/v1/departments", "name_zh", "市财政局").await,
             ..Ids::default()
         };
         world.ids = ids;
@@ -115,7 +127,22 @@ impl<'a> World<'a> {
         world.ids.plan = id(world.plan().await);
         world.ids.file = id(world.file().await);
         world.ids.work_plan = id(world.work_plan().await);
-        world.ids.measure = id(world.measure().await);
+        world.ids.task = id(world.task().await);
+        world.ids.task_file = id(world.task_file(world.ids.task).await);
+        world.ids.problem = id(world.problem(true).await);
+        world.ids.problem_file = id(world
+            .upload(
+                &format!("/api/v1/problems/{}/files", world.ids.problem),
+                "office",
+            )
+            .await);
+        world.ids.item = id(world.supervision_item().await);
+        world.ids.item_file = id(world
+            .upload(
+                &format!("/api/v1/supervision-items/{}/files", world.ids.item),
+                "supervisor",
+            )
+            .await);
         world
     }
 
@@ -148,9 +175,13 @@ impl<'a> World<'a> {
     }
 
     pub(super) async fn post(&self, path: &str, body: Value) -> Value {
+        self.post_as("office", path, body).await
+    }
+
+    pub(super) async fn post_as(&self, role: &str, path: &str, body: Value) -> Value {
         let (status, made) = self
             .app
-            .call(Method::POST, path, Some(self.token("office")), Some(body))
+            .call(Method::POST, path, Some(self.token(role)), Some(body))
             .await;
         assert!(
             status.is_success(),
@@ -160,6 +191,61 @@ impl<'a> World<'a> {
     }
 
     // ------------------------------------------------------------ records used up by a call
+
+    /// A new problem in 张店区 / 新材料 raised by the office, assigned to 市财政局 (due in two
+    /// days, so it may be urged) when `assigned`.
+    pub(super) async fn problem(&self, assigned: bool) -> Value {
+        let body = json!({"title": format!("矩阵问题{}", self.next()), "kind": "land",
+                          "description": "用地指标不足", "origin": "own",
+                          "industry_id": self.ids.new_materials, "region_id": self.ids.zhangdian});
+        let p = self.post("/api/v1/problems", body).await;
+        if !assigned {
+            return p;
+        }
+        let deadline = (today() + chrono::Duration::days(2)).to_string();
+        let body = json!({"version": p["version"],
+                          "assignments": [{"department_id": self.ids.finance, "deadline": deadline}]});
+        self.post(&format!("/api/v1/problems/{}/assign", p["id"]), body)
+            .await
+    }
+
+    /// A problem moved on from assigned by `steps`: (role, step, body beside the version).
+    pub(super) async fn problem_after(&self, steps: &[(&str, &str, Value)]) -> Value {
+        let mut p = self.problem(true).await;
+        for (role, step, body) in steps {
+            let mut body = body.clone();
+            body["version"] = p["version"].clone();
+            p = self
+                .post_as(role, &format!("/api/v1/problems/{}/{step}", p["id"]), body)
+                .await;
+        }
+        p
+    }
+
+    /// A new supervision item about the test problem, supervising 市财政局.
+    pub(super) async fn supervision_item(&self) -> Value {
+        let deadline = (today() + chrono::Duration::days(10)).to_string();
+        let body = json!({"title": format!("矩阵督办{}", self.next()), "requirement": "按期办结",
+                          "subject": "problem", "subject_id": self.ids.problem,
+                          "deadline": deadline, "unit_ids": [self.ids.finance]});
+        self.post_as("supervisor", "/api/v1/supervision-items", body)
+            .await
+    }
+
+    /// Uploads a text file to `path` as `role`.
+    pub(super) async fn upload(&self, path: &str, role: &str) -> Value {
+        let form = file_form("矩阵意见.txt", "text/plain", b"matrix".to_vec());
+        let req = self.app.client.post(self.app.url(path));
+        let (status, file) = self
+            .app
+            .send(req.bearer_auth(self.token(role)).multipart(form))
+            .await;
+        assert!(
+            status.is_success(),
+            "setting up: upload {path}: {status} {file}"
+        );
+        file
+    }
 
     pub(super) fn profile_path(&self) -> String {
         format!("/api/v1/industries/{}", self.ids.new_materials)
@@ -226,15 +312,49 @@ impl<'a> World<'a> {
             .await
     }
 
-    pub(super) async fn measure(&self) -> Value {
-        let body = json!({"measure": format!("矩阵措施{}", self.next()), "owner_person": "张某某", "deadline": "2026-12-31",
-                          "status": "not_started"});
-        let path = format!(
-            "{}/work-plans/{}/measures",
-            self.profile_path(),
-            self.ids.work_plan
-        );
-        self.post(&path, body).await
+    /// A new task of the office in 张店区 / 新材料, led by 市财政局 with 市工业和信息化局.
+    pub(super) async fn task(&self) -> Value {
+        let body = json!({"title": format!("矩阵任务{}", self.next()), "source": "office",
+                          "industry_id": self.ids.new_materials, "region_id": self.ids.zhangdian,
+                          "lead_department_id": self.ids.finance, "co_department_ids": [self.ids.miit],
+                          "deadline": "2099-12-31"});
+        self.post("/api/v1/tasks", body).await
+    }
+
+    /// A piece of evidence the office adds to `task`.
+    pub(super) async fn task_file(&self, task: i64) -> Value {
+        let form = file_form("矩阵佐证.txt", "text/plain", b"evidence".to_vec());
+        let req = self
+            .app
+            .client
+            .post(self.app.url(&format!("/api/v1/tasks/{task}/files")));
+        let (status, file) = self
+            .app
+            .send(req.bearer_auth(self.token("office")).multipart(form))
+            .await;
+        assert!(status.is_success(), "setting up: evidence: {status} {file}");
+        file
+    }
+
+    /// A new task with evidence, as it now stands.
+    pub(super) async fn task_with_evidence(&self) -> Value {
+        let id = self.task().await["id"].as_i64().expect("id");
+        self.task_file(id).await;
+        let (_, task) = self
+            .app
+            .get(&format!("/api/v1/tasks/{id}"), self.token("office"))
+            .await;
+        task
+    }
+
+    /// A task reported done, waiting for the office's check.
+    pub(super) async fn submitted_task(&self) -> Value {
+        let task = self.task_with_evidence().await;
+        self.post(
+            &format!("/api/v1/tasks/{}/submit", task["id"]),
+            json!({"version": task["version"]}),
+        )
+        .await
     }
 
     /// A new project in 张店区 / 新材料, in the planning stage.

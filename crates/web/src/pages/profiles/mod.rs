@@ -1,7 +1,8 @@
 //! Industry pages: the list of industries (`list.rs`) and one page per industry
 //! (`/industries/{id}`, `page.rs`) showing its whole coordination structure, with forms for
 //! each part (`parts.rs`: leader and departments, task force, experts, alliances and their
-//! members, work plans and their measures; `plans.rs`: special plans with their status moves
+//! members, work plans — whose measures are key tasks, added through the task form;
+//! `plans.rs`: special plans with their status moves
 //! and files). The service decides who may do what; the pages show edit links to those it
 //! will let through.
 
@@ -21,8 +22,8 @@ use axum::Router;
 use axum::routing::{get, post};
 use chrono::NaiveDate;
 use dongneng_domain::profile::{
-    AllianceInput, AllianceMemberInput, ExpertInput, MeasureInput, SpecialPlanInput,
-    TaskforceMemberInput, WorkPlanInput,
+    AllianceInput, AllianceMemberInput, ExpertInput, SpecialPlanInput, TaskforceMemberInput,
+    WorkPlanInput,
 };
 use dongneng_service::profiles::ProfileEditor;
 use dongneng_service::{Actor, ServiceError};
@@ -35,7 +36,7 @@ pub fn router() -> Router<AppState> {
         .route(
             "/industries/{id}/special-plans/{a}/files",
             post(plans::file_upload).layer(axum::extract::DefaultBodyLimit::max(
-                crate::api::profiles::UPLOAD_BODY_LIMIT,
+                crate::api::files::UPLOAD_BODY_LIMIT,
             )),
         )
         .route(
@@ -50,8 +51,7 @@ pub fn router() -> Router<AppState> {
     let r = part_form::part_routes::<AllianceInput>(r);
     let r = part_form::part_routes::<AllianceMemberInput>(r);
     let r = part_form::part_routes::<SpecialPlanInput>(r);
-    let r = part_form::part_routes::<WorkPlanInput>(r);
-    part_form::part_routes::<MeasureInput>(r)
+    part_form::part_routes::<WorkPlanInput>(r)
 }
 
 /// Who may change the profile of industry `{id}`: the permission hook of every form of it.
@@ -81,41 +81,48 @@ fn opt_text(s: &Option<String>) -> String {
     s.clone().unwrap_or_default()
 }
 
-/// Department names by id.
-struct Depts(Vec<Department>);
+/// Department names by id (also the tasks' and problems' pages).
+pub(crate) struct Depts(pub(crate) Vec<Department>);
 
 impl Depts {
-    async fn load(app: &AppState, actor: &Actor) -> AppResult<Depts> {
+    pub(crate) async fn load(app: &AppState, actor: &Actor) -> AppResult<Depts> {
         Ok(Depts(
             app.service.reference(actor)?.list_departments().await?,
         ))
     }
-    fn name(&self, lang: Lang, id: Option<i64>) -> String {
+    pub(crate) fn name(&self, lang: Lang, id: Option<i64>) -> String {
         id.and_then(|i| self.0.iter().find(|d| d.id == i))
             .map(|d| in_lang(lang, &d.name_zh, &d.name_en))
             .unwrap_or_default()
     }
-    fn names(&self, lang: Lang, ids: &[i64]) -> String {
+    pub(crate) fn names(&self, lang: Lang, ids: &[i64]) -> String {
         ids.iter()
             .map(|i| self.name(lang, Some(*i)))
             .collect::<Vec<_>>()
             .join("、")
     }
-    fn options(&self, lang: Lang) -> Vec<(String, String)> {
+    pub(crate) fn options(&self, lang: Lang) -> Vec<(String, String)> {
+        self.in_use(lang, &[])
+    }
+
+    /// The departments in use, and those of `kept` although retired since (a record that
+    /// names them keeps them).
+    pub(crate) fn in_use(&self, lang: Lang, kept: &[i64]) -> Vec<(String, String)> {
         self.0
             .iter()
+            .filter(|d| d.active || kept.contains(&d.id))
             .map(|d| (d.id.to_string(), self.name(lang, Some(d.id))))
             .collect()
     }
 
     /// A select of one department, or none.
-    fn select(&self, lang: Lang, name: &str, value: Option<i64>) -> FormField {
+    pub(crate) fn select(&self, lang: Lang, name: &str, value: Option<i64>) -> FormField {
         let not_set = Some(lang.t("common.not_set"));
         FormField::select(lang, name, &value, self.options(lang), not_set)
     }
 
     /// A select of several departments.
-    fn multi(&self, lang: Lang, name: &str, values: &[i64]) -> FormField {
+    pub(crate) fn multi(&self, lang: Lang, name: &str, values: &[i64]) -> FormField {
         FormField::multi(lang, name, self.options(lang), values)
     }
 }

@@ -1,6 +1,7 @@
 //! One industry's page: its leader and departments, task force, experts (serving and
 //! retired), alliances with their members, special plans with their files, and annual work
-//! plans with their measures — with edit, delete and add links for those who may edit.
+//! plans with their measures (key tasks, linked to their pages) — with edit, delete and add
+//! links for those who may edit.
 
 use super::{Depts, date_text, label, opt_text};
 use crate::AppState;
@@ -20,6 +21,8 @@ use dongneng_store::{IndustryProfile, SpecialPlan};
 struct Row {
     id: String,
     cells: Vec<String>,
+    /// Where the first cell links to.
+    href: Option<String>,
     class: &'static str,
     edit: Option<String>,
     /// The confirmation page that deletes it.
@@ -163,6 +166,7 @@ fn build_page(
             .iter()
             .map(|m| Row {
                 id: format!("member-{}", m.id),
+                href: None,
                 cells: vec![
                     m.person_name.clone(),
                     depts.name(lang, m.department_id),
@@ -197,6 +201,7 @@ fn build_page(
             .iter()
             .map(|e| Row {
                 id: format!("expert-{}", e.id),
+                href: None,
                 cells: vec![
                     e.person_name.clone(),
                     e.specialty.clone(),
@@ -251,6 +256,7 @@ fn build_page(
                         .iter()
                         .map(|m| Row {
                             id: format!("alliance-member-{}", m.id),
+                            href: None,
                             cells: vec![
                                 m.enterprise_name.clone(),
                                 opt_text(&m.credit_code),
@@ -339,9 +345,10 @@ fn build_page(
                 ],
                 edit: edit(wbase.clone()),
                 delete: del(format!("{wbase}/delete")),
+                // A measure is a key task, made through the task form.
                 add: can.then(|| {
                     (
-                        format!("{wbase}/measures/new"),
+                        format!("/work-plans/{}/tasks/new", w.plan.id),
                         lang.t("profile.measure_new"),
                     )
                 }),
@@ -350,32 +357,40 @@ fn build_page(
                         lang,
                         &[
                             "measure",
-                            "owner_department_id",
-                            "owner_person",
+                            "lead_department_id",
+                            "responsible_person",
                             "deadline",
                             "status",
                         ],
                     ),
                     rows: w
-                        .measures
+                        .tasks
                         .iter()
-                        .map(|m| {
-                            let mut status = label(lang, m.status.label_key());
-                            if m.overdue {
-                                status = format!("{status} · {}", lang.t("profile.overdue"));
+                        .map(|e| {
+                            let t = &e.task;
+                            let mut status = label(lang, t.status.label_key());
+                            if e.overdue {
+                                status = format!(
+                                    "{status} · {}",
+                                    lang.t_with(
+                                        "task.days_overdue",
+                                        &[("n", &e.days_overdue.to_string())]
+                                    )
+                                );
                             }
                             Row {
-                                id: format!("measure-{}", m.id),
+                                id: format!("task-{}", t.id),
                                 cells: vec![
-                                    m.measure.clone(),
-                                    depts.name(lang, m.owner_department_id),
-                                    opt_text(&m.owner_person),
-                                    m.deadline.to_string(),
+                                    t.title.clone(),
+                                    depts.name(lang, t.lead_department_id),
+                                    opt_text(&t.responsible_person),
+                                    t.deadline.to_string(),
                                     status,
                                 ],
-                                class: if m.overdue { "overdue" } else { "" },
-                                edit: edit(format!("{wbase}/measures/{}", m.id)),
-                                delete: del(format!("{wbase}/measures/{}/delete", m.id)),
+                                href: Some(format!("/tasks/{}", t.id)),
+                                class: if e.overdue { "overdue" } else { "" },
+                                edit: edit(format!("/tasks/{}/edit", t.id)),
+                                delete: None,
                             }
                         })
                         .collect(),

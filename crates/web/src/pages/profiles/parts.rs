@@ -1,5 +1,6 @@
 //! The parts of an industry's profile and their forms (through [`Part`]): task force
-//! members, experts, alliances and their members, annual work plans and their measures; and
+//! members, experts, alliances and their members, annual work plans (their measures are key
+//! tasks, made through the task form); and
 //! the leader and departments, one record edited in place. Special plans are in `plans.rs`.
 
 use super::part_form::{At, Part};
@@ -11,8 +12,7 @@ use chrono::NaiveDate;
 use dongneng_domain::FieldErrors;
 use dongneng_domain::profile::{
     AllianceInput, AllianceKind, AllianceMemberInput, AlliancePlanKind, AlliancePlanStatus,
-    AllianceRole, ExpertInput, MeasureInput, MeasureStatus, MemberRole, StructureInput,
-    TaskforceMemberInput, WorkPlanInput,
+    AllianceRole, ExpertInput, MemberRole, StructureInput, TaskforceMemberInput, WorkPlanInput,
 };
 use dongneng_service::ServiceError;
 use dongneng_store::IndustryProfile;
@@ -348,88 +348,6 @@ impl Part for WorkPlanInput {
             goals: w.goals.clone(),
         };
         Some((input, w.version))
-    }
-}
-
-// ---------------------------------------------------------------- measures
-
-impl Part for MeasureInput {
-    const COLLECTION: &'static str = "/industries/{id}/work-plans/{a}/measures";
-    const RECORD: &'static str = "/industries/{id}/work-plans/{a}/measures/{b}";
-    const NEW_TITLE: &'static str = "profile.measure_new";
-    const EDIT_TITLE: &'static str = "profile.measure_edit";
-    const ANCHOR: &'static str = "work-plans";
-
-    fn blank() -> Self {
-        MeasureInput {
-            measure: String::new(),
-            owner_department_id: None,
-            owner_person: None,
-            deadline: NaiveDate::default(),
-            status: MeasureStatus::NotStarted,
-            note: None,
-            sort_order: 0,
-        }
-    }
-
-    fn read(f: &FormData) -> (Self, FieldErrors) {
-        let mut errs = FieldErrors::new();
-        let input = MeasureInput {
-            measure: f.get("measure"),
-            owner_department_id: f.opt_id("owner_department_id", &mut errs),
-            owner_person: f.opt("owner_person"),
-            deadline: f.required_date("deadline", &mut errs),
-            status: f
-                .choice("status", MeasureStatus::parse, &mut errs)
-                .unwrap_or(MeasureStatus::NotStarted),
-            note: f.opt("note"),
-            sort_order: f.int("sort_order", &mut errs),
-        };
-        (input, errs)
-    }
-
-    fn fields(&self, l: Lang, depts: &Depts) -> Vec<FormField> {
-        let deadline = (self.deadline != NaiveDate::default()).then_some(self.deadline);
-        let statuses = choices(
-            l,
-            "profile.measure_status",
-            MeasureStatus::ALL,
-            MeasureStatus::code,
-        );
-        vec![
-            FormField::textarea(l, "measure", &self.measure).required(),
-            depts
-                .select(l, "owner_department_id", self.owner_department_id)
-                .hint(l.t("profile.owner_hint")),
-            FormField::text(l, "owner_person", &self.owner_person),
-            date_field(l, "deadline", deadline).required(),
-            FormField::one_of(l, "status", &self.status.code(), statuses),
-            FormField::textarea(l, "note", &self.note),
-            FormField::number(l, "sort_order", &self.sort_order),
-        ]
-    }
-
-    fn parent_exists(p: &IndustryProfile, parent: i64) -> bool {
-        p.work_plans.iter().any(|w| w.plan.id == parent)
-    }
-
-    fn find(p: &IndustryProfile, at: &At) -> Option<(Self, i64)> {
-        let m = p
-            .work_plans
-            .iter()
-            .filter(|w| Some(w.plan.id) == at.parent)
-            .flat_map(|w| &w.measures)
-            .find(|m| Some(m.id) == at.id)?;
-        let input = MeasureInput {
-            measure: m.measure.clone(),
-            owner_department_id: m.owner_department_id,
-            owner_person: m.owner_person.clone(),
-            deadline: m.deadline,
-            status: m.status,
-            note: m.note.clone(),
-            sort_order: m.sort_order,
-        };
-        Some((input, m.version))
     }
 }
 

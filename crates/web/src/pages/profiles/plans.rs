@@ -6,7 +6,7 @@ use super::page::render_profile;
 use super::part_form::{At, Part};
 use super::{Depts, EditProfile, date_field};
 use crate::AppState;
-use crate::api::profiles::{file_response, read_upload};
+use crate::api::files::{file_response, read_upload};
 use crate::context::Signed;
 use crate::error::{AppError, AppResult};
 use crate::i18n::Lang;
@@ -257,5 +257,5 @@ pub async fn file_download(
         .profile_reader(&s.actor, industry)?
         .download_plan_file(plan, file)
         .await?;
-    Ok(file_response(&meta, bytes))
+    Ok(file_response(&meta.file_name, &meta.content_type, bytes))
 }

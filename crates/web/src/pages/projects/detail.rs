@@ -81,6 +81,9 @@ struct DetailPage {
     events: Vec<(String, String, String, String)>,
     history: Vec<HistoryView>,
     errors: Vec<String>,
+    /// The project's problems, and raising one from it.
+    problems_href: Option<String>,
+    raise_href: Option<String>,
     today: String,
     this_year: i32,
     last_year_month: (i32, u32),
@@ -183,6 +186,7 @@ async fn render_detail(
     let can_edit = EditProject::access(app, s, path).await.is_ok();
     let today = china_today();
     let (level, level_label, reasons) = warning(lang, p);
+    let (problems_href, raise_href) = crate::pages::problems::problem_links(app, s, p.id).await;
     let page = DetailPage {
         layout: Layout::new(app, &s.ctx, "projects", p.name.clone()).with_notice(notice),
         id: p.id,
@@ -334,6 +338,8 @@ async fn render_detail(
             .map(|e| history_view(lang, &names, e))
             .collect(),
         errors: errors.0.iter().map(|e| lang.field_message(e)).collect(),
+        problems_href,
+        raise_href,
         today: today.to_string(),
         this_year: today.year(),
         last_year_month: last_month(today),

@@ -105,22 +105,22 @@ impl Gate for ManageSettings {
     }
 }
 
-/// Names for ids, in the user's language.
-struct Names {
+/// Names of regions and industries, in the user's language (also the tasks' and problems' pages).
+pub(crate) struct Names {
     regions: Vec<Region>,
     industries: Vec<Industry>,
     lang: Lang,
 }
 
 impl Names {
-    async fn load(app: &AppState, s: &Signed) -> AppResult<Names> {
+    pub(crate) async fn load(app: &AppState, s: &Signed) -> AppResult<Names> {
         Ok(Names {
             regions: app.service.reference(&s.actor)?.list_regions().await?,
             industries: app.service.reference(&s.actor)?.list_industries().await?,
             lang: s.ctx.lang,
         })
     }
-    fn region(&self, id: i64) -> String {
+    pub(crate) fn region(&self, id: i64) -> String {
         self.regions
             .iter()
             .find(|r| r.id == id)
@@ -130,21 +130,21 @@ impl Names {
             })
             .unwrap_or_default()
     }
-    fn industry(&self, id: i64) -> String {
+    pub(crate) fn industry(&self, id: i64) -> String {
         self.industries
             .iter()
             .find(|i| i.id == id)
             .map(|i| in_lang(self.lang, &i.name_zh, &i.name_en))
             .unwrap_or_default()
     }
-    fn region_options(&self) -> Vec<(String, String)> {
+    pub(crate) fn region_options(&self) -> Vec<(String, String)> {
         self.regions
             .iter()
             .filter(|r| r.parent_id.is_some())
             .map(|r| (r.id.to_string(), self.region(r.id)))
             .collect()
     }
-    fn industry_options(&self) -> Vec<(String, String)> {
+    pub(crate) fn industry_options(&self) -> Vec<(String, String)> {
         self.industries
             .iter()
             .filter(|i| i.active)

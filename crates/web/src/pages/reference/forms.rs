@@ -169,6 +169,7 @@ impl Form for DepartmentForm {
             kind: f.get("kind"),
             region_id: f.opt_id("region_id", &mut errs),
             duties: f.opt("duties"),
+            active: f.flag("active"),
         };
         (input, errs)
     }
@@ -201,6 +202,8 @@ impl Form for DepartmentForm {
                 Some(lang.t("common.not_set")),
             ),
             FormField::textarea(lang, "duties", &d.duties),
+            FormField::checkbox(lang, "active", d.active)
+                .hint(lang.t("admin.department_active_hint")),
         ])
     }
 }
@@ -217,6 +220,7 @@ impl Create for DepartmentForm {
             kind: "department".into(),
             region_id: None,
             duties: None,
+            active: true,
         })
     }
 
@@ -243,6 +247,7 @@ impl Edit for DepartmentForm {
             kind: d.kind,
             region_id: d.region_id,
             duties: d.duties,
+            active: d.active,
         };
         Ok((input, d.version))
     }

@@ -115,7 +115,14 @@ async fn departments(
     let table = Table::of(
         labels(
             lang,
-            &["name_zh", "name_en", "kind", "region_id", "version"],
+            &[
+                "name_zh",
+                "name_en",
+                "kind",
+                "region_id",
+                "active",
+                "version",
+            ],
         ),
         &list,
         |d| format!("department-{}", d.id),
@@ -125,6 +132,7 @@ async fn departments(
                 Cell::text(d.name_en.clone()),
                 Cell::text(lang.t(&format!("department_kind.{}", d.kind))),
                 Cell::text(region_name(&regions, d.region_id)),
+                Cell::text(lang.t(if d.active { "common.yes" } else { "common.no" })),
                 Cell::text(d.version.to_string()),
             ]
         },
