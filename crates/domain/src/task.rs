@@ -282,8 +282,11 @@ impl TaskInput {
             (_, Some(_)) => errs.add("work_plan_id", "work_plan_only_for_measures"),
             (_, None) => {}
         }
-        // A work plan's task belongs to the plan's industry.
-        if self.industry_id.is_none() && self.region_id.is_none() && self.work_plan_id.is_none() {
+        // A work plan's measure belongs to the plan's industry; every other task names its own.
+        if self.industry_id.is_none()
+            && self.region_id.is_none()
+            && self.source != TaskSource::WorkPlanMeasure
+        {
             errs.add("industry_id", "industry_or_region_required");
         }
         if self.co_department_ids.len() > MAX_CO_DEPARTMENTS {
