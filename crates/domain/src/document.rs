@@ -82,7 +82,10 @@ pub struct Table {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
 pub enum Block {
     /// A heading without its number: the number comes from its place ([`OfficialDocument::parts`]).
-    Heading { level: HeadingLevel, text: String },
+    Heading {
+        level: HeadingLevel,
+        text: String,
+    },
     /// A paragraph, indented two characters.
     Paragraph(String),
     Table(Table),
@@ -367,9 +370,20 @@ const DIGITS: [char; 10] = ['零', '一', '二', '三', '四', '五', '六', '�
 pub fn chinese_number(n: usize) -> String {
     match n {
         0..=9 => DIGITS[n].to_string(),
-        10..=19 => format!("十{}", if n == 10 { String::new() } else { DIGITS[n - 10].to_string() }),
+        10..=19 => format!(
+            "十{}",
+            if n == 10 {
+                String::new()
+            } else {
+                DIGITS[n - 10].to_string()
+            }
+        ),
         20..=99 => {
-            let ones = if n % 10 == 0 { String::new() } else { DIGITS[n % 10].to_string() };
+            let ones = if n % 10 == 0 {
+                String::new()
+            } else {
+                DIGITS[n % 10].to_string()
+            };
             format!("{}十{ones}", DIGITS[n / 10])
         }
         100..=999 => {

@@ -173,11 +173,18 @@ pub fn write_docx(doc: &OfficialDocument) -> Result<Vec<u8>, OfficeError> {
                 let cols = t.header.len().max(1);
                 let w = text_width as usize / cols;
                 let mut rows = vec![TableRow::new(
-                    t.header.iter().map(|h| cell(h, true).width(w, WidthType::Dxa)).collect(),
+                    t.header
+                        .iter()
+                        .map(|h| cell(h, true).width(w, WidthType::Dxa))
+                        .collect(),
                 )];
                 rows.extend(t.rows.iter().map(|r| {
-                    TableRow::new(r.iter().map(|c| cell(c, false).width(w, WidthType::Dxa)).collect())
-                        .cant_split()
+                    TableRow::new(
+                        r.iter()
+                            .map(|c| cell(c, false).width(w, WidthType::Dxa))
+                            .collect(),
+                    )
+                    .cant_split()
                 }));
                 d = d
                     .add_table(Table::new(rows).width(text_width as usize, WidthType::Dxa))
@@ -207,9 +214,12 @@ pub fn write_docx(doc: &OfficialDocument) -> Result<Vec<u8>, OfficeError> {
     if let Some(c) = doc.copy_to_line() {
         d = d.add_paragraph(empty());
         d = d.add_paragraph(line(
-            Paragraph::new()
-                .add_run(run(&c, BODY_FONT, SIZE_4))
-                .indent(Some(INDENT / 2), None, Some(INDENT / 2), None),
+            Paragraph::new().add_run(run(&c, BODY_FONT, SIZE_4)).indent(
+                Some(INDENT / 2),
+                None,
+                Some(INDENT / 2),
+                None,
+            ),
         ));
     }
 

@@ -118,7 +118,10 @@ impl Service {
         let mut saved = store
             .save_documents(
                 &access.by(),
-                &[new(DocumentFormat::Docx, docx), new(DocumentFormat::Pdf, pdf)],
+                &[
+                    new(DocumentFormat::Docx, docx),
+                    new(DocumentFormat::Pdf, pdf),
+                ],
             )
             .await?;
         let pdf = saved.pop().ok_or(ServiceError::NotFound)?;

@@ -4,10 +4,11 @@
 use super::{SupervisionNotice, SupervisionReader};
 use crate::documents::{DocumentSource, IssuedDocument};
 use crate::error::Result;
-use dongneng_store::StoredDocument;
 use dongneng_domain::document::{
-    Block, DocumentFormat, DocumentKind, HeadingLevel, OfficialDocument, SourceKind, Table, chinese_date,
+    Block, DocumentFormat, DocumentKind, HeadingLevel, OfficialDocument, SourceKind, Table,
+    chinese_date,
 };
+use dongneng_store::StoredDocument;
 
 /// The notice as a document: the issuing office's mark, the number, the title, the units as
 /// addressees; what is supervised, what is required, the deadline; a table of the units and

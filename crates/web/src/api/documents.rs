@@ -48,8 +48,7 @@ pub async fn list_documents(
 /// A stored document again: the bytes as made, as an attachment.
 #[utoipa::path(get, path = "/api/v1/documents/{id}", tag = "documents",
     params(("id" = i64, Path)),
-    responses((status = 200, description = "The document (DOCX or PDF)",
-            content_type = ["application/vnd.openxmlformats-officedocument.wordprocessingml.document", "application/pdf"]),
+    responses((status = 200, description = "The document's bytes: DOCX or PDF, as its format says"),
         (status = 401), (status = 403), (status = 404)))]
 pub async fn download_document(
     State(app): State<AppState>,

@@ -230,11 +230,7 @@ pub async fn notice_docx(
     params(("id" = i64, Path)),
     responses((status = 200, description = "The notice as PDF", content_type = "application/pdf"),
         (status = 403), (status = 404)))]
-pub async fn notice_pdf(
-    State(app): State<AppState>,
-    s: Signed,
-    Id(id): Id,
-) -> AppResult<Response> {
+pub async fn notice_pdf(State(app): State<AppState>, s: Signed, Id(id): Id) -> AppResult<Response> {
     let reader = app.service.supervision(&s.actor)?;
     let (meta, bytes) = reader.notice_file(id, DocumentFormat::Pdf).await?;
     Ok(document_download(&meta, bytes))

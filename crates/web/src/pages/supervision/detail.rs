@@ -157,9 +157,16 @@ async fn render_item(
             .map(|doc| {
                 let made = lang.t_with(
                     "document.made_by",
-                    &[("who", &doc.created_by), ("at", &china_time(doc.created_at))],
+                    &[
+                        ("who", &doc.created_by),
+                        ("at", &china_time(doc.created_at)),
+                    ],
                 );
-                (format!("/documents/{}", doc.id), doc.file_name.clone(), made)
+                (
+                    format!("/documents/{}", doc.id),
+                    doc.file_name.clone(),
+                    made,
+                )
             })
             .collect(),
         record: d
