@@ -324,8 +324,14 @@ mod tests {
         let mut doc = OfficialDocument::example();
         doc.title = "#set page(width: 1pt) *粗* $x$ [链接] \\ 标题".into();
         let pdf = EMBEDDED.render(&doc).unwrap();
-        let text: String = text_of(&pdf).chars().filter(|c| !c.is_whitespace()).collect();
-        assert!(text.contains("#setpage(width:1pt)*粗*$x$[链接]\\标题"), "{text}");
+        let text: String = text_of(&pdf)
+            .chars()
+            .filter(|c| !c.is_whitespace())
+            .collect();
+        assert!(
+            text.contains("#setpage(width:1pt)*粗*$x$[链接]\\标题"),
+            "{text}"
+        );
     }
 
     #[test]

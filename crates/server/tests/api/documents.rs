@@ -5,8 +5,8 @@
 
 use crate::harness::{TestApp, each_backend, reference_data};
 use crate::problems::{ids, raise};
+use crate::supervision::issue;
 use dongneng_service::ServiceConfig;
-use dongneng_store::DocumentStore;
 use reqwest::{Method, StatusCode};
 use serde_json::{Value, json};
 use std::io::Read;
@@ -23,19 +23,6 @@ fn no_system_fonts() -> ServiceConfig {
 
 fn deadline() -> String {
     (dongneng_domain::clock::today() + chrono::Duration::days(10)).to_string()
-}
-
-async fn issue(app: &TestApp, body: Value) -> Value {
-    let (status, i) = app
-        .call(
-            Method::POST,
-            "/api/v1/supervision-items",
-            Some(&app.token("supervisor").await),
-            Some(body),
-        )
-        .await;
-    assert_eq!(status, StatusCode::CREATED, "{i}");
-    i
 }
 
 /// GET `path` as `token`: status, content type, disposition and bytes.
