@@ -9,6 +9,7 @@ pub mod actor;
 pub mod auth;
 pub mod demo;
 mod demo_projects;
+pub mod documents;
 pub mod error;
 mod files;
 pub mod problems;
@@ -42,6 +43,11 @@ pub struct ServiceConfig {
     /// With the demo data, also load the demo project library (tests of other areas skip it
     /// to start faster).
     pub demo_projects: bool,
+    /// Font directories searched first for the PDFs of official documents (`--font-dir`).
+    pub font_dirs: Vec<std::path::PathBuf>,
+    /// Also take the system's fonts for PDFs (off with `--no-system-fonts`: only the fonts
+    /// carried in the binary).
+    pub system_fonts: bool,
 }
 
 impl Default for ServiceConfig {
@@ -53,6 +59,8 @@ impl Default for ServiceConfig {
             max_failures_per_ip: 30,
             throttle_window: chrono::Duration::minutes(15),
             demo_projects: true,
+            font_dirs: vec![],
+            system_fonts: true,
         }
     }
 }
@@ -65,6 +73,8 @@ pub struct Service {
     /// Totals of the project library by filter, each with the library version it was
     /// computed at (see `projects::SumsCache`).
     sums: Arc<projects::SumsCache>,
+    /// Writes official documents as PDF ([`Service::with_pdf`]); none: PDFs are unavailable.
+    pdf: Option<Arc<dyn documents::PdfRenderer>>,
 }
 
 impl Service {
@@ -73,6 +83,7 @@ impl Service {
             store,
             config,
             sums: Arc::default(),
+            pdf: None,
         }
     }
 

@@ -8,6 +8,7 @@
 //!   has moved on, changing nothing;
 //! - list methods that reach programme data take a [`DataScope`] and filter in SQL.
 
+pub mod documents;
 pub mod error;
 pub mod problems;
 pub mod profiles;
@@ -16,6 +17,7 @@ pub mod rows;
 pub mod supervision;
 pub mod tasks;
 
+pub use documents::*;
 pub use error::StoreError;
 pub use problems::*;
 pub use profiles::*;
@@ -222,6 +224,7 @@ pub trait Store:
     + TaskStore
     + LeaseStore
     + ImportReportStore
+    + DocumentStore
     + Send
     + Sync
     + 'static
@@ -240,6 +243,7 @@ impl<T> Store for T where
         + TaskStore
         + LeaseStore
         + ImportReportStore
+        + DocumentStore
         + Send
         + Sync
         + 'static

@@ -3,6 +3,7 @@
 
 mod audit;
 mod auth;
+pub mod documents;
 pub(crate) mod files;
 mod health;
 pub mod openapi;
@@ -275,6 +276,10 @@ pub fn router() -> (axum::Router<AppState>, utoipa::openapi::OpenApi) {
         .routes(uploads(routes!(supervision::upload_file)))
         .routes(routes!(supervision::download_file))
         .routes(routes!(supervision::notice))
+        .routes(routes!(supervision::notice_docx))
+        .routes(routes!(supervision::notice_pdf))
+        .routes(routes!(documents::list_documents))
+        .routes(routes!(documents::download_document))
         .split_for_parts();
     openapi::flatten_all_of(&mut doc);
     openapi::describe_itself(&mut doc);

@@ -63,6 +63,7 @@ async fn page_scope_matrix() {
     each_backend(reference_data(), async |app| {
         let (problem, item) = coordination_records(app).await;
         let (problem_edit, item_edit) = (format!("{problem}/edit"), format!("{item}/edit"));
+        let item_notice = format!("{item}/notice.docx");
         let coordination = |r: Role| {
             matches!(
                 r,
@@ -112,6 +113,7 @@ async fn page_scope_matrix() {
                 ("/supervision/new", r == Role::Supervisor),
                 (&item, coordination(r)),
                 (&item_edit, r == Role::Supervisor),
+                (&item_notice, coordination(r)),
                 (
                     "/tasks",
                     matches!(
