@@ -72,6 +72,22 @@ enum Command {
         /// Hours after login when a session ends regardless.
         #[arg(long, env = "DONGNENG_SESSION_HOURS", default_value_t = 12)]
         session_hours: i64,
+        /// SMTP relay for reminder e-mail (plain SMTP, no login). Without it no mail is sent
+        /// and no outbound connection is made.
+        #[arg(long, env = "DONGNENG_SMTP_HOST")]
+        smtp_host: Option<String>,
+        #[arg(long, env = "DONGNENG_SMTP_PORT", default_value_t = 25)]
+        smtp_port: u16,
+        /// The sender of reminder e-mail, e.g. `动能平台 <dongneng@zibo.gov.cn>`.
+        #[arg(long, env = "DONGNENG_SMTP_FROM", default_value = "dongneng@localhost")]
+        smtp_from: String,
+        /// The address users reach the server at, for links in e-mail.
+        #[arg(
+            long,
+            env = "DONGNENG_PUBLIC_URL",
+            default_value = "http://127.0.0.1:8080"
+        )]
+        public_url: String,
     },
     /// Apply database migrations and exit.
     Migrate,
@@ -204,7 +220,20 @@ async fn main() -> anyhow::Result<()> {
             body_limit,
             session_idle_minutes,
             session_hours,
+            smtp_host,
+            smtp_port,
+            smtp_from,
+            public_url,
         } => {
+            let mail = smtp_host.map(|smtp_host| dongneng_service::mail::MailConfig {
+                smtp_host,
+                smtp_port,
+                from: smtp_from,
+                public_url,
+            });
+            if let Some(m) = &mail {
+                dongneng_service::mail::Mailer::new(m).map_err(anyhow::Error::msg)?;
+            }
             let web = WebConfig {
                 secure_cookies,
                 trust_proxy,
@@ -214,6 +243,7 @@ async fn main() -> anyhow::Result<()> {
             let service_config = ServiceConfig {
                 session_idle: chrono::Duration::minutes(session_idle_minutes.max(1)),
                 session_absolute: chrono::Duration::hours(session_hours.max(1)),
+                mail,
                 ..ServiceConfig::default()
             };
             let running =

@@ -11,12 +11,14 @@ pub mod demo;
 mod demo_projects;
 pub mod error;
 mod files;
+pub mod mail;
 pub mod problems;
 pub mod profiles;
 pub mod projects;
 pub mod reference;
 pub mod supervision;
 pub mod tasks;
+pub mod todo;
 pub mod transfer;
 pub mod users;
 
@@ -42,6 +44,9 @@ pub struct ServiceConfig {
     /// With the demo data, also load the demo project library (tests of other areas skip it
     /// to start faster).
     pub demo_projects: bool,
+    /// E-mail of reminders through this SMTP relay; none (the default): no mail, and no
+    /// outbound call of any kind.
+    pub mail: Option<mail::MailConfig>,
 }
 
 impl Default for ServiceConfig {
@@ -53,6 +58,7 @@ impl Default for ServiceConfig {
             max_failures_per_ip: 30,
             throttle_window: chrono::Duration::minutes(15),
             demo_projects: true,
+            mail: None,
         }
     }
 }
@@ -65,14 +71,26 @@ pub struct Service {
     /// Totals of the project library by filter, each with the library version it was
     /// computed at (see `projects::SumsCache`).
     sums: Arc<projects::SumsCache>,
+    /// Sends e-mail when SMTP is configured; none: no outbound call of any kind.
+    mailer: Option<Arc<mail::Mailer>>,
 }
 
 impl Service {
     pub fn new(store: Arc<dyn Store>, config: ServiceConfig) -> Self {
+        // The command line checks the configuration first (`mail::Mailer::new`); building
+        // the transport makes no connection.
+        let mailer = config.mail.as_ref().and_then(|c| match mail::Mailer::new(c) {
+            Ok(m) => Some(Arc::new(m)),
+            Err(e) => {
+                tracing::error!(error = %e, "e-mail is not configured correctly; not sending mail");
+                None
+            }
+        });
         Service {
             store,
             config,
             sums: Arc::default(),
+            mailer,
         }
     }
 

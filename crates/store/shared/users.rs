@@ -45,15 +45,15 @@ impl UserRow {
 }
 
 #[derive(sqlx::FromRow)]
-struct GrantRow {
-    user_id: i64,
+pub(crate) struct GrantRow {
+    pub(crate) user_id: i64,
     role: String,
     scope_kind: String,
     scope_ids: String,
 }
 
 impl GrantRow {
-    fn into_grant(self) -> Option<Grant> {
+    pub(crate) fn into_grant(self) -> Option<Grant> {
         let role = Role::parse(&self.role)?;
         let ids: Vec<i64> = serde_json::from_str(&self.scope_ids).unwrap_or_default();
         let scope = match ScopeKindTag::parse(&self.scope_kind)? {
@@ -65,7 +65,7 @@ impl GrantRow {
     }
 }
 
-async fn grants_of<'e, E>(exec: E, user_ids: &[i64]) -> R<Vec<GrantRow>>
+pub(crate) async fn grants_of<'e, E>(exec: E, user_ids: &[i64]) -> R<Vec<GrantRow>>
 where
     E: sqlx::Executor<'e, Database = Db>,
 {

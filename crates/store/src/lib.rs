@@ -15,6 +15,7 @@ pub mod projects;
 pub mod rows;
 pub mod supervision;
 pub mod tasks;
+pub mod todo;
 
 pub use error::StoreError;
 pub use problems::*;
@@ -23,6 +24,7 @@ pub use projects::*;
 pub use rows::*;
 pub use supervision::*;
 pub use tasks::*;
+pub use todo::*;
 
 use async_trait::async_trait;
 use chrono::{DateTime, Utc};
@@ -220,6 +222,9 @@ pub trait Store:
     + ProblemStore
     + SupervisionStore
     + TaskStore
+    + TodoStore
+    + NotificationStore
+    + ReminderStore
     + LeaseStore
     + ImportReportStore
     + Send
@@ -238,6 +243,9 @@ impl<T> Store for T where
         + ProblemStore
         + SupervisionStore
         + TaskStore
+        + TodoStore
+        + NotificationStore
+        + ReminderStore
         + LeaseStore
         + ImportReportStore
         + Send
