@@ -300,6 +300,7 @@ async fn main() -> anyhow::Result<()> {
                                     role,
                                     scope: ScopeKind::City,
                                 }],
+                                email: None,
                             },
                             &by,
                         )
@@ -344,6 +345,7 @@ async fn main() -> anyhow::Result<()> {
                         department_id: u.department_id,
                         grants: u.grants,
                         disabled: true,
+                        email: u.email,
                     };
                     store.update_user(u.id, u.version, &update, &by).await?;
                     println!("Disabled {username}.");
