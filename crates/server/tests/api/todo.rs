@@ -5,6 +5,7 @@
 //! once), and reminder e-mail through a local SMTP listener.
 
 use crate::harness::{TestApp, each_backend, reference_data};
+use crate::hostile::{Stored, Target, spoil_every_field};
 use crate::problems::{ids, raise, step};
 use chrono::Duration;
 use dongneng_domain::task::{Issuer, TaskInput, TaskSource};
@@ -461,9 +462,17 @@ async fn the_reminder_calendar_is_the_offices_validated_and_versioned() {
         assert_eq!(saved["days_before"], 5);
         assert_eq!(saved["on_the_day"], false);
         assert_eq!(saved["version"], version.as_i64().unwrap() + 1);
-        let (status, _) = app.call(Method::PUT, path, Some(&office), Some(body)).await;
+        let (status, _) = app.call(Method::PUT, path, Some(&office), Some(body.clone())).await;
         assert_eq!(status, StatusCode::CONFLICT);
         assert_eq!(app.audit_count().await, audit + 1);
+        // Every field spoilt in turn: a clear error or stored as sent, never a 500.
+        spoil_every_field(app, &office, &[Target {
+            method: Method::PUT,
+            path: path.into(),
+            valid: body,
+            stored: Stored::At(path.into()),
+        }])
+        .await;
     })
     .await;
 }
