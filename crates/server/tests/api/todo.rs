@@ -798,3 +798,61 @@ async fn no_mail_without_smtp() {
     })
     .await;
 }
+
+/// The demo: 市财政局 (`dept`) and the supervisor have things waiting, and the bell rings.
+#[tokio::test]
+async fn the_demo_has_things_waiting_for_dept_and_the_supervisor() {
+    each_backend(crate::harness::full_demo(), async |app| {
+        let dept = app.token("dept").await;
+        let list = todo(app, &dept).await;
+        let kinds: Vec<&str> = list["items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|e| e["kind"].as_str().unwrap())
+            .collect();
+        assert!(kinds.contains(&"assignment"), "{list}");
+        assert!(kinds.contains(&"supervision_reply"), "{list}");
+        assert!(kinds.contains(&"task"), "{list}");
+        assert!(
+            list["items"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .any(|e| e["overdue"] == true),
+            "{list}"
+        );
+        let supervisor = app.token("supervisor").await;
+        let list = todo(app, &supervisor).await;
+        let kinds: Vec<&str> = list["items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|e| e["kind"].as_str().unwrap())
+            .collect();
+        assert!(kinds.contains(&"supervision_close"), "{list}");
+        for role in ["dept", "supervisor", "office"] {
+            let (_, n) = app
+                .get("/api/v1/notifications", &app.token(role).await)
+                .await;
+            assert!(n["unread"].as_i64().unwrap() > 0, "{role}: {n}");
+        }
+        // The landing page shows the first block, the navigation the count, the bell the
+        // unread.
+        let (cookie, _) = crate::auth::browser_login(app, "dept").await;
+        let home = app
+            .client
+            .get(app.url("/"))
+            .header("cookie", &cookie)
+            .send()
+            .await
+            .unwrap()
+            .text()
+            .await
+            .unwrap();
+        assert!(home.contains("id=\"home-todo\""), "{home}");
+        assert!(home.contains("id=\"todo-count\""), "{home}");
+        assert!(home.contains("id=\"bell-count\""), "{home}");
+    })
+    .await;
+}
