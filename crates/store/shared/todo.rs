@@ -20,49 +20,114 @@ use dongneng_store::{
 
 type R<T> = Result<T, StoreError>;
 
-/// The columns of a to-do row after `select`: kind, id, title, year, seq, deadline,
-/// department, and the source's total.
-fn head(kind: &str, id: &str, number: Option<&str>, deadline: &str, department: &str) -> String {
-    let (year, seq) = match number {
-        Some(a) => (format!("{a}.year"), format!("{a}.seq")),
-        None => (
-            "cast(null as integer)".into(),
-            "cast(null as bigint)".into(),
-        ),
-    };
-    format!(
-        "select '{kind}' as kind, {id} as record_id, title, {year} as year, {seq} as seq, \
-         {deadline} as deadline, {department} as department_id, count(*) over () as total "
-    )
+/// One source of the to-do: what its rows are made of (the record's id, number, deadline and
+/// department columns) and where they are read from (`from … where …`, which the caller
+/// finishes with its conditions).
+struct Source {
+    kind: &'static str,
+    id: &'static str,
+    /// The alias whose `year` and `seq` make the number.
+    number: Option<&'static str>,
+    deadline: &'static str,
+    department: &'static str,
+    from: &'static str,
 }
+
+const NONE: &str = "cast(null as bigint)";
+
+impl Source {
+    /// `select` the row's columns, with the source's total, `from` … (to be finished).
+    fn query(&self) -> sqlx::QueryBuilder<Db> {
+        let (year, seq) = match self.number {
+            Some(a) => (format!("{a}.year"), format!("{a}.seq")),
+            None => ("cast(null as integer)".into(), NONE.into()),
+        };
+        let mut qb = sqlx::QueryBuilder::<Db>::new(format!(
+            "select '{}' as kind, {} as record_id, title, {year} as year, {seq} as seq, \
+             {} as deadline, {} as department_id, count(*) over () as total ",
+            self.kind, self.id, self.deadline, self.department
+        ));
+        qb.push(self.from);
+        qb
+    }
+}
+
+const LED: Source = Source {
+    kind: "task",
+    id: "t.id",
+    number: None,
+    deadline: "t.deadline",
+    department: "t.lead_department_id",
+    from: "from tasks t where t.status in ('not_started', 'in_progress') \
+           and t.lead_department_id = ",
+};
+const TO_CHECK: Source = Source {
+    kind: "task_check",
+    from: "from tasks t where 1 = 1",
+    ..LED
+};
+const ASSIGNED: Source = Source {
+    kind: "assignment",
+    id: "p.id",
+    number: Some("p"),
+    deadline: "a.deadline",
+    department: "a.department_id",
+    from: "from problem_assignments a join problems p on p.id = a.problem_id \
+           where a.state in ('assigned', 'signed', 'returned') and a.department_id = ",
+};
+const TO_REVIEW: Source = Source {
+    kind: "answer_to_review",
+    from: "from problem_assignments a join problems p on p.id = a.problem_id \
+           where a.state = 'answered' and p.state in ('assigned', 'answered')",
+    ..ASSIGNED
+};
+const TO_ASSIGN: Source = Source {
+    kind: "problem_to_assign",
+    deadline: "p.next_deadline",
+    department: NONE,
+    from: "from problems p where p.state = 'raised'",
+    ..ASSIGNED
+};
+const TO_INSTRUCT: Source = Source {
+    kind: "instruction",
+    from: "from problems p where p.state = 'escalated'",
+    ..TO_ASSIGN
+};
+const TO_REPLY: Source = Source {
+    kind: "supervision_reply",
+    id: "s.id",
+    number: Some("s"),
+    deadline: "s.deadline",
+    department: "u.department_id",
+    from: "from supervision_units u join supervision_items s on s.id = u.item_id \
+           where u.replied_at is null and s.state <> 'closed' and u.department_id = ",
+};
+const TO_CLOSE: Source = Source {
+    kind: "supervision_close",
+    department: NONE,
+    from: "from supervision_items s where (s.state = 'replied' or (s.state = 'issued' \
+           and s.deadline < ",
+    ..TO_REPLY
+};
 
 #[async_trait]
 impl TodoStore for BackendStore {
     async fn todo(&self, q: &TodoQuery) -> R<Vec<TodoRow>> {
         let mut queries: Vec<sqlx::QueryBuilder<Db>> = Vec::new();
-        let limit = q.limit;
-        if let Some(d) = q.lead_department {
-            let mut qb = sqlx::QueryBuilder::<Db>::new(head(
-                "task",
-                "t.id",
-                None,
-                "t.deadline",
-                "t.lead_department_id",
-            ));
-            qb.push("from tasks t where t.lead_department_id = ")
-                .push_bind(d)
-                .push(" and t.status in ('not_started', 'in_progress') order by t.deadline, t.id");
-            queries.push(qb);
+        // A department's own: its tasks, its assignments, its supervision items.
+        for (source, department, order) in [
+            (&LED, q.lead_department, " order by t.deadline, t.id"),
+            (&ASSIGNED, q.assignments_of, " order by a.deadline, a.id"),
+            (&TO_REPLY, q.replies_of, " order by s.deadline, s.id"),
+        ] {
+            if let Some(d) = department {
+                let mut qb = source.query();
+                qb.push_bind(d).push(order);
+                queries.push(qb);
+            }
         }
         if let Some((issuers, scope)) = &q.check {
-            let mut qb = sqlx::QueryBuilder::<Db>::new(head(
-                "task_check",
-                "t.id",
-                None,
-                "t.deadline",
-                "t.lead_department_id",
-            ));
-            qb.push("from tasks t where 1 = 1");
+            let mut qb = TO_CHECK.query();
             let filter = TaskFilter {
                 scope: scope.clone(),
                 statuses: vec![TaskStatus::PendingCheck],
@@ -73,97 +138,28 @@ impl TodoStore for BackendStore {
             qb.push(" order by t.deadline, t.id");
             queries.push(qb);
         }
-        if let Some(d) = q.assignments_of {
-            let mut qb = sqlx::QueryBuilder::<Db>::new(head(
-                "assignment",
-                "p.id",
-                Some("p"),
-                "a.deadline",
-                "a.department_id",
-            ));
-            qb.push(
-                "from problem_assignments a join problems p on p.id = a.problem_id \
-                 where a.department_id = ",
-            )
-            .push_bind(d)
-            .push(" and a.state in ('assigned', 'signed', 'returned') order by a.deadline, a.id");
-            queries.push(qb);
-        }
-        if let Some(scope) = &q.office {
-            let mut qb = sqlx::QueryBuilder::<Db>::new(head(
-                "problem_to_assign",
-                "p.id",
-                Some("p"),
-                "p.next_deadline",
-                "cast(null as bigint)",
-            ));
-            qb.push("from problems p where p.state = 'raised'");
-            push_scope(&mut qb, scope);
-            qb.push(" order by p.id");
-            queries.push(qb);
-            let mut qb = sqlx::QueryBuilder::<Db>::new(head(
-                "answer_to_review",
-                "p.id",
-                Some("p"),
-                "a.deadline",
-                "a.department_id",
-            ));
-            qb.push(
-                "from problem_assignments a join problems p on p.id = a.problem_id \
-                 where a.state = 'answered' and p.state in ('assigned', 'answered')",
-            );
-            push_scope(&mut qb, scope);
-            qb.push(" order by a.deadline, a.id");
-            queries.push(qb);
-        }
-        if let Some(scope) = &q.instruct {
-            let mut qb = sqlx::QueryBuilder::<Db>::new(head(
-                "instruction",
-                "p.id",
-                Some("p"),
-                "p.next_deadline",
-                "cast(null as bigint)",
-            ));
-            qb.push("from problems p where p.state = 'escalated'");
-            push_scope(&mut qb, scope);
-            qb.push(" order by p.id");
-            queries.push(qb);
-        }
-        if let Some(d) = q.replies_of {
-            let mut qb = sqlx::QueryBuilder::<Db>::new(head(
-                "supervision_reply",
-                "s.id",
-                Some("s"),
-                "s.deadline",
-                "u.department_id",
-            ));
-            qb.push(
-                "from supervision_units u join supervision_items s on s.id = u.item_id \
-                 where u.department_id = ",
-            )
-            .push_bind(d)
-            .push(" and u.replied_at is null and s.state <> 'closed' order by s.deadline, s.id");
-            queries.push(qb);
+        // Problems within a scope: the office's and the leader's.
+        let scoped = [
+            (&TO_ASSIGN, &q.office, " order by p.id"),
+            (&TO_REVIEW, &q.office, " order by a.deadline, a.id"),
+            (&TO_INSTRUCT, &q.instruct, " order by p.id"),
+        ];
+        for (source, scope, order) in scoped {
+            if let Some(scope) = scope {
+                let mut qb = source.query();
+                push_scope(&mut qb, scope);
+                qb.push(order);
+                queries.push(qb);
+            }
         }
         if q.supervisor {
-            let mut qb = sqlx::QueryBuilder::<Db>::new(head(
-                "supervision_close",
-                "s.id",
-                Some("s"),
-                "s.deadline",
-                "cast(null as bigint)",
-            ));
-            qb.push(
-                "from supervision_items s where s.state = 'replied' \
-                 or (s.state = 'issued' and s.deadline < ",
-            )
-            .push_bind(q.today)
-            .push(") order by s.deadline, s.id");
+            let mut qb = TO_CLOSE.query();
+            qb.push_bind(q.today).push(")) order by s.deadline, s.id");
             queries.push(qb);
         }
         let mut out = Vec::new();
         for mut qb in queries {
-            qb.push(" limit ").push_bind(limit);
+            qb.push(" limit ").push_bind(q.limit);
             let rows: Vec<TodoRow> = qb
                 .build_query_as()
                 .fetch_all(&self.pool)
