@@ -33,6 +33,12 @@ use Permission::*;
 /// Every area, in navigation order.
 pub const AREAS: &[Area] = &[
     Area {
+        key: "todo",
+        ready: true,
+        permission: ViewTodo,
+        admin: false,
+    },
+    Area {
         key: "cockpit",
         ready: false,
         permission: ViewProgramme,
@@ -168,6 +174,12 @@ pub const AREAS: &[Area] = &[
         key: "admin/users",
         ready: true,
         permission: ManageUsers,
+        admin: true,
+    },
+    Area {
+        key: "admin/reminders",
+        ready: true,
+        permission: ManageReminders,
         admin: true,
     },
     Area {

@@ -16,6 +16,7 @@ pub mod reference;
 pub mod role;
 pub mod supervision;
 pub mod task;
+pub mod todo;
 pub mod upload;
 pub mod user;
 pub mod validate;

@@ -83,6 +83,13 @@ pub enum Permission {
     ViewLinkage,
     /// 宣传: publicity.
     ViewPublicity,
+    /// 我的待办: what waits on the user or the user's department (each source also needs the
+    /// permission of acting on it).
+    ViewTodo,
+    /// The user's own in-app notifications: read them and mark them read.
+    ReadNotifications,
+    /// Change the reminder calendar (days before and after a deadline, escalation).
+    ManageReminders,
 }
 
 /// The roles that hold each permission. This table is the whole policy.
@@ -132,6 +139,14 @@ pub fn roles_with(permission: Permission) -> &'static [Role] {
         Permission::ViewPolicies => &[Office, Leader, Taskforce, Dept],
         Permission::ViewLinkage => &[Office, Leader, District],
         Permission::ViewPublicity => &[Office, Supervisor],
+        // Not Admin: nothing of the programme waits on the system administrator.
+        Permission::ViewTodo => &[
+            Office, Leader, Supervisor, Taskforce, Dept, District, Stats, Expert,
+        ],
+        Permission::ReadNotifications => &[
+            Admin, Office, Leader, Supervisor, Taskforce, Dept, District, Stats, Expert,
+        ],
+        Permission::ManageReminders => &[Office],
     }
 }
 

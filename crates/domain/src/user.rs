@@ -22,6 +22,10 @@ pub struct NewUser {
     pub department_id: Option<i64>,
     pub password: String,
     pub grants: Vec<Grant>,
+    /// Where reminders are e-mailed when the server sends mail (none: in-app only).
+    #[serde(default)]
+    #[validate(email, length(max = 254))]
+    pub email: Option<String>,
 }
 
 /// Changes to an account (the username never changes; it is what the audit trail names).
@@ -33,6 +37,10 @@ pub struct UserUpdate {
     pub department_id: Option<i64>,
     pub grants: Vec<Grant>,
     pub disabled: bool,
+    /// Where reminders are e-mailed when the server sends mail (none: in-app only).
+    #[serde(default)]
+    #[validate(email, length(max = 254))]
+    pub email: Option<String>,
 }
 
 /// Password rules, by length only (NIST 800-63B): long beats clever.
@@ -104,6 +112,13 @@ impl UserUpdate {
         }
         errs.into_result()
     }
+}
+
+/// An e-mail address as entered: trimmed, empty as none.
+pub fn tidy_email(email: Option<String>) -> Option<String> {
+    email
+        .map(|e| e.trim().to_string())
+        .filter(|e| !e.is_empty())
 }
 
 /// The roles held through a list of grants, without repeats.

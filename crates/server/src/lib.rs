@@ -140,6 +140,11 @@ where
             if let Err(e) = sweeper.daily_warning_sweep(&holder).await {
                 tracing::warn!(error = %e, "warning sweep failed");
             }
+            // Reminders of deadlines: under a lease, each recorded under its key, so sent
+            // once however many instances run.
+            if let Err(e) = sweeper.send_due_reminders(&holder).await {
+                tracing::warn!(error = %e, "reminders failed");
+            }
         }
     });
     let task = tokio::spawn(async move {

@@ -80,6 +80,22 @@ enum Command {
         /// carried in the binary.
         #[arg(long, env = "DONGNENG_NO_SYSTEM_FONTS")]
         no_system_fonts: bool,
+        /// SMTP relay for reminder e-mail (plain SMTP, no login). Without it no mail is sent
+        /// and no outbound connection is made.
+        #[arg(long, env = "DONGNENG_SMTP_HOST")]
+        smtp_host: Option<String>,
+        #[arg(long, env = "DONGNENG_SMTP_PORT", default_value_t = 25)]
+        smtp_port: u16,
+        /// The sender of reminder e-mail, e.g. `动能平台 <dongneng@zibo.gov.cn>`.
+        #[arg(long, env = "DONGNENG_SMTP_FROM", default_value = "dongneng@localhost")]
+        smtp_from: String,
+        /// The address users reach the server at, for links in e-mail.
+        #[arg(
+            long,
+            env = "DONGNENG_PUBLIC_URL",
+            default_value = "http://127.0.0.1:8080"
+        )]
+        public_url: String,
     },
     /// Apply database migrations and exit.
     Migrate,
@@ -214,7 +230,20 @@ async fn main() -> anyhow::Result<()> {
             session_hours,
             font_dirs,
             no_system_fonts,
+            smtp_host,
+            smtp_port,
+            smtp_from,
+            public_url,
         } => {
+            let mail = smtp_host.map(|smtp_host| dongneng_service::mail::MailConfig {
+                smtp_host,
+                smtp_port,
+                from: smtp_from,
+                public_url,
+            });
+            if let Some(m) = &mail {
+                dongneng_service::mail::Mailer::new(m).map_err(anyhow::Error::msg)?;
+            }
             let web = WebConfig {
                 secure_cookies,
                 trust_proxy,
@@ -226,6 +255,7 @@ async fn main() -> anyhow::Result<()> {
                 session_absolute: chrono::Duration::hours(session_hours.max(1)),
                 font_dirs,
                 system_fonts: !no_system_fonts,
+                mail,
                 ..ServiceConfig::default()
             };
             let running =
@@ -282,6 +312,7 @@ async fn main() -> anyhow::Result<()> {
                                     role,
                                     scope: ScopeKind::City,
                                 }],
+                                email: None,
                             },
                             &by,
                         )
@@ -326,6 +357,7 @@ async fn main() -> anyhow::Result<()> {
                         department_id: u.department_id,
                         grants: u.grants,
                         disabled: true,
+                        email: u.email,
                     };
                     store.update_user(u.id, u.version, &update, &by).await?;
                     println!("Disabled {username}.");

@@ -29,6 +29,7 @@ impl Actor {
                 display_name: format!("system:{name}"),
                 department_id: None,
                 disabled: false,
+                email: None,
                 grants: vec![dongneng_domain::Grant {
                     role: Role::Office,
                     scope: dongneng_domain::ScopeKind::City,

@@ -314,6 +314,7 @@ impl Service {
                         role: a.role,
                         scope,
                     }],
+                    email: None,
                 },
                 &by,
             )

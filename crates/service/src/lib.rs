@@ -12,12 +12,14 @@ mod demo_projects;
 pub mod documents;
 pub mod error;
 mod files;
+pub mod mail;
 pub mod problems;
 pub mod profiles;
 pub mod projects;
 pub mod reference;
 pub mod supervision;
 pub mod tasks;
+pub mod todo;
 pub mod transfer;
 pub mod users;
 
@@ -48,6 +50,9 @@ pub struct ServiceConfig {
     /// Also take the system's fonts for PDFs (off with `--no-system-fonts`: only the fonts
     /// carried in the binary).
     pub system_fonts: bool,
+    /// E-mail of reminders through this SMTP relay; none (the default): no mail, and no
+    /// outbound call of any kind.
+    pub mail: Option<mail::MailConfig>,
 }
 
 impl Default for ServiceConfig {
@@ -61,6 +66,7 @@ impl Default for ServiceConfig {
             demo_projects: true,
             font_dirs: vec![],
             system_fonts: true,
+            mail: None,
         }
     }
 }
@@ -75,15 +81,27 @@ pub struct Service {
     sums: Arc<projects::SumsCache>,
     /// Writes official documents as PDF ([`Service::with_pdf`]); none: PDFs are unavailable.
     pdf: Option<Arc<dyn documents::PdfRenderer>>,
+    /// Sends e-mail when SMTP is configured; none: no outbound call of any kind.
+    mailer: Option<Arc<mail::Mailer>>,
 }
 
 impl Service {
     pub fn new(store: Arc<dyn Store>, config: ServiceConfig) -> Self {
+        // The command line checks the configuration first (`mail::Mailer::new`); building
+        // the transport makes no connection.
+        let mailer = config.mail.as_ref().and_then(|c| match mail::Mailer::new(c) {
+            Ok(m) => Some(Arc::new(m)),
+            Err(e) => {
+                tracing::error!(error = %e, "e-mail is not configured correctly; not sending mail");
+                None
+            }
+        });
         Service {
             store,
             config,
             sums: Arc::default(),
             pdf: None,
+            mailer,
         }
     }
 

@@ -62,6 +62,7 @@ impl Service {
     pub async fn create_user_as(&self, mut input: NewUser, by: &AuditBy) -> Result<User> {
         input.username = input.username.trim().to_lowercase();
         input.display_name = validate::tidy(&input.display_name).into_owned();
+        input.email = dongneng_domain::user::tidy_email(input.email);
         input.validate_all()?;
         self.check_user_refs(input.department_id, &input.grants)
             .await?;
@@ -75,6 +76,7 @@ impl Service {
                     department_id: input.department_id,
                     password_hash,
                     grants: input.grants,
+                    email: input.email,
                 },
                 by,
             )
@@ -113,6 +115,7 @@ impl UserAdmin {
 
     pub async fn update_user(&self, id: i64, version: i64, mut input: UserUpdate) -> Result<User> {
         input.display_name = validate::tidy(&input.display_name).into_owned();
+        input.email = dongneng_domain::user::tidy_email(input.email);
         input.validate_all()?;
         if id == self.0.actor().user().id {
             // An administrator cannot lock themselves out.
@@ -142,6 +145,7 @@ impl UserAdmin {
             department_id: user.department_id,
             grants: user.grants,
             disabled: true,
+            email: user.email,
         };
         self.update_user(id, version, update).await
     }

@@ -7,6 +7,7 @@
 
 use super::attachments::{file_with_content, insert_event, insert_file};
 use super::common::{Conn, Tx, begin_write, map_err, write_audit};
+use super::notify::{Audience, Notice, notify};
 use super::numbers::next_number;
 use super::projects::{in_chunks, like_escape, push_region_subtree};
 use super::tasks::insert_task;
@@ -112,7 +113,7 @@ fn search_text(year: i32, seq: i64, f: &ProblemFields) -> String {
 
 /// Appends the scope (on problem alias `p`): its regions, industries, and the problems
 /// assigned to or raised by its departments.
-fn push_scope(qb: &mut sqlx::QueryBuilder<Db>, scope: &DataScope) {
+pub(crate) fn push_scope(qb: &mut sqlx::QueryBuilder<Db>, scope: &DataScope) {
     if scope.all {
         return;
     }
@@ -135,7 +136,7 @@ fn push_scope(qb: &mut sqlx::QueryBuilder<Db>, scope: &DataScope) {
 }
 
 /// `a, b, c)`.
-fn push_ids(qb: &mut sqlx::QueryBuilder<Db>, ids: &[i64]) {
+pub(crate) fn push_ids(qb: &mut sqlx::QueryBuilder<Db>, ids: &[i64]) {
     let mut s = qb.separated(", ");
     for id in ids {
         s.push_bind(*id);
@@ -392,6 +393,99 @@ async fn apply(
     })
 }
 
+/// The notifications of a step, in its transaction: the department concerned of an
+/// assignment, return or urge; the office of an answer or an instruction; the leaders in
+/// charge of an escalation; the departments and whoever raised it of a resolution.
+async fn tell(
+    tx: &mut Tx,
+    p: &Problem,
+    step: &ProblemStep,
+    by: &AuditBy,
+    t: DateTime<Utc>,
+) -> R<()> {
+    use dongneng_domain::policy::Permission;
+    use dongneng_domain::todo::NotificationKind as K;
+    let office = || Audience::Holders {
+        permission: Permission::ManageProblems,
+        region_id: Some(p.region_id),
+        industry_id: Some(p.industry_id),
+    };
+    let department = async |tx: &mut Tx, assignment: i64| -> R<Audience> {
+        let d: i64 = sqlx::query_scalar::<Db, i64>(
+            "select department_id from problem_assignments where id = $1",
+        )
+        .bind(assignment)
+        .fetch_one(&mut **tx)
+        .await
+        .map_err(map_err)?;
+        Ok(Audience::Department(d))
+    };
+    let (kind, body, audience): (K, &str, Vec<Audience>) = match step {
+        ProblemStep::Edit(_) | ProblemStep::Sign { .. } => return Ok(()),
+        ProblemStep::Assign(list) => (
+            K::Assigned,
+            "",
+            list.iter()
+                .map(|a| Audience::Department(a.department_id))
+                .collect(),
+        ),
+        ProblemStep::Answer {
+            answer,
+            assignment_id: _,
+            ..
+        } => (K::Answered, answer.as_str(), vec![office()]),
+        ProblemStep::Return {
+            assignment_id,
+            reason,
+        } => (
+            K::Returned,
+            reason.as_str(),
+            vec![department(tx, *assignment_id).await?],
+        ),
+        ProblemStep::Urge {
+            assignment_id,
+            note,
+        } => (
+            K::Urged,
+            note.as_str(),
+            vec![department(tx, *assignment_id).await?],
+        ),
+        ProblemStep::Escalate { note } => (
+            K::Escalated,
+            note.as_str(),
+            vec![Audience::Holders {
+                permission: Permission::InstructProblems,
+                region_id: Some(p.region_id),
+                industry_id: Some(p.industry_id),
+            }],
+        ),
+        ProblemStep::Instruct { instruction, .. } => (
+            K::Instructed,
+            instruction.instruction.as_str(),
+            vec![office()],
+        ),
+        ProblemStep::Resolve { resolution, .. } => {
+            let mut list: Vec<Audience> = assignments_of(tx, p.id)
+                .await?
+                .into_iter()
+                .map(|a| Audience::Department(a.department_id))
+                .collect();
+            list.push(Audience::Username(p.raised_by.clone()));
+            (K::Resolved, resolution.as_str(), list)
+        }
+    };
+    let notice = Notice {
+        kind,
+        record_type: "problem",
+        record_id: p.id,
+        title: format!("{} {}", problem::number(p.year, p.seq), p.title),
+        body,
+        link: format!("/problems/{}", p.id),
+    };
+    notify(tx, &notice, &audience, by, t).await?;
+    Ok(())
+}
+
 /// Creates the key task a leader's instruction becomes, in the instruction's transaction
 /// (source: this problem's instruction; the instructing leader is the leader in charge), and
 /// returns its id, which the caller records in `problem_instructions.task_id`.
@@ -619,6 +713,7 @@ impl ProblemStore for BackendStore {
         )
         .await?;
         let action = apply(&mut tx, &before, change, by).await?;
+        tell(&mut tx, &before, &change.step, by, change.at).await?;
         settle(&mut tx, &before, &change.step, change.at).await?;
         let after = load(&mut tx, id).await?.ok_or(StoreError::NotFound)?;
         write_audit(

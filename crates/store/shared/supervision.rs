@@ -3,6 +3,7 @@
 
 use super::attachments::{file_with_content, insert_event, insert_file};
 use super::common::{Conn, Tx, begin_write, map_err, now, write_audit};
+use super::notify::{Audience, Notice, notify};
 use super::numbers::next_number;
 use super::projects::{in_chunks, like_escape, push_region_subtree};
 use super::versioned::{Expected, versioned_rows};
@@ -240,6 +241,41 @@ async fn apply(tx: &mut Tx, id: i64, change: &SupervisionChange, by: &AuditBy) -
     }
 }
 
+/// The notifications of issuing, a reply or closing, in the step's transaction: the units
+/// of an item issued or closed, the supervisors of a reply.
+async fn tell(
+    tx: &mut Tx,
+    item: &SupervisionItem,
+    kind: dongneng_domain::todo::NotificationKind,
+    body: &str,
+    by: &AuditBy,
+    t: DateTime<Utc>,
+) -> R<()> {
+    use dongneng_domain::todo::NotificationKind as K;
+    let audience: Vec<Audience> = match kind {
+        K::SupervisionReplied => vec![Audience::Holders {
+            permission: dongneng_domain::policy::Permission::ManageSupervision,
+            region_id: item.region_id,
+            industry_id: item.industry_id,
+        }],
+        _ => item
+            .unit_ids
+            .iter()
+            .map(|d| Audience::Department(*d))
+            .collect(),
+    };
+    let notice = Notice {
+        kind,
+        record_type: "supervision_item",
+        record_id: item.id,
+        title: format!("{} {}", item.number, item.title),
+        body,
+        link: format!("/supervision/{}", item.id),
+    };
+    notify(tx, &notice, &audience, by, t).await?;
+    Ok(())
+}
+
 /// The state as the units' replies settle it (a closed item stays closed).
 async fn settle(tx: &mut Tx, id: i64, t: DateTime<Utc>) -> R<()> {
     let item = load(tx, id).await?.ok_or(StoreError::NotFound)?;
@@ -403,6 +439,8 @@ impl SupervisionStore for BackendStore {
         let kind = SupervisionEventKind::Issued.code();
         insert_event(&mut tx, EVENT_SQL, id, kind, None, "", by, at).await?;
         let item = load(&mut tx, id).await?.ok_or(StoreError::NotFound)?;
+        let issued = dongneng_domain::todo::NotificationKind::SupervisionIssued;
+        tell(&mut tx, &item, issued, &item.requirement, by, at).await?;
         let record = Some(id);
         write_audit(
             &mut tx,
@@ -438,6 +476,17 @@ impl SupervisionStore for BackendStore {
         let action = apply(&mut tx, id, change, by).await?;
         settle(&mut tx, id, change.at).await?;
         let after = load(&mut tx, id).await?.ok_or(StoreError::NotFound)?;
+        {
+            use dongneng_domain::todo::NotificationKind as K;
+            let told = match &change.step {
+                SupervisionStep::Edit(_) => None,
+                SupervisionStep::Reply { text, .. } => Some((K::SupervisionReplied, text)),
+                SupervisionStep::Close { evidence } => Some((K::SupervisionClosed, evidence)),
+            };
+            if let Some((kind, body)) = told {
+                tell(&mut tx, &after, kind, body, by, change.at).await?;
+            }
+        }
         let kind = "supervision_item";
         write_audit(
             &mut tx,

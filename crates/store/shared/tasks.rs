@@ -5,13 +5,16 @@
 //! Other areas give tasks in their own transactions: [`insert_task`].
 
 use super::common::{Conn, Tx, begin_write, map_err, now, write_audit};
+use super::notify::{Audience, Notice, notify};
 use super::projects::{in_chunks, like_escape, push_region_subtree};
 use super::versioned::{Expected, NoChildren, Record, Removable, read, remove, versioned_rows};
 use crate::{BackendStore, Db};
 use async_trait::async_trait;
 use chrono::{DateTime, NaiveDate, Utc};
 use dongneng_domain::paging::Page;
-use dongneng_domain::task::{TaskInput, TaskStatus, TaskStep};
+use dongneng_domain::policy::Permission;
+use dongneng_domain::task::{Issuer, TaskInput, TaskStatus, TaskStep};
+use dongneng_domain::todo::NotificationKind;
 use dongneng_store::{
     AuditBy, NewFile, NewTask, StoreError, Task, TaskCounts, TaskEvent, TaskFile, TaskFilter,
     TaskNote, TaskStore, WorkPlan,
@@ -110,6 +113,7 @@ pub(crate) async fn insert_task(tx: &mut Tx, new: &NewTask, by: &AuditBy) -> R<T
     put_co_departments(tx, task.id, &i.co_department_ids).await?;
     task.read_beside(tx).await?;
     insert_event(tx, &task, "created", None, None, by, t).await?;
+    tell(tx, &task, NotificationKind::TaskIssued, None, by, t).await?;
     let id = Some(task.id);
     write_audit(
         tx,
@@ -122,6 +126,49 @@ pub(crate) async fn insert_task(tx: &mut Tx, new: &NewTask, by: &AuditBy) -> R<T
     )
     .await?;
     Ok(task)
+}
+
+/// The notifications of a task's step, in its transaction: the lead and co-operating
+/// departments of a task issued, the lead department of a close accepted or sent back, and
+/// whoever checks the close of a task submitted as done.
+async fn tell(
+    tx: &mut Tx,
+    task: &Task,
+    kind: NotificationKind,
+    reason: Option<&str>,
+    by: &AuditBy,
+    t: DateTime<Utc>,
+) -> R<()> {
+    let lead = task.lead_department_id.map(Audience::Department);
+    let audience: Vec<Audience> = match kind {
+        NotificationKind::TaskIssued => lead
+            .into_iter()
+            .chain(
+                task.co_department_ids
+                    .iter()
+                    .map(|d| Audience::Department(*d)),
+            )
+            .collect(),
+        NotificationKind::TaskSubmitted => vec![Audience::Holders {
+            permission: match task.issuer {
+                Issuer::Office => Permission::CheckOfficeTasks,
+                Issuer::Supervisor => Permission::CheckSupervisionTasks,
+            },
+            region_id: task.region_id,
+            industry_id: task.industry_id,
+        }],
+        _ => lead.into_iter().collect(),
+    };
+    let notice = Notice {
+        kind,
+        record_type: Task::RECORD_TYPE,
+        record_id: task.id,
+        title: task.title.clone(),
+        body: reason.unwrap_or(""),
+        link: format!("/tasks/{}", task.id),
+    };
+    notify(tx, &notice, &audience, by, t).await?;
+    Ok(())
 }
 
 /// Replaces a task's co-operating departments.
@@ -218,7 +265,7 @@ fn codes_sql<T: Copy>(values: &[T], code: fn(T) -> &'static str) -> String {
 
 /// Appends the filter (on alias `t`) to a query that has a `where`; `with_status` adds its
 /// statuses and overdue flag.
-fn push_filter(qb: &mut sqlx::QueryBuilder<Db>, f: &TaskFilter, with_status: bool) {
+pub(crate) fn push_filter(qb: &mut sqlx::QueryBuilder<Db>, f: &TaskFilter, with_status: bool) {
     let s = &f.scope;
     if !s.all {
         if s.regions.is_empty() && s.industries.is_empty() && s.departments.is_empty() {
@@ -551,6 +598,15 @@ impl TaskStore for BackendStore {
             t,
         )
         .await?;
+        let told = match step {
+            TaskStep::Submit => Some(NotificationKind::TaskSubmitted),
+            TaskStep::Accept => Some(NotificationKind::TaskClosed),
+            TaskStep::Reject => Some(NotificationKind::TaskRejected),
+            TaskStep::Start | TaskStep::Cancel => None,
+        };
+        if let Some(kind) = told {
+            tell(&mut tx, &after, kind, reason, by, t).await?;
+        }
         let kind = Task::RECORD_TYPE;
         write_audit(
             &mut tx,

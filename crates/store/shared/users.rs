@@ -23,6 +23,7 @@ struct UserRow {
     display_name: String,
     department_id: Option<i64>,
     disabled: bool,
+    email: Option<String>,
     version: i64,
     created_at: DateTime<Utc>,
     updated_at: DateTime<Utc>,
@@ -36,6 +37,7 @@ impl UserRow {
             display_name: self.display_name,
             department_id: self.department_id,
             disabled: self.disabled,
+            email: self.email,
             grants,
             version: self.version,
             created_at: self.created_at,
@@ -45,15 +47,15 @@ impl UserRow {
 }
 
 #[derive(sqlx::FromRow)]
-struct GrantRow {
-    user_id: i64,
+pub(crate) struct GrantRow {
+    pub(crate) user_id: i64,
     role: String,
     scope_kind: String,
     scope_ids: String,
 }
 
 impl GrantRow {
-    fn into_grant(self) -> Option<Grant> {
+    pub(crate) fn into_grant(self) -> Option<Grant> {
         let role = Role::parse(&self.role)?;
         let ids: Vec<i64> = serde_json::from_str(&self.scope_ids).unwrap_or_default();
         let scope = match ScopeKindTag::parse(&self.scope_kind)? {
@@ -65,7 +67,7 @@ impl GrantRow {
     }
 }
 
-async fn grants_of<'e, E>(exec: E, user_ids: &[i64]) -> R<Vec<GrantRow>>
+pub(crate) async fn grants_of<'e, E>(exec: E, user_ids: &[i64]) -> R<Vec<GrantRow>>
 where
     E: sqlx::Executor<'e, Database = Db>,
 {
@@ -112,7 +114,7 @@ versioned_rows!(User);
 
 async fn load_user(conn: &mut Conn, id: i64) -> R<Option<User>> {
     let row = sqlx::query_as::<Db, UserRow>(
-        "select id, username, display_name, department_id, disabled, version, created_at, \
+        "select id, username, display_name, department_id, disabled, email, version, created_at, \
          updated_at from users where id = $1",
     )
     .bind(id)
@@ -165,7 +167,7 @@ impl UserStore for BackendStore {
             .await
             .map_err(map_err)?;
         let rows = sqlx::query_as::<Db, UserRow>(
-            "select id, username, display_name, department_id, disabled, version, created_at, \
+            "select id, username, display_name, department_id, disabled, email, version, created_at, \
              updated_at from users order by id limit $1 offset $2",
         )
         .bind(page.limit())
@@ -201,14 +203,15 @@ impl UserStore for BackendStore {
         let t = now();
         let id: i64 = sqlx::query_scalar::<Db, i64>(
             "insert into users (username, display_name, department_id, password_hash, disabled, \
-             version, created_at, updated_at) values ($1, $2, $3, $4, false, 1, $5, $5) \
-             returning id",
+             email, version, created_at, updated_at) values ($1, $2, $3, $4, false, $6, 1, $5, \
+             $5) returning id",
         )
         .bind(&user.username)
         .bind(&user.display_name)
         .bind(user.department_id)
         .bind(&user.password_hash)
         .bind(t)
+        .bind(&user.email)
         .fetch_one(&mut *tx)
         .await
         .map_err(map_err)?;
@@ -241,12 +244,13 @@ impl UserStore for BackendStore {
         at.write(
             &mut tx,
             "update users set display_name = $3, department_id = $4, disabled = $5, \
-             version = version + 1, updated_at = $6 where id = $1 and version = $2",
+             version = version + 1, updated_at = $6, email = $7 where id = $1 and version = $2",
             |q| {
                 q.bind(&update.display_name)
                     .bind(update.department_id)
                     .bind(update.disabled)
                     .bind(now())
+                    .bind(&update.email)
             },
         )
         .await?;

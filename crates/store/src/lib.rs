@@ -16,6 +16,7 @@ pub mod projects;
 pub mod rows;
 pub mod supervision;
 pub mod tasks;
+pub mod todo;
 
 pub use documents::*;
 pub use error::StoreError;
@@ -25,6 +26,7 @@ pub use projects::*;
 pub use rows::*;
 pub use supervision::*;
 pub use tasks::*;
+pub use todo::*;
 
 use async_trait::async_trait;
 use chrono::{DateTime, Utc};
@@ -222,6 +224,9 @@ pub trait Store:
     + ProblemStore
     + SupervisionStore
     + TaskStore
+    + TodoStore
+    + NotificationStore
+    + ReminderStore
     + LeaseStore
     + ImportReportStore
     + DocumentStore
@@ -241,6 +246,9 @@ impl<T> Store for T where
         + ProblemStore
         + SupervisionStore
         + TaskStore
+        + TodoStore
+        + NotificationStore
+        + ReminderStore
         + LeaseStore
         + ImportReportStore
         + DocumentStore

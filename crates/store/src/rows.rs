@@ -84,6 +84,8 @@ pub struct User {
     pub display_name: String,
     pub department_id: Option<i64>,
     pub disabled: bool,
+    /// Where reminders are e-mailed (none: in-app only).
+    pub email: Option<String>,
     pub grants: Vec<Grant>,
     pub version: i64,
     pub created_at: DateTime<Utc>,
@@ -106,6 +108,7 @@ pub struct NewUserRecord {
     pub department_id: Option<i64>,
     pub password_hash: String,
     pub grants: Vec<Grant>,
+    pub email: Option<String>,
 }
 
 /// Browser sessions carry a CSRF token; API tokens do not need one.

@@ -40,6 +40,16 @@ pub struct RequestCtx {
     pub secure: bool,
     pub client_ip: String,
     pub path: String,
+    /// What the navigation counts for a signed-in page request: the to-do's entries and the
+    /// unread notifications (the bell). Zero for the API.
+    pub badges: Badges,
+}
+
+/// The navigation's counts.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Badges {
+    pub todo: i64,
+    pub unread: i64,
 }
 
 impl RequestCtx {
@@ -183,6 +193,7 @@ pub async fn request_context(
         secure,
         client_ip: client_ip(&state, &req),
         path: path.clone(),
+        badges: Badges::default(),
     };
 
     let bearer = headers
@@ -244,6 +255,18 @@ pub async fn request_context(
                 tracing::warn!(path = %path, "csrf check failed");
                 return render(&state, &ctx, AppError::Csrf.into_response());
             }
+        }
+    }
+
+    // A page shows the to-do count and the bell on every page; the API and files do not.
+    if *req.method() == Method::GET
+        && !is_api(&path)
+        && !path.starts_with("/static/")
+        && let Some(actor) = ctx.actor()
+    {
+        match state.service.badges(actor).await {
+            Ok((todo, unread)) => ctx.badges = Badges { todo, unread },
+            Err(e) => tracing::warn!(error = %e, "navigation counts failed"),
         }
     }
 

@@ -8,6 +8,7 @@
 //! tests and replaced after a failure.
 //! A failed test leaves a screenshot in `target/e2e-screenshots/<test>.png`.
 
+mod coordination;
 mod flows;
 mod harness;
 mod industry;

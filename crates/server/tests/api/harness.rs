@@ -206,6 +206,11 @@ impl TestApp {
         format!("{}{}", self.base, path)
     }
 
+    /// A second store on the same database, as another instance of the server opens it.
+    pub async fn second_store(&self) -> Arc<dyn Store> {
+        self.database.open_store().await
+    }
+
     /// Signs in through the API and returns the bearer token.
     pub async fn token(&self, username: &str) -> String {
         let (status, body) = self

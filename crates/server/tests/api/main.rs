@@ -18,6 +18,7 @@ mod scope_matrix;
 mod supervision;
 mod task_history;
 mod tasks;
+mod todo;
 mod transfer;
 mod users_audit;
 

@@ -13,6 +13,7 @@ pub mod projects;
 mod reference;
 pub mod supervision;
 pub mod tasks;
+pub mod todo;
 pub mod transfer;
 mod users;
 
@@ -280,6 +281,14 @@ pub fn router() -> (axum::Router<AppState>, utoipa::openapi::OpenApi) {
         .routes(routes!(supervision::notice_pdf))
         .routes(routes!(documents::list_documents))
         .routes(routes!(documents::download_document))
+        .routes(routes!(todo::todo))
+        .routes(routes!(todo::list_notifications))
+        .routes(routes!(todo::read_notifications))
+        .routes(routes!(todo::read_all_notifications))
+        .routes(routes!(
+            todo::get_reminder_settings,
+            todo::set_reminder_settings
+        ))
         .split_for_parts();
     openapi::flatten_all_of(&mut doc);
     openapi::describe_itself(&mut doc);

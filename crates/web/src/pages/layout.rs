@@ -26,6 +26,9 @@ pub struct Layout {
     /// A one-line notice above the content ("Saved.").
     pub flash: Option<String>,
     pub demo: bool,
+    /// The navigation's counts: the to-do's entries, the unread notifications (the bell).
+    pub todo_count: i64,
+    pub unread: i64,
 }
 
 impl Layout {
@@ -66,6 +69,8 @@ impl Layout {
             lang_label: ctx.t("nav.lang_switch"),
             flash: None,
             demo: app.config.demo,
+            todo_count: ctx.badges.todo,
+            unread: ctx.badges.unread,
         }
     }
 

@@ -11,6 +11,7 @@ mod reference;
 mod session;
 mod supervision;
 mod tasks;
+mod todo;
 mod transfer;
 mod users;
 
@@ -47,6 +48,7 @@ pub fn router() -> Router<AppState> {
         .merge(problems::router())
         .merge(supervision::router())
         .merge(tasks::router())
+        .merge(todo::router())
         .route("/{area}", get(area_page))
 }
 
@@ -78,11 +80,28 @@ struct HomePage {
     layout: Layout,
     welcome: String,
     roles: Vec<String>,
+    /// The to-do's first block, for those who have one.
+    todo: Option<(Vec<todo::TodoLine>, i64)>,
 }
+
+/// How many entries of the to-do the landing page shows.
+const HOME_TODO: usize = 8;
 
 async fn home(State(app): State<AppState>, ctx: RequestCtx) -> AppResult<Response> {
     let Some(actor) = ctx.actor().cloned() else {
         return Err(AppError::Service(ServiceError::Unauthenticated));
+    };
+    let todo = match app.service.todo(&actor) {
+        Ok(reader) => {
+            let list = reader.list().await?;
+            let s = crate::context::Signed {
+                actor: actor.clone(),
+                ctx: ctx.clone(),
+            };
+            let lines = todo::todo_lines(&app, &s, &list, HOME_TODO).await?;
+            Some((lines, list.total))
+        }
+        Err(_) => None,
     };
     let layout = Layout::new(&app, &ctx, "home", ctx.t("home.title"));
     let welcome = ctx
@@ -104,6 +123,7 @@ async fn home(State(app): State<AppState>, ctx: RequestCtx) -> AppResult<Respons
         layout,
         welcome,
         roles,
+        todo,
     })?
     .into_response())
 }

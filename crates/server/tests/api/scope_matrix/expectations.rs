@@ -225,6 +225,16 @@ pub const TABLE: &[(&str, &str)] = &[
     // …replied to by its units, and given files by the supervisor and the units.
     ("POST /api/v1/supervision-items/{id}/replies",                                 "N  N  N  N  N  Y  N  N  N  A"),
     ("POST /api/v1/supervision-items/{id}/files",                                   "N  N  N  Y  N  Y  N  N  N  A"),
+    // Everyone's to-do: what waits on the caller (nothing of the programme waits on the
+    // administrator)…
+    ("GET /api/v1/todo",                                                            "N  Y  Y  Y  Y  Y  Y  Y  Y  A"),
+    // …each user's own notifications…
+    ("GET /api/v1/notifications",                                                   "Y  Y  Y  Y  Y  Y  Y  Y  Y  A"),
+    ("POST /api/v1/notifications/read",                                             "Y  Y  Y  Y  Y  Y  Y  Y  Y  A"),
+    ("POST /api/v1/notifications/read-all",                                         "Y  Y  Y  Y  Y  Y  Y  Y  Y  A"),
+    // …and the reminder calendar, the office's.
+    ("GET /api/v1/reminder-settings",                                               "N  Y  N  N  N  N  N  N  N  A"),
+    ("PUT /api/v1/reminder-settings",                                               "N  Y  N  N  N  N  N  N  N  A"),
 ];
 
 /// The methods an OpenAPI path item may hold.

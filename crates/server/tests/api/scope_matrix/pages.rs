@@ -127,6 +127,9 @@ async fn page_scope_matrix() {
                     ),
                 ),
                 ("/tasks/new", r == Role::Office),
+                ("/todo", r != Role::Admin),
+                ("/notifications", true),
+                ("/admin/reminders", r == Role::Office),
                 (
                     "/dispatch",
                     matches!(
@@ -175,6 +178,14 @@ async fn page_scope_matrix() {
                 home.contains("id=\"nav-projects\""),
                 r != Role::Admin,
                 "{role} nav"
+            );
+            // Every page has the bell; the landing page shows the to-do's first block to
+            // those who have a to-do.
+            assert!(home.contains("id=\"bell\""), "{role} bell");
+            assert_eq!(
+                home.contains("id=\"home-todo\""),
+                r != Role::Admin,
+                "{role} to-do block"
             );
         }
     })

@@ -670,6 +670,43 @@ impl World<'_> {
                 },
                 Some(item),
             ),
+            // ---------------------------------------------------- to-do, notifications
+            ("GET", "/api/v1/todo") => Call::read("/api/v1/todo".into()),
+            ("GET", "/api/v1/notifications") => Call::read("/api/v1/notifications".into()),
+            ("POST", "/api/v1/notifications/read") => {
+                // The caller's own newest notification, if any.
+                let (_, mine) = self
+                    .app
+                    .get("/api/v1/notifications", self.token(role))
+                    .await;
+                let ids: Vec<Value> = mine["items"]
+                    .as_array()
+                    .into_iter()
+                    .flatten()
+                    .take(1)
+                    .map(|n| n["id"].clone())
+                    .collect();
+                Call::json(
+                    "/api/v1/notifications/read".into(),
+                    json!({ "ids": ids }),
+                    "/api/v1/notifications".into(),
+                )
+                .personal()
+            }
+            ("POST", "/api/v1/notifications/read-all") => Call::new(
+                "/api/v1/notifications/read-all".into(),
+                Body::Empty,
+                Some("/api/v1/notifications".into()),
+            )
+            .personal(),
+            ("GET", "/api/v1/reminder-settings") => Call::read("/api/v1/reminder-settings".into()),
+            ("PUT", "/api/v1/reminder-settings") => {
+                let path = "/api/v1/reminder-settings".to_string();
+                let body = json!({"version": self.version_at(&path, "/version").await,
+                                  "days_before": 3 + n % 5, "on_the_day": true,
+                                  "days_after": 1, "escalate_after": 3});
+                Call::json(path.clone(), body, path)
+            }
             (method, path) => {
                 panic!("no request for {method} {path}: add one to scope_matrix/requests.rs")
             }

@@ -30,6 +30,7 @@ pub struct UserDraft {
     password: String,
     disabled: bool,
     grants: Vec<Grant>,
+    email: Option<String>,
 }
 
 /// Who may manage accounts: the permission hook of the account pages.
@@ -66,6 +67,7 @@ impl Form for UserForm {
         let draft = UserDraft {
             username: f.get("username"),
             display_name: f.get("display_name"),
+            email: f.opt("email"),
             department_id,
             password: f.get("password"),
             disabled: f.flag("disabled"),
@@ -89,6 +91,11 @@ impl Form for UserForm {
             fields.push(FormField::text(lang, "username", &d.username).required());
         }
         fields.push(FormField::text(lang, "display_name", &d.display_name).required());
+        fields.push(FormField::text(
+            lang,
+            "email",
+            &d.email.clone().unwrap_or_default(),
+        ));
         fields.push(FormField::select(
             lang,
             "department_id",
@@ -161,6 +168,7 @@ impl Create for UserForm {
             password: String::new(),
             disabled: false,
             grants: vec![],
+            email: None,
         })
     }
 
@@ -171,6 +179,7 @@ impl Create for UserForm {
             department_id: d.department_id,
             password: d.password,
             grants: d.grants,
+            email: d.email,
         };
         c.access.create_user(input).await?;
         Ok(c.home())
@@ -190,6 +199,7 @@ impl Edit for UserForm {
             password: String::new(),
             disabled: u.disabled,
             grants: u.grants,
+            email: u.email,
         };
         Ok((draft, u.version))
     }
@@ -200,6 +210,7 @@ impl Edit for UserForm {
             department_id: d.department_id,
             grants: d.grants,
             disabled: d.disabled,
+            email: d.email,
         };
         let id = c.path.id(0)?;
         c.access.update_user(id, version, update).await?;
