@@ -11,6 +11,7 @@ pub mod demo;
 mod demo_projects;
 pub mod error;
 mod files;
+pub mod meetings;
 pub mod problems;
 pub mod profiles;
 pub mod projects;

@@ -11,6 +11,7 @@ mod attachments;
 mod audit;
 mod import_reports;
 mod leases;
+mod meetings;
 mod numbers;
 mod problems;
 mod profiles;

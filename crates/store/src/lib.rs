@@ -9,6 +9,7 @@
 //! - list methods that reach programme data take a [`DataScope`] and filter in SQL.
 
 pub mod error;
+pub mod meetings;
 pub mod problems;
 pub mod profiles;
 pub mod projects;
@@ -17,6 +18,7 @@ pub mod supervision;
 pub mod tasks;
 
 pub use error::StoreError;
+pub use meetings::*;
 pub use problems::*;
 pub use profiles::*;
 pub use projects::*;
@@ -220,6 +222,7 @@ pub trait Store:
     + ProblemStore
     + SupervisionStore
     + TaskStore
+    + MeetingStore
     + LeaseStore
     + ImportReportStore
     + Send
@@ -238,6 +241,7 @@ impl<T> Store for T where
         + ProblemStore
         + SupervisionStore
         + TaskStore
+        + MeetingStore
         + LeaseStore
         + ImportReportStore
         + Send

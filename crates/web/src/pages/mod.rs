@@ -4,6 +4,7 @@
 pub mod form;
 mod layout;
 pub mod list;
+mod meetings;
 mod problems;
 mod profiles;
 mod projects;
@@ -47,6 +48,7 @@ pub fn router() -> Router<AppState> {
         .merge(problems::router())
         .merge(supervision::router())
         .merge(tasks::router())
+        .merge(meetings::router())
         .route("/{area}", get(area_page))
 }
 
