@@ -231,7 +231,9 @@ impl MeetingInput {
             let ok = (link.starts_with("https://") || link.starts_with("http://"))
                 && link.len() > 8
                 && link.len() <= 500
-                && !link.chars().any(|c| c.is_whitespace() || c.is_control() || c == '"');
+                && !link
+                    .chars()
+                    .any(|c| c.is_whitespace() || c.is_control() || c == '"');
             if !ok {
                 errs.add("video_link", "url");
             }
@@ -268,13 +270,9 @@ impl AgendaInput {
 
     pub fn validate(&self) -> Result<(), FieldErrors> {
         let mut errs = FieldErrors::new();
-        line(
-            &mut errs,
-            "topic",
-            &self.topic,
-            MAX_TITLE,
-            self.problem_id.is_none(),
-        );
+        if !(self.topic.is_empty() && self.problem_id.is_some()) {
+            line(&mut errs, "topic", &self.topic, MAX_TITLE, true);
+        }
         errs.into_result()
     }
 }
@@ -447,7 +445,11 @@ impl ProposalRules {
         let mut errs = FieldErrors::new();
         let mut range = |field: &str, v: u32, lo: u32, hi: u32| {
             if v < lo || v > hi {
-                errs.push(FieldError::new(field, "range").with("min", lo).with("max", hi));
+                errs.push(
+                    FieldError::new(field, "range")
+                        .with("min", lo)
+                        .with("max", hi),
+                );
             }
         };
         range("pick", self.pick, 1, 4);

@@ -51,7 +51,8 @@ versioned_rows!(Meeting);
 
 impl Record for Meeting {
     const RECORD_TYPE: &'static str = "meeting";
-    const SELECT: &'static str = concat!("select ", meeting_cols!(), " from meetings where id = $1");
+    const SELECT: &'static str =
+        concat!("select ", meeting_cols!(), " from meetings where id = $1");
 
     async fn read_beside(&mut self, conn: &mut Conn) -> R<()> {
         self.industry_ids = sqlx::query_scalar::<Db, i64>(
@@ -150,7 +151,9 @@ fn push_filter(qb: &mut sqlx::QueryBuilder<Db>, f: &MeetingFilter) {
             push_region_subtree(qb, "m", &s.regions);
         }
         if !s.industries.is_empty() {
-            qb.push(" or m.id in (select meeting_id from meeting_industries where industry_id in (");
+            qb.push(
+                " or m.id in (select meeting_id from meeting_industries where industry_id in (",
+            );
             let mut sep = qb.separated(", ");
             for i in &s.industries {
                 sep.push_bind(*i);
@@ -383,12 +386,27 @@ impl MeetingStore for BackendStore {
         put_industries(&mut tx, m.id, &i.industry_ids).await?;
         m.read_beside(&mut tx).await?;
         let id = Some(m.id);
-        write_audit(&mut tx, by, "create", Meeting::RECORD_TYPE, id, None::<&()>, Some(&m)).await?;
+        write_audit(
+            &mut tx,
+            by,
+            "create",
+            Meeting::RECORD_TYPE,
+            id,
+            None::<&()>,
+            Some(&m),
+        )
+        .await?;
         tx.commit().await.map_err(map_err)?;
         Ok(m)
     }
 
-    async fn update_meeting(&self, id: i64, version: i64, i: &MeetingInput, by: &AuditBy) -> R<Meeting> {
+    async fn update_meeting(
+        &self,
+        id: i64,
+        version: i64,
+        i: &MeetingInput,
+        by: &AuditBy,
+    ) -> R<Meeting> {
         let mut tx = begin_write(&self.pool).await?;
         let at = Expected { id, version };
         let before: Meeting = at.check(read(&mut tx, id, &[]).await?)?;
@@ -422,7 +440,16 @@ impl MeetingStore for BackendStore {
         put_industries(&mut tx, id, &i.industry_ids).await?;
         after.read_beside(&mut tx).await?;
         let kind = Meeting::RECORD_TYPE;
-        write_audit(&mut tx, by, "update", kind, Some(id), Some(&before), Some(&after)).await?;
+        write_audit(
+            &mut tx,
+            by,
+            "update",
+            kind,
+            Some(id),
+            Some(&before),
+            Some(&after),
+        )
+        .await?;
         tx.commit().await.map_err(map_err)?;
         Ok(after)
     }
@@ -464,7 +491,16 @@ impl MeetingStore for BackendStore {
             .await?;
         after.industry_ids = before.industry_ids.clone();
         let kind = Meeting::RECORD_TYPE;
-        write_audit(&mut tx, by, step.code(), kind, Some(id), Some(&before), Some(&after)).await?;
+        write_audit(
+            &mut tx,
+            by,
+            step.code(),
+            kind,
+            Some(id),
+            Some(&before),
+            Some(&after),
+        )
+        .await?;
         tx.commit().await.map_err(map_err)?;
         Ok(after)
     }
@@ -486,7 +522,16 @@ impl MeetingStore for BackendStore {
             .await?;
         after.industry_ids = before.industry_ids.clone();
         let kind = Meeting::RECORD_TYPE;
-        write_audit(&mut tx, by, "minutes", kind, Some(id), Some(&before), Some(&after)).await?;
+        write_audit(
+            &mut tx,
+            by,
+            "minutes",
+            kind,
+            Some(id),
+            Some(&before),
+            Some(&after),
+        )
+        .await?;
         tx.commit().await.map_err(map_err)?;
         Ok(after)
     }

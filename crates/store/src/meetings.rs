@@ -250,11 +250,7 @@ pub trait MeetingStore {
     /// The figures of every active industry for the proposal of quarter `key`: red warnings,
     /// tasks overdue on `today`, `year`'s planned and completed investment, the latest quarter
     /// up to `key` it was chosen for.
-    async fn industry_figures(
-        &self,
-        today: NaiveDate,
-        key: i64,
-    ) -> Result<Vec<IndustryFigures>>;
+    async fn industry_figures(&self, today: NaiveDate, key: i64) -> Result<Vec<IndustryFigures>>;
     /// The industry's projects behind plan (a red or yellow warning), red first.
     async fn pack_projects(&self, industry_id: i64, limit: i64) -> Result<Vec<PackProject>>;
     /// The industry's open problems, oldest first.

@@ -38,6 +38,8 @@ pub fn all() -> Vec<Test> {
     // Issue #3: the project library, then the industry profiles.
     all.extend(crate::library::all());
     all.extend(crate::industry::all());
+    // Issue 8 §3: meetings.
+    all.extend(crate::meetings::all());
     all
 }
 

@@ -7,6 +7,7 @@ mod auth;
 mod cli;
 mod durability;
 mod hostile;
+mod meetings;
 mod openapi;
 mod problems;
 mod profiles;

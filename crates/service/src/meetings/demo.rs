@@ -8,8 +8,7 @@ use crate::Service;
 use crate::error::{Result, ServiceError};
 use crate::profiles::demo::day;
 use dongneng_domain::meeting::{
-    AgendaInput, AttendeeInput, DecisionInput, MeetingInput, MeetingKind, MeetingMode,
-    MeetingStep,
+    AgendaInput, AttendeeInput, DecisionInput, MeetingInput, MeetingKind, MeetingMode, MeetingStep,
 };
 use dongneng_domain::task::{TaskInput, TaskSource};
 use dongneng_store::{AuditBy, NewMeeting, NewTask};
@@ -40,10 +39,21 @@ const PLANS: &[Plan] = &[
         held_on: "2026-02-12",
         place: "市政府第一会议室",
         region: None,
-        industries: &["new_materials", "intelligent_equipment", "new_medicine", "electronic_information"],
+        industries: &[
+            "new_materials",
+            "intelligent_equipment",
+            "new_medicine",
+            "electronic_information",
+        ],
         agenda: &[
-            ("通报2025年重大项目建设情况", "会议听取了通报，要求各专班对照年度计划查漏补缺。"),
-            ("研究2026年重点任务分工", "原则同意分工方案，由市发改委印发。"),
+            (
+                "通报2025年重大项目建设情况",
+                "会议听取了通报，要求各专班对照年度计划查漏补缺。",
+            ),
+            (
+                "研究2026年重点任务分工",
+                "原则同意分工方案，由市发改委印发。",
+            ),
         ],
         decisions: &[
             ("印发2026年重点任务分工方案", "ndrc", "2026-03-10"),
@@ -60,11 +70,18 @@ const PLANS: &[Plan] = &[
         region: None,
         industries: &["new_materials", "intelligent_equipment"],
         agenda: &[
-            ("观摩新材料重点项目现场", "现场观摩 3 个项目，进度总体符合计划。"),
+            (
+                "观摩新材料重点项目现场",
+                "现场观摩 3 个项目，进度总体符合计划。",
+            ),
             ("通报两个产业重点任务推进情况", "要求逾期任务于月底前销号。"),
         ],
         decisions: &[
-            ("协调新材料产业园扩区用地指标", "natural_resources", "2026-06-30"),
+            (
+                "协调新材料产业园扩区用地指标",
+                "natural_resources",
+                "2026-06-30",
+            ),
             ("兑现首台（套）装备奖励资金", "finance", "2026-05-31"),
         ],
         published: true,
@@ -77,7 +94,10 @@ const PLANS: &[Plan] = &[
         place: "张店区新材料产业园",
         region: Some("370303"),
         industries: &["new_materials"],
-        agenda: &[("调研园区基础设施配套", "园区道路、管网配套需加快，区政府牵头推进。")],
+        agenda: &[(
+            "调研园区基础设施配套",
+            "园区道路、管网配套需加快，区政府牵头推进。",
+        )],
         decisions: &[("加快园区双回路供电工程", "miit", "2026-08-31")],
         published: true,
     },
@@ -90,7 +110,10 @@ const PLANS: &[Plan] = &[
         region: None,
         industries: &["new_medicine", "electronic_information"],
         agenda: &[
-            ("通报新医药产业重点任务推进情况", "重点任务推进有序，两项逾期任务限期办结。"),
+            (
+                "通报新医药产业重点任务推进情况",
+                "重点任务推进有序，两项逾期任务限期办结。",
+            ),
             ("研究电子信息产业链招商", "同意组建产业链招商小分队。"),
         ],
         decisions: &[
@@ -107,9 +130,16 @@ const PLANS: &[Plan] = &[
         place: "市发改委第三会议室",
         region: None,
         industries: &["new_materials", "new_medicine"],
-        agenda: &[("协调重大项目融资难题", "金融机构对接 6 个项目，形成融资清单。")],
+        agenda: &[(
+            "协调重大项目融资难题",
+            "金融机构对接 6 个项目，形成融资清单。",
+        )],
         decisions: &[
-            ("建立重大项目融资对接清单", "local_finance_regulation", "2026-08-15"),
+            (
+                "建立重大项目融资对接清单",
+                "local_finance_regulation",
+                "2026-08-15",
+            ),
             ("落实融资担保风险补偿资金", "finance", "2026-10-31"),
         ],
         published: true,
@@ -121,9 +151,21 @@ const PLANS: &[Plan] = &[
         held_on: "2026-08-13",
         place: "市政府第一会议室",
         region: None,
-        industries: &["new_materials", "intelligent_equipment", "new_medicine", "electronic_information"],
-        agenda: &[("通报上半年重点任务推进情况", "上半年任务完成率 78%，要求下半年加压推进。")],
-        decisions: &[("开展重点任务逾期事项专项督办", "government_office", "2026-09-15")],
+        industries: &[
+            "new_materials",
+            "intelligent_equipment",
+            "new_medicine",
+            "electronic_information",
+        ],
+        agenda: &[(
+            "通报上半年重点任务推进情况",
+            "上半年任务完成率 78%，要求下半年加压推进。",
+        )],
+        decisions: &[(
+            "开展重点任务逾期事项专项督办",
+            "government_office",
+            "2026-09-15",
+        )],
         published: true,
     },
     Plan {
@@ -134,7 +176,10 @@ const PLANS: &[Plan] = &[
         place: "淄博高新区智能装备产业园",
         region: None,
         industries: &["intelligent_equipment", "new_materials"],
-        agenda: &[("观摩智能装备重点项目", "项目投资完成率偏低，要求加快设备安装。")],
+        agenda: &[(
+            "观摩智能装备重点项目",
+            "项目投资完成率偏低，要求加快设备安装。",
+        )],
         decisions: &[
             ("拨付智能装备技改专项资金", "finance", "2026-11-15"),
             ("协调重点项目能耗指标", "ndrc", "2026-12-31"),
@@ -150,8 +195,14 @@ const PLANS: &[Plan] = &[
         region: None,
         industries: &["electronic_information", "new_medicine"],
         agenda: &[
-            ("通报全年重点任务完成情况", "全年任务总体完成，6 项需跨年推进。"),
-            ("研究2027年产业推进重点", "形成 2027 年工作思路，提交联席会议审议。"),
+            (
+                "通报全年重点任务完成情况",
+                "全年任务总体完成，6 项需跨年推进。",
+            ),
+            (
+                "研究2027年产业推进重点",
+                "形成 2027 年工作思路，提交联席会议审议。",
+            ),
         ],
         decisions: &[
             ("编制2027年产业推进工作要点", "ndrc", "2027-01-15"),
@@ -166,7 +217,12 @@ const PLANS: &[Plan] = &[
         held_on: "2026-12-29",
         place: "市政府第一会议室",
         region: None,
-        industries: &["new_materials", "intelligent_equipment", "new_medicine", "electronic_information"],
+        industries: &[
+            "new_materials",
+            "intelligent_equipment",
+            "new_medicine",
+            "electronic_information",
+        ],
         agenda: &[("审议2027年重点任务安排", "")],
         decisions: &[],
         published: false,
@@ -292,9 +348,9 @@ impl Service {
                     issuer: TaskSource::MeetingDecision.issuer(),
                     issued_on: held_on,
                 };
-                self.check_new_task(&mut task).await.map_err(|e| {
-                    ServiceError::Internal(format!("demo decision {title}: {e:?}"))
-                })?;
+                self.check_new_task(&mut task)
+                    .await
+                    .map_err(|e| ServiceError::Internal(format!("demo decision {title}: {e:?}")))?;
                 store
                     .add_decision(m.id, m.version, &decision, &task, by)
                     .await?;

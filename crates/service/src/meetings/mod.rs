@@ -303,8 +303,10 @@ impl MeetingReader {
             .tasks_seen(&decisions.iter().map(|d| d.task_id).collect::<Vec<_>>())
             .await?;
         let covers = |a: &Option<Access>, region: i64, industry: i64| {
-            a.as_ref()
-                .is_some_and(|a| a.scope().covers(&region_path(&regions, region), Some(industry)))
+            a.as_ref().is_some_and(|a| {
+                a.scope()
+                    .covers(&region_path(&regions, region), Some(industry))
+            })
         };
         let mut out = Vec::new();
         for &industry_id in &meeting.industry_ids {

@@ -28,7 +28,9 @@ use super::Proposal;
 impl Service {
     /// Plans meetings and keeps the proposal's rules: the office.
     pub fn meeting_planner(&self, actor: &Actor) -> Result<MeetingPlanner> {
-        Ok(MeetingPlanner(self.grant(actor, Permission::ManageMeetings)?))
+        Ok(MeetingPlanner(
+            self.grant(actor, Permission::ManageMeetings)?,
+        ))
     }
 
     /// Changes meeting `id`: 404 when there is none, 403 outside the scope.
@@ -54,7 +56,8 @@ impl Service {
         let organiser = input.organiser_department_id;
         match departments.iter().find(|d| d.id == organiser) {
             None => errs.push(
-                FieldError::new("organiser_department_id", "unknown_reference").with("id", organiser),
+                FieldError::new("organiser_department_id", "unknown_reference")
+                    .with("id", organiser),
             ),
             Some(d) if !d.active && kept.map(|m| m.organiser_department_id) != Some(organiser) => {
                 errs.push(
@@ -68,7 +71,9 @@ impl Service {
         let had = kept.map(|m| m.industry_ids.clone()).unwrap_or_default();
         for id in &input.industry_ids {
             match industries.iter().find(|i| i.id == *id) {
-                None => errs.push(FieldError::new("industry_ids", "unknown_reference").with("id", id)),
+                None => {
+                    errs.push(FieldError::new("industry_ids", "unknown_reference").with("id", id))
+                }
                 Some(i) if !i.active && !had.contains(id) => errs.add("industry_ids", "inactive"),
                 Some(_) => {}
             }
@@ -264,12 +269,21 @@ impl MeetingManager {
         self.at(version)?;
         let store = self.access.store();
         Ok(store
-            .save_minutes(self.meeting.id, version, input.minutes.trim(), &self.access.by())
+            .save_minutes(
+                self.meeting.id,
+                version,
+                input.minutes.trim(),
+                &self.access.by(),
+            )
             .await?)
     }
 
     /// Puts a topic, or a problem, on the agenda.
-    pub async fn add_agenda_item(&self, version: i64, mut input: AgendaInput) -> Result<AgendaItem> {
+    pub async fn add_agenda_item(
+        &self,
+        version: i64,
+        mut input: AgendaInput,
+    ) -> Result<AgendaItem> {
         self.editable()?;
         input.tidy();
         input.validate()?;
@@ -345,7 +359,10 @@ impl MeetingManager {
         }
         errs.into_result()?;
         let (Some(lead), Some(deadline)) = (input.lead_department_id, input.deadline) else {
-            return Err(ServiceError::field("lead_department_id", "decision_owner_required"));
+            return Err(ServiceError::field(
+                "lead_department_id",
+                "decision_owner_required",
+            ));
         };
         let mut new = NewTask {
             input: TaskInput {

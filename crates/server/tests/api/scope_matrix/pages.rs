@@ -125,6 +125,10 @@ async fn page_scope_matrix() {
                     ),
                 ),
                 ("/tasks/new", r == Role::Office),
+                ("/meetings", coordination(r)),
+                ("/meetings/new", r == Role::Office),
+                ("/meetings/proposal", r == Role::Office),
+                ("/meetings/rules", r == Role::Office),
                 (
                     "/dispatch",
                     matches!(

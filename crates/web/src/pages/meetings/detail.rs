@@ -98,7 +98,10 @@ async fn render_detail(
         (lang.field_label("held_on"), m.held_on.to_string()),
         (lang.field_label("mode"), lang.t(&m.mode.label_key())),
         (lang.field_label("place"), or_dash(names.place(m))),
-        (lang.field_label("chair_user_id"), or_dash(names.leader(m.chair_user_id))),
+        (
+            lang.field_label("chair_user_id"),
+            or_dash(names.leader(m.chair_user_id)),
+        ),
         (
             lang.field_label("organiser_department_id"),
             names.department(m.organiser_department_id),
@@ -118,7 +121,10 @@ async fn render_detail(
         } else {
             "meetings.overridden"
         });
-        facts.push((lang.t("meetings.proposed"), format!("{} （{how}）", or_dash(proposal))));
+        facts.push((
+            lang.t("meetings.proposed"),
+            format!("{} （{how}）", or_dash(proposal)),
+        ));
     }
     let (users, depts, industries) = if d.can.manage {
         let users = match app.service.meetings(&s.actor) {
@@ -126,10 +132,7 @@ async fn render_detail(
             Err(_) => vec![],
         };
         (
-            users
-                .into_iter()
-                .map(|(i, n)| (i.to_string(), n))
-                .collect(),
+            users.into_iter().map(|(i, n)| (i.to_string(), n)).collect(),
             names.depts.in_use(lang, &[]),
             m.industry_ids
                 .iter()

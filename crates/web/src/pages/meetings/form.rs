@@ -103,7 +103,9 @@ async fn meeting_fields<K: Screen>(
             lang,
             "organiser_department_id",
             &organiser,
-            names.depts.in_use(lang, &kept_organiser.into_iter().collect::<Vec<_>>()),
+            names
+                .depts
+                .in_use(lang, &kept_organiser.into_iter().collect::<Vec<_>>()),
             not_set(),
         )
         .required(),
@@ -242,8 +244,13 @@ impl Form for RulesForm {
 
     fn read(f: &FormData) -> (RulesDraft, FieldErrors) {
         let mut errs = FieldErrors::new();
-        let [pick, recent_quarters, weight_red, weight_overdue, weight_gap] =
-            RULE_FIELDS.map(|name| f.whole::<u32>(name, &mut errs));
+        let [
+            pick,
+            recent_quarters,
+            weight_red,
+            weight_overdue,
+            weight_gap,
+        ] = RULE_FIELDS.map(|name| f.whole::<u32>(name, &mut errs));
         let draft = RulesDraft {
             typed: RULE_FIELDS.map(|name| f.get(name)),
             rules: ProposalRules {

@@ -54,7 +54,10 @@ pub async fn list(c: Ctx<MeetingList>, Query(q): Query<MeetingListQuery>) -> App
     let names = MeetingNames::load(app, s).await?;
     let lang = s.ctx.lang;
     let all = lang.t("project.all");
-    let select = |name: &'static str, label: String, options: Vec<(String, String)>, chosen: Option<String>| {
+    let select = |name: &'static str,
+                  label: String,
+                  options: Vec<(String, String)>,
+                  chosen: Option<String>| {
         let mut v = vec![(String::new(), all.clone())];
         v.extend(options);
         let chosen = chosen.unwrap_or_default();
@@ -74,7 +77,12 @@ pub async fn list(c: Ctx<MeetingList>, Query(q): Query<MeetingListQuery>) -> App
         select(
             "state",
             lang.field_label("state"),
-            choices(lang, "meetings.state", MeetingState::ALL, MeetingState::code),
+            choices(
+                lang,
+                "meetings.state",
+                MeetingState::ALL,
+                MeetingState::code,
+            ),
             q.state.map(|v| v.code().to_string()),
         ),
         select(

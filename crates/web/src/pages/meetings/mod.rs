@@ -48,7 +48,11 @@ pub struct ViewMeetings;
 impl Gate for ViewMeetings {
     type Access = MeetingReader;
 
-    async fn access(app: &AppState, s: &Signed, _: &PathIds) -> Result<MeetingReader, ServiceError> {
+    async fn access(
+        app: &AppState,
+        s: &Signed,
+        _: &PathIds,
+    ) -> Result<MeetingReader, ServiceError> {
         app.service.meetings(&s.actor)
     }
 }
@@ -59,7 +63,11 @@ pub struct PlanMeetings;
 impl Gate for PlanMeetings {
     type Access = MeetingPlanner;
 
-    async fn access(app: &AppState, s: &Signed, _: &PathIds) -> Result<MeetingPlanner, ServiceError> {
+    async fn access(
+        app: &AppState,
+        s: &Signed,
+        _: &PathIds,
+    ) -> Result<MeetingPlanner, ServiceError> {
         app.service.meeting_planner(&s.actor)
     }
 }

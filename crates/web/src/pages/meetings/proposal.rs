@@ -107,11 +107,7 @@ pub async fn proposal(c: Ctx<ProposalPage>, Query(q): Query<QuarterQuery>) -> Ap
         ),
         entries,
         taken: p.existing_meeting_id,
-        title: title
-            .split('：')
-            .next()
-            .unwrap_or(&title)
-            .to_string(),
+        title: title.split('：').next().unwrap_or(&title).to_string(),
         held_on: held_on.to_string(),
         leaders: names
             .leaders
@@ -189,7 +185,11 @@ fn industry_view(names: &MeetingNames, i: &PackIndustry) -> IndustryView {
                 ("overdue", &count(n.overdue)),
             ],
         ),
-        overdue: i.overdue_tasks.iter().map(|t| task_line(names, t)).collect(),
+        overdue: i
+            .overdue_tasks
+            .iter()
+            .map(|t| task_line(names, t))
+            .collect(),
         projects: i
             .behind_projects
             .iter()
@@ -228,8 +228,16 @@ pub async fn pack(c: Ctx<MeetingPage>) -> AppResult<Response> {
         layout: Layout::new(&c.app, &c.s.ctx, "meetings", title),
         id: p.meeting.id,
         as_of: lang.t_with("meetings.pack_as_of", &[("day", &p.as_of.to_string())]),
-        industries: p.industries.iter().map(|i| industry_view(&names, i)).collect(),
-        other: p.other_decided.iter().map(|t| task_line(&names, t)).collect(),
+        industries: p
+            .industries
+            .iter()
+            .map(|i| industry_view(&names, i))
+            .collect(),
+        other: p
+            .other_decided
+            .iter()
+            .map(|t| task_line(&names, t))
+            .collect(),
     };
     Ok(render(&page)?.into_response())
 }
