@@ -83,13 +83,17 @@ fn meeting_names_are_in_both_catalogues() {
             assert_ne!(&lang.t(k), k, "{} lacks {k}", lang.code());
         }
         for f in FIELDS {
-            assert_ne!(&lang.field_label(f), f, "{} lacks the label of {f}", lang.code());
+            assert_ne!(
+                &lang.field_label(f),
+                f,
+                "{} lacks the label of {f}",
+                lang.code()
+            );
         }
         for c in CODES {
             let msg = lang.field_message(&FieldError::new("title", *c));
-            let fallback = lang.field_message(
-                &FieldError::new("title", "invalid_type").with("detail", *c),
-            );
+            let fallback =
+                lang.field_message(&FieldError::new("title", "invalid_type").with("detail", *c));
             assert!(
                 msg != fallback || *c == "invalid_type",
                 "{} lacks the message of {c}: {msg}",

@@ -46,13 +46,17 @@ async fn a_meeting_decision_becomes_the_departments_task(p: Page) -> Result<()> 
     p.select_value("f-mode", "on_site").await?;
     p.set_value("f-held_on", &china_today().to_string()).await?;
     p.fill("f-place", "市发改委第三会议室").await?;
-    p.select_label("f-chair_user_id", "市领导（新材料产业）").await?;
+    p.select_label("f-chair_user_id", "市领导（新材料产业）")
+        .await?;
     p.select_label("f-organiser_department_id", "市发展和改革委员会")
         .await?;
     p.select_value("f-industry_ids", &new_materials).await?;
     p.click_to_next_page("save").await?;
     let at = p.path().await?;
-    ensure!(at.starts_with("/meetings/"), "after saving the browser is at {at}");
+    ensure!(
+        at.starts_with("/meetings/"),
+        "after saving the browser is at {at}"
+    );
     p.expect_text("page-title", title).await?;
     ensure!(
         p.attr("meeting-state", "data-state").await?.as_deref() == Some("planned"),
@@ -107,7 +111,10 @@ async fn a_meeting_decision_becomes_the_departments_task(p: Page) -> Result<()> 
     );
     // The task links back to its meeting, which the department reads too.
     let back = p.attr("source-link", "href").await?.unwrap_or_default();
-    ensure!(back.starts_with("/meetings/"), "the task's source link: {back}");
+    ensure!(
+        back.starts_with("/meetings/"),
+        "the task's source link: {back}"
+    );
     p.goto("/meetings").await?;
     let meetings = p.texts("#list tbody tr td:first-child").await?;
     ensure!(

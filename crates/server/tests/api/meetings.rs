@@ -594,3 +594,84 @@ async fn the_quarterly_proposal_and_its_rules() {
     })
     .await;
 }
+
+#[tokio::test]
+async fn hostile_bodies_never_5xx_and_never_write() {
+    use crate::hostile::{Stored, Target, spoil_every_field};
+    each_backend(reference_data(), async |app| {
+        let r = refs(app).await;
+        let m = held(app, &r, "抗干扰测试会议", r.new_materials).await;
+        let planned = created(app, &r, joint(&r, "抗干扰取消会议", r.new_materials)).await;
+        let path = format!("/api/v1/meetings/{}", m["id"]);
+        let other = format!("/api/v1/meetings/{}", planned["id"]);
+        let at = |p: &str| Stored::At(p.to_string());
+        let versioned = |mut b: Value| {
+            b["version"] = json!(0);
+            b
+        };
+        let targets = vec![
+            Target {
+                method: Method::POST,
+                path: "/api/v1/meetings".into(),
+                valid: joint(&r, "抗干扰新会议", r.new_materials),
+                stored: at("/api/v1/meetings/{id}"),
+            },
+            Target {
+                method: Method::PUT,
+                path: path.clone(),
+                valid: versioned(joint(&r, "抗干扰测试会议（改）", r.new_materials)),
+                stored: at(&path),
+            },
+            Target {
+                method: Method::PUT,
+                path: format!("{path}/minutes"),
+                valid: versioned(json!({"minutes": "会议纪要"})),
+                stored: at(&path),
+            },
+            Target {
+                method: Method::PUT,
+                path: "/api/v1/settings/meeting-proposal".into(),
+                valid: versioned(json!({"pick": 2, "recent_quarters": 3, "weight_red": 40,
+                                        "weight_overdue": 30, "weight_gap": 30})),
+                stored: at("/api/v1/settings/meeting-proposal"),
+            },
+            Target {
+                method: Method::POST,
+                path: format!("{other}/hold"),
+                valid: versioned(json!({})),
+                stored: at(&other),
+            },
+            Target {
+                method: Method::POST,
+                path: format!("{other}/cancel"),
+                valid: versioned(json!({"cancel_reason": "改期"})),
+                stored: at(&other),
+            },
+        ];
+        spoil_every_field(app, &r.office, &targets).await;
+        // Decisions, agenda items and attendees: refused bodies write nothing, none is a 5xx.
+        for (what, valid) in [
+            (
+                "decisions",
+                json!({"title": "落实资金", "lead_department_id": r.finance,
+                                 "deadline": "2099-06-30"}),
+            ),
+            ("agenda", json!({"topic": "议题"})),
+            ("attendees", json!({"guest_name": "嘉宾"})),
+        ] {
+            for (spoilt, mut body) in crate::hostile::hostile_bodies(&valid) {
+                if body.is_object() && spoilt.as_deref() != Some("version") {
+                    body["version"] = read(app, &r.office, &m["id"]).await["version"].clone();
+                }
+                let before = app.audit_count().await;
+                let (status, resp) =
+                    post(app, &r.office, &format!("{path}/{what}"), body.clone()).await;
+                assert!(!status.is_server_error(), "{what} {body}: {status} {resp}");
+                if !status.is_success() {
+                    assert_eq!(app.audit_count().await, before, "{what} {body} wrote");
+                }
+            }
+        }
+    })
+    .await;
+}
