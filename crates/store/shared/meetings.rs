@@ -7,7 +7,7 @@
 use super::common::{Conn, Tx, begin_write, map_err, now, write_audit};
 use super::projects::{like_escape, push_region_subtree};
 use super::tasks::insert_task;
-use super::versioned::{Expected, Record, read, versioned_rows};
+use super::versioned::{Expected, QueryOf, Record, read, versioned_rows};
 use crate::{BackendStore, Db};
 use async_trait::async_trait;
 use chrono::{DateTime, NaiveDate, Utc};
@@ -119,6 +119,56 @@ async fn touch<P: serde::Serialize>(
         Some(part),
     )
     .await?;
+    Ok(after)
+}
+
+/// The parts (agenda items, attendees, decisions) of meeting `id`, by `sql` (`$1` the id).
+async fn parts_of<T>(pool: &sqlx::Pool<Db>, sql: &'static str, id: i64) -> R<Vec<T>>
+where
+    T: for<'r> sqlx::FromRow<'r, <Db as sqlx::Database>::Row> + Send + Unpin,
+{
+    sqlx::query_as::<Db, T>(sql)
+        .bind(id)
+        .fetch_all(pool)
+        .await
+        .map_err(map_err)
+}
+
+/// Rewrites meeting `at` by a guarded statement (`$1` the id, `$2` the version; `plan` sees the
+/// meeting as it stands and binds the rest, or refuses), replaces its industries when given,
+/// and writes the audit row of `action` — one transaction.
+async fn rewrite<F>(
+    pool: &sqlx::Pool<Db>,
+    at: Expected,
+    action: &str,
+    by: &AuditBy,
+    sql: &'static str,
+    industries: Option<&[i64]>,
+    plan: impl FnOnce(&Meeting) -> R<F>,
+) -> R<Meeting>
+where
+    F: FnOnce(QueryOf<'static, Meeting>) -> QueryOf<'static, Meeting>,
+{
+    let mut tx = begin_write(pool).await?;
+    let before: Meeting = at.check(read(&mut tx, at.id, &[]).await?)?;
+    let bind = plan(&before)?;
+    let mut after: Meeting = at.write_returning(&mut tx, sql, bind).await?;
+    if let Some(ids) = industries {
+        put_industries(&mut tx, at.id, ids).await?;
+    }
+    after.read_beside(&mut tx).await?;
+    let kind = Meeting::RECORD_TYPE;
+    write_audit(
+        &mut tx,
+        by,
+        action,
+        kind,
+        Some(at.id),
+        Some(&before),
+        Some(&after),
+    )
+    .await?;
+    tx.commit().await.map_err(map_err)?;
     Ok(after)
 }
 
@@ -291,39 +341,42 @@ impl MeetingStore for BackendStore {
     }
 
     async fn meeting_agenda(&self, id: i64) -> R<Vec<AgendaItem>> {
-        sqlx::query_as::<Db, AgendaItem>(concat!(
-            "select ",
-            agenda_cols!(),
-            " from meeting_agenda where meeting_id = $1 order by position"
-        ))
-        .bind(id)
-        .fetch_all(&self.pool)
+        parts_of(
+            &self.pool,
+            concat!(
+                "select ",
+                agenda_cols!(),
+                " from meeting_agenda where meeting_id = $1 order by position"
+            ),
+            id,
+        )
         .await
-        .map_err(map_err)
     }
 
     async fn meeting_attendees(&self, id: i64) -> R<Vec<Attendee>> {
-        sqlx::query_as::<Db, Attendee>(concat!(
-            "select ",
-            attendee_cols!(),
-            " from meeting_attendees where meeting_id = $1 order by id"
-        ))
-        .bind(id)
-        .fetch_all(&self.pool)
+        parts_of(
+            &self.pool,
+            concat!(
+                "select ",
+                attendee_cols!(),
+                " from meeting_attendees where meeting_id = $1 order by id"
+            ),
+            id,
+        )
         .await
-        .map_err(map_err)
     }
 
     async fn meeting_decisions(&self, id: i64) -> R<Vec<Decision>> {
-        sqlx::query_as::<Db, Decision>(concat!(
-            "select ",
-            decision_cols!(),
-            " from meeting_decisions where meeting_id = $1 order by position"
-        ))
-        .bind(id)
-        .fetch_all(&self.pool)
+        parts_of(
+            &self.pool,
+            concat!(
+                "select ",
+                decision_cols!(),
+                " from meeting_decisions where meeting_id = $1 order by position"
+            ),
+            id,
+        )
         .await
-        .map_err(map_err)
     }
 
     async fn meeting_departments(&self, id: i64) -> R<Vec<i64>> {
@@ -407,51 +460,39 @@ impl MeetingStore for BackendStore {
         i: &MeetingInput,
         by: &AuditBy,
     ) -> R<Meeting> {
-        let mut tx = begin_write(&self.pool).await?;
-        let at = Expected { id, version };
-        let before: Meeting = at.check(read(&mut tx, id, &[]).await?)?;
         // The kind stays as it was (the service refuses a change).
-        let mut after: Meeting = at
-            .write_returning(
-                &mut tx,
-                concat!(
-                    "update meetings set title = $3, mode = $4, held_on = $5, quarter_key = $6, \
-                     place = $7, video_link = $8, chair_user_id = $9, \
-                     organiser_department_id = $10, region_id = $11, extra = $12, \
-                     version = version + 1, updated_at = $13 \
-                     where id = $1 and version = $2 returning ",
-                    meeting_cols!()
-                ),
-                |q| {
-                    q.bind(&i.title)
+        let sql = concat!(
+            "update meetings set title = $3, mode = $4, held_on = $5, quarter_key = $6, \
+             place = $7, video_link = $8, chair_user_id = $9, organiser_department_id = $10, \
+             region_id = $11, extra = $12, version = version + 1, updated_at = $13 \
+             where id = $1 and version = $2 returning ",
+            meeting_cols!()
+        );
+        let at = Expected { id, version };
+        rewrite(
+            &self.pool,
+            at,
+            "update",
+            by,
+            sql,
+            Some(&i.industry_ids),
+            |_| {
+                Ok(move |q: QueryOf<'static, Meeting>| {
+                    q.bind(i.title.clone())
                         .bind(i.mode.code())
                         .bind(i.held_on)
                         .bind(meeting::quarter_key(i.held_on))
-                        .bind(&i.place)
-                        .bind(&i.video_link)
+                        .bind(i.place.clone())
+                        .bind(i.video_link.clone())
                         .bind(i.chair_user_id)
                         .bind(i.organiser_department_id)
                         .bind(i.region_id)
                         .bind(i.extra)
                         .bind(now())
-                },
-            )
-            .await?;
-        put_industries(&mut tx, id, &i.industry_ids).await?;
-        after.read_beside(&mut tx).await?;
-        let kind = Meeting::RECORD_TYPE;
-        write_audit(
-            &mut tx,
-            by,
-            "update",
-            kind,
-            Some(id),
-            Some(&before),
-            Some(&after),
+                })
+            },
         )
-        .await?;
-        tx.commit().await.map_err(map_err)?;
-        Ok(after)
+        .await
     }
 
     async fn move_meeting(
@@ -462,78 +503,44 @@ impl MeetingStore for BackendStore {
         reason: Option<&str>,
         by: &AuditBy,
     ) -> R<Meeting> {
-        let mut tx = begin_write(&self.pool).await?;
+        let sql = concat!(
+            "update meetings set state = $3, published_at = $4, cancel_reason = $5, \
+             version = version + 1, updated_at = $6 where id = $1 and version = $2 returning ",
+            meeting_cols!()
+        );
+        let reason = reason.map(str::to_string);
         let at = Expected { id, version };
-        let before: Meeting = at.check(read(&mut tx, id, &[]).await?)?;
-        let Some(to) = before.state.after(step) else {
-            return Err(StoreError::Conflict);
-        };
-        let t = now();
-        let published = match step {
-            MeetingStep::Publish => Some(t),
-            _ => before.published_at,
-        };
-        let cancelled = match step {
-            MeetingStep::Cancel => reason.map(str::to_string),
-            _ => before.cancel_reason.clone(),
-        };
-        let mut after: Meeting = at
-            .write_returning(
-                &mut tx,
-                concat!(
-                    "update meetings set state = $3, published_at = $4, cancel_reason = $5, \
-                     version = version + 1, updated_at = $6 \
-                     where id = $1 and version = $2 returning ",
-                    meeting_cols!()
-                ),
-                |q| q.bind(to.code()).bind(published).bind(cancelled).bind(t),
-            )
-            .await?;
-        after.industry_ids = before.industry_ids.clone();
-        let kind = Meeting::RECORD_TYPE;
-        write_audit(
-            &mut tx,
-            by,
-            step.code(),
-            kind,
-            Some(id),
-            Some(&before),
-            Some(&after),
-        )
-        .await?;
-        tx.commit().await.map_err(map_err)?;
-        Ok(after)
+        rewrite(&self.pool, at, step.code(), by, sql, None, move |before| {
+            // The service checked the step against this very version.
+            let to = before.state.after(step).ok_or(StoreError::Conflict)?;
+            let t = now();
+            let published = match step {
+                MeetingStep::Publish => Some(t),
+                _ => before.published_at,
+            };
+            let cancelled = match step {
+                MeetingStep::Cancel => reason,
+                _ => before.cancel_reason.clone(),
+            };
+            Ok(move |q: QueryOf<'static, Meeting>| {
+                q.bind(to.code()).bind(published).bind(cancelled).bind(t)
+            })
+        })
+        .await
     }
 
     async fn save_minutes(&self, id: i64, version: i64, minutes: &str, by: &AuditBy) -> R<Meeting> {
-        let mut tx = begin_write(&self.pool).await?;
+        let sql = concat!(
+            "update meetings set minutes = $3, version = version + 1, updated_at = $4 \
+             where id = $1 and version = $2 returning ",
+            meeting_cols!()
+        );
+        let minutes = minutes.to_string();
         let at = Expected { id, version };
-        let before: Meeting = at.check(read(&mut tx, id, &[]).await?)?;
-        let mut after: Meeting = at
-            .write_returning(
-                &mut tx,
-                concat!(
-                    "update meetings set minutes = $3, version = version + 1, updated_at = $4 \
-                     where id = $1 and version = $2 returning ",
-                    meeting_cols!()
-                ),
-                |q| q.bind(minutes).bind(now()),
-            )
-            .await?;
-        after.industry_ids = before.industry_ids.clone();
-        let kind = Meeting::RECORD_TYPE;
-        write_audit(
-            &mut tx,
-            by,
-            "minutes",
-            kind,
-            Some(id),
-            Some(&before),
-            Some(&after),
-        )
-        .await?;
-        tx.commit().await.map_err(map_err)?;
-        Ok(after)
+        rewrite(&self.pool, at, "minutes", by, sql, None, move |_| {
+            Ok(move |q: QueryOf<'static, Meeting>| q.bind(minutes).bind(now()))
+        })
+        .await
     }
 
     async fn add_agenda_item(

@@ -331,7 +331,7 @@ impl MeetingManager {
         input.validate()?;
         let store = self.access.store();
         if let Some(u) = input.user_id
-            && !store.get_user(u).await?.is_some_and(|u| !u.disabled)
+            && store.get_user(u).await?.is_none_or(|u| u.disabled)
         {
             return Err(ServiceError::field("user_id", "unknown_reference"));
         }
