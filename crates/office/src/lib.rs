@@ -7,6 +7,8 @@
 //! * the monthly progress dispatch (月度进展) — [`write_progress`] / [`read_progress`];
 //! * written only: the supervision ledger (督办台账) — [`LedgerWriter`].
 //!
+//! And official documents (公文) as Word files in the GB/T 9704 layout — [`write_docx`].
+//!
 //! Reading converts and checks every cell syntactically (money, dates, codes, enums,
 //! required text, duplicate codes within the file) and answers a [`SheetRead`]: the good rows,
 //! one [`CellError`] per bad cell, and the raw cells. Rules that need more than one field or a
@@ -40,6 +42,7 @@
 //! ([`SheetRead::errors_omitted`] counts the rest); 256 MiB of shared-string XML and of cell
 //! text ([`OfficeError::TooLarge`]). Upload size is the caller's business.
 
+mod docx;
 mod messages;
 mod progress;
 mod projects;
@@ -47,6 +50,7 @@ mod read;
 mod report;
 mod supervision;
 
+pub use docx::{BODY_FONT, HEADING_FONT, SUBHEADING_FONT, TITLE_FONT, write_docx};
 pub use messages::{ERROR_CODES, FILE_ERROR_CODES, message_zh};
 pub use progress::{
     PROGRESS_HEADERS, PROGRESS_SHEET, ProgressSheetRow, read_progress, write_progress,

@@ -3,12 +3,15 @@
 //! tests start servers through [`start`].
 
 use anyhow::Context;
+use dongneng_domain::document::OfficialDocument;
+use dongneng_pdf::{FontOptions, PdfWriter};
+use dongneng_service::documents::PdfRenderer;
 use dongneng_service::{Service, ServiceConfig};
 use dongneng_store::Store;
 use dongneng_web::{AppState, WebConfig};
 use std::net::SocketAddr;
 use std::path::Path;
-use std::sync::Arc;
+use std::sync::{Arc, OnceLock};
 use tokio::net::TcpListener;
 
 pub use dongneng_service::demo::{DEMO_ACCOUNTS, DEMO_PASSWORD};
@@ -43,6 +46,46 @@ pub fn default_database_url(data_dir: &Path) -> String {
     format!("sqlite://{}", data_dir.join("dongneng.db").display())
 }
 
+/// The typst PDF writer, made on first use: reading the machine's fonts takes a moment and
+/// most servers (and test servers) never write a PDF.
+pub struct TypstPdf {
+    options: FontOptions,
+    writer: OnceLock<PdfWriter>,
+}
+
+impl TypstPdf {
+    pub fn new(config: &ServiceConfig) -> Self {
+        TypstPdf {
+            options: FontOptions {
+                font_dirs: config.font_dirs.clone(),
+                system_fonts: config.system_fonts,
+            },
+            writer: OnceLock::new(),
+        }
+    }
+
+    fn writer(&self) -> &PdfWriter {
+        self.writer.get_or_init(|| {
+            let w = PdfWriter::new(&self.options);
+            if w.machine_families().is_empty() {
+                tracing::info!(
+                    "PDF fonts: none found on this machine, using the embedded Noto CJK subsets \
+                     (install fonts-noto-cjk or the office fonts, or pass --font-dir, for more)"
+                );
+            } else {
+                tracing::info!(families = ?w.machine_families(), "PDF fonts found");
+            }
+            w
+        })
+    }
+}
+
+impl PdfRenderer for TypstPdf {
+    fn render_pdf(&self, doc: &OfficialDocument) -> Result<Vec<u8>, String> {
+        self.writer().render(doc).map_err(|e| e.to_string())
+    }
+}
+
 /// A running server.
 pub struct Running {
     pub addr: SocketAddr,
@@ -63,7 +106,8 @@ where
     F: std::future::Future<Output = ()> + Send + 'static,
 {
     store.migrate().await.context("migrating the database")?;
-    let service = Service::new(store, service_config);
+    let pdf = Arc::new(TypstPdf::new(&service_config));
+    let service = Service::new(store, service_config).with_pdf(pdf);
     if web.demo {
         service
             .load_demo()

@@ -72,6 +72,14 @@ enum Command {
         /// Hours after login when a session ends regardless.
         #[arg(long, env = "DONGNENG_SESSION_HOURS", default_value_t = 12)]
         session_hours: i64,
+        /// A folder of fonts for the PDFs of official documents, searched before the
+        /// system's (e.g. one holding 方正小标宋简体, 仿宋_GB2312, 黑体, 楷体_GB2312). Repeatable.
+        #[arg(long = "font-dir", env = "DONGNENG_FONT_DIR")]
+        font_dirs: Vec<PathBuf>,
+        /// Do not use the system's fonts for PDFs: only --font-dir and the Noto CJK subsets
+        /// carried in the binary.
+        #[arg(long, env = "DONGNENG_NO_SYSTEM_FONTS")]
+        no_system_fonts: bool,
     },
     /// Apply database migrations and exit.
     Migrate,
@@ -204,6 +212,8 @@ async fn main() -> anyhow::Result<()> {
             body_limit,
             session_idle_minutes,
             session_hours,
+            font_dirs,
+            no_system_fonts,
         } => {
             let web = WebConfig {
                 secure_cookies,
@@ -214,6 +224,8 @@ async fn main() -> anyhow::Result<()> {
             let service_config = ServiceConfig {
                 session_idle: chrono::Duration::minutes(session_idle_minutes.max(1)),
                 session_absolute: chrono::Duration::hours(session_hours.max(1)),
+                font_dirs,
+                system_fonts: !no_system_fonts,
                 ..ServiceConfig::default()
             };
             let running =

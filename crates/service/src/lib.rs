@@ -9,6 +9,7 @@ pub mod actor;
 pub mod auth;
 pub mod demo;
 mod demo_projects;
+pub mod documents;
 pub mod error;
 mod files;
 pub mod meetings;
@@ -43,6 +44,11 @@ pub struct ServiceConfig {
     /// With the demo data, also load the demo project library (tests of other areas skip it
     /// to start faster).
     pub demo_projects: bool,
+    /// Font directories searched first for the PDFs of official documents (`--font-dir`).
+    pub font_dirs: Vec<std::path::PathBuf>,
+    /// Also take the system's fonts for PDFs (off with `--no-system-fonts`: only the fonts
+    /// carried in the binary).
+    pub system_fonts: bool,
 }
 
 impl Default for ServiceConfig {
@@ -54,6 +60,8 @@ impl Default for ServiceConfig {
             max_failures_per_ip: 30,
             throttle_window: chrono::Duration::minutes(15),
             demo_projects: true,
+            font_dirs: vec![],
+            system_fonts: true,
         }
     }
 }
@@ -66,6 +74,8 @@ pub struct Service {
     /// Totals of the project library by filter, each with the library version it was
     /// computed at (see `projects::SumsCache`).
     sums: Arc<projects::SumsCache>,
+    /// Writes official documents as PDF ([`Service::with_pdf`]); none: PDFs are unavailable.
+    pdf: Option<Arc<dyn documents::PdfRenderer>>,
 }
 
 impl Service {
@@ -74,6 +84,7 @@ impl Service {
             store,
             config,
             sums: Arc::default(),
+            pdf: None,
         }
     }
 

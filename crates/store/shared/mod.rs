@@ -9,6 +9,7 @@ pub(crate) mod versioned;
 
 mod attachments;
 mod audit;
+mod documents;
 mod import_reports;
 mod leases;
 mod meetings;

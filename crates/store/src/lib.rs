@@ -8,6 +8,7 @@
 //!   has moved on, changing nothing;
 //! - list methods that reach programme data take a [`DataScope`] and filter in SQL.
 
+pub mod documents;
 pub mod error;
 pub mod meetings;
 pub mod problems;
@@ -17,6 +18,7 @@ pub mod rows;
 pub mod supervision;
 pub mod tasks;
 
+pub use documents::*;
 pub use error::StoreError;
 pub use meetings::*;
 pub use problems::*;
@@ -225,6 +227,7 @@ pub trait Store:
     + MeetingStore
     + LeaseStore
     + ImportReportStore
+    + DocumentStore
     + Send
     + Sync
     + 'static
@@ -244,6 +247,7 @@ impl<T> Store for T where
         + MeetingStore
         + LeaseStore
         + ImportReportStore
+        + DocumentStore
         + Send
         + Sync
         + 'static

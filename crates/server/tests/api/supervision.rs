@@ -13,7 +13,7 @@ fn day(offset: i64) -> String {
     (dongneng_domain::clock::today() + Duration::days(offset)).to_string()
 }
 
-async fn issue(app: &TestApp, body: Value) -> Value {
+pub(crate) async fn issue(app: &TestApp, body: Value) -> Value {
     let (status, i) = app
         .call(
             Method::POST,

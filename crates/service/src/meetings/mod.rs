@@ -7,8 +7,12 @@
 //! the meeting ([`MeetingManager`], `write.rs`).
 
 mod demo;
+mod documents;
 mod write;
 
+pub use documents::{
+    MeetingPaper, MeetingPapers, minutes_document, notice_document, pack_document,
+};
 pub use write::{MeetingManager, MeetingPlanner};
 
 use crate::Service;

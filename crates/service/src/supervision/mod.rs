@@ -6,8 +6,10 @@
 
 mod demo;
 mod manage;
+mod notice;
 
 pub use manage::{SupervisionAttacher, SupervisionIssuer, SupervisionManager, SupervisionReplier};
+pub use notice::notice_document;
 
 use crate::Service;
 use crate::access::Access;
@@ -155,7 +157,13 @@ impl SupervisionReader {
 
     /// The content of the item's supervision notice (督办通知单).
     pub async fn notice(&self, id: i64) -> Result<SupervisionNotice> {
+        Ok(self.notice_at(id).await?.0)
+    }
+
+    /// The notice's content and the item's version it was read at.
+    async fn notice_at(&self, id: i64) -> Result<(SupervisionNotice, i64)> {
         let d = self.detail(id).await?;
+        let version = d.item.version;
         let store = self.0.store();
         let departments = store.list_departments().await?;
         let name = |id: i64| {
@@ -180,7 +188,7 @@ impl SupervisionReader {
             .issuer_department_id
             .map(name)
             .unwrap_or_else(|| item.issued_by.clone());
-        Ok(SupervisionNotice {
+        let notice = SupervisionNotice {
             number: item.number,
             title: item.title,
             addressees: item.unit_ids.iter().map(|u| name(*u)).collect(),
@@ -189,7 +197,8 @@ impl SupervisionReader {
             deadline: item.deadline,
             issuer,
             issued_on: clock::day_of(item.issued_at),
-        })
+        };
+        Ok((notice, version))
     }
 
     /// The ledger as a workbook, walked a page at a time.

@@ -336,3 +336,24 @@ pub async fn pack(
 ) -> AppResult<Json<MeetingPack>> {
     Ok(Json(app.service.meetings(&s.actor)?.pack(id).await?))
 }
+
+/// One of the meeting's official documents — `notice.docx`, `notice.pdf` (会议通知),
+/// `minutes.docx`, `minutes.pdf` (会议纪要 with its decisions table), `pack.docx`, `pack.pdf`
+/// (会议材料) — made and stored the first time at the meeting's present version, the stored one
+/// after that (also under `/api/v1/documents/{id}`).
+#[utoipa::path(get, path = "/api/v1/meetings/{id}/documents/{file}", tag = "meetings",
+    params(("id" = i64, Path),
+        ("file" = String, Path, description = "notice.docx, notice.pdf, minutes.docx, minutes.pdf, pack.docx or pack.pdf")),
+    responses((status = 200, description = "The document as DOCX or PDF"),
+        (status = 403), (status = 404)))]
+pub async fn document(
+    State(app): State<AppState>,
+    s: Signed,
+    Id(id): Id,
+    uri: axum::http::Uri,
+) -> AppResult<axum::response::Response> {
+    let reader = app.service.meetings(&s.actor)?;
+    let file = uri.path().rsplit('/').next().unwrap_or_default();
+    let (meta, bytes) = reader.document_file(id, file).await?;
+    Ok(super::documents::document_download(&meta, bytes))
+}

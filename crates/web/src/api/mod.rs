@@ -3,6 +3,7 @@
 
 mod audit;
 mod auth;
+pub mod documents;
 pub(crate) mod files;
 mod health;
 pub mod meetings;
@@ -289,6 +290,11 @@ pub fn router() -> (axum::Router<AppState>, utoipa::openapi::OpenApi) {
         .routes(routes!(meetings::add_attendee))
         .routes(routes!(meetings::add_decision))
         .routes(routes!(meetings::pack))
+        .routes(routes!(meetings::document))
+        .routes(routes!(supervision::notice_docx))
+        .routes(routes!(supervision::notice_pdf))
+        .routes(routes!(documents::list_documents))
+        .routes(routes!(documents::download_document))
         .split_for_parts();
     openapi::flatten_all_of(&mut doc);
     openapi::describe_itself(&mut doc);

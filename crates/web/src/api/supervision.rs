@@ -3,6 +3,7 @@
 //! the supervisor only), files, and the content of the supervision notice (督办通知单).
 
 use super::List;
+use super::documents::document_download;
 use super::files::{FileUpload, file_response, read_upload};
 use super::transfer::xlsx_download;
 use crate::AppState;
@@ -15,6 +16,7 @@ use axum::extract::multipart::MultipartRejection;
 use axum::extract::{Multipart, State};
 use axum::http::StatusCode;
 use axum::response::Response;
+use dongneng_domain::document::DocumentFormat;
 use dongneng_domain::paging::Page;
 use dongneng_domain::supervision::{CloseInput, ReplyInput, SupervisionInput, SupervisionState};
 use dongneng_service::supervision::{SupervisionNotice, SupervisionQuery};
@@ -203,4 +205,33 @@ pub async fn notice(
     Id(id): Id,
 ) -> AppResult<Json<SupervisionNotice>> {
     Ok(Json(app.service.supervision(&s.actor)?.notice(id).await?))
+}
+
+/// The item's supervision notice (督办通知单) as a Word file in the official-document layout:
+/// made and stored the first time at the item's present version, the stored one after that
+/// (also under `/api/v1/documents/{id}`).
+#[utoipa::path(get, path = "/api/v1/supervision-items/{id}/notice.docx", tag = "supervision",
+    params(("id" = i64, Path)),
+    responses((status = 200, description = "The notice as DOCX",
+            content_type = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"),
+        (status = 403), (status = 404)))]
+pub async fn notice_docx(
+    State(app): State<AppState>,
+    s: Signed,
+    Id(id): Id,
+) -> AppResult<Response> {
+    let reader = app.service.supervision(&s.actor)?;
+    let (meta, bytes) = reader.notice_file(id, DocumentFormat::Docx).await?;
+    Ok(document_download(&meta, bytes))
+}
+
+/// The item's supervision notice (督办通知单) as PDF, made and kept like the Word file.
+#[utoipa::path(get, path = "/api/v1/supervision-items/{id}/notice.pdf", tag = "supervision",
+    params(("id" = i64, Path)),
+    responses((status = 200, description = "The notice as PDF", content_type = "application/pdf"),
+        (status = 403), (status = 404)))]
+pub async fn notice_pdf(State(app): State<AppState>, s: Signed, Id(id): Id) -> AppResult<Response> {
+    let reader = app.service.supervision(&s.actor)?;
+    let (meta, bytes) = reader.notice_file(id, DocumentFormat::Pdf).await?;
+    Ok(document_download(&meta, bytes))
 }

@@ -212,6 +212,12 @@ pub const TABLE: &[(&str, &str)] = &[
     ("GET /api/v1/supervision-items/{id}",                                          "N  Y  Y  Y  Y  Y  Y  N  N  A"),
     ("GET /api/v1/supervision-items/{id}/notice",                                   "N  Y  Y  Y  Y  Y  Y  N  N  A"),
     ("GET /api/v1/supervision-items/{id}/files/{file_id}",                          "N  Y  Y  Y  Y  Y  Y  N  N  A"),
+    // …its notice as an official document (made and kept on first call) and the documents
+    // made of it, for whoever reads the item…
+    ("GET /api/v1/supervision-items/{id}/notice.docx",                              "N  Y  Y  Y  Y  Y  Y  N  N  A"),
+    ("GET /api/v1/supervision-items/{id}/notice.pdf",                               "N  Y  Y  Y  Y  Y  Y  N  N  A"),
+    ("GET /api/v1/documents",                                                       "N  Y  Y  Y  Y  Y  Y  N  N  A"),
+    ("GET /api/v1/documents/{id}",                                                  "N  Y  Y  Y  Y  Y  Y  N  N  A"),
     // …issued, edited and closed by the supervisor alone…
     ("POST /api/v1/supervision-items",                                              "N  N  N  Y  N  N  N  N  N  A"),
     ("PUT /api/v1/supervision-items/{id}",                                          "N  N  N  Y  N  N  N  N  N  A"),

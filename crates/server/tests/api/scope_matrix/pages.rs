@@ -108,6 +108,7 @@ async fn page_scope_matrix() {
         let meeting = meeting_record(app).await;
         let (meeting_pack, meeting_edit) = (format!("{meeting}/pack"), format!("{meeting}/edit"));
         let (problem_edit, item_edit) = (format!("{problem}/edit"), format!("{item}/edit"));
+        let item_notice = format!("{item}/notice.docx");
         let coordination = |r: Role| {
             matches!(
                 r,
@@ -157,6 +158,7 @@ async fn page_scope_matrix() {
                 ("/supervision/new", r == Role::Supervisor),
                 (&item, coordination(r)),
                 (&item_edit, r == Role::Supervisor),
+                (&item_notice, coordination(r)),
                 (
                     "/tasks",
                     matches!(

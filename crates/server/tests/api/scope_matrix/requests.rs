@@ -82,6 +82,10 @@ impl World<'_> {
         let project = format!("/api/v1/projects/{}", ids.project);
         let problem = format!("/api/v1/problems/{}", ids.problem);
         let item = format!("/api/v1/supervision-items/{}", ids.item);
+        let documents = format!(
+            "/api/v1/documents?source_kind=supervision_item&source_id={}",
+            ids.item
+        );
         let projects = "/api/v1/projects?in_library=all&per_page=500".to_string();
         let users = "/api/v1/users?per_page=500".to_string();
         let task = format!("/api/v1/tasks/{}", ids.task);
@@ -614,6 +618,22 @@ impl World<'_> {
             }
             ("GET", "/api/v1/supervision-items/{id}/files/{file_id}") => {
                 Call::read(format!("{item}/files/{}", ids.item_file))
+            }
+            // Made and kept on the first call: a refused one leaves the item's documents as
+            // they were.
+            ("GET", "/api/v1/supervision-items/{id}/notice.docx") => Call::new(
+                format!("{item}/notice.docx"),
+                Body::Empty,
+                Some(documents.clone()),
+            ),
+            ("GET", "/api/v1/supervision-items/{id}/notice.pdf") => Call::new(
+                format!("{item}/notice.pdf"),
+                Body::Empty,
+                Some(documents.clone()),
+            ),
+            ("GET", "/api/v1/documents") => Call::read(documents.clone()),
+            ("GET", "/api/v1/documents/{id}") => {
+                Call::read(format!("/api/v1/documents/{}", ids.document))
             }
             ("POST", "/api/v1/supervision-items") => {
                 let deadline = (today() + chrono::Duration::days(10)).to_string();

@@ -42,6 +42,8 @@ pub(super) struct Ids {
     pub(super) item_file: i64,
     pub(super) meeting: i64,
     pub(super) agenda_item: i64,
+    /// The test item's notice as a stored Word file.
+    pub(super) document: i64,
 }
 
 /// The server with its demo accounts signed in and the records the requests act on.
@@ -148,6 +150,7 @@ impl<'a> World<'a> {
         let meeting = world.held_meeting().await;
         world.ids.meeting = id(meeting.clone());
         world.ids.agenda_item = world.meeting_agenda_item(&meeting).await;
+        world.ids.document = world.notice_document().await;
         world
     }
 
@@ -235,6 +238,25 @@ impl<'a> World<'a> {
                           "deadline": deadline, "unit_ids": [self.ids.finance]});
         self.post_as("supervisor", "/api/v1/supervision-items", body)
             .await
+    }
+
+    /// The test item's notice, made by the supervisor: the id of its stored Word file.
+    pub(super) async fn notice_document(&self) -> i64 {
+        let item = self.ids.item;
+        let path = format!("/api/v1/supervision-items/{item}/notice.docx");
+        let req = self.app.client.get(self.app.url(&path));
+        let (status, _) = self
+            .app
+            .send(req.bearer_auth(self.token("supervisor")))
+            .await;
+        assert!(status.is_success(), "setting up: {path}: {status}");
+        let list = format!("/api/v1/documents?source_kind=supervision_item&source_id={item}");
+        let (_, docs) = self.app.get(&list, self.token("supervisor")).await;
+        docs["items"]
+            .as_array()
+            .and_then(|d| d.iter().find(|d| d["format"] == "docx"))
+            .and_then(|d| d["id"].as_i64())
+            .unwrap_or_else(|| panic!("setting up: no stored notice in {docs}"))
     }
 
     /// Uploads a text file to `path` as `role`.

@@ -7,12 +7,14 @@ use super::{MeetingNames, ViewMeetings};
 use crate::AppState;
 use crate::context::Signed;
 use crate::error::AppResult;
+use crate::i18n::china_time;
 use crate::pages::form::{Action, ActionPage, Ctx, FormData, Notice, PathIds, Screen};
 use crate::pages::{Layout, render};
 use askama::Template;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use dongneng_domain::FieldErrors;
+use dongneng_domain::document::SourceKind;
 use dongneng_domain::meeting::{
     AgendaInput, AttendeeInput, DecisionInput, MeetingStep, MinutesInput, OutcomeInput,
 };
@@ -76,6 +78,8 @@ struct DetailPage {
     recording: bool,
     edit_href: Option<String>,
     users: Vec<(String, String)>,
+    /// The official documents made of the meeting: link, file name, who and when.
+    documents: Vec<(String, String, String)>,
     depts: Vec<(String, String)>,
     industries: Vec<(String, String)>,
     errors: Vec<String>,
@@ -143,6 +147,26 @@ async fn render_detail(
         (vec![], vec![], vec![])
     };
     let has = |st: MeetingStep| d.can.steps.contains(&st);
+    let documents = app
+        .service
+        .documents_of(&s.actor, SourceKind::Meeting, m.id)
+        .await?
+        .iter()
+        .map(|doc| {
+            let made = lang.t_with(
+                "document.made_by",
+                &[
+                    ("who", &doc.created_by),
+                    ("at", &china_time(doc.created_at)),
+                ],
+            );
+            (
+                format!("/documents/{}", doc.id),
+                doc.file_name.clone(),
+                made,
+            )
+        })
+        .collect();
     let page = DetailPage {
         layout: Layout::new(app, &s.ctx, "meetings", m.title.clone()).with_notice(notice),
         id: m.id,
@@ -202,6 +226,7 @@ async fn render_detail(
         recording: d.can.manage && m.state.records(),
         edit_href: (d.can.manage && m.state.editable()).then(|| format!("/meetings/{}/edit", m.id)),
         users,
+        documents,
         depts,
         industries,
         errors: errors.0.iter().map(|e| lang.field_message(e)).collect(),

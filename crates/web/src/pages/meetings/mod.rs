@@ -29,6 +29,10 @@ pub fn router() -> Router<AppState> {
         .route("/meetings/proposal", get(proposal::proposal))
         .route("/meetings/{id}", get(detail::detail))
         .route("/meetings/{id}/pack", get(proposal::pack))
+        .route(
+            "/meetings/{id}/documents/{file}",
+            get(crate::api::meetings::document),
+        )
         .route("/meetings/{id}/hold", post(act::<detail::Hold>))
         .route("/meetings/{id}/publish", post(act::<detail::Publish>))
         .route("/meetings/{id}/cancel", post(act::<detail::Cancel>))

@@ -18,6 +18,7 @@ use axum::extract::{Multipart, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use dongneng_domain::FieldErrors;
+use dongneng_domain::document::SourceKind;
 use dongneng_domain::supervision::SupervisionState;
 use dongneng_service::ServiceError;
 
@@ -48,6 +49,8 @@ struct ItemPage {
     units: Vec<UnitView>,
     replies: Vec<Entry>,
     files: Vec<(String, String, String)>,
+    /// The official documents made of the item: link, file name, who and when.
+    documents: Vec<(String, String, String)>,
     record: Vec<Entry>,
     can_edit: bool,
     can_close: bool,
@@ -69,6 +72,10 @@ async fn render_item(
         .service
         .supervision(&s.actor)?
         .detail(path.id(0)?)
+        .await?;
+    let documents = app
+        .service
+        .documents_of(&s.actor, SourceKind::SupervisionItem, d.item.id)
         .await?;
     let names = Names::load(app, s).await?;
     let depts = Depts::load(app, &s.actor).await?;
@@ -143,6 +150,23 @@ async fn render_item(
                     .map(|x| dept(Some(x)))
                     .unwrap_or_else(|| lang.t("supervision.evidence_file"));
                 (href, f.file_name.clone(), of)
+            })
+            .collect(),
+        documents: documents
+            .iter()
+            .map(|doc| {
+                let made = lang.t_with(
+                    "document.made_by",
+                    &[
+                        ("who", &doc.created_by),
+                        ("at", &china_time(doc.created_at)),
+                    ],
+                );
+                (
+                    format!("/documents/{}", doc.id),
+                    doc.file_name.clone(),
+                    made,
+                )
             })
             .collect(),
         record: d

@@ -24,6 +24,18 @@ pub fn router() -> Router<AppState> {
             get(crate::api::supervision::ledger_xlsx),
         )
         .route("/supervision/{id}", get(detail::detail))
+        .route(
+            "/supervision/{id}/notice.docx",
+            get(crate::api::supervision::notice_docx),
+        )
+        .route(
+            "/supervision/{id}/notice.pdf",
+            get(crate::api::supervision::notice_pdf),
+        )
+        .route(
+            "/documents/{id}",
+            get(crate::api::documents::download_document),
+        )
         .route("/supervision/{id}/reply", post(act::<detail::Reply>))
         .route("/supervision/{id}/close", post(act::<detail::Close>))
         .route(
