@@ -675,3 +675,119 @@ async fn hostile_bodies_never_5xx_and_never_write() {
     })
     .await;
 }
+
+#[tokio::test]
+async fn notice_minutes_and_pack_download_as_docx_and_pdf() {
+    use crate::documents::{DOCX, document_xml, fetch, no_system_fonts, pdf_text};
+    each_backend(no_system_fonts(), async |app| {
+        let r = refs(app).await;
+        let title = "新材料产业链招商专题协调会";
+        let decision = "组建新材料产业链招商小分队";
+        let m = held(app, &r, title, r.new_materials).await;
+        let (status, _) = act(app, &r, &m, "agenda", json!({"topic": "研究产业链招商"})).await;
+        assert_eq!(status, StatusCode::CREATED);
+        let (status, _) = act(
+            app,
+            &r,
+            &m,
+            "decisions",
+            json!({"title": decision,
+            "lead_department_id": r.finance, "deadline": "2099-06-30"}),
+        )
+        .await;
+        assert_eq!(status, StatusCode::CREATED);
+        let now = read(app, &r.office, &m["id"]).await;
+        let (status, _) = app
+            .call(
+                Method::PUT,
+                &format!("/api/v1/meetings/{}/minutes", m["id"]),
+                Some(&r.office),
+                Some(json!({"version": now["version"],
+                "minutes": "会议研究了产业链招商工作。\n会议要求各单位密切配合。"})),
+            )
+            .await;
+        assert_eq!(status, StatusCode::OK);
+        let base = format!("/api/v1/meetings/{}/documents", m["id"]);
+        let squeeze = |s: &str| s.chars().filter(|c| !c.is_whitespace()).collect::<String>();
+        for (file, wants) in [
+            (
+                "notice",
+                vec![
+                    format!("关于召开{title}的通知"),
+                    "研究产业链招商".to_string(),
+                ],
+            ),
+            (
+                "minutes",
+                vec![
+                    format!("{title}纪要"),
+                    decision.to_string(),
+                    "议定事项".to_string(),
+                    "市财政局".to_string(),
+                ],
+            ),
+            (
+                "pack",
+                vec![
+                    format!("{title}会议材料"),
+                    decision.to_string(),
+                    "新材料".to_string(),
+                ],
+            ),
+        ] {
+            let (status, ctype, disposition, docx) =
+                fetch(app, &format!("{base}/{file}.docx"), Some(&r.office)).await;
+            assert_eq!(status, StatusCode::OK, "{file}.docx");
+            assert_eq!(ctype, DOCX);
+            assert!(disposition.contains("attachment"), "{disposition}");
+            let xml = document_xml(&docx);
+            let (status, ctype, _, pdf) =
+                fetch(app, &format!("{base}/{file}.pdf"), Some(&r.office)).await;
+            assert_eq!(
+                (status, ctype.as_str()),
+                (StatusCode::OK, "application/pdf"),
+                "{file}.pdf"
+            );
+            let text = pdf_text(&pdf);
+            for want in &wants {
+                assert!(xml.contains(want.as_str()), "{file}.docx lacks {want}");
+                assert!(
+                    text.contains(&squeeze(want)),
+                    "{file}.pdf lacks {want}: {text}"
+                );
+            }
+            // Kept: asked again at the same version, the same bytes and nothing written.
+            let before = app.audit_count().await;
+            let (_, _, _, again) = fetch(app, &format!("{base}/{file}.pdf"), Some(&r.office)).await;
+            assert_eq!(again, pdf, "{file}.pdf served again");
+            assert_eq!(app.audit_count().await, before);
+        }
+        // Listed with the meeting's documents; read by whoever reads the meeting.
+        let (status, list) = app
+            .get(
+                &format!(
+                    "/api/v1/documents?source_kind=meeting&source_id={}",
+                    m["id"]
+                ),
+                &r.office,
+            )
+            .await;
+        assert_eq!(status, StatusCode::OK, "{list}");
+        assert_eq!(list["total"], 6, "{list}");
+        let dept = app.token("dept").await;
+        let (status, ..) = fetch(app, &format!("{base}/notice.docx"), Some(&dept)).await;
+        assert_eq!(status, StatusCode::OK);
+        let stats = app.token("stats").await;
+        let before = app.audit_count().await;
+        let (status, ..) = fetch(app, &format!("{base}/notice.pdf"), Some(&stats)).await;
+        assert_eq!(status, StatusCode::FORBIDDEN);
+        let (status, ..) = fetch(app, &format!("{base}/agenda.pdf"), Some(&r.office)).await;
+        assert_eq!(status, StatusCode::NOT_FOUND);
+        assert_eq!(
+            app.audit_count().await,
+            before,
+            "refused downloads wrote nothing"
+        );
+    })
+    .await;
+}

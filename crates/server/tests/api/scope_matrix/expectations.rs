@@ -230,6 +230,7 @@ pub const TABLE: &[(&str, &str)] = &[
     ("GET /api/v1/meetings",                                                        "N  Y  Y  Y  Y  Y  Y  N  N  A"),
     ("GET /api/v1/meetings/{id}",                                                   "N  Y  Y  Y  Y  Y  Y  N  N  A"),
     ("GET /api/v1/meetings/{id}/pack",                                              "N  Y  Y  Y  Y  Y  Y  N  N  A"),
+    ("GET /api/v1/meetings/{id}/documents/{file}",                                  "N  Y  Y  Y  Y  Y  Y  N  N  A"),
     // …planned, changed, held, recorded and cancelled by the office, which also keeps the
     // quarterly proposal and its rules.
     ("POST /api/v1/meetings",                                                       "N  Y  N  N  N  N  N  N  N  A"),

@@ -675,6 +675,16 @@ impl World<'_> {
             ("GET", "/api/v1/meetings") => Call::read("/api/v1/meetings".into()),
             ("GET", "/api/v1/meetings/{id}") => Call::read(meeting.clone()),
             ("GET", "/api/v1/meetings/{id}/pack") => Call::read(format!("{meeting}/pack")),
+            // Made and kept on the first call: a refused one leaves the meeting's documents as
+            // they were.
+            ("GET", "/api/v1/meetings/{id}/documents/{file}") => Call::new(
+                format!("{meeting}/documents/minutes.pdf"),
+                Body::Empty,
+                Some(format!(
+                    "/api/v1/documents?source_kind=meeting&source_id={}",
+                    ids.meeting
+                )),
+            ),
             ("GET", "/api/v1/meetings/proposal") => {
                 Call::read("/api/v1/meetings/proposal?year=2098&quarter=2".into())
             }
