@@ -86,6 +86,24 @@ async fn a_meeting_decision_becomes_the_departments_task(p: Page) -> Result<()> 
         rows.len() == 1 && rows[0].contains(decision) && rows[0].contains("市财政局"),
         "decisions: {rows:?}"
     );
+    // The notice downloads as Word and as PDF.
+    for (link, kind) in [
+        (
+            "notice-docx",
+            "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+        ),
+        ("notice-pdf", "application/pdf"),
+    ] {
+        let href = p.attr(link, "href").await?.context("no link")?;
+        let f = p.download(&href).await?;
+        ensure!(
+            f.status == 200 && f.content_type == kind && f.len > 1000,
+            "{href}: {} {} {} bytes",
+            f.status,
+            f.content_type,
+            f.len
+        );
+    }
     p.logout().await?;
 
     // 市财政局 finds the task in its list, from the meeting, and opens it.
