@@ -125,11 +125,8 @@ pub fn quarter_before(year: i32, quarter: u32, n: u32) -> (i32, u32) {
 
 // ---------------------------------------------------------------- rules
 
-fn length(errs: &mut FieldErrors, field: &str, value: &str, max: usize) {
-    if value.chars().count() > max {
-        errs.push(FieldError::new(field, "length").with("max", max));
-    }
-}
+// The field rules shared with the key tasks.
+use crate::task::{date, length, text};
 
 fn line(errs: &mut FieldErrors, field: &str, value: &str, max: usize, required: bool) {
     if required && value.trim().is_empty() {
@@ -139,31 +136,6 @@ fn line(errs: &mut FieldErrors, field: &str, value: &str, max: usize, required: 
     match validate::plain_line(value) {
         Err(e) => errs.add(field, &e.code),
         Ok(()) => length(errs, field, value, max),
-    }
-}
-
-fn text(errs: &mut FieldErrors, field: &str, value: &str, max: usize, required: bool) {
-    if required && value.trim().is_empty() {
-        errs.add(field, "required");
-        return;
-    }
-    if let Err(e) = validate::free_text(value) {
-        errs.add(field, &e.code);
-    }
-    length(errs, field, value, max);
-}
-
-fn date(errs: &mut FieldErrors, field: &str, value: NaiveDate) {
-    let (lo, hi) = (
-        NaiveDate::from_ymd_opt(2000, 1, 1).unwrap_or(NaiveDate::MIN),
-        NaiveDate::from_ymd_opt(2100, 12, 31).unwrap_or(NaiveDate::MAX),
-    );
-    if value < lo || value > hi {
-        errs.push(
-            FieldError::new(field, "range")
-                .with("min", lo)
-                .with("max", hi),
-        );
     }
 }
 
