@@ -122,7 +122,7 @@ pub enum Part<'a> {
 }
 
 /// The longest text of a line (title, number, names) and of a paragraph or cell.
-pub const MAX_LINE: usize = 200;
+pub const MAX_LINE: usize = 500;
 pub const MAX_TEXT: usize = 20_000;
 /// The most blocks, table rows and columns of one document.
 pub const MAX_BLOCKS: usize = 2_000;
@@ -379,7 +379,7 @@ pub fn chinese_number(n: usize) -> String {
             }
         ),
         20..=99 => {
-            let ones = if n % 10 == 0 {
+            let ones = if n.is_multiple_of(10) {
                 String::new()
             } else {
                 DIGITS[n % 10].to_string()
