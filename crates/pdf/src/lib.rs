@@ -249,7 +249,7 @@ fn inputs(doc: &OfficialDocument) -> Dict {
                 ("header", list(&t.header)),
                 (
                     "rows",
-                    Value::Array(t.rows.iter().map(|r| list(r)).collect::<Array>()),
+                    Value::Array(t.rows.iter().map(list).collect::<Array>()),
                 ),
             ])],
         })
