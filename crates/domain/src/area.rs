@@ -76,7 +76,7 @@ pub const AREAS: &[Area] = &[
     },
     Area {
         key: "meetings",
-        ready: false,
+        ready: true,
         permission: ViewMeetings,
         admin: false,
     },

@@ -6,6 +6,7 @@ pub mod clock;
 pub mod code_list;
 pub mod codes;
 pub mod document;
+pub mod meeting;
 pub mod money;
 pub mod paging;
 pub mod policy;

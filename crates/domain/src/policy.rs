@@ -49,8 +49,12 @@ pub enum Permission {
     ReplySupervision,
     /// 月度调度: the task forces' monthly reports.
     ViewDispatch,
-    /// 会议: joint meetings and quarterly on-site meetings.
+    /// 会议: joint meetings and quarterly on-site meetings (within scope: their industries,
+    /// their district; a department those it organises or owns a decision of).
     ViewMeetings,
+    /// Plan, change, hold and cancel meetings; their agenda, attendees, minutes and decisions
+    /// (which become key tasks); the rules of the quarterly proposal.
+    ManageMeetings,
     /// 重点任务: key tasks (within scope; a department only those assigned to it).
     ViewTasks,
     /// Issue, change and cancel any key task.
@@ -127,7 +131,8 @@ pub fn roles_with(permission: Permission) -> &'static [Role] {
         Permission::InstructProblems => &[Leader],
         Permission::ManageSupervision => &[Supervisor],
         Permission::ViewDispatch => &[Office, Leader, Supervisor, Taskforce],
-        Permission::ViewMeetings => &[Office, Leader, Supervisor, Taskforce, Dept],
+        Permission::ViewMeetings => &[Office, Leader, Supervisor, Taskforce, Dept, District],
+        Permission::ManageMeetings => &[Office],
         Permission::ViewEvaluation => &[Office, Leader, Supervisor, Taskforce, District],
         Permission::ViewMonitoring => &[
             Office, Leader, Supervisor, Stats, Taskforce, District, Expert,
@@ -170,7 +175,8 @@ pub fn reach(role: Role, permission: Permission) -> Reach {
             | Permission::ReportTaskProgress
             | Permission::ViewCoordination
             | Permission::AnswerProblems
-            | Permission::ReplySupervision,
+            | Permission::ReplySupervision
+            | Permission::ViewMeetings,
         ) => Reach::OwnDepartment,
         _ => Reach::Grant,
     }
@@ -381,6 +387,24 @@ mod tests {
                 .unwrap()
                 .all
         );
+    }
+
+    #[test]
+    fn meetings_roles() {
+        let city = |r: Role| [grant(r, ScopeKind::City)];
+        for r in Role::ALL {
+            let manages = scope_for(&city(r), Some(4), Permission::ManageMeetings).is_some();
+            assert_eq!(manages, r == Role::Office, "{r}");
+            if manages {
+                assert!(scope_for(&city(r), Some(4), Permission::ViewMeetings).is_some());
+            }
+        }
+        // A department reads the meetings that concern its own department only.
+        let dept = scope_for(&city(Role::Dept), Some(4), Permission::ViewMeetings).unwrap();
+        assert_eq!((dept.all, dept.departments.as_slice()), (false, &[4][..]));
+        let district = [grant(Role::District, ScopeKind::Regions(vec![2]))];
+        let seen = scope_for(&district, None, Permission::ViewMeetings).unwrap();
+        assert_eq!(seen.regions, [2]);
     }
 
     #[test]

@@ -170,14 +170,14 @@ pub fn step_refused(from: TaskStatus, step: TaskStep) -> FieldErrors {
 
 // ---------------------------------------------------------------- rules
 
-fn length(errs: &mut FieldErrors, field: &str, value: &str, max: usize) {
+pub(crate) fn length(errs: &mut FieldErrors, field: &str, value: &str, max: usize) {
     if value.chars().count() > max {
         errs.push(FieldError::new(field, "length").with("max", max));
     }
 }
 
 /// Free text with line breaks, bounded; required when `required`.
-fn text(errs: &mut FieldErrors, field: &str, value: &str, max: usize, required: bool) {
+pub(crate) fn text(errs: &mut FieldErrors, field: &str, value: &str, max: usize, required: bool) {
     if required && value.trim().is_empty() {
         errs.add(field, "required");
         return;
@@ -189,7 +189,7 @@ fn text(errs: &mut FieldErrors, field: &str, value: &str, max: usize, required: 
 }
 
 /// A date within the years the programme can plausibly mean.
-fn date(errs: &mut FieldErrors, field: &str, value: NaiveDate) {
+pub(crate) fn date(errs: &mut FieldErrors, field: &str, value: NaiveDate) {
     let (lo, hi) = (
         NaiveDate::from_ymd_opt(2000, 1, 1).unwrap_or(NaiveDate::MIN),
         NaiveDate::from_ymd_opt(2100, 12, 31).unwrap_or(NaiveDate::MAX),

@@ -336,6 +336,9 @@ impl Service {
             let supervisor = dept_ids.get("government_office").copied();
             self.load_demo_supervision(&problems, &dept_ids, supervisor)
                 .await?;
+            // Meetings over the year, their decisions key tasks (meetings/demo.rs).
+            self.load_demo_meetings(&industry_ids, &dept_ids, &region_ids, &by)
+                .await?;
         }
 
         self.store.set_meta(DEMO_MARKER, "1").await?;

@@ -142,8 +142,12 @@ impl Service {
                 .supervision_grant(actor, Permission::ViewCoordination, id)
                 .await?
                 .0),
-            // Wired by the meetings area (the meeting's read check).
-            SourceKind::Meeting => Err(ServiceError::NotFound),
+            // The meeting's read check.
+            SourceKind::Meeting => {
+                let access = self.grant(actor, Permission::ViewMeetings)?;
+                self.meeting_within(&access, id).await?;
+                Ok(access)
+            }
         }
     }
 

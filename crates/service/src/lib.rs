@@ -13,6 +13,7 @@ pub mod documents;
 pub mod error;
 mod files;
 pub mod mail;
+pub mod meetings;
 pub mod problems;
 pub mod profiles;
 pub mod projects;

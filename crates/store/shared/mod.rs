@@ -13,6 +13,7 @@ mod documents;
 mod import_reports;
 mod leases;
 mod notify;
+mod meetings;
 mod numbers;
 mod problems;
 mod profiles;

@@ -10,6 +10,7 @@
 
 pub mod documents;
 pub mod error;
+pub mod meetings;
 pub mod problems;
 pub mod profiles;
 pub mod projects;
@@ -20,6 +21,7 @@ pub mod todo;
 
 pub use documents::*;
 pub use error::StoreError;
+pub use meetings::*;
 pub use problems::*;
 pub use profiles::*;
 pub use projects::*;
@@ -227,6 +229,7 @@ pub trait Store:
     + TodoStore
     + NotificationStore
     + ReminderStore
+    + MeetingStore
     + LeaseStore
     + ImportReportStore
     + DocumentStore
@@ -249,6 +252,7 @@ impl<T> Store for T where
         + TodoStore
         + NotificationStore
         + ReminderStore
+        + MeetingStore
         + LeaseStore
         + ImportReportStore
         + DocumentStore

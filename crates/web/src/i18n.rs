@@ -79,11 +79,22 @@ impl Lang {
     /// `scope`'s parent list, `grants`.
     pub fn field_label(self, field: &str) -> String {
         let base = field.split(['[', '.']).next().unwrap_or(field);
-        let key = format!("field.{base}");
-        match crate::_rust_i18n_try_translate(self.code(), &key) {
-            Some(s) => s.into_owned(),
+        match self.shared_or_area("field", base) {
+            Some(s) => s,
             None => field.to_string(),
         }
+    }
+
+    /// `{section}.{name}` of the common section (`field`, `validation`), else of the first
+    /// area section that has it (`meetings.field.…`): an area keeps the labels and messages
+    /// only it uses in its own section of the catalogue.
+    fn shared_or_area(self, section: &str, name: &str) -> Option<String> {
+        std::iter::once(String::new())
+            .chain(AREA_SECTIONS.iter().map(|a| format!("{a}.")))
+            .find_map(|prefix| {
+                let key = format!("{prefix}{section}.{name}");
+                crate::_rust_i18n_try_translate(self.code(), &key).map(|s| s.into_owned())
+            })
     }
 
     /// A field error as a sentence in this language.
@@ -98,6 +109,14 @@ impl Lang {
         if e.code == "length" && e.params.contains_key("min") && !e.params.contains_key("max") {
             key = "validation.length_min".into();
         }
+        if crate::_rust_i18n_try_translate(self.code(), &key).is_none()
+            && let Some(area) = AREA_SECTIONS.iter().find(|a| {
+                let k = format!("{a}.validation.{}", e.code);
+                crate::_rust_i18n_try_translate(self.code(), &k).is_some()
+            })
+        {
+            key = format!("{area}.validation.{}", e.code);
+        }
         if crate::_rust_i18n_try_translate(self.code(), &key).is_none() {
             key = "validation.invalid_type".into();
             params.push(("detail", e.code.as_str()));
@@ -105,6 +124,11 @@ impl Lang {
         self.t_with(&key, &params)
     }
 }
+
+/// The catalogue sections of areas that keep their own field labels (`<area>.field.…`) and
+/// validation messages (`<area>.validation.…`), tried after the common `field` and
+/// `validation` sections.
+const AREA_SECTIONS: &[&str] = &["meetings"];
 
 /// A moment as Beijing time (UTC+8), which is how every user of the system reads the clock.
 pub fn china_time(at: chrono::DateTime<chrono::Utc>) -> String {

@@ -40,6 +40,8 @@ pub fn all() -> Vec<Test> {
     all.extend(crate::industry::all());
     // Issue 8: the coordination loop through everyone's to-do.
     all.extend(crate::coordination::all());
+    // Issue 8 §3: meetings.
+    all.extend(crate::meetings::all());
     all
 }
 

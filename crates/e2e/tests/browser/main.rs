@@ -13,6 +13,7 @@ mod flows;
 mod harness;
 mod industry;
 mod library;
+mod meetings;
 
 use dongneng_service::ServiceConfig;
 use harness::{App, Browser, Chrome, Page, TEST_LIMIT, Template};

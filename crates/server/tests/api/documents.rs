@@ -11,10 +11,11 @@ use reqwest::{Method, StatusCode};
 use serde_json::{Value, json};
 use std::io::Read;
 
-const DOCX: &str = "application/vnd.openxmlformats-officedocument.wordprocessingml.document";
+pub(crate) const DOCX: &str =
+    "application/vnd.openxmlformats-officedocument.wordprocessingml.document";
 
 /// Only the fonts carried in the binary.
-fn no_system_fonts() -> ServiceConfig {
+pub(crate) fn no_system_fonts() -> ServiceConfig {
     ServiceConfig {
         system_fonts: false,
         ..reference_data()
@@ -26,7 +27,7 @@ fn deadline() -> String {
 }
 
 /// GET `path` as `token`: status, content type, disposition and bytes.
-async fn fetch(
+pub(crate) async fn fetch(
     app: &TestApp,
     path: &str,
     token: Option<&str>,
@@ -49,7 +50,7 @@ async fn fetch(
     (status, ctype, disposition, bytes)
 }
 
-fn document_xml(docx: &[u8]) -> String {
+pub(crate) fn document_xml(docx: &[u8]) -> String {
     let mut zip = zip::ZipArchive::new(std::io::Cursor::new(docx)).expect("a DOCX is a zip");
     let mut xml = String::new();
     zip.by_name("word/document.xml")
@@ -59,7 +60,7 @@ fn document_xml(docx: &[u8]) -> String {
     xml
 }
 
-fn pdf_text(pdf: &[u8]) -> String {
+pub(crate) fn pdf_text(pdf: &[u8]) -> String {
     pdf_extract::extract_text_from_mem(pdf)
         .expect("the PDF reads back")
         .chars()

@@ -8,6 +8,7 @@ mod cli;
 mod documents;
 mod durability;
 mod hostile;
+mod meetings;
 mod openapi;
 mod problems;
 mod profiles;

@@ -117,6 +117,23 @@ impl Service {
         Ok((task, self.store().list_regions().await?))
     }
 
+    /// The city leaders (users with the leader role, not disabled): id and name. A task's
+    /// leader in charge and a meeting's chair are one of them.
+    pub(crate) async fn leader_names(&self) -> Result<Vec<(i64, String)>> {
+        let (users, _) = self
+            .store()
+            .list_users(Page::new(
+                Some(1),
+                Some(dongneng_domain::paging::MAX_PER_PAGE),
+            ))
+            .await?;
+        Ok(users
+            .into_iter()
+            .filter(|u| !u.disabled && roles_of(&u.grants).contains(&Role::Leader))
+            .map(|u| (u.id, u.display_name))
+            .collect())
+    }
+
     /// The issuers whose closes the actor checks.
     fn checks_for(&self, actor: &Actor) -> Vec<Issuer> {
         Issuer::ALL
@@ -290,19 +307,7 @@ impl TaskReader {
 
     /// The city leaders a task may name as its leader in charge: id and name.
     pub async fn leaders(&self) -> Result<Vec<(i64, String)>> {
-        let (users, _) = self
-            .0
-            .store()
-            .list_users(Page::new(
-                Some(1),
-                Some(dongneng_domain::paging::MAX_PER_PAGE),
-            ))
-            .await?;
-        Ok(users
-            .into_iter()
-            .filter(|u| !u.disabled && roles_of(&u.grants).contains(&Role::Leader))
-            .map(|u| (u.id, u.display_name))
-            .collect())
+        self.0.svc().leader_names().await
     }
 
     /// A piece of evidence with its bytes.

@@ -6,6 +6,7 @@ mod auth;
 pub mod documents;
 pub(crate) mod files;
 mod health;
+pub mod meetings;
 pub mod openapi;
 pub mod problems;
 pub(crate) mod profiles;
@@ -277,6 +278,20 @@ pub fn router() -> (axum::Router<AppState>, utoipa::openapi::OpenApi) {
         .routes(uploads(routes!(supervision::upload_file)))
         .routes(routes!(supervision::download_file))
         .routes(routes!(supervision::notice))
+        .routes(routes!(meetings::list_meetings, meetings::create_meeting))
+        .routes(routes!(meetings::proposal))
+        .routes(routes!(meetings::get_rules, meetings::set_rules))
+        .routes(routes!(meetings::get_meeting, meetings::update_meeting))
+        .routes(routes!(meetings::hold))
+        .routes(routes!(meetings::publish))
+        .routes(routes!(meetings::cancel))
+        .routes(routes!(meetings::save_minutes))
+        .routes(routes!(meetings::add_agenda_item))
+        .routes(routes!(meetings::record_outcome))
+        .routes(routes!(meetings::add_attendee))
+        .routes(routes!(meetings::add_decision))
+        .routes(routes!(meetings::pack))
+        .routes(routes!(meetings::document))
         .routes(routes!(supervision::notice_docx))
         .routes(routes!(supervision::notice_pdf))
         .routes(routes!(documents::list_documents))

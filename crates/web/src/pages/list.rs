@@ -120,3 +120,10 @@ impl Pager {
         }
     }
 }
+
+/// One select of a list's filter bar: its name, label and options (value, label, selected).
+pub struct Select {
+    pub name: &'static str,
+    pub label: String,
+    pub options: Vec<(String, String, bool)>,
+}

@@ -4,6 +4,7 @@
 pub mod form;
 mod layout;
 pub mod list;
+mod meetings;
 mod problems;
 mod profiles;
 mod projects;
@@ -49,6 +50,7 @@ pub fn router() -> Router<AppState> {
         .merge(supervision::router())
         .merge(tasks::router())
         .merge(todo::router())
+        .merge(meetings::router())
         .route("/{area}", get(area_page))
 }
 

@@ -235,6 +235,27 @@ pub const TABLE: &[(&str, &str)] = &[
     // …and the reminder calendar, the office's.
     ("GET /api/v1/reminder-settings",                                               "N  Y  N  N  N  N  N  N  N  A"),
     ("PUT /api/v1/reminder-settings",                                               "N  Y  N  N  N  N  N  N  N  A"),
+    // Meetings (the test meeting: a joint meeting about 新材料 in 张店区, held, with a decision
+    // owned by 市财政局): read by every role of the loop whose scope reaches it…
+    ("GET /api/v1/meetings",                                                        "N  Y  Y  Y  Y  Y  Y  N  N  A"),
+    ("GET /api/v1/meetings/{id}",                                                   "N  Y  Y  Y  Y  Y  Y  N  N  A"),
+    ("GET /api/v1/meetings/{id}/pack",                                              "N  Y  Y  Y  Y  Y  Y  N  N  A"),
+    ("GET /api/v1/meetings/{id}/documents/{file}",                                  "N  Y  Y  Y  Y  Y  Y  N  N  A"),
+    // …planned, changed, held, recorded and cancelled by the office, which also keeps the
+    // quarterly proposal and its rules.
+    ("POST /api/v1/meetings",                                                       "N  Y  N  N  N  N  N  N  N  A"),
+    ("GET /api/v1/meetings/proposal",                                               "N  Y  N  N  N  N  N  N  N  A"),
+    ("GET /api/v1/settings/meeting-proposal",                                       "N  Y  N  N  N  N  N  N  N  A"),
+    ("PUT /api/v1/settings/meeting-proposal",                                       "N  Y  N  N  N  N  N  N  N  A"),
+    ("PUT /api/v1/meetings/{id}",                                                   "N  Y  N  N  N  N  N  N  N  A"),
+    ("POST /api/v1/meetings/{id}/hold",                                             "N  Y  N  N  N  N  N  N  N  A"),
+    ("POST /api/v1/meetings/{id}/publish",                                          "N  Y  N  N  N  N  N  N  N  A"),
+    ("POST /api/v1/meetings/{id}/cancel",                                           "N  Y  N  N  N  N  N  N  N  A"),
+    ("PUT /api/v1/meetings/{id}/minutes",                                           "N  Y  N  N  N  N  N  N  N  A"),
+    ("POST /api/v1/meetings/{id}/agenda",                                           "N  Y  N  N  N  N  N  N  N  A"),
+    ("PUT /api/v1/meetings/{id}/agenda/{item_id}",                                  "N  Y  N  N  N  N  N  N  N  A"),
+    ("POST /api/v1/meetings/{id}/attendees",                                        "N  Y  N  N  N  N  N  N  N  A"),
+    ("POST /api/v1/meetings/{id}/decisions",                                        "N  Y  N  N  N  N  N  N  N  A"),
 ];
 
 /// The methods an OpenAPI path item may hold.

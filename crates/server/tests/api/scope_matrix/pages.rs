@@ -57,11 +57,56 @@ async fn coordination_records(app: &TestApp) -> (String, String) {
     )
 }
 
+/// A held meeting about 新材料 in 张店区 with a decision of 市财政局: every coordination role
+/// reaches it. Its page's path.
+async fn meeting_record(app: &TestApp) -> String {
+    let office = app.token("office").await;
+    let admin = app.token("admin").await;
+    let find =
+        async |list: &str, field: &str, value: &str| app.find_id(&office, list, field, value).await;
+    let leader = app
+        .find_id(&admin, "/api/v1/users?per_page=500", "username", "leader")
+        .await;
+    let body = json!({"title": "页面矩阵会议", "kind": "site_visit", "mode": "on_site",
+        "held_on": super::world::today(), "place": "张店区", "chair_user_id": leader,
+        "organiser_department_id": find("/api/v1/departments", "name_zh", "市发展和改革委员会").await,
+        "industry_ids": [find("/api/v1/industries", "key", "new_materials").await],
+        "region_id": find("/api/v1/regions", "code", "370303").await});
+    let (status, m) = app
+        .call(Method::POST, "/api/v1/meetings", Some(&office), Some(body))
+        .await;
+    assert_eq!(status, StatusCode::CREATED, "{m}");
+    let path = format!("/api/v1/meetings/{}", m["id"]);
+    let (status, m) = app
+        .call(
+            Method::POST,
+            &format!("{path}/hold"),
+            Some(&office),
+            Some(json!({"version": m["version"]})),
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK, "{m}");
+    let finance = find("/api/v1/departments", "name_zh", "市财政局").await;
+    let (status, d) = app
+        .call(
+            Method::POST,
+            &format!("{path}/decisions"),
+            Some(&office),
+            Some(json!({"version": m["version"], "title": "页面矩阵议定事项",
+                        "lead_department_id": finance, "deadline": "2099-12-31"})),
+        )
+        .await;
+    assert_eq!(status, StatusCode::CREATED, "{d}");
+    format!("/meetings/{}", m["id"])
+}
+
 /// The pages: administration for its roles only, programme areas for programme roles.
 #[tokio::test]
 async fn page_scope_matrix() {
     each_backend(reference_data(), async |app| {
         let (problem, item) = coordination_records(app).await;
+        let meeting = meeting_record(app).await;
+        let (meeting_pack, meeting_edit) = (format!("{meeting}/pack"), format!("{meeting}/edit"));
         let (problem_edit, item_edit) = (format!("{problem}/edit"), format!("{item}/edit"));
         let item_notice = format!("{item}/notice.docx");
         let coordination = |r: Role| {
@@ -130,6 +175,13 @@ async fn page_scope_matrix() {
                 ("/todo", r != Role::Admin),
                 ("/notifications", true),
                 ("/admin/reminders", r == Role::Office),
+                ("/meetings", coordination(r)),
+                ("/meetings/new", r == Role::Office),
+                ("/meetings/proposal", r == Role::Office),
+                ("/meetings/rules", r == Role::Office),
+                (&meeting, coordination(r)),
+                (&meeting_pack, coordination(r)),
+                (&meeting_edit, r == Role::Office),
                 (
                     "/dispatch",
                     matches!(

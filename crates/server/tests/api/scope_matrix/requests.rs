@@ -90,6 +90,7 @@ impl World<'_> {
         let users = "/api/v1/users?per_page=500".to_string();
         let task = format!("/api/v1/tasks/{}", ids.task);
         let tasks = "/api/v1/tasks?per_page=500".to_string();
+        let meeting = format!("/api/v1/meetings/{}", ids.meeting);
         match (op.method.as_str(), op.path.as_str()) {
             // ---------------------------------------------------- open, session, reference
             ("GET", "/healthz") => Call::read("/healthz".into()),
@@ -706,6 +707,103 @@ impl World<'_> {
                                   "days_before": 3 + n % 5, "on_the_day": true,
                                   "days_after": 1, "escalate_after": 3});
                 Call::json(path.clone(), body, path)
+            }
+            // ---------------------------------------------------- meetings
+            ("GET", "/api/v1/meetings") => Call::read("/api/v1/meetings".into()),
+            ("GET", "/api/v1/meetings/{id}") => Call::read(meeting.clone()),
+            ("GET", "/api/v1/meetings/{id}/pack") => Call::read(format!("{meeting}/pack")),
+            // Made and kept on the first call: a refused one leaves the meeting's documents as
+            // they were.
+            ("GET", "/api/v1/meetings/{id}/documents/{file}") => Call::new(
+                format!("{meeting}/documents/minutes.pdf"),
+                Body::Empty,
+                Some(format!(
+                    "/api/v1/documents?source_kind=meeting&source_id={}",
+                    ids.meeting
+                )),
+            ),
+            ("GET", "/api/v1/meetings/proposal") => {
+                Call::read("/api/v1/meetings/proposal?year=2098&quarter=2".into())
+            }
+            ("GET", "/api/v1/settings/meeting-proposal") => {
+                Call::read("/api/v1/settings/meeting-proposal".into())
+            }
+            ("PUT", "/api/v1/settings/meeting-proposal") => {
+                let rules = "/api/v1/settings/meeting-proposal".to_string();
+                let version = self.version_at(&rules, "/version").await;
+                let body = json!({"version": version, "pick": 2, "recent_quarters": 3,
+                                  "weight_red": 40, "weight_overdue": 30, "weight_gap": 30});
+                Call::json(rules.clone(), body, rules)
+            }
+            ("POST", "/api/v1/meetings") => Call::json(
+                "/api/v1/meetings".into(),
+                self.meeting_fields().await,
+                "/api/v1/meetings?per_page=500".into(),
+            ),
+            ("PUT", "/api/v1/meetings/{id}") => {
+                let mut body = self.meeting_fields().await;
+                body["version"] = self.version_at(&meeting, "/version").await;
+                Call::json(meeting.clone(), body, meeting)
+            }
+            // A state move uses its meeting up: one of its own for each call.
+            ("POST", "/api/v1/meetings/{id}/hold" | "/api/v1/meetings/{id}/cancel") => {
+                let m = self.meeting().await;
+                let path = format!("/api/v1/meetings/{}", m["id"]);
+                let mut body = json!({"version": m["version"]});
+                if op.path.ends_with("/cancel") {
+                    body["cancel_reason"] = json!(format!("{role}取消{n}"));
+                }
+                let action = op.path.rsplit('/').next().unwrap_or_default();
+                Call::json(format!("{path}/{action}"), body, path)
+            }
+            ("POST", "/api/v1/meetings/{id}/publish") => {
+                let m = self.held_meeting().await;
+                let path = format!("/api/v1/meetings/{}", m["id"]);
+                let (_, saved) = self
+                    .app
+                    .call(
+                        reqwest::Method::PUT,
+                        &format!("{path}/minutes"),
+                        Some(self.token("office")),
+                        Some(json!({"version": m["version"], "minutes": "会议纪要"})),
+                    )
+                    .await;
+                Call::json(
+                    format!("{path}/publish"),
+                    json!({"version": saved["version"]}),
+                    path,
+                )
+            }
+            ("PUT", "/api/v1/meetings/{id}/minutes") => {
+                let version = self.version_at(&meeting, "/version").await;
+                let body = json!({"version": version, "minutes": format!("{role}纪要{n}")});
+                Call::json(format!("{meeting}/minutes"), body, meeting)
+            }
+            ("POST", "/api/v1/meetings/{id}/agenda") => {
+                let version = self.version_at(&meeting, "/version").await;
+                let body = json!({"version": version, "topic": format!("{role}议题{n}")});
+                Call::json(format!("{meeting}/agenda"), body, meeting)
+            }
+            ("PUT", "/api/v1/meetings/{id}/agenda/{item_id}") => {
+                let version = self.version_at(&meeting, "/version").await;
+                let body = json!({"version": version, "outcome": format!("{role}结果{n}")});
+                Call::json(
+                    format!("{meeting}/agenda/{}", ids.agenda_item),
+                    body,
+                    meeting,
+                )
+            }
+            ("POST", "/api/v1/meetings/{id}/attendees") => {
+                let version = self.version_at(&meeting, "/version").await;
+                let body = json!({"version": version, "guest_name": format!("嘉宾{n}"),
+                                  "guest_org": "山东理工大学"});
+                Call::json(format!("{meeting}/attendees"), body, meeting)
+            }
+            ("POST", "/api/v1/meetings/{id}/decisions") => {
+                let version = self.version_at(&meeting, "/version").await;
+                let body = json!({"version": version, "title": format!("{role}议定{n}"),
+                                  "lead_department_id": ids.finance, "deadline": "2099-12-31"});
+                Call::json(format!("{meeting}/decisions"), body, meeting)
             }
             (method, path) => {
                 panic!("no request for {method} {path}: add one to scope_matrix/requests.rs")

@@ -40,6 +40,8 @@ pub(super) struct Ids {
     pub(super) problem_file: i64,
     pub(super) item: i64,
     pub(super) item_file: i64,
+    pub(super) meeting: i64,
+    pub(super) agenda_item: i64,
     /// The test item's notice as a stored Word file.
     pub(super) document: i64,
 }
@@ -145,6 +147,9 @@ impl<'a> World<'a> {
                 "supervisor",
             )
             .await);
+        let meeting = world.held_meeting().await;
+        world.ids.meeting = id(meeting.clone());
+        world.ids.agenda_item = world.meeting_agenda_item(&meeting).await;
         world.ids.document = world.notice_document().await;
         world
     }
@@ -377,6 +382,59 @@ impl<'a> World<'a> {
             json!({"version": task["version"]}),
         )
         .await
+    }
+
+    /// The fields of a joint meeting about 新材料 in 张店区, held today, organised by
+    /// 市商务局 and chaired by the demo leader.
+    pub(super) async fn meeting_fields(&self) -> Value {
+        let (_, leaders) = self
+            .app
+            .get("/api/v1/users?per_page=500", self.token("admin"))
+            .await;
+        let leader = leaders["items"]
+            .as_array()
+            .and_then(|a| a.iter().find(|u| u["username"] == "leader"))
+            .map(|u| u["id"].clone())
+            .expect("the demo leader");
+        json!({"title": format!("矩阵会议{}", self.next()), "kind": "joint", "mode": "on_site",
+               "held_on": today(), "place": "市政府第一会议室", "chair_user_id": leader,
+               "organiser_department_id": self.ids.department,
+               "industry_ids": [self.ids.new_materials], "region_id": self.ids.zhangdian})
+    }
+
+    /// A new meeting, planned.
+    pub(super) async fn meeting(&self) -> Value {
+        let body = self.meeting_fields().await;
+        self.post("/api/v1/meetings", body).await
+    }
+
+    /// A new meeting, held, with a decision owned by 市财政局; as it now stands.
+    pub(super) async fn held_meeting(&self) -> Value {
+        let m = self.meeting().await;
+        let path = format!("/api/v1/meetings/{}", m["id"]);
+        let m = self
+            .post(&format!("{path}/hold"), json!({"version": m["version"]}))
+            .await;
+        self.post(
+            &format!("{path}/decisions"),
+            json!({"version": m["version"], "title": "落实矩阵配套资金",
+                   "lead_department_id": self.ids.finance, "deadline": "2099-12-31"}),
+        )
+        .await;
+        let (_, m) = self.app.get(&path, self.token("office")).await;
+        m
+    }
+
+    /// An agenda item of `meeting`: its id.
+    pub(super) async fn meeting_agenda_item(&self, meeting: &Value) -> i64 {
+        let path = format!("/api/v1/meetings/{}", meeting["id"]);
+        let item = self
+            .post(
+                &format!("{path}/agenda"),
+                json!({"version": meeting["version"], "topic": "矩阵议题"}),
+            )
+            .await;
+        item["id"].as_i64().expect("id")
     }
 
     /// A new project in 张店区 / 新材料, in the planning stage.

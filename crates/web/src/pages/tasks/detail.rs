@@ -18,7 +18,7 @@ use axum::extract::{Multipart, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use dongneng_domain::FieldErrors;
-use dongneng_domain::task::{NoteInput, TaskStatus, TaskStep};
+use dongneng_domain::task::{NoteInput, TaskSource, TaskStatus, TaskStep};
 use dongneng_service::ServiceError;
 use dongneng_service::tasks::TaskDetail;
 use dongneng_store::AuditEntry;
@@ -101,6 +101,8 @@ struct DetailPage {
     /// Why it was last sent back, or why it was cancelled.
     reason: Option<(String, String)>,
     edit_href: Option<String>,
+    /// The record the task came from, when it has a page (a meeting).
+    source_href: Option<String>,
     steps: Steps,
     can_note: bool,
     /// Where evidence is uploaded (multipart carries its CSRF token in the query).
@@ -267,6 +269,11 @@ async fn render_detail(
         facts,
         reason,
         edit_href: (d.can.edit && !t.status.is_finished()).then(|| format!("/tasks/{}/edit", t.id)),
+        source_href: match (t.source, t.source_id) {
+            (TaskSource::MeetingDecision, Some(m)) => Some(format!("/meetings/{m}")),
+            (TaskSource::ProblemInstruction, Some(p)) => Some(format!("/problems/{p}")),
+            _ => None,
+        },
         steps: Steps::of(&d.can.steps),
         can_note: d.can.report && !t.status.is_finished(),
         upload_action: (d.can.report && open).then(|| {

@@ -10,7 +10,7 @@ use crate::error::AppResult;
 use crate::extract::Query;
 use crate::i18n::Lang;
 use crate::pages::form::{Ctx, Gate, PathIds, Screen, choices, mark};
-use crate::pages::list::Pager;
+use crate::pages::list::{Pager, Select};
 use crate::pages::{Layout, render};
 use askama::Template;
 use axum::response::{IntoResponse, Response};
@@ -36,13 +36,6 @@ pub struct Row {
     pub status: String,
     /// "N days overdue", when it is.
     pub late: Option<String>,
-}
-
-/// One select of the filter bar: its name and options (value, label, selected).
-pub struct Select {
-    pub name: &'static str,
-    pub label: String,
-    pub options: Vec<(String, String, bool)>,
 }
 
 /// A count that filters the list by what it counts.
