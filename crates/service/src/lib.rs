@@ -11,6 +11,7 @@ pub mod demo;
 mod demo_projects;
 pub mod error;
 mod files;
+pub mod jobs;
 pub mod problems;
 pub mod profiles;
 pub mod projects;
@@ -34,11 +35,10 @@ pub struct ServiceConfig {
     pub session_idle: chrono::Duration,
     /// A session ends this long after login, however active.
     pub session_absolute: chrono::Duration,
-    /// Failed logins for one account within `throttle_window` before it is held off.
-    pub max_failures_per_user: i64,
-    /// Failed logins from one address within `throttle_window` before it is held off.
-    pub max_failures_per_ip: i64,
-    pub throttle_window: chrono::Duration,
+    /// How failed logins are slowed (`auth::Throttle`).
+    pub throttle: auth::Throttle,
+    /// Expensive work at once: imports and multi-page exports (`jobs`).
+    pub jobs: jobs::JobLimits,
     /// With the demo data, also load the demo project library (tests of other areas skip it
     /// to start faster).
     pub demo_projects: bool,
@@ -49,9 +49,8 @@ impl Default for ServiceConfig {
         ServiceConfig {
             session_idle: chrono::Duration::hours(2),
             session_absolute: chrono::Duration::hours(12),
-            max_failures_per_user: 5,
-            max_failures_per_ip: 30,
-            throttle_window: chrono::Duration::minutes(15),
+            throttle: auth::Throttle::default(),
+            jobs: jobs::JobLimits::default(),
             demo_projects: true,
         }
     }
@@ -65,6 +64,8 @@ pub struct Service {
     /// Totals of the project library by filter, each with the library version it was
     /// computed at (see `projects::SumsCache`).
     sums: Arc<projects::SumsCache>,
+    /// The imports and exports running in this server.
+    jobs: Arc<jobs::Running>,
 }
 
 impl Service {
@@ -73,6 +74,7 @@ impl Service {
             store,
             config,
             sums: Arc::default(),
+            jobs: Arc::default(),
         }
     }
 

@@ -13,6 +13,7 @@ pub mod problems;
 pub mod profiles;
 pub mod projects;
 pub mod rows;
+pub mod security;
 pub mod supervision;
 pub mod tasks;
 
@@ -21,6 +22,7 @@ pub use problems::*;
 pub use profiles::*;
 pub use projects::*;
 pub use rows::*;
+pub use security::*;
 pub use supervision::*;
 pub use tasks::*;
 
@@ -162,16 +164,6 @@ pub trait UserStore {
     async fn touch_session(&self, id: i64, idle_expires_at: DateTime<Utc>) -> Result<()>;
     async fn delete_session(&self, token_hash: &str) -> Result<()>;
     async fn delete_expired_sessions(&self, now: DateTime<Utc>) -> Result<u64>;
-
-    async fn record_login_attempt(&self, attempt: &LoginAttempt) -> Result<()>;
-    /// Failed attempts since `since` for this username and for this address, and the time of
-    /// the oldest one counted (to tell the client when to try again).
-    async fn recent_failures(
-        &self,
-        username: &str,
-        ip: &str,
-        since: DateTime<Utc>,
-    ) -> Result<FailureCounts>;
 }
 
 /// The append-only audit trail.
@@ -222,6 +214,7 @@ pub trait Store:
     + TaskStore
     + LeaseStore
     + ImportReportStore
+    + SecurityStore
     + Send
     + Sync
     + 'static
@@ -240,6 +233,7 @@ impl<T> Store for T where
         + TaskStore
         + LeaseStore
         + ImportReportStore
+        + SecurityStore
         + Send
         + Sync
         + 'static

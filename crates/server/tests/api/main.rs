@@ -14,6 +14,7 @@ mod projects;
 mod reference;
 mod refused_first;
 mod scope_matrix;
+mod security;
 mod supervision;
 mod task_history;
 mod tasks;
