@@ -13,6 +13,7 @@ mod profiles;
 mod projects;
 mod reference;
 mod refused_first;
+mod restore;
 mod scope_matrix;
 mod security;
 mod supervision;
