@@ -38,6 +38,7 @@ pub fn all() -> Vec<Test> {
     // Issue #3: the project library, then the industry profiles.
     all.extend(crate::library::all());
     all.extend(crate::industry::all());
+    all.extend(crate::security::all());
     all
 }
 

@@ -12,6 +12,7 @@ mod flows;
 mod harness;
 mod industry;
 mod library;
+mod security;
 
 use dongneng_service::ServiceConfig;
 use harness::{App, Browser, Chrome, Page, TEST_LIMIT, Template};
