@@ -27,8 +27,9 @@ pub struct LoginResponse {
     pub user: User,
 }
 
-/// Exchanges a username and password for an API token. Repeated failures for one account or
-/// address are refused with 429 and a `Retry-After`.
+/// Exchanges a username and password for a new API token. Repeated failures of one username
+/// from one address, or from one address, are refused with 429 and a `Retry-After` that grows
+/// with each failure; failures elsewhere never refuse the owner (docs/OPERATIONS.md).
 #[utoipa::path(post, path = "/api/v1/auth/login", tag = "auth", security(),
     request_body = LoginRequest,
     responses((status = 200, body = LoginResponse), (status = 401), (status = 422), (status = 429)))]
