@@ -102,6 +102,14 @@ pub fn cookie<'a>(headers: &'a HeaderMap, name: &str) -> Option<&'a str> {
         .map(|(_, v)| v)
 }
 
+/// The client's `User-Agent` (empty when missing or not text), kept with its sessions.
+pub fn user_agent(headers: &HeaderMap) -> &str {
+    headers
+        .get(header::USER_AGENT)
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or("")
+}
+
 /// A `Set-Cookie` value with our standard attributes.
 pub fn set_cookie(
     name: &str,

@@ -50,61 +50,58 @@ async fn login_from(
     (status, retry, body)
 }
 
+/// Runs `test` on each backend behind a trusted proxy (`--trust-proxy`).
+async fn behind_proxy(config: ServiceConfig, test: impl AsyncFn(&TestApp)) {
+    each_backend_web(config, |w| w.trust_proxy = true, test).await;
+}
+
 const RIGHT: &str = "dongneng-demo";
 const WRONG: &str = "guess-guess";
 
 #[tokio::test]
 async fn an_attacker_at_one_address_never_keeps_the_owner_out() {
-    each_backend_web(
-        quick(3, 30, 50),
-        |w| w.trust_proxy = true,
-        async |app| {
-            for _ in 0..3 {
-                let (status, _, _) = login_from(app, "10.0.0.1", "stats", WRONG).await;
-                assert_eq!(status, StatusCode::UNAUTHORIZED);
-            }
-            // A is held off — even with the right password — and told how long.
-            let (status, retry, body) = login_from(app, "10.0.0.1", "stats", RIGHT).await;
-            assert_eq!(status, StatusCode::TOO_MANY_REQUESTS);
-            assert_eq!(body["error"]["code"], "throttled");
-            let retry = retry.expect("Retry-After");
-            assert!(retry >= 1, "{retry}");
-            assert_eq!(body["error"]["details"]["retry_after"], retry);
-            // The owner, from B, signs in at once.
-            let (status, _, body) = login_from(app, "10.0.0.2", "stats", RIGHT).await;
-            assert_eq!(status, StatusCode::OK, "{body}");
-            // And A, guessing another account, is not held off by the pair's counter.
-            let (status, _, _) = login_from(app, "10.0.0.1", "office", WRONG).await;
+    behind_proxy(quick(3, 30, 50), async |app| {
+        for _ in 0..3 {
+            let (status, _, _) = login_from(app, "10.0.0.1", "stats", WRONG).await;
             assert_eq!(status, StatusCode::UNAUTHORIZED);
-        },
-    )
+        }
+        // A is held off — even with the right password — and told how long.
+        let (status, retry, body) = login_from(app, "10.0.0.1", "stats", RIGHT).await;
+        assert_eq!(status, StatusCode::TOO_MANY_REQUESTS);
+        assert_eq!(body["error"]["code"], "throttled");
+        let retry = retry.expect("Retry-After");
+        assert!(retry >= 1, "{retry}");
+        assert_eq!(body["error"]["details"]["retry_after"], retry);
+        // The owner, from B, signs in at once.
+        let (status, _, body) = login_from(app, "10.0.0.2", "stats", RIGHT).await;
+        assert_eq!(status, StatusCode::OK, "{body}");
+        // And A, guessing another account, is not held off by the pair's counter.
+        let (status, _, _) = login_from(app, "10.0.0.1", "office", WRONG).await;
+        assert_eq!(status, StatusCode::UNAUTHORIZED);
+    })
     .await;
 }
 
 #[tokio::test]
 async fn the_delays_grow_with_each_failure() {
-    each_backend_web(
-        quick(2, 30, 50),
-        |w| w.trust_proxy = true,
-        async |app| {
-            let mut seen = Vec::new();
-            let mut failures = 0;
-            while seen.len() < 3 {
-                let (status, retry, _) = login_from(app, "10.0.0.9", "office", WRONG).await;
-                match status {
-                    StatusCode::UNAUTHORIZED => failures += 1,
-                    StatusCode::TOO_MANY_REQUESTS => {
-                        let wait = retry.expect("Retry-After");
-                        seen.push(wait);
-                        tokio::time::sleep(Duration::from_millis(wait as u64 * 1000 + 100)).await;
-                    }
-                    other => panic!("{other}"),
+    behind_proxy(quick(2, 30, 50), async |app| {
+        let mut seen = Vec::new();
+        let mut failures = 0;
+        while seen.len() < 3 {
+            let (status, retry, _) = login_from(app, "10.0.0.9", "office", WRONG).await;
+            match status {
+                StatusCode::UNAUTHORIZED => failures += 1,
+                StatusCode::TOO_MANY_REQUESTS => {
+                    let wait = retry.expect("Retry-After");
+                    seen.push(wait);
+                    tokio::time::sleep(Duration::from_millis(wait as u64 * 1000 + 100)).await;
                 }
-                assert!(failures < 10, "never held off");
+                other => panic!("{other}"),
             }
-            assert_eq!(seen, vec![1, 2, 4], "doubling delays");
-        },
-    )
+            assert!(failures < 10, "never held off");
+        }
+        assert_eq!(seen, vec![1, 2, 4], "doubling delays");
+    })
     .await;
 }
 
@@ -125,80 +122,72 @@ async fn a_forwarding_header_is_ignored_without_trust_proxy() {
 
 #[tokio::test]
 async fn an_address_guessing_many_accounts_is_held_off() {
-    each_backend_web(
-        quick(10, 4, 50),
-        |w| w.trust_proxy = true,
-        async |app| {
-            for name in ["office", "leader", "stats", "expert"] {
-                let (status, _, _) = login_from(app, "10.2.0.1", name, WRONG).await;
-                assert_eq!(status, StatusCode::UNAUTHORIZED);
-            }
-            let (status, _, _) = login_from(app, "10.2.0.1", "dept", RIGHT).await;
-            assert_eq!(status, StatusCode::TOO_MANY_REQUESTS);
-            // Spoofed garbage in the header is not an address: the connection's counts instead.
-            let (status, _, _) = login_from(app, "not-an-ip", "dept", RIGHT).await;
-            assert_eq!(status, StatusCode::OK);
-        },
-    )
+    behind_proxy(quick(10, 4, 50), async |app| {
+        for name in ["office", "leader", "stats", "expert"] {
+            let (status, _, _) = login_from(app, "10.2.0.1", name, WRONG).await;
+            assert_eq!(status, StatusCode::UNAUTHORIZED);
+        }
+        let (status, _, _) = login_from(app, "10.2.0.1", "dept", RIGHT).await;
+        assert_eq!(status, StatusCode::TOO_MANY_REQUESTS);
+        // Spoofed garbage in the header is not an address: the connection's counts instead.
+        let (status, _, _) = login_from(app, "not-an-ip", "dept", RIGHT).await;
+        assert_eq!(status, StatusCode::OK);
+    })
     .await;
 }
 
 #[tokio::test]
 async fn a_distributed_guess_is_slowed_audited_and_shown_to_the_administrator() {
-    each_backend_web(
-        quick(3, 30, 4),
-        |w| w.trust_proxy = true,
-        async |app| {
-            let admin = app.token("admin").await;
-            for i in 0..6 {
-                let (status, _, _) = login_from(app, &format!("10.3.0.{i}"), "stats", WRONG).await;
-                assert_eq!(status, StatusCode::UNAUTHORIZED, "never refused outright");
-            }
-            // Slowed: a wrong answer for the account now waits (max_hold, 200 ms here).
-            let t = std::time::Instant::now();
-            let (status, _, _) = login_from(app, "10.3.0.50", "stats", WRONG).await;
-            assert_eq!(status, StatusCode::UNAUTHORIZED);
-            assert!(
-                t.elapsed() >= Duration::from_millis(190),
-                "{:?}",
-                t.elapsed()
-            );
-            // The owner still signs in from a new address.
-            let (status, _, _) = login_from(app, "10.3.0.200", "stats", RIGHT).await;
-            assert_eq!(status, StatusCode::OK);
-            // The audit trail has the guess: at the line and at each doubling (4th, 5th, 7th).
-            let (_, list) = app
-                .get("/api/v1/audit?record_type=user&per_page=100", &admin)
-                .await;
-            let guesses: Vec<&Value> = list["items"]
-                .as_array()
-                .unwrap()
-                .iter()
-                .filter(|e| e["action"] == "login_guessing")
-                .collect();
-            assert_eq!(guesses.len(), 3, "{list}");
-            assert_eq!(guesses[0]["after"]["username"], "stats");
-            assert_eq!(guesses[0]["username"], "system:login-throttle");
-            // The administrator's audit page shows the account and how many addresses.
-            let (cookie, _) = browser_login(app, "admin").await;
-            let page = app
-                .client
-                .get(app.url("/admin/audit"))
-                .header("cookie", &cookie)
-                .send()
-                .await
-                .unwrap()
-                .text()
-                .await
-                .unwrap();
-            let row = page
-                .split("id=\"guessed-stats\"")
-                .nth(1)
-                .expect("the guessed account on the audit page");
-            let row = &row[..row.find("</tr>").unwrap()];
-            assert!(row.contains("<td>7</td><td>7</td>"), "{row}");
-        },
-    )
+    behind_proxy(quick(3, 30, 4), async |app| {
+        let admin = app.token("admin").await;
+        for i in 0..6 {
+            let (status, _, _) = login_from(app, &format!("10.3.0.{i}"), "stats", WRONG).await;
+            assert_eq!(status, StatusCode::UNAUTHORIZED, "never refused outright");
+        }
+        // Slowed: a wrong answer for the account now waits (max_hold, 200 ms here).
+        let t = std::time::Instant::now();
+        let (status, _, _) = login_from(app, "10.3.0.50", "stats", WRONG).await;
+        assert_eq!(status, StatusCode::UNAUTHORIZED);
+        assert!(
+            t.elapsed() >= Duration::from_millis(190),
+            "{:?}",
+            t.elapsed()
+        );
+        // The owner still signs in from a new address.
+        let (status, _, _) = login_from(app, "10.3.0.200", "stats", RIGHT).await;
+        assert_eq!(status, StatusCode::OK);
+        // The audit trail has the guess: at the line and at each doubling (4th, 5th, 7th).
+        let (_, list) = app
+            .get("/api/v1/audit?record_type=user&per_page=100", &admin)
+            .await;
+        let guesses: Vec<&Value> = list["items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|e| e["action"] == "login_guessing")
+            .collect();
+        assert_eq!(guesses.len(), 3, "{list}");
+        assert_eq!(guesses[0]["after"]["username"], "stats");
+        assert_eq!(guesses[0]["username"], "system:login-throttle");
+        // The administrator's audit page shows the account and how many addresses.
+        let (cookie, _) = browser_login(app, "admin").await;
+        let page = app
+            .client
+            .get(app.url("/admin/audit"))
+            .header("cookie", &cookie)
+            .send()
+            .await
+            .unwrap()
+            .text()
+            .await
+            .unwrap();
+        let row = page
+            .split("id=\"guessed-stats\"")
+            .nth(1)
+            .expect("the guessed account on the audit page");
+        let row = &row[..row.find("</tr>").unwrap()];
+        assert!(row.contains("<td>7</td><td>7</td>"), "{row}");
+    })
     .await;
 }
 
@@ -212,32 +201,28 @@ async fn counters_expire_and_are_swept() {
         },
         ..reference_data()
     };
-    each_backend_web(
-        config,
-        |w| w.trust_proxy = true,
-        async |app| {
-            for i in 0..40 {
-                let (status, _, _) = login_from(app, &format!("10.4.{i}.1"), "office", WRONG).await;
-                assert_eq!(status, StatusCode::UNAUTHORIZED);
-            }
-            for _ in 0..2 {
-                login_from(app, "10.4.99.1", "leader", WRONG).await;
-            }
-            let (status, _, _) = login_from(app, "10.4.99.1", "leader", RIGHT).await;
-            assert_eq!(status, StatusCode::TOO_MANY_REQUESTS);
-            tokio::time::sleep(Duration::from_millis(2100)).await;
-            // The window passed: the counter forgot.
-            let (status, _, _) = login_from(app, "10.4.99.1", "leader", RIGHT).await;
-            assert_eq!(status, StatusCode::OK);
-            // And the sweep leaves nothing behind of 40 addresses.
-            let removed = app
-                .store
-                .delete_expired_counters(chrono::Utc::now() - chrono::Duration::seconds(2))
-                .await
-                .unwrap();
-            assert!(removed >= 80, "{removed}");
-        },
-    )
+    behind_proxy(config, async |app| {
+        for i in 0..40 {
+            let (status, _, _) = login_from(app, &format!("10.4.{i}.1"), "office", WRONG).await;
+            assert_eq!(status, StatusCode::UNAUTHORIZED);
+        }
+        for _ in 0..2 {
+            login_from(app, "10.4.99.1", "leader", WRONG).await;
+        }
+        let (status, _, _) = login_from(app, "10.4.99.1", "leader", RIGHT).await;
+        assert_eq!(status, StatusCode::TOO_MANY_REQUESTS);
+        tokio::time::sleep(Duration::from_millis(2100)).await;
+        // The window passed: the counter forgot.
+        let (status, _, _) = login_from(app, "10.4.99.1", "leader", RIGHT).await;
+        assert_eq!(status, StatusCode::OK);
+        // And the sweep leaves nothing behind of 40 addresses.
+        let removed = app
+            .store
+            .delete_expired_counters(chrono::Utc::now() - chrono::Duration::seconds(2))
+            .await
+            .unwrap();
+        assert!(removed >= 80, "{removed}");
+    })
     .await;
 }
 
@@ -373,16 +358,12 @@ async fn cookies_are_secure_behind_tls_only() {
         },
     )
     .await;
-    each_backend_web(
-        reference_data(),
-        |w| w.trust_proxy = true,
-        async |app| {
-            let c = login_cookie(app, &[("x-forwarded-proto", "https")]).await;
-            assert!(c.contains("; Secure"), "{c}");
-            let c = login_cookie(app, &[("x-forwarded-proto", "http")]).await;
-            assert!(!c.contains("Secure"), "{c}");
-        },
-    )
+    behind_proxy(reference_data(), async |app| {
+        let c = login_cookie(app, &[("x-forwarded-proto", "https")]).await;
+        assert!(c.contains("; Secure"), "{c}");
+        let c = login_cookie(app, &[("x-forwarded-proto", "http")]).await;
+        assert!(!c.contains("Secure"), "{c}");
+    })
     .await;
 }
 

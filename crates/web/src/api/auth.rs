@@ -45,10 +45,7 @@ pub async fn login(
     if body.password.is_empty() || body.password.len() > 1000 {
         return Err(AppError::invalid("password", "required"));
     }
-    let ua = headers
-        .get(header::USER_AGENT)
-        .and_then(|v| v.to_str().ok())
-        .unwrap_or("");
+    let ua = crate::context::user_agent(&headers);
     let out = app
         .service
         .login(
@@ -116,10 +113,7 @@ pub async fn change_password(
         .as_ref()
         .map(|a| a.kind)
         .unwrap_or(SessionKind::Api);
-    let ua = headers
-        .get(header::USER_AGENT)
-        .and_then(|v| v.to_str().ok())
-        .unwrap_or("");
+    let ua = crate::context::user_agent(&headers);
     let out = app
         .service
         .change_own_password(
