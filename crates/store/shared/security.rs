@@ -299,6 +299,10 @@ impl SecurityStore for BackendStore {
     }
 
     async fn link_audit_chain(&self, limit: i64) -> R<u64> {
+        // Nothing waiting (the usual case between writes): no write transaction at all.
+        if !self.unlinked_audit_rows().await? {
+            return Ok(0);
+        }
         let mut tx = begin_write(&self.pool).await?;
         let last = sqlx::query(
             "select chain_seq, chain_hash from audit_log \
@@ -322,7 +326,7 @@ impl SecurityStore for BackendStore {
         for row in &rows {
             seq += 1;
             let hash = row.content().chain_hash(seq, &prev);
-            sqlx::query(
+            let n = sqlx::query(
                 "update audit_log set chain_seq = $2, chain_hash = $3 \
                  where id = $1 and chain_hash is null",
             )
@@ -331,11 +335,26 @@ impl SecurityStore for BackendStore {
             .bind(&hash)
             .execute(&mut *tx)
             .await
-            .map_err(map_err)?;
+            .map_err(map_err)?
+            .rows_affected();
+            if n != 1 {
+                // Another linker (an operator's `audit verify` beside the server) linked it
+                // first: give up this batch (the transaction rolls back) and let the next
+                // sweep start from the chain as it now stands.
+                return Err(StoreError::Conflict);
+            }
             prev = hash;
         }
         tx.commit().await.map_err(map_err)?;
         Ok(rows.len() as u64)
+    }
+
+    async fn unlinked_audit_rows(&self) -> R<bool> {
+        let waiting = sqlx::query("select id from audit_log where chain_hash is null limit 1")
+            .fetch_optional(&self.pool)
+            .await
+            .map_err(map_err)?;
+        Ok(waiting.is_some())
     }
 
     async fn verify_audit_chain(&self) -> R<ChainReport> {

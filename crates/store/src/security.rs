@@ -182,6 +182,8 @@ pub trait SecurityStore {
     /// Links audit rows not yet in the chain, up to `limit` in one transaction, in id order;
     /// returns how many.
     async fn link_audit_chain(&self, limit: i64) -> Result<u64>;
+    /// Whether any audit row waits to be linked (a read: no lock).
+    async fn unlinked_audit_rows(&self) -> Result<bool>;
     /// Walks the whole chain, records the outcome and returns it.
     async fn verify_audit_chain(&self) -> Result<ChainReport>;
     /// The last recorded verification.

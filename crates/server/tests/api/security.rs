@@ -573,7 +573,7 @@ async fn the_audit_chain_finds_a_row_changed_with_sql() {
             assert!(status.is_success(), "{body}");
         }
         // The operator's command, against the running server's database.
-        let (ok, out) = audit_verify(app);
+        let (ok, out) = audit_verify(app).await;
         assert!(ok, "{out}");
         assert!(out.contains("all match"), "{out}");
         // The page says when.
@@ -621,7 +621,7 @@ async fn the_audit_chain_finds_a_row_changed_with_sql() {
                 .await
             }
         }
-        let (ok, out) = audit_verify(app);
+        let (ok, out) = audit_verify(app).await;
         assert!(!ok, "{out}");
         assert!(out.contains(&format!("BROKEN at row {victim}:")), "{out}");
         let report = app.store.last_verification().await.unwrap().unwrap();
@@ -634,12 +634,19 @@ async fn the_audit_chain_finds_a_row_changed_with_sql() {
 }
 
 /// Runs `dongneng audit verify` on the test's database: whether it passed, and what it said.
-fn audit_verify(app: &TestApp) -> (bool, String) {
-    let out = std::process::Command::new(env!("CARGO_BIN_EXE_dongneng"))
-        .args(["--database-url", &app.database.url(), "audit", "verify"])
-        .env("DONGNENG_LOG", "warn")
-        .output()
-        .expect("run dongneng");
+/// The server of the test keeps running meanwhile (its linker may hold a transaction the
+/// command waits for), so the command runs off this thread.
+async fn audit_verify(app: &TestApp) -> (bool, String) {
+    let url = app.database.url();
+    let out = tokio::task::spawn_blocking(move || {
+        std::process::Command::new(env!("CARGO_BIN_EXE_dongneng"))
+            .args(["--database-url", &url, "audit", "verify"])
+            .env("DONGNENG_LOG", "warn")
+            .output()
+            .expect("run dongneng")
+    })
+    .await
+    .unwrap();
     let text = format!(
         "{}{}",
         String::from_utf8_lossy(&out.stdout),
@@ -651,7 +658,7 @@ fn audit_verify(app: &TestApp) -> (bool, String) {
 #[tokio::test]
 async fn rows_cut_from_the_end_of_the_chain_are_found() {
     each_backend(reference_data(), async |app| {
-        let (ok, out) = audit_verify(app);
+        let (ok, out) = audit_verify(app).await;
         assert!(ok, "{out}");
         let last = app
             .store
@@ -678,7 +685,7 @@ async fn rows_cut_from_the_end_of_the_chain_are_found() {
                 .await
             }
         }
-        let (ok, out) = audit_verify(app);
+        let (ok, out) = audit_verify(app).await;
         assert!(!ok, "{out}");
         assert!(out.contains("before link"), "{out}");
     })
