@@ -557,6 +557,25 @@ async fn tamper(app: &TestApp, sql: &[&str]) {
     }
 }
 
+/// Runs `sql` on the audit trail past its append-only triggers (SQLite: drops
+/// `sqlite_trigger`; PostgreSQL: disables the table's trigger around it).
+async fn around_the_triggers(app: &TestApp, sqlite_trigger: &str, sql: &str) {
+    match app.database.backend {
+        Db::Sqlite => tamper(app, &[&format!("drop trigger {sqlite_trigger}"), sql]).await,
+        Db::Postgres => {
+            tamper(
+                app,
+                &[
+                    "alter table audit_log disable trigger audit_log_no_change",
+                    sql,
+                    "alter table audit_log enable trigger audit_log_no_change",
+                ],
+            )
+            .await
+        }
+    }
+}
+
 #[tokio::test]
 async fn the_audit_chain_finds_a_row_changed_with_sql() {
     each_backend(reference_data(), async |app| {
@@ -605,22 +624,7 @@ async fn the_audit_chain_finds_a_row_changed_with_sql() {
         let change = format!(
             "update audit_log set username = 'nobody' where id = {victim}"
         );
-        match app.database.backend {
-            Db::Sqlite => {
-                tamper(app, &["drop trigger audit_log_no_update", &change]).await
-            }
-            Db::Postgres => {
-                tamper(
-                    app,
-                    &[
-                        "alter table audit_log disable trigger audit_log_no_change",
-                        &change,
-                        "alter table audit_log enable trigger audit_log_no_change",
-                    ],
-                )
-                .await
-            }
-        }
+        around_the_triggers(app, "audit_log_no_update", &change).await;
         let (ok, out) = audit_verify(app).await;
         assert!(!ok, "{out}");
         assert!(out.contains(&format!("BROKEN at row {victim}:")), "{out}");
@@ -671,20 +675,7 @@ async fn rows_cut_from_the_end_of_the_chain_are_found() {
             .0[0]
             .id;
         let cut = format!("delete from audit_log where id = {last}");
-        match app.database.backend {
-            Db::Sqlite => tamper(app, &["drop trigger audit_log_no_delete", &cut]).await,
-            Db::Postgres => {
-                tamper(
-                    app,
-                    &[
-                        "alter table audit_log disable trigger audit_log_no_change",
-                        &cut,
-                        "alter table audit_log enable trigger audit_log_no_change",
-                    ],
-                )
-                .await
-            }
-        }
+        around_the_triggers(app, "audit_log_no_delete", &cut).await;
         let (ok, out) = audit_verify(app).await;
         assert!(!ok, "{out}");
         assert!(out.contains("before link"), "{out}");
