@@ -137,6 +137,9 @@ where
             if let Err(e) = sweeper.delete_expired_sessions().await {
                 tracing::warn!(error = %e, "session sweep failed");
             }
+            if let Err(e) = sweeper.delete_expired_counters().await {
+                tracing::warn!(error = %e, "login counter sweep failed");
+            }
             if let Err(e) = sweeper.daily_warning_sweep(&holder).await {
                 tracing::warn!(error = %e, "warning sweep failed");
             }
@@ -144,6 +147,22 @@ where
             // once however many instances run.
             if let Err(e) = sweeper.send_due_reminders(&holder).await {
                 tracing::warn!(error = %e, "reminders failed");
+            }
+            if let Err(e) = sweeper.daily_audit_verification(&holder).await {
+                tracing::warn!(error = %e, "audit verification failed");
+            }
+        }
+    });
+    // The audit chain is linked after the writes commit, every few seconds by the server
+    // holding the lease, so writers never wait on the chain's head (docs/OPERATIONS.md).
+    let linker = service.clone();
+    let holder = format!("{}:{}", std::process::id(), addr);
+    tokio::spawn(async move {
+        let mut tick = tokio::time::interval(std::time::Duration::from_secs(5));
+        loop {
+            tick.tick().await;
+            if let Err(e) = linker.audit_chain_sweep(&holder).await {
+                tracing::warn!(error = %e, "audit chain link failed");
             }
         }
     });

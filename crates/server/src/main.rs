@@ -96,7 +96,14 @@ enum Command {
             default_value = "http://127.0.0.1:8080"
         )]
         public_url: String,
+        /// Imports (and, separately, exports of more than one page) running at once in this
+        /// server; each account runs one at a time. Others are refused with 429.
+        #[arg(long, env = "DONGNENG_MAX_JOBS", default_value_t = 2)]
+        max_jobs: usize,
     },
+    /// The audit trail's tamper-evident chain.
+    #[command(subcommand)]
+    Audit(AuditCommand),
     /// Apply database migrations and exit.
     Migrate,
     /// Manage accounts.
@@ -148,6 +155,13 @@ enum ExportCommand {
         #[arg(long)]
         all: bool,
     },
+}
+
+#[derive(Subcommand)]
+enum AuditCommand {
+    /// Link the rows written since the last link, walk the whole chain and name the first
+    /// row that does not match (exit status 1). The outcome shows on the audit page.
+    Verify,
 }
 
 #[derive(Subcommand)]
@@ -234,6 +248,7 @@ async fn main() -> anyhow::Result<()> {
             smtp_port,
             smtp_from,
             public_url,
+            max_jobs,
         } => {
             let mail = smtp_host.map(|smtp_host| dongneng_service::mail::MailConfig {
                 smtp_host,
@@ -256,6 +271,10 @@ async fn main() -> anyhow::Result<()> {
                 font_dirs,
                 system_fonts: !no_system_fonts,
                 mail,
+                jobs: dongneng_service::jobs::JobLimits {
+                    per_server: max_jobs.max(1),
+                    ..Default::default()
+                },
                 ..ServiceConfig::default()
             };
             let running =
@@ -398,6 +417,29 @@ async fn main() -> anyhow::Result<()> {
             let code = transfer_cli::import(&service, cmd_kind(&cmd), cmd_file(&cmd)).await?;
             store.close().await;
             std::process::exit(code);
+        }
+        Command::Audit(AuditCommand::Verify) => {
+            store.migrate().await?;
+            let service = Service::new(store.clone(), ServiceConfig::default());
+            let report = service
+                .verify_audit_chain()
+                .await
+                .map_err(|e| anyhow::anyhow!("{e}"))?;
+            store.close().await;
+            if report.ok {
+                println!(
+                    "Audit chain verified: {} rows, all match.",
+                    report.rows_checked
+                );
+            } else {
+                println!(
+                    "Audit chain BROKEN at row {}: {} ({} rows matched before it).",
+                    report.first_bad_id.unwrap_or_default(),
+                    report.detail.unwrap_or_default(),
+                    report.rows_checked
+                );
+                std::process::exit(1);
+            }
         }
         Command::Backup { out } => {
             store.backup_to(&out.display().to_string()).await?;

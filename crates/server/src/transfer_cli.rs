@@ -95,9 +95,10 @@ pub async fn import(service: &Service, kind: Kind, file: &Path) -> anyhow::Resul
     let editor = service
         .library_editor(&Actor::system("cli"))
         .map_err(|e| anyhow::anyhow!("{e}"))?;
+    let slot = editor.begin_import().map_err(|e| anyhow::anyhow!("{e}"))?;
     let result = match kind {
-        Kind::Projects => editor.import_projects_xlsx(&bytes).await,
-        Kind::Progress => editor.import_progress_xlsx(&bytes).await,
+        Kind::Projects => editor.import_projects_xlsx(&slot, &bytes).await,
+        Kind::Progress => editor.import_progress_xlsx(&slot, &bytes).await,
     }
     .map_err(|e| anyhow::anyhow!("{e}: {e:?}"))?;
     bar.finish_and_clear();

@@ -14,6 +14,7 @@ pub mod error;
 mod files;
 pub mod mail;
 pub mod meetings;
+pub mod jobs;
 pub mod problems;
 pub mod profiles;
 pub mod projects;
@@ -38,11 +39,10 @@ pub struct ServiceConfig {
     pub session_idle: chrono::Duration,
     /// A session ends this long after login, however active.
     pub session_absolute: chrono::Duration,
-    /// Failed logins for one account within `throttle_window` before it is held off.
-    pub max_failures_per_user: i64,
-    /// Failed logins from one address within `throttle_window` before it is held off.
-    pub max_failures_per_ip: i64,
-    pub throttle_window: chrono::Duration,
+    /// How failed logins are slowed (`auth::Throttle`).
+    pub throttle: auth::Throttle,
+    /// Expensive work at once: imports and multi-page exports (`jobs`).
+    pub jobs: jobs::JobLimits,
     /// With the demo data, also load the demo project library (tests of other areas skip it
     /// to start faster).
     pub demo_projects: bool,
@@ -61,9 +61,8 @@ impl Default for ServiceConfig {
         ServiceConfig {
             session_idle: chrono::Duration::hours(2),
             session_absolute: chrono::Duration::hours(12),
-            max_failures_per_user: 5,
-            max_failures_per_ip: 30,
-            throttle_window: chrono::Duration::minutes(15),
+            throttle: auth::Throttle::default(),
+            jobs: jobs::JobLimits::default(),
             demo_projects: true,
             font_dirs: vec![],
             system_fonts: true,
@@ -84,6 +83,8 @@ pub struct Service {
     pdf: Option<Arc<dyn documents::PdfRenderer>>,
     /// Sends e-mail when SMTP is configured; none: no outbound call of any kind.
     mailer: Option<Arc<mail::Mailer>>,
+    /// The imports and exports running in this server.
+    jobs: Arc<jobs::Running>,
 }
 
 impl Service {
@@ -103,6 +104,7 @@ impl Service {
             sums: Arc::default(),
             pdf: None,
             mailer,
+            jobs: Arc::default(),
         }
     }
 

@@ -4,6 +4,7 @@
 
 use crate::Service;
 use crate::error::{Result, ServiceError};
+use crate::jobs::{JobKind, JobSlot};
 use crate::projects::{LibraryEditor, ProgrammeReader, ProjectQuery, region_path};
 use chrono::Datelike;
 use dongneng_domain::clock;
@@ -290,7 +291,14 @@ impl ProgrammeReader {
         let mut totals = ProjectTotals::default();
         let year = clock::today().year();
         let mut sheet = ProjectsWriter::new().map_err(office)?;
+        // An export of more than one page is expensive work: one at a time per account and a
+        // bounded number per server (`jobs`). A one-page export runs freely.
+        let mut slot = None;
         while let Some(page) = pages.next().await? {
+            if slot.is_none() && page.len() as i64 >= crate::projects::EXPORT_PAGE {
+                let user = self.grant().actor().user().id;
+                slot = Some(svc.start_job(JobKind::Export, user)?);
+            }
             let ids: Vec<i64> = page.iter().map(|p| p.id).collect();
             let factors = svc.store().factors_for(&ids).await?;
             let mut by_project: HashMap<i64, Vec<&Factor>> = HashMap::new();
@@ -309,7 +317,9 @@ impl ProgrammeReader {
                     .map_err(office)?;
             }
         }
-        sheet.finish(&totals).map_err(office)
+        let bytes = sheet.finish(&totals).map_err(office);
+        drop(slot);
+        bytes
     }
 
     /// A blank monthly-progress sheet listing the started projects the actor may see.
@@ -324,14 +334,30 @@ impl ProgrammeReader {
 }
 
 impl LibraryEditor {
+    /// A place for one import: at most one running per account and `jobs.per_server` in the
+    /// server, else `Throttled` (429). Take it before reading the upload, and hold it until
+    /// the import is done.
+    pub fn begin_import(&self) -> Result<JobSlot> {
+        let g = self.grant();
+        g.svc().start_job(JobKind::Import, g.actor().user().id)
+    }
+
     /// Reads, checks and (when every row is right) imports a project list. All or nothing.
-    pub async fn import_projects_xlsx(&self, bytes: &[u8]) -> Result<ImportResult> {
+    pub async fn import_projects_xlsx(
+        &self,
+        _slot: &JobSlot,
+        bytes: &[u8],
+    ) -> Result<ImportResult> {
         let g = self.grant();
         g.svc().import_projects(g.scope(), &g.by(), bytes).await
     }
 
     /// Reads, checks and imports a monthly-progress sheet. All or nothing.
-    pub async fn import_progress_xlsx(&self, bytes: &[u8]) -> Result<ImportResult> {
+    pub async fn import_progress_xlsx(
+        &self,
+        _slot: &JobSlot,
+        bytes: &[u8],
+    ) -> Result<ImportResult> {
         let g = self.grant();
         g.svc().import_progress(g.scope(), &g.by(), bytes).await
     }

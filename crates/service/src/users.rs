@@ -11,7 +11,9 @@ use dongneng_domain::policy::Permission;
 use dongneng_domain::role::{Grant, Role, ScopeKind};
 use dongneng_domain::user::{NewUser, UserUpdate, check_password};
 use dongneng_domain::{FieldErrors, validate};
-use dongneng_store::{AuditBy, AuditEntry, AuditFilter, NewUserRecord, User};
+use dongneng_store::{
+    AuditBy, AuditEntry, AuditFilter, ChainReport, GuessedAccount, NewUserRecord, User,
+};
 
 impl Service {
     /// Runs accounts: the administrator only.
@@ -180,5 +182,85 @@ impl AuditReader {
         }
         errs.into_result()?;
         Ok(self.0.store().list_audit(filter, page).await?)
+    }
+
+    /// Accounts that failed logins from anywhere are aimed at now (a distributed guess).
+    pub async fn guessed_accounts(&self) -> Result<Vec<GuessedAccount>> {
+        let rules = &self.0.svc().config.throttle;
+        let since = chrono::Utc::now() - rules.window;
+        Ok(self
+            .0
+            .store()
+            .guessed_accounts(rules.account_free, since)
+            .await?)
+    }
+
+    /// When the audit chain was last verified, and what was found.
+    pub async fn last_verification(&self) -> Result<Option<ChainReport>> {
+        Ok(self.0.store().last_verification().await?)
+    }
+}
+
+impl Service {
+    /// Links the audit rows written since the last call into the chain (a batch at a time,
+    /// until none is left); returns how many. Run under the lease by one server, and by
+    /// `dongneng audit verify` before it verifies.
+    pub async fn link_audit_chain(&self) -> Result<u64> {
+        let mut total = 0;
+        let mut conflicts = 0;
+        loop {
+            // Another linker got there first (`audit verify` beside a server): start again
+            // from the chain as it now stands, a few times.
+            let n = match self.store.link_audit_chain(1000).await {
+                Err(dongneng_store::StoreError::Conflict) if conflicts < 5 => {
+                    conflicts += 1;
+                    continue;
+                }
+                other => other?,
+            };
+            total += n;
+            if n < 1000 {
+                return Ok(total);
+            }
+        }
+    }
+
+    /// Links what is waiting, then walks the whole audit chain, records the outcome (the
+    /// audit page shows it) and returns it. The command line's `audit verify`.
+    pub async fn verify_audit_chain(&self) -> Result<ChainReport> {
+        self.link_audit_chain().await?;
+        Ok(self.store.verify_audit_chain().await?)
+    }
+
+    /// The periodic link of the audit chain, done by one server (a lease) at a time. Quiet
+    /// between writes: the lease is taken only when rows wait to be linked.
+    pub async fn audit_chain_sweep(&self, holder: &str) -> Result<u64> {
+        if !self.store.unlinked_audit_rows().await? {
+            return Ok(0);
+        }
+        if !self.store.try_lease("audit-chain", holder, 60).await? {
+            return Ok(0);
+        }
+        self.link_audit_chain().await
+    }
+
+    /// Verifies the audit chain once a day, by one server (a lease); a broken chain is logged
+    /// as an error as well as recorded for the audit page.
+    pub async fn daily_audit_verification(&self, holder: &str) -> Result<bool> {
+        const KEY: &str = "audit_verified_on";
+        let today = dongneng_domain::clock::today().to_string();
+        if self.store.get_meta(KEY).await?.as_deref() == Some(today.as_str()) {
+            return Ok(false);
+        }
+        if !self.store.try_lease("audit-verify", holder, 3600).await? {
+            return Ok(false);
+        }
+        let report = self.verify_audit_chain().await?;
+        if !report.ok {
+            tracing::error!(first_bad_id = ?report.first_bad_id, detail = ?report.detail,
+                "the audit chain does not verify");
+        }
+        self.store.set_meta(KEY, &today).await?;
+        Ok(true)
     }
 }

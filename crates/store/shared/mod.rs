@@ -19,6 +19,7 @@ mod problems;
 mod profiles;
 pub(crate) mod projects;
 mod reference;
+mod security;
 pub(crate) mod settings;
 mod supervision;
 pub(crate) mod tasks;

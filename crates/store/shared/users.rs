@@ -9,8 +9,7 @@ use dongneng_domain::paging::Page;
 use dongneng_domain::role::{Grant, Role, ScopeKind, ScopeKindTag};
 use dongneng_domain::user::UserUpdate;
 use dongneng_store::{
-    AuditBy, FailureCounts, LoginAttempt, LoginRecord, NewSession, NewUserRecord, SessionRecord,
-    StoreError, User, UserStore,
+    AuditBy, LoginRecord, NewSession, NewUserRecord, SessionRecord, StoreError, User, UserStore,
 };
 use sqlx::Row;
 
@@ -386,53 +385,5 @@ impl UserStore for BackendStore {
             .await
             .map_err(map_err)?;
         Ok(r.rows_affected())
-    }
-
-    async fn record_login_attempt(&self, a: &LoginAttempt) -> R<()> {
-        sqlx::query(
-            "insert into login_attempts (username, ip, success, at) values ($1, $2, $3, $4)",
-        )
-        .bind(&a.username)
-        .bind(&a.ip)
-        .bind(a.success)
-        .bind(a.at)
-        .execute(&self.pool)
-        .await
-        .map_err(map_err)?;
-        Ok(())
-    }
-
-    async fn recent_failures(
-        &self,
-        username: &str,
-        ip: &str,
-        since: DateTime<Utc>,
-    ) -> R<FailureCounts> {
-        // Failures count until the account's next success.
-        let user = sqlx::query(
-            "select count(*) as n, min(at) as oldest from login_attempts \
-             where username = $1 and success = false and at > $2 and at > coalesce( \
-             (select max(at) from login_attempts where username = $1 and success = true), $2)",
-        )
-        .bind(username)
-        .bind(since)
-        .fetch_one(&self.pool)
-        .await
-        .map_err(map_err)?;
-        let ip_row = sqlx::query(
-            "select count(*) as n, min(at) as oldest from login_attempts \
-             where ip = $1 and success = false and at > $2",
-        )
-        .bind(ip)
-        .bind(since)
-        .fetch_one(&self.pool)
-        .await
-        .map_err(map_err)?;
-        Ok(FailureCounts {
-            for_user: user.get("n"),
-            for_ip: ip_row.get("n"),
-            oldest_user: user.try_get("oldest").ok().flatten(),
-            oldest_ip: ip_row.try_get("oldest").ok().flatten(),
-        })
     }
 }

@@ -15,6 +15,7 @@ pub mod problems;
 pub mod profiles;
 pub mod projects;
 pub mod rows;
+pub mod security;
 pub mod supervision;
 pub mod tasks;
 pub mod todo;
@@ -26,6 +27,7 @@ pub use problems::*;
 pub use profiles::*;
 pub use projects::*;
 pub use rows::*;
+pub use security::*;
 pub use supervision::*;
 pub use tasks::*;
 pub use todo::*;
@@ -168,16 +170,6 @@ pub trait UserStore {
     async fn touch_session(&self, id: i64, idle_expires_at: DateTime<Utc>) -> Result<()>;
     async fn delete_session(&self, token_hash: &str) -> Result<()>;
     async fn delete_expired_sessions(&self, now: DateTime<Utc>) -> Result<u64>;
-
-    async fn record_login_attempt(&self, attempt: &LoginAttempt) -> Result<()>;
-    /// Failed attempts since `since` for this username and for this address, and the time of
-    /// the oldest one counted (to tell the client when to try again).
-    async fn recent_failures(
-        &self,
-        username: &str,
-        ip: &str,
-        since: DateTime<Utc>,
-    ) -> Result<FailureCounts>;
 }
 
 /// The append-only audit trail.
@@ -233,6 +225,7 @@ pub trait Store:
     + LeaseStore
     + ImportReportStore
     + DocumentStore
+    + SecurityStore
     + Send
     + Sync
     + 'static
@@ -256,6 +249,7 @@ impl<T> Store for T where
         + LeaseStore
         + ImportReportStore
         + DocumentStore
+        + SecurityStore
         + Send
         + Sync
         + 'static

@@ -151,22 +151,6 @@ pub struct SessionRecord {
     pub user: User,
 }
 
-#[derive(Debug, Clone)]
-pub struct LoginAttempt {
-    pub username: String,
-    pub ip: String,
-    pub success: bool,
-    pub at: DateTime<Utc>,
-}
-
-#[derive(Debug, Clone, Default)]
-pub struct FailureCounts {
-    pub for_user: i64,
-    pub for_ip: i64,
-    pub oldest_user: Option<DateTime<Utc>>,
-    pub oldest_ip: Option<DateTime<Utc>>,
-}
-
 /// One change as the audit trail keeps it.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
 pub struct AuditEntry {

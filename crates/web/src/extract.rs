@@ -5,6 +5,7 @@
 use crate::error::AppError;
 use axum::extract::{FromRequest, FromRequestParts, Path, Request};
 use axum::http::request::Parts;
+use axum::response::IntoResponse;
 use dongneng_domain::{FieldError, FieldErrors};
 use dongneng_service::ServiceError;
 use serde::de::DeserializeOwned;
@@ -124,6 +125,34 @@ impl Unread {
     pub async fn read<T: FromRequest<()>>(self) -> Result<T, T::Rejection> {
         T::from_request(self.0, &()).await
     }
+}
+
+/// A route's body limit, enforced twice: a body whose declared length (`Content-Length`) is
+/// over it is refused with 413 before a byte of it is read, and one sent without a length
+/// (chunked) is cut off at the limit as it is read (`DefaultBodyLimit`). Every route that takes
+/// more than the server-wide limit (imports, file uploads) uses this.
+pub fn limited<S>(r: axum::routing::MethodRouter<S>, limit: usize) -> axum::routing::MethodRouter<S>
+where
+    S: Clone + Send + Sync + 'static,
+{
+    r.layer(axum::extract::DefaultBodyLimit::max(limit))
+        .layer(axum::middleware::from_fn(
+            move |req: Request, next: axum::middleware::Next| async move {
+                if declared_over(req.headers(), limit) {
+                    return crate::error::AppError::PayloadTooLarge.into_response();
+                }
+                next.run(req).await
+            },
+        ))
+}
+
+/// Whether a request declares a body longer than `limit`.
+pub fn declared_over(headers: &axum::http::HeaderMap, limit: usize) -> bool {
+    headers
+        .get(axum::http::header::CONTENT_LENGTH)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.trim().parse::<u64>().ok())
+        .is_some_and(|n| n > limit as u64)
 }
 
 /// Query parameters of type `T`; a bad value is a 422 naming the parameter.

@@ -16,7 +16,7 @@ pub mod json;
 pub mod pages;
 
 use axum::Router;
-use axum::http::{HeaderName, HeaderValue, Request, header};
+use axum::http::{HeaderName, HeaderValue, Request};
 use dongneng_service::Service;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
@@ -24,7 +24,6 @@ use tower_http::catch_panic::CatchPanicLayer;
 use tower_http::request_id::{
     MakeRequestId, PropagateRequestIdLayer, RequestId, SetRequestIdLayer,
 };
-use tower_http::set_header::SetResponseHeaderLayer;
 use tower_http::trace::TraceLayer;
 
 /// Settings of the HTTP layer.
@@ -84,6 +83,7 @@ pub fn app(state: AppState) -> Router {
         next: Arc::new(AtomicU64::new(1)),
     };
     let body_limit = state.config.body_limit;
+    let tls = state.config.secure_cookies;
     Router::new()
         .merge(api_router)
         .route(
@@ -102,19 +102,14 @@ pub fn app(state: AppState) -> Router {
         // Bodies are read by extractors that honour this limit (and by the CSRF check, with
         // the same limit), so an oversized body is refused as 413 inside `request_context`.
         .layer(axum::extract::DefaultBodyLimit::max(body_limit))
-        .layer(SetResponseHeaderLayer::if_not_present(
-            header::X_CONTENT_TYPE_OPTIONS,
-            HeaderValue::from_static("nosniff"),
-        ))
-        .layer(SetResponseHeaderLayer::if_not_present(
-            header::X_FRAME_OPTIONS,
-            HeaderValue::from_static("DENY"),
-        ))
-        .layer(SetResponseHeaderLayer::if_not_present(
-            header::REFERRER_POLICY,
-            HeaderValue::from_static("same-origin"),
-        ))
         .layer(CatchPanicLayer::new())
+        // Outside the panic catcher, so that even its answer carries them.
+        .layer(axum::middleware::map_response(
+            move |mut resp: axum::response::Response| async move {
+                context::security_headers(resp.headers_mut(), tls);
+                resp
+            },
+        ))
         .layer(
             TraceLayer::new_for_http().make_span_with(|req: &Request<_>| {
                 let id = req

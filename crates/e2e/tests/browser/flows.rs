@@ -42,6 +42,7 @@ pub fn all() -> Vec<Test> {
     all.extend(crate::coordination::all());
     // Issue 8 §3: meetings.
     all.extend(crate::meetings::all());
+    all.extend(crate::security::all());
     all
 }
 

@@ -212,6 +212,8 @@ impl Chrome {
                 "prefs": {"intl.accept_languages": "zh-CN,zh"},
             }),
         );
+        // The console log, read by `Page::console` (CSP violations are reported there).
+        caps.insert("goog:loggingPrefs".into(), json!({"browser": "ALL"}));
         let limit = WAIT.as_millis() as u64;
         caps.insert(
             "timeouts".into(),
@@ -323,9 +325,46 @@ pub struct Page {
     pub base: String,
 }
 
+/// chromedriver's command for the browser's console log since the last time it was read.
+#[derive(Debug)]
+struct BrowserLog;
+
+impl fantoccini::wd::WebDriverCompatibleCommand for BrowserLog {
+    fn endpoint(
+        &self,
+        base_url: &url::Url,
+        session_id: Option<&str>,
+    ) -> Result<url::Url, url::ParseError> {
+        base_url.join(&format!(
+            "session/{}/se/log",
+            session_id.unwrap_or_default()
+        ))
+    }
+
+    fn method_and_body(&self, _: &url::Url) -> (http::Method, Option<String>) {
+        (http::Method::POST, Some(r#"{"type":"browser"}"#.into()))
+    }
+}
+
 impl Page {
     pub fn new(c: Client, base: String) -> Page {
         Page { c, base }
+    }
+
+    /// The console messages since the last call, as "LEVEL message" lines.
+    pub async fn console(&self) -> Result<Vec<String>> {
+        let v = self.c.issue_cmd(BrowserLog).await?;
+        Ok(v.as_array()
+            .into_iter()
+            .flatten()
+            .map(|e| {
+                format!(
+                    "{} {}",
+                    e["level"].as_str().unwrap_or(""),
+                    e["message"].as_str().unwrap_or("")
+                )
+            })
+            .collect())
     }
 
     pub fn url(&self, path: &str) -> String {

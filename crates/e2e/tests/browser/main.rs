@@ -14,6 +14,7 @@ mod harness;
 mod industry;
 mod library;
 mod meetings;
+mod security;
 
 use dongneng_service::ServiceConfig;
 use harness::{App, Browser, Chrome, Page, TEST_LIMIT, Template};

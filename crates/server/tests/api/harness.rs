@@ -112,9 +112,35 @@ pub async fn each_backend_after(
     for backend in backends() {
         let database = TestDb::create(backend).await;
         prepare(&database).await;
-        let app = TestApp::start(database, config.clone()).await;
+        let app = TestApp::start(database, config.clone(), test_web()).await;
         test(&app).await;
         app.finish().await;
+    }
+}
+
+/// As [`each_backend`], with the HTTP layer's settings changed by `web` (`--trust-proxy`,
+/// `--secure-cookies` …).
+pub async fn each_backend_web(
+    config: ServiceConfig,
+    web: impl Fn(&mut WebConfig),
+    test: impl AsyncFn(&TestApp),
+) {
+    for backend in backends() {
+        let database = TestDb::create(backend).await;
+        let mut settings = test_web();
+        web(&mut settings);
+        let app = TestApp::start(database, config.clone(), settings).await;
+        test(&app).await;
+        app.finish().await;
+    }
+}
+
+/// The HTTP settings of test servers: the demo, a small body limit.
+fn test_web() -> WebConfig {
+    WebConfig {
+        demo: true,
+        body_limit: 256 * 1024,
+        ..WebConfig::default()
     }
 }
 
@@ -162,20 +188,15 @@ pub struct TestApp {
     pub store: Arc<dyn Store>,
     pub client: reqwest::Client,
     shutdown: Option<tokio::sync::oneshot::Sender<()>>,
-    database: TestDb,
+    pub database: TestDb,
 }
 
 impl TestApp {
     /// A server on `database` with the demo loaded as `config` says (tests get theirs from
     /// [`each_backend`]).
-    async fn start(database: TestDb, service_config: ServiceConfig) -> TestApp {
+    async fn start(database: TestDb, service_config: ServiceConfig, web: WebConfig) -> TestApp {
         let store = database.open_store().await;
         let (tx, rx) = tokio::sync::oneshot::channel::<()>();
-        let web = WebConfig {
-            demo: true,
-            body_limit: 256 * 1024,
-            ..WebConfig::default()
-        };
         let running = dongneng::start(store.clone(), "127.0.0.1:0", web, service_config, async {
             let _ = rx.await;
         })

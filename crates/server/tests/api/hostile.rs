@@ -359,6 +359,13 @@ async fn hostile_bodies_never_5xx_and_never_write() {
                 json!({"username": "admin", "password": "wrong-password"}),
                 Stored::Nothing,
             ),
+            // A wrong present password: whatever else is spoilt, nothing may change.
+            target(
+                Method::POST,
+                "/api/v1/me/password".into(),
+                json!({"current_password": "not-the-password", "new_password": "a-long-password"}),
+                Stored::Nothing,
+            ),
         ];
         spoil_every_field(app, &admin, &targets).await;
         // Unknown routes and methods.

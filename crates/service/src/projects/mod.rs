@@ -282,7 +282,7 @@ pub struct ExportPages {
 
 /// Projects per page of an export: large enough that the per-query cost vanishes, small
 /// enough that a page (with its factor needs) stays a few megabytes.
-const EXPORT_PAGE: i64 = 2_000;
+pub(crate) const EXPORT_PAGE: i64 = 2_000;
 
 impl ExportPages {
     /// The next page, or `None` when the list is done.

@@ -1,10 +1,12 @@
 use crate::AppState;
-use crate::context::{RequestCtx, Signed};
+use crate::context::{RequestCtx, SESSION_COOKIE, Signed, set_cookie};
 use crate::error::{AppError, AppResult};
+use crate::extract::Unread;
 use crate::json::ApiJson;
 use axum::Json;
 use axum::extract::State;
 use axum::http::{HeaderMap, StatusCode, header};
+use axum::response::{IntoResponse, Response};
 use chrono::{DateTime, Utc};
 use dongneng_store::{SessionKind, User};
 use serde::{Deserialize, Serialize};
@@ -25,8 +27,9 @@ pub struct LoginResponse {
     pub user: User,
 }
 
-/// Exchanges a username and password for an API token. Repeated failures for one account or
-/// address are refused with 429 and a `Retry-After`.
+/// Exchanges a username and password for a new API token. Repeated failures of one username
+/// from one address, or from one address, are refused with 429 and a `Retry-After` that grows
+/// with each failure; failures elsewhere never refuse the owner (docs/OPERATIONS.md).
 #[utoipa::path(post, path = "/api/v1/auth/login", tag = "auth", security(),
     request_body = LoginRequest,
     responses((status = 200, body = LoginResponse), (status = 401), (status = 422), (status = 429)))]
@@ -42,10 +45,7 @@ pub async fn login(
     if body.password.is_empty() || body.password.len() > 1000 {
         return Err(AppError::invalid("password", "required"));
     }
-    let ua = headers
-        .get(header::USER_AGENT)
-        .and_then(|v| v.to_str().ok())
-        .unwrap_or("");
+    let ua = crate::context::user_agent(&headers);
     let out = app
         .service
         .login(
@@ -86,4 +86,57 @@ pub async fn logout(
     responses((status = 200, body = User), (status = 401)))]
 pub async fn me(signed: Signed) -> Json<User> {
     Json(signed.actor.into_user())
+}
+
+#[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct PasswordChange {
+    pub current_password: String,
+    pub new_password: String,
+}
+
+/// Changes the caller's own password. Every session of the account ends, this one too; the
+/// answer carries a new token for this client (a browser session gets a new cookie).
+#[utoipa::path(post, path = "/api/v1/me/password", tag = "auth",
+    request_body = PasswordChange,
+    responses((status = 200, body = LoginResponse), (status = 401), (status = 422)))]
+pub async fn change_password(
+    State(app): State<AppState>,
+    s: Signed,
+    headers: HeaderMap,
+    body: Unread,
+) -> AppResult<Response> {
+    let ApiJson(body) = body.read::<ApiJson<PasswordChange>>().await?;
+    let kind = s
+        .ctx
+        .auth
+        .as_ref()
+        .map(|a| a.kind)
+        .unwrap_or(SessionKind::Api);
+    let ua = crate::context::user_agent(&headers);
+    let out = app
+        .service
+        .change_own_password(
+            &s.actor,
+            &body.current_password,
+            &body.new_password,
+            &s.ctx.client_ip,
+            ua,
+            kind,
+        )
+        .await?;
+    let cookie = (kind == SessionKind::Browser).then(|| {
+        let max_age = (out.expires_at - Utc::now()).num_seconds().max(0);
+        set_cookie(SESSION_COOKIE, &out.token, max_age, true, s.ctx.secure)
+    });
+    let mut resp = Json(LoginResponse {
+        token: out.token,
+        expires_at: out.expires_at,
+        user: out.actor.into_user(),
+    })
+    .into_response();
+    if let Some(h) = cookie.and_then(|c| c.parse().ok()) {
+        resp.headers_mut().append(header::SET_COOKIE, h);
+    }
+    Ok(resp)
 }

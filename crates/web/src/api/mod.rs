@@ -158,8 +158,11 @@ struct ApiDoc;
 /// A route that takes a body of up to `limit` bytes, whatever the server-wide limit.
 fn larger_body(r: UtoipaMethodRouter<AppState>, limit: usize) -> UtoipaMethodRouter<AppState> {
     let (schemas, paths, method_router) = r;
-    let layer = axum::extract::DefaultBodyLimit::max(limit);
-    (schemas, paths, method_router.layer(layer))
+    (
+        schemas,
+        paths,
+        crate::extract::limited(method_router, limit),
+    )
 }
 
 /// All API routes and the OpenAPI document describing them.
@@ -174,6 +177,7 @@ pub fn router() -> (axum::Router<AppState>, utoipa::openapi::OpenApi) {
         .routes(routes!(auth::login))
         .routes(routes!(auth::logout))
         .routes(routes!(auth::me))
+        .routes(routes!(auth::change_password))
         .routes(routes!(reference::list_regions, reference::create_region))
         .routes(routes!(reference::get_region, reference::update_region))
         .routes(routes!(

@@ -194,7 +194,10 @@ pub async fn import_projects(
     body: Unread,
 ) -> AppResult<Response> {
     let editor = app.service.library_editor(&s.actor)?;
-    let result = editor.import_projects_xlsx(&workbook(body).await?).await?;
+    let slot = editor.begin_import()?;
+    let result = editor
+        .import_projects_xlsx(&slot, &workbook(body).await?)
+        .await?;
     answer(&editor, &s, result, "项目导入错误报告.xlsx").await
 }
 
@@ -208,7 +211,10 @@ pub async fn import_progress(
     body: Unread,
 ) -> AppResult<Response> {
     let editor = app.service.library_editor(&s.actor)?;
-    let result = editor.import_progress_xlsx(&workbook(body).await?).await?;
+    let slot = editor.begin_import()?;
+    let result = editor
+        .import_progress_xlsx(&slot, &workbook(body).await?)
+        .await?;
     answer(&editor, &s, result, "月度进展导入错误报告.xlsx").await
 }
 

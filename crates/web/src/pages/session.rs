@@ -104,10 +104,7 @@ pub async fn login_submit(
     let username = form.get("username");
     let password = form.get("password");
     let next = safe_next(form.opt("next").as_deref());
-    let ua = headers
-        .get(header::USER_AGENT)
-        .and_then(|v| v.to_str().ok())
-        .unwrap_or("");
+    let ua = crate::context::user_agent(&headers);
     let outcome = if username.trim().is_empty() || password.is_empty() || username.len() > 200 {
         Err(ServiceError::BadCredentials)
     } else {

@@ -11,7 +11,7 @@ use crate::context::Signed;
 use crate::error::AppResult;
 use askama::Template;
 use axum::Router;
-use axum::extract::{DefaultBodyLimit, Multipart};
+use axum::extract::Multipart;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
@@ -24,9 +24,7 @@ pub fn router() -> Router<AppState> {
         .route("/projects/progress-template.xlsx", get(progress_template))
         .route(
             "/projects/import",
-            get(form)
-                .post(upload)
-                .layer(DefaultBodyLimit::max(UPLOAD_LIMIT)),
+            crate::extract::limited(get(form).post(upload), UPLOAD_LIMIT),
         )
         .route("/projects/import/report/{token}", get(import_report))
 }
@@ -76,6 +74,8 @@ async fn form(c: Ctx<Import>) -> AppResult<Response> {
 async fn upload(c: Ctx<Import>, mut multipart: Multipart) -> AppResult<Response> {
     let (app, s) = (&c.app, &c.s);
     let lang = s.ctx.lang;
+    // The place is taken before the upload is read (one import per account at a time).
+    let slot = c.access.begin_import()?;
     let mut kind = "projects".to_string();
     let mut file: Vec<u8> = Vec::new();
     loop {
@@ -113,9 +113,9 @@ async fn upload(c: Ctx<Import>, mut multipart: Multipart) -> AppResult<Response>
         return Ok((StatusCode::UNPROCESSABLE_ENTITY, render(&p)?).into_response());
     }
     let result = if kind == "progress" {
-        c.access.import_progress_xlsx(&file).await?
+        c.access.import_progress_xlsx(&slot, &file).await?
     } else {
-        c.access.import_projects_xlsx(&file).await?
+        c.access.import_projects_xlsx(&slot, &file).await?
     };
     let status = match result {
         ImportResult::Imported(sum) => {

@@ -85,6 +85,7 @@ pub const TABLE: &[(&str, &str)] = &[
     // Any signed-in user: their session, reference data and code lists.
     ("POST /api/v1/auth/logout",                                                    "Y  Y  Y  Y  Y  Y  Y  Y  Y  A"),
     ("GET /api/v1/me",                                                              "Y  Y  Y  Y  Y  Y  Y  Y  Y  A"),
+    ("POST /api/v1/me/password",                                                    "Y  Y  Y  Y  Y  Y  Y  Y  Y  A"),
     ("GET /api/v1/regions",                                                         "Y  Y  Y  Y  Y  Y  Y  Y  Y  A"),
     ("GET /api/v1/regions/{id}",                                                    "Y  Y  Y  Y  Y  Y  Y  Y  Y  A"),
     ("GET /api/v1/departments",                                                     "Y  Y  Y  Y  Y  Y  Y  Y  Y  A"),

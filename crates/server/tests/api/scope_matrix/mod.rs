@@ -142,7 +142,13 @@ async fn send(
         Body::Xlsx(bytes) => req.header(header::CONTENT_TYPE, XLSX).body(bytes.clone()),
         Body::File { name, bytes } => req.multipart(file_form(name, "text/plain", bytes.clone())),
     };
-    app.send(req).await
+    let answer = app.send(req).await;
+    if call.path == "/api/v1/me/password"
+        && let Some(role) = caller.role()
+    {
+        world.renew_token(role).await;
+    }
+    answer
 }
 
 /// A district user trying to make an administrator: refused, nothing written, and the

@@ -49,7 +49,9 @@ pub(super) struct Ids {
 /// The server with its demo accounts signed in and the records the requests act on.
 pub struct World<'a> {
     pub app: &'a TestApp,
-    tokens: HashMap<&'static str, String>,
+    /// Each role's token; a password change ends the role's sessions, so it can be replaced
+    /// (`renew_token`). Leaked: a few dozen strings for the length of a test.
+    tokens: std::cell::RefCell<HashMap<&'static str, &'static str>>,
     pub(super) ids: Ids,
     /// Makes names unique per call.
     counter: Cell<i64>,
@@ -88,11 +90,11 @@ impl<'a> World<'a> {
     pub async fn build(app: &'a TestApp, roles: impl Iterator<Item = &'static str>) -> World<'a> {
         let mut tokens = HashMap::new();
         for role in roles {
-            tokens.insert(role, app.token(role).await);
+            tokens.insert(role, &*app.token(role).await.leak());
         }
         let mut world = World {
             app,
-            tokens,
+            tokens: std::cell::RefCell::new(tokens),
             ids: Ids::default(),
             counter: Cell::new(0),
             year: Cell::new(2029),
@@ -154,8 +156,14 @@ impl<'a> World<'a> {
         world
     }
 
-    pub fn token(&self, role: &str) -> &str {
-        &self.tokens[role]
+    pub fn token(&self, role: &str) -> &'static str {
+        self.tokens.borrow()[role]
+    }
+
+    /// Signs the role in again (its sessions ended with a password change).
+    pub async fn renew_token(&self, role: &'static str) {
+        let token: &'static str = self.app.token(role).await.leak();
+        self.tokens.borrow_mut().insert(role, token);
     }
 
     pub(super) fn next(&self) -> i64 {

@@ -20,7 +20,7 @@ use dongneng_service::problems::{
 };
 
 pub fn router() -> Router<AppState> {
-    let upload_limit = axum::extract::DefaultBodyLimit::max(crate::api::files::UPLOAD_BODY_LIMIT);
+    let upload_limit = crate::api::files::UPLOAD_BODY_LIMIT;
     let r = Router::new()
         .route("/problems", get(list::list))
         .route("/problems/department-stats", get(stats::stats))
@@ -35,7 +35,7 @@ pub fn router() -> Router<AppState> {
         .route("/problems/{id}/instruct", post(act::<detail::Instruct>))
         .route(
             "/problems/{id}/files",
-            post(detail::upload).layer(upload_limit),
+            crate::extract::limited(post(detail::upload), upload_limit),
         )
         .route("/problems/{id}/files/{b}", get(detail::download));
     let r = create_routes::<form::RaiseFromProject>(r);

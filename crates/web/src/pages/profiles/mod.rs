@@ -35,9 +35,10 @@ pub fn router() -> Router<AppState> {
         .route("/industries/{id}", get(page::profile_page))
         .route(
             "/industries/{id}/special-plans/{a}/files",
-            post(plans::file_upload).layer(axum::extract::DefaultBodyLimit::max(
+            crate::extract::limited(
+                post(plans::file_upload),
                 crate::api::files::UPLOAD_BODY_LIMIT,
-            )),
+            ),
         )
         .route(
             "/industries/{id}/special-plans/{a}/files/{b}",

@@ -16,7 +16,7 @@ use dongneng_service::ServiceError;
 use dongneng_service::supervision::{SupervisionIssuer, SupervisionManager, SupervisionReplier};
 
 pub fn router() -> Router<AppState> {
-    let upload_limit = axum::extract::DefaultBodyLimit::max(crate::api::files::UPLOAD_BODY_LIMIT);
+    let upload_limit = crate::api::files::UPLOAD_BODY_LIMIT;
     let r = Router::new()
         .route("/supervision", get(list::ledger))
         .route(
@@ -40,7 +40,7 @@ pub fn router() -> Router<AppState> {
         .route("/supervision/{id}/close", post(act::<detail::Close>))
         .route(
             "/supervision/{id}/files",
-            post(detail::upload).layer(upload_limit),
+            crate::extract::limited(post(detail::upload), upload_limit),
         )
         .route("/supervision/{id}/files/{b}", get(detail::download));
     create_routes::<form::Issue>(edit_routes::<form::ItemForm>(r))

@@ -33,9 +33,10 @@ pub fn router() -> Router<AppState> {
         .route("/tasks/{id}/cancel", post(act::<detail::Cancel>))
         .route(
             "/tasks/{id}/files",
-            post(detail::file_upload).layer(axum::extract::DefaultBodyLimit::max(
+            crate::extract::limited(
+                post(detail::file_upload),
                 crate::api::files::UPLOAD_BODY_LIMIT,
-            )),
+            ),
         )
         .route("/tasks/{id}/files/{a}", get(detail::file_download));
     let r = create_routes::<form::NewTask>(r);

@@ -22,6 +22,19 @@ struct AuditPage {
     entries: Vec<AuditRow>,
     total_line: String,
     pager: Pager,
+    /// When the audit chain was last verified and what was found.
+    chain_line: String,
+    chain_ok: bool,
+    /// Accounts under a distributed guess now.
+    guessed: Vec<GuessedRow>,
+}
+
+struct GuessedRow {
+    username: String,
+    failures: String,
+    addresses: String,
+    since: String,
+    last: String,
 }
 
 struct AuditRow {
@@ -39,12 +52,41 @@ pub async fn audit(
     Query(q): Query<crate::api::AuditQuery>,
 ) -> AppResult<Response> {
     let page = Page::new(q.page, Some(50));
-    let (entries, total) = app
-        .service
-        .audit_reader(&s.actor)?
-        .list_audit(&q.filter(), page)
-        .await?;
+    let reader = app.service.audit_reader(&s.actor)?;
+    let (entries, total) = reader.list_audit(&q.filter(), page).await?;
     let lang = s.ctx.lang;
+    let verification = reader.last_verification().await?;
+    let chain_ok = verification.as_ref().is_none_or(|v| v.ok);
+    let chain_line = match &verification {
+        None => lang.t("security.chain_never"),
+        Some(v) if v.ok => lang.t_with(
+            "security.chain_ok",
+            &[
+                ("at", &crate::i18n::china_time(v.at)),
+                ("n", &v.rows_checked.to_string()),
+            ],
+        ),
+        Some(v) => lang.t_with(
+            "security.chain_broken",
+            &[
+                ("at", &crate::i18n::china_time(v.at)),
+                ("id", &v.first_bad_id.unwrap_or_default().to_string()),
+                ("detail", v.detail.as_deref().unwrap_or("")),
+            ],
+        ),
+    };
+    let guessed = reader
+        .guessed_accounts()
+        .await?
+        .into_iter()
+        .map(|g| GuessedRow {
+            username: g.username,
+            failures: g.failures.to_string(),
+            addresses: g.addresses.to_string(),
+            since: crate::i18n::china_time(g.first_at),
+            last: crate::i18n::china_time(g.last_at),
+        })
+        .collect();
     let pretty = |v: &Option<serde_json::Value>| {
         v.as_ref()
             .map(|j| serde_json::to_string_pretty(j).unwrap_or_default())
@@ -88,6 +130,9 @@ pub async fn audit(
             pager.line
         ),
         pager,
+        chain_line,
+        chain_ok,
+        guessed,
     };
     Ok(render(&p)?.into_response())
 }
