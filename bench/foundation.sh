@@ -18,6 +18,8 @@
 #   BENCH_PORT=0         port to bind on 127.0.0.1 (0: any free port)
 #   BENCH_TMPDIR=$TMPDIR parent of the temporary data folder (its disk decides fsync cost)
 #   BENCH_KEEP=1         keep the data folder and server log instead of removing them
+#   BENCH_BIN=path       measure this binary instead of building one (to compare two commits:
+#                        build each, copy target/release/dongneng aside, run once per copy)
 # wrk and the server share the machine's cores, so other work (a compile) lowers the figures;
 # the summary prints the load average. Measure on a quiet machine, or run it several times
 # and report the spread (see docs/PERFORMANCE.md).
@@ -62,11 +64,15 @@ trap 'exit 130' INT
 trap 'exit 143' TERM
 
 # ---------------------------------------------------------------- build
-say "== building (cargo build --release -p dongneng)"
-(cd "$ROOT" && cargo build --release -p dongneng) >&2
-TARGET_DIR="$(cd "$ROOT" && cargo metadata --format-version 1 --no-deps \
-  | grep -o '"target_directory":"[^"]*"' | head -n1 | cut -d'"' -f4)"
-BIN="${TARGET_DIR:-$ROOT/target}/release/dongneng"
+if [ -n "${BENCH_BIN:-}" ]; then
+  BIN="$BENCH_BIN"
+else
+  say "== building (cargo build --release -p dongneng)"
+  (cd "$ROOT" && cargo build --release -p dongneng) >&2
+  TARGET_DIR="$(cd "$ROOT" && cargo metadata --format-version 1 --no-deps \
+    | grep -o '"target_directory":"[^"]*"' | head -n1 | cut -d'"' -f4)"
+  BIN="${TARGET_DIR:-$ROOT/target}/release/dongneng"
+fi
 [ -x "$BIN" ] || die "no binary at $BIN"
 
 # ---------------------------------------------------------------- start
