@@ -79,3 +79,28 @@ pub(crate) async fn write_audit<B: Serialize, A: Serialize>(
     .map_err(map_err)?;
     Ok(())
 }
+
+/// Replaces the rows of a link table for one owner: `delete_sql` binds the owner,
+/// `insert_sql` the owner and one id.
+pub(crate) async fn replace_links(
+    tx: &mut Tx,
+    delete_sql: &'static str,
+    insert_sql: &'static str,
+    owner: i64,
+    ids: &[i64],
+) -> Result<(), StoreError> {
+    sqlx::query(delete_sql)
+        .bind(owner)
+        .execute(&mut **tx)
+        .await
+        .map_err(map_err)?;
+    for id in ids {
+        sqlx::query(insert_sql)
+            .bind(owner)
+            .bind(id)
+            .execute(&mut **tx)
+            .await
+            .map_err(map_err)?;
+    }
+    Ok(())
+}

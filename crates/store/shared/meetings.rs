@@ -4,7 +4,7 @@
 //! a decision with its key task in one transaction ([`super::tasks::insert_task`]); the
 //! proposal's rules (one versioned row) and figures; the pack's projects and problems.
 
-use super::common::{Conn, Tx, begin_write, map_err, now, write_audit};
+use super::common::{Conn, Tx, begin_write, map_err, now, replace_links, write_audit};
 use super::projects::{like_escape, push_region_subtree};
 use super::tasks::insert_task;
 use super::versioned::{Expected, QueryOf, Record, read, versioned_rows};
@@ -69,20 +69,14 @@ impl Record for Meeting {
 
 /// Replaces a meeting's industries.
 async fn put_industries(tx: &mut Tx, meeting: i64, industries: &[i64]) -> R<()> {
-    sqlx::query("delete from meeting_industries where meeting_id = $1")
-        .bind(meeting)
-        .execute(&mut **tx)
-        .await
-        .map_err(map_err)?;
-    for i in industries {
-        sqlx::query("insert into meeting_industries (meeting_id, industry_id) values ($1, $2)")
-            .bind(meeting)
-            .bind(i)
-            .execute(&mut **tx)
-            .await
-            .map_err(map_err)?;
-    }
-    Ok(())
+    replace_links(
+        tx,
+        "delete from meeting_industries where meeting_id = $1",
+        "insert into meeting_industries (meeting_id, industry_id) values ($1, $2)",
+        meeting,
+        industries,
+    )
+    .await
 }
 
 /// A change to a meeting's parts at the `version` its writer read: checks it (404, 409) and

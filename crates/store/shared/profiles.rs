@@ -8,7 +8,7 @@
 //! (`versioned.rs`) read the record, refuse a missing (404) or stale (409) one, write, and
 //! append the audit row in the same transaction.
 
-use super::common::{Conn, Tx, begin_write, map_err, now, write_audit};
+use super::common::{Conn, Tx, begin_write, map_err, now, replace_links, write_audit};
 use super::versioned::{
     Child, Editable, Expected, NoChildren, QueryOf, Record, Removable, create, create_child,
     delete, exists, insert, read, remove, rewrite, update, versioned_rows,
@@ -458,31 +458,6 @@ async fn linked_ids(
         .fetch_all(exec)
         .await
         .map_err(map_err)
-}
-
-/// Replaces the rows of a link table for one owner: `delete_sql` binds the owner,
-/// `insert_sql` the owner and one id.
-async fn replace_links(
-    tx: &mut Tx,
-    delete_sql: &'static str,
-    insert_sql: &'static str,
-    owner: i64,
-    ids: &[i64],
-) -> R<()> {
-    sqlx::query(delete_sql)
-        .bind(owner)
-        .execute(&mut **tx)
-        .await
-        .map_err(map_err)?;
-    for id in ids {
-        sqlx::query(insert_sql)
-            .bind(owner)
-            .bind(id)
-            .execute(&mut **tx)
-            .await
-            .map_err(map_err)?;
-    }
-    Ok(())
 }
 
 /// The records of one industry, in `sql`'s order (`sql` binds the industry as `$1`).

@@ -4,7 +4,7 @@
 //!
 //! Other areas give tasks in their own transactions: [`insert_task`].
 
-use super::common::{Conn, Tx, begin_write, map_err, now, write_audit};
+use super::common::{Conn, Tx, begin_write, map_err, now, replace_links, write_audit};
 use super::notify::{Audience, Notice, notify};
 use super::projects::{in_chunks, like_escape, push_region_subtree};
 use super::versioned::{Expected, NoChildren, Record, Removable, read, remove, versioned_rows};
@@ -173,20 +173,14 @@ async fn tell(
 
 /// Replaces a task's co-operating departments.
 async fn put_co_departments(tx: &mut Tx, task: i64, departments: &[i64]) -> R<()> {
-    sqlx::query("delete from task_departments where task_id = $1")
-        .bind(task)
-        .execute(&mut **tx)
-        .await
-        .map_err(map_err)?;
-    for d in departments {
-        sqlx::query("insert into task_departments (task_id, department_id) values ($1, $2)")
-            .bind(task)
-            .bind(d)
-            .execute(&mut **tx)
-            .await
-            .map_err(map_err)?;
-    }
-    Ok(())
+    replace_links(
+        tx,
+        "delete from task_departments where task_id = $1",
+        "insert into task_departments (task_id, department_id) values ($1, $2)",
+        task,
+        departments,
+    )
+    .await
 }
 
 /// Appends a step to the task's timeline (`task` as it is after the step).
