@@ -5,14 +5,17 @@
 #
 # 1. builds the release binaries (cargo build --release -p dongneng -p dongneng-bench);
 # 2. generates the data set — 16 Shandong cities' districts, 200,000 projects, ten years of
-#    monthly history — with `dongneng-bench generate`: SQLite into bench-data/province-sqlite.db,
+#    monthly history, and the coordination loop's 300,000 key tasks, 60,000 problems, 5,000
+#    supervision items and 20,000 meetings — with `dongneng-bench generate`: SQLite into bench-data/province-sqlite.db,
 #    PostgreSQL into the database dongneng_bench (created if missing). Cached: the generator
 #    does nothing when the database already holds the data set of the same parameters, and
 #    replaces one made with other parameters;
 # 3. runs `dongneng-bench run`: starts target/release/dongneng on the database, logs in as the
 #    demo account `office`, measures with 32 concurrent clients (filtered list with totals,
 #    Chinese substring search, the as-at view), then times a refused check of 100,000 rows,
-#    imports of 10,000 and 100,000 new projects, an export of ~100,000 projects, and reads the
+#    imports of 10,000 and 100,000 new projects, an export of ~100,000 projects; then the
+#    coordination loop: everyone's to-do and the overdue lists with 32 clients (each as its
+#    user), the per-department table of a year, a meeting's pack as DOCX and PDF; and reads the
 #    server's peak memory. The imported projects are removed again afterwards, so the data set
 #    stays as generated for the next run.
 #
@@ -24,6 +27,7 @@
 #   BENCH_CONCURRENCY=32 BENCH_SECONDS=20 BENCH_WARMUP=3
 #   BENCH_SQLITE_URL=sqlite://<repo>/bench-data/province-sqlite.db
 #   BENCH_PG_URL=postgres://postgres@127.0.0.1:5432/dongneng_bench
+#   BENCH_ONLY=all|projects|coordination        which measurements (default all)
 #   BENCH_QUIET_LOAD=1.0 BENCH_QUIET_WAIT=900     before measuring, wait up to BENCH_QUIET_WAIT
 #       seconds for the 1-minute load average to fall below BENCH_QUIET_LOAD (other work on
 #       the machine skews every figure; 0 = do not wait). The load is printed either way.
@@ -41,6 +45,7 @@ SECONDS_PER_PHASE="${BENCH_SECONDS:-20}"
 WARMUP="${BENCH_WARMUP:-3}"
 SQLITE_URL="${BENCH_SQLITE_URL:-sqlite://$ROOT/bench-data/province-sqlite.db}"
 PG_URL="${BENCH_PG_URL:-postgres://postgres@127.0.0.1:5432/dongneng_bench}"
+ONLY="${BENCH_ONLY:-all}"
 QUIET_LOAD="${BENCH_QUIET_LOAD:-1.0}"
 QUIET_WAIT="${BENCH_QUIET_WAIT:-900}"
 
@@ -104,7 +109,8 @@ for backend in "${BACKENDS[@]}"; do
   REPORT="$ROOT/bench-data/report-$backend.md"
   (cd "$ROOT" && RUST_BACKTRACE=0 "$BIN_DIR/dongneng-bench" run --database-url "$URL" \
     --concurrency "$CONCURRENCY" --seconds "$SECONDS_PER_PHASE" --warmup "$WARMUP" \
-    --server-bin "$BIN_DIR/dongneng" --work-dir "$ROOT/bench-data" --out "$REPORT") >&2
+    --server-bin "$BIN_DIR/dongneng" --work-dir "$ROOT/bench-data" --out "$REPORT" \
+    --only "$ONLY") >&2
   REPORTS+=("$REPORT")
 done
 

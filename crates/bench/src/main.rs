@@ -8,6 +8,8 @@
 //! `bench/province.sh` runs both for SQLite and PostgreSQL; docs/PERFORMANCE.md has the
 //! figures. The benchmark is never a test: nothing here runs in `cargo test`.
 
+mod coordination;
+mod coordination_run;
 mod db;
 mod generate;
 mod model;
@@ -32,7 +34,8 @@ struct Cli {
 #[derive(Subcommand)]
 enum Command {
     /// Builds the data set: reference data and accounts, 16 cities' districts, projects with
-    /// their versions, batches, events, factor needs and monthly progress. Does nothing when
+    /// their versions, batches, events, factor needs and monthly progress; then the
+    /// coordination loop's key tasks, problems, supervision items and meetings. Does nothing when
     /// the database already holds the data set of the same parameters.
     Generate {
         #[arg(long, env = "DONGNENG_DATABASE_URL")]
@@ -47,6 +50,18 @@ enum Command {
         /// Replace a data set generated with other parameters (or left half-made).
         #[arg(long)]
         reset: bool,
+        /// Key tasks of the coordination loop over the window (meeting decisions included).
+        #[arg(long, default_value_t = 300_000)]
+        tasks: u64,
+        /// Problems with their assignments to departments.
+        #[arg(long, default_value_t = 60_000)]
+        problems: u64,
+        /// Supervision items (督办) with their units.
+        #[arg(long, default_value_t = 5_000)]
+        supervision: u64,
+        /// Meetings with agenda, attendees and decisions (which become key tasks).
+        #[arg(long, default_value_t = 20_000)]
+        meetings: u64,
     },
     /// Prints what `generate` would write (counts, stages, warnings) without writing it.
     Plan {
@@ -106,6 +121,10 @@ enum Command {
         /// Also write the Markdown report to this file.
         #[arg(long)]
         out: Option<PathBuf>,
+        /// Which measurements: all, projects (the library's) or coordination (to-do,
+        /// overdue lists, the department table, a meeting's pack).
+        #[arg(long, default_value = "all", value_parser = ["all", "projects", "coordination"])]
+        only: String,
     },
 }
 
@@ -118,15 +137,36 @@ async fn main() -> anyhow::Result<()> {
             years,
             seed,
             reset,
+            tasks,
+            problems,
+            supervision,
+            meetings,
         } => {
             generate::generate(generate::Params {
-                database_url,
+                database_url: database_url.clone(),
                 projects,
                 years,
                 seed,
                 reset,
             })
-            .await
+            .await?;
+            let sizes = coordination::Sizes {
+                tasks,
+                problems,
+                supervision,
+                meetings,
+            };
+            if sizes
+                == (coordination::Sizes {
+                    tasks: 0,
+                    problems: 0,
+                    supervision: 0,
+                    meetings: 0,
+                })
+            {
+                return Ok(());
+            }
+            coordination::generate(&database_url, sizes, seed).await
         }
         Command::Plan {
             projects,
@@ -150,6 +190,7 @@ async fn main() -> anyhow::Result<()> {
             export_rows,
             write_interval,
             out,
+            only,
         } => {
             run::run(run::RunArgs {
                 database_url,
@@ -162,6 +203,7 @@ async fn main() -> anyhow::Result<()> {
                 export_rows,
                 write_interval,
                 out,
+                only,
             })
             .await
         }

@@ -32,37 +32,42 @@ pub struct RunArgs {
     /// Seconds between the changes of the (a′) phase; 0 leaves the phase out.
     pub write_interval: f64,
     pub out: Option<PathBuf>,
+    /// Which measurements: `all`, `projects` (the library's) or `coordination` (the to-do,
+    /// overdue lists, the department table and a meeting's pack).
+    pub only: String,
 }
 
 /// The server's limit for an uploaded workbook (crates/web/src/api/transfer.rs UPLOAD_LIMIT).
 const UPLOAD_LIMIT: usize = 20 * 1024 * 1024;
 const XLSX: &str = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
 
-struct Target {
-    label: String,
-    path: String,
+pub(crate) struct Target {
+    pub label: String,
+    pub path: String,
+    /// Sent as this user (a bearer token) instead of the run's `office`.
+    pub token: Option<String>,
 }
 
-struct LoadResult {
-    name: String,
+pub(crate) struct LoadResult {
+    pub name: String,
     /// Per target: latencies in microseconds of successful requests.
-    per_target: Vec<Vec<u32>>,
-    labels: Vec<String>,
-    errors: usize,
+    pub per_target: Vec<Vec<u32>>,
+    pub labels: Vec<String>,
+    pub errors: usize,
     /// Failed requests by HTTP status ("0" when no answer came).
-    error_kinds: std::collections::BTreeMap<u16, usize>,
-    elapsed: f64,
-    server_cpu: f64,
+    pub error_kinds: std::collections::BTreeMap<u16, usize>,
+    pub elapsed: f64,
+    pub server_cpu: f64,
     /// What else happened during the run.
-    note: String,
+    pub note: String,
 }
 
-struct SingleOp {
-    name: String,
-    rows: usize,
-    seconds: f64,
-    bytes: usize,
-    note: String,
+pub(crate) struct SingleOp {
+    pub name: String,
+    pub rows: usize,
+    pub seconds: f64,
+    pub bytes: usize,
+    pub note: String,
 }
 
 struct Server {
@@ -232,11 +237,11 @@ fn enc(s: &str) -> String {
     out
 }
 
-fn ms(us: u32) -> f64 {
+pub(crate) fn ms(us: u32) -> f64 {
     us as f64 / 1000.0
 }
 
-fn percentile(sorted: &[u32], p: f64) -> u32 {
+pub(crate) fn percentile(sorted: &[u32], p: f64) -> u32 {
     if sorted.is_empty() {
         return 0;
     }
@@ -248,7 +253,7 @@ fn mib(bytes: u64) -> String {
     format!("{:.1} MiB", bytes as f64 / 1_048_576.0)
 }
 
-fn thousands(n: u64) -> String {
+pub(crate) fn thousands(n: u64) -> String {
     let s = n.to_string();
     let mut out = String::new();
     for (i, c) in s.chars().enumerate() {
@@ -260,14 +265,14 @@ fn thousands(n: u64) -> String {
     out
 }
 
-struct Client {
-    http: reqwest::Client,
-    base: String,
-    token: String,
+pub(crate) struct Client {
+    pub http: reqwest::Client,
+    pub base: String,
+    pub token: String,
 }
 
 impl Client {
-    async fn get_json(&self, path: &str) -> anyhow::Result<serde_json::Value> {
+    pub async fn get_json(&self, path: &str) -> anyhow::Result<serde_json::Value> {
         let resp = self
             .http
             .get(format!("{}{path}", self.base))
@@ -291,7 +296,7 @@ impl Client {
 }
 
 /// Runs the targets round-robin on `concurrency` workers for `seconds`.
-async fn load(
+pub(crate) async fn load(
     client: &Arc<Client>,
     name: &str,
     targets: &[Target],
@@ -300,7 +305,12 @@ async fn load(
     warmup: f64,
     pid: u32,
 ) -> anyhow::Result<LoadResult> {
-    let paths: Arc<Vec<String>> = Arc::new(targets.iter().map(|t| t.path.clone()).collect());
+    let paths: Arc<Vec<(String, Option<String>)>> = Arc::new(
+        targets
+            .iter()
+            .map(|t| (t.path.clone(), t.token.clone()))
+            .collect(),
+    );
     if warmup > 0.0 {
         run_workers(client, &paths, concurrency, warmup).await;
     }
@@ -337,7 +347,7 @@ async fn load(
 
 async fn run_workers(
     client: &Arc<Client>,
-    paths: &Arc<Vec<String>>,
+    paths: &Arc<Vec<(String, Option<String>)>>,
     concurrency: usize,
     seconds: f64,
 ) -> Vec<(usize, u32, u16)> {
@@ -353,10 +363,11 @@ async fn run_workers(
             while Instant::now() < deadline {
                 let t = next.fetch_add(1, Ordering::Relaxed) % paths.len();
                 let start = Instant::now();
+                let (path, token) = &paths[t];
                 let status = match client
                     .http
-                    .get(format!("{}{}", client.base, paths[t]))
-                    .bearer_auth(&client.token)
+                    .get(format!("{}{path}", client.base))
+                    .bearer_auth(token.as_deref().unwrap_or(&client.token))
                     .send()
                     .await
                 {
@@ -492,6 +503,16 @@ pub async fn run(a: RunArgs) -> anyhow::Result<()> {
         bail!("no generated data set in this database: run `dongneng-bench generate` first");
     };
     let summary: Summary = serde_json::from_str(&json)?;
+    if a.only != "projects"
+        && store
+            .get_meta(crate::coordination::COORDINATION_KEY)
+            .await?
+            .is_none()
+    {
+        bail!(
+            "no coordination data in this database: run `dongneng-bench generate` again (it adds them), or pass --only projects"
+        );
+    }
     let regions: Vec<Region> = store.list_regions().await?;
     let industries: Vec<Industry> = store.list_industries().await?;
     store.close().await;
@@ -583,10 +604,12 @@ pub async fn run(a: RunArgs) -> anyhow::Result<()> {
         Target {
             label: format!("industry={}", industry.name_zh),
             path: format!("/api/v1/projects?industry={}", industry.id),
+            token: None,
         },
         Target {
             label: format!("region={} (a district)", district.name_zh),
             path: format!("/api/v1/projects?region={}", district.id),
+            token: None,
         },
         Target {
             label: format!(
@@ -594,22 +617,27 @@ pub async fn run(a: RunArgs) -> anyhow::Result<()> {
                 jinan.name_zh
             ),
             path: format!("/api/v1/projects?region={}", jinan.id),
+            token: None,
         },
         Target {
             label: "stage=started".into(),
             path: "/api/v1/projects?stage=started".into(),
+            token: None,
         },
         Target {
             label: "warning=red".into(),
             path: "/api/v1/projects?warning=red".into(),
+            token: None,
         },
         Target {
             label: format!("industry={}&stage=started", industry.name_zh),
             path: format!("/api/v1/projects?industry={}&stage=started", industry.id),
+            token: None,
         },
         Target {
             label: "no filter, page=1&per_page=50".into(),
             path: "/api/v1/projects?page=1&per_page=50".into(),
+            token: None,
         },
     ];
     let words = [
@@ -631,6 +659,7 @@ pub async fn run(a: RunArgs) -> anyhow::Result<()> {
         .map(|w| Target {
             label: format!("q={w} ({} chars)", w.chars().count()),
             path: format!("/api/v1/projects?q={}", enc(w)),
+            token: None,
         })
         .collect();
     let y = today.year();
@@ -656,15 +685,19 @@ pub async fn run(a: RunArgs) -> anyhow::Result<()> {
         .map(|(yy, mm)| Target {
             label: format!("as at {yy}-{mm:02}"),
             path: format!("/api/v1/projects/as-at?year={yy}&month={mm}"),
+            token: None,
         })
         .collect();
 
     // Each target once: it answers, and how many projects it covers.
+    let projects = matches!(a.only.as_str(), "all" | "projects");
+    let coordination = matches!(a.only.as_str(), "all" | "coordination");
     let mut totals = Vec::new();
     for t in list_targets
         .iter()
         .chain(&search_targets)
         .chain(&as_at_targets)
+        .filter(|_| projects)
     {
         let t0 = Instant::now();
         let n = client
@@ -692,11 +725,12 @@ pub async fn run(a: RunArgs) -> anyhow::Result<()> {
 
     let mut loads = Vec::new();
     let mut memory = Vec::new();
-    for (name, targets) in [
+    let project_loads = [
         ("(a) filtered project list with totals", &list_targets),
         ("(b) Chinese substring search", &search_targets),
         ("(c) as-at view of past months", &as_at_targets),
-    ] {
+    ];
+    for (name, targets) in project_loads.into_iter().filter(|_| projects) {
         println!(
             "{name}: {} workers, {} s (+{} s warm-up) …",
             a.concurrency, a.seconds, a.warmup
@@ -757,117 +791,126 @@ pub async fn run(a: RunArgs) -> anyhow::Result<()> {
         }
     }
 
-    // (e) Export of about `export_rows` projects: the filter closest to it.
-    let candidates = [
-        "stage=started",
-        "stage=completed",
-        "warning=green",
-        "class=district",
-        "class=city_major",
-        "in_library=all",
-    ];
-    let mut best = ("", i64::MAX, 0i64);
-    for c in candidates {
-        let n = client
-            .total(&format!("/api/v1/projects?{c}&per_page=1"))
-            .await?;
-        let d = (n - a.export_rows as i64).abs();
-        if d < best.1 {
-            best = (c, d, n);
-        }
-    }
     let mut singles = Vec::new();
-    println!("(e) export.xlsx?{} ({} projects) …", best.0, best.2);
-    let t = Instant::now();
-    let resp = client
-        .http
-        .get(format!(
-            "{}/api/v1/projects/export.xlsx?{}",
-            client.base, best.0
-        ))
-        .bearer_auth(&client.token)
-        .send()
-        .await?
-        .error_for_status()?;
-    let bytes = resp.bytes().await?;
-    let secs = t.elapsed().as_secs_f64();
-    singles.push(SingleOp {
-        name: format!("(e) export GET /api/v1/projects/export.xlsx?{}", best.0),
-        rows: best.2 as usize,
-        seconds: secs,
-        bytes: bytes.len(),
-        note: String::new(),
-    });
-    drop(bytes);
-    memory.push(("(e) export".into(), sys::process_memory(pid)));
-
-    // (d) Imports of new projects.
-    let district_names: Vec<(String, String)> = regions
-        .iter()
-        .filter(|r| r.parent_id.is_some())
-        .map(|r| {
-            let parent_code = regions
-                .iter()
-                .find(|p| Some(p.id) == r.parent_id)
-                .and_then(|p| p.code.clone())
-                .unwrap_or_else(|| "370300".into());
-            (
-                r.name_zh.clone(),
-                r.code
-                    .clone()
-                    .unwrap_or_else(|| format!("{}91", &parent_code[..4])),
-            )
-        })
-        .collect();
-    let mut name_count = std::collections::HashMap::new();
-    for i in &industries {
-        *name_count.entry(i.name_zh.clone()).or_insert(0) += 1;
+    // The coordination loop (issue #8): the to-do, the overdue lists, the department table
+    // and a meeting's pack.
+    if coordination {
+        let c = crate::coordination_run::run(&client, &a, pid).await?;
+        loads.extend(c.loads);
+        singles.extend(c.singles);
+        memory.extend(c.memory);
     }
-    let industry_names: Vec<String> = industries
-        .iter()
-        .filter(|i| name_count[&i.name_zh] == 1)
-        .map(|i| i.name_zh.clone())
-        .collect();
-    // The whole check of the largest file against the database, without the writing: the same
-    // rows with one bad cell in the last row, so the server reads and checks everything and
-    // then refuses the file (answering with the problems and a marked copy of the workbook).
-    if let Some(&n) = a.imports.iter().max() {
-        let mut rows = import_rows(n, 500_000, &district_names, &industry_names, y);
-        if let Some(last) = rows.last_mut() {
-            last.region = "不存在的区".into();
-        }
-        let bytes = dongneng_office::write_projects(
-            &rows,
-            &ProjectTotals {
-                count: rows.len(),
-                ..Default::default()
-            },
-        )
-        .map_err(|e| anyhow::anyhow!("{e}"))?;
-        drop(rows);
-        if bytes.len() <= UPLOAD_LIMIT {
-            println!(
-                "(d) check of {n} rows, refused for one bad cell: POST /api/v1/projects/import …"
-            );
-            let t = Instant::now();
-            let resp = client
-                .http
-                .post(format!("{}/api/v1/projects/import", client.base))
-                .bearer_auth(&client.token)
-                .header("content-type", XLSX)
-                .body(bytes.clone())
-                .send()
+    if projects {
+        // (e) Export of about `export_rows` projects: the filter closest to it.
+        let candidates = [
+            "stage=started",
+            "stage=completed",
+            "warning=green",
+            "class=district",
+            "class=city_major",
+            "in_library=all",
+        ];
+        let mut best = ("", i64::MAX, 0i64);
+        for c in candidates {
+            let n = client
+                .total(&format!("/api/v1/projects?{c}&per_page=1"))
                 .await?;
-            let status = resp.status();
-            let body = resp.text().await?;
-            let secs = t.elapsed().as_secs_f64();
-            if status.as_u16() != 422 || !body.contains("import_refused") {
-                bail!(
-                    "the file with one bad row answered {status}: {}",
-                    body.chars().take(500).collect::<String>()
-                );
+            let d = (n - a.export_rows as i64).abs();
+            if d < best.1 {
+                best = (c, d, n);
             }
-            singles.push(SingleOp {
+        }
+        println!("(e) export.xlsx?{} ({} projects) …", best.0, best.2);
+        let t = Instant::now();
+        let resp = client
+            .http
+            .get(format!(
+                "{}/api/v1/projects/export.xlsx?{}",
+                client.base, best.0
+            ))
+            .bearer_auth(&client.token)
+            .send()
+            .await?
+            .error_for_status()?;
+        let bytes = resp.bytes().await?;
+        let secs = t.elapsed().as_secs_f64();
+        singles.push(SingleOp {
+            name: format!("(e) export GET /api/v1/projects/export.xlsx?{}", best.0),
+            rows: best.2 as usize,
+            seconds: secs,
+            bytes: bytes.len(),
+            note: String::new(),
+        });
+        drop(bytes);
+        memory.push(("(e) export".into(), sys::process_memory(pid)));
+
+        // (d) Imports of new projects.
+        let district_names: Vec<(String, String)> = regions
+            .iter()
+            .filter(|r| r.parent_id.is_some())
+            .map(|r| {
+                let parent_code = regions
+                    .iter()
+                    .find(|p| Some(p.id) == r.parent_id)
+                    .and_then(|p| p.code.clone())
+                    .unwrap_or_else(|| "370300".into());
+                (
+                    r.name_zh.clone(),
+                    r.code
+                        .clone()
+                        .unwrap_or_else(|| format!("{}91", &parent_code[..4])),
+                )
+            })
+            .collect();
+        let mut name_count = std::collections::HashMap::new();
+        for i in &industries {
+            *name_count.entry(i.name_zh.clone()).or_insert(0) += 1;
+        }
+        let industry_names: Vec<String> = industries
+            .iter()
+            .filter(|i| name_count[&i.name_zh] == 1)
+            .map(|i| i.name_zh.clone())
+            .collect();
+        // The whole check of the largest file against the database, without the writing: the same
+        // rows with one bad cell in the last row, so the server reads and checks everything and
+        // then refuses the file (answering with the problems and a marked copy of the workbook).
+        if let Some(&n) = a.imports.iter().max() {
+            let mut rows = import_rows(n, 500_000, &district_names, &industry_names, y);
+            if let Some(last) = rows.last_mut() {
+                last.region = "不存在的区".into();
+            }
+            let bytes = dongneng_office::write_projects(
+                &rows,
+                &ProjectTotals {
+                    count: rows.len(),
+                    ..Default::default()
+                },
+            )
+            .map_err(|e| anyhow::anyhow!("{e}"))?;
+            drop(rows);
+            if bytes.len() <= UPLOAD_LIMIT {
+                println!(
+                    "(d) check of {n} rows, refused for one bad cell: POST /api/v1/projects/import …"
+                );
+                let t = Instant::now();
+                let resp = client
+                    .http
+                    .post(format!("{}/api/v1/projects/import", client.base))
+                    .bearer_auth(&client.token)
+                    .header("content-type", XLSX)
+                    .body(bytes.clone())
+                    .send()
+                    .await?;
+                let status = resp.status();
+                let body = resp.text().await?;
+                let secs = t.elapsed().as_secs_f64();
+                if status.as_u16() != 422 || !body.contains("import_refused") {
+                    bail!(
+                        "the file with one bad row answered {status}: {}",
+                        body.chars().take(500).collect::<String>()
+                    );
+                }
+                singles.push(SingleOp {
                 name: format!(
                     "(d) check {} rows against the database, refused for one bad cell",
                     thousands(n as u64)
@@ -878,119 +921,121 @@ pub async fn run(a: RunArgs) -> anyhow::Result<()> {
                 note: "HTTP POST, 422 with the problem list and a marked workbook; nothing written"
                     .into(),
             });
-            memory.push((format!("(d) refused import {n}"), sys::process_memory(pid)));
+                memory.push((format!("(d) refused import {n}"), sys::process_memory(pid)));
+            }
         }
-    }
-    let mut offset = 0;
-    for &n in &a.imports {
-        let rows = import_rows(n, offset, &district_names, &industry_names, y);
-        offset += n;
-        let totals = ProjectTotals {
-            count: rows.len(),
-            ..Default::default()
-        };
-        let bytes =
-            dongneng_office::write_projects(&rows, &totals).map_err(|e| anyhow::anyhow!("{e}"))?;
-        drop(rows);
-        let file = a.work_dir.join(format!("import-{n}.xlsx"));
-        std::fs::write(&file, &bytes)?;
-        // The reading and checking stage alone, in this process.
-        let t = Instant::now();
-        let read = dongneng_office::read_projects(&bytes).map_err(|e| anyhow::anyhow!("{e}"))?;
-        let read_secs = t.elapsed().as_secs_f64();
-        if !read.errors.is_empty() || read.rows.len() != n {
-            bail!(
-                "the import file has {} good rows and {} errors: {:?}",
-                read.rows.len(),
-                read.errors.len(),
-                read.errors.first()
-            );
-        }
-        drop(read);
-        singles.push(SingleOp {
-            name: format!(
-                "(d) read and check {} rows (dongneng_office::read_projects, in-process)",
-                thousands(n as u64)
-            ),
-            rows: n,
-            seconds: read_secs,
-            bytes: bytes.len(),
-            note: String::new(),
-        });
-        let before = client.total("/api/v1/projects?per_page=1").await?;
-        let t = Instant::now();
-        let (via, created) = if bytes.len() <= UPLOAD_LIMIT {
-            println!(
-                "(d) import of {n} new projects: POST /api/v1/projects/import ({}) …",
-                mib(bytes.len() as u64)
-            );
-            let resp = client
-                .http
-                .post(format!("{}/api/v1/projects/import", client.base))
-                .bearer_auth(&client.token)
-                .header("content-type", XLSX)
-                .body(bytes.clone())
-                .send()
-                .await?;
-            let status = resp.status();
-            let body = resp.text().await?;
-            if !status.is_success() {
+        let mut offset = 0;
+        for &n in &a.imports {
+            let rows = import_rows(n, offset, &district_names, &industry_names, y);
+            offset += n;
+            let totals = ProjectTotals {
+                count: rows.len(),
+                ..Default::default()
+            };
+            let bytes = dongneng_office::write_projects(&rows, &totals)
+                .map_err(|e| anyhow::anyhow!("{e}"))?;
+            drop(rows);
+            let file = a.work_dir.join(format!("import-{n}.xlsx"));
+            std::fs::write(&file, &bytes)?;
+            // The reading and checking stage alone, in this process.
+            let t = Instant::now();
+            let read =
+                dongneng_office::read_projects(&bytes).map_err(|e| anyhow::anyhow!("{e}"))?;
+            let read_secs = t.elapsed().as_secs_f64();
+            if !read.errors.is_empty() || read.rows.len() != n {
                 bail!(
-                    "import answered {status}: {}",
-                    body.chars().take(2000).collect::<String>()
+                    "the import file has {} good rows and {} errors: {:?}",
+                    read.rows.len(),
+                    read.errors.len(),
+                    read.errors.first()
                 );
             }
-            let v: serde_json::Value = serde_json::from_str(&body)?;
-            (
-                "HTTP POST /api/v1/projects/import".to_string(),
-                v["created"].as_i64().unwrap_or(-1),
-            )
-        } else {
-            println!(
-                "(d) import of {n} new projects: {} is above the upload limit, using `dongneng import projects` …",
-                mib(bytes.len() as u64)
-            );
-            let status = tokio::process::Command::new(&bin)
-                .args(["--database-url", &a.database_url, "import", "projects"])
-                .arg(&file)
-                .stdout(std::process::Stdio::null())
-                .stderr(std::process::Stdio::null())
-                .status()
-                .await?;
-            if !status.success() {
-                bail!(
-                    "`dongneng import projects {}` failed: {status}",
-                    file.display()
+            drop(read);
+            singles.push(SingleOp {
+                name: format!(
+                    "(d) read and check {} rows (dongneng_office::read_projects, in-process)",
+                    thousands(n as u64)
+                ),
+                rows: n,
+                seconds: read_secs,
+                bytes: bytes.len(),
+                note: String::new(),
+            });
+            let before = client.total("/api/v1/projects?per_page=1").await?;
+            let t = Instant::now();
+            let (via, created) = if bytes.len() <= UPLOAD_LIMIT {
+                println!(
+                    "(d) import of {n} new projects: POST /api/v1/projects/import ({}) …",
+                    mib(bytes.len() as u64)
                 );
+                let resp = client
+                    .http
+                    .post(format!("{}/api/v1/projects/import", client.base))
+                    .bearer_auth(&client.token)
+                    .header("content-type", XLSX)
+                    .body(bytes.clone())
+                    .send()
+                    .await?;
+                let status = resp.status();
+                let body = resp.text().await?;
+                if !status.is_success() {
+                    bail!(
+                        "import answered {status}: {}",
+                        body.chars().take(2000).collect::<String>()
+                    );
+                }
+                let v: serde_json::Value = serde_json::from_str(&body)?;
+                (
+                    "HTTP POST /api/v1/projects/import".to_string(),
+                    v["created"].as_i64().unwrap_or(-1),
+                )
+            } else {
+                println!(
+                    "(d) import of {n} new projects: {} is above the upload limit, using `dongneng import projects` …",
+                    mib(bytes.len() as u64)
+                );
+                let status = tokio::process::Command::new(&bin)
+                    .args(["--database-url", &a.database_url, "import", "projects"])
+                    .arg(&file)
+                    .stdout(std::process::Stdio::null())
+                    .stderr(std::process::Stdio::null())
+                    .status()
+                    .await?;
+                if !status.success() {
+                    bail!(
+                        "`dongneng import projects {}` failed: {status}",
+                        file.display()
+                    );
+                }
+                (
+                    "CLI `dongneng import projects` (file above the 20 MiB upload limit)"
+                        .to_string(),
+                    -1,
+                )
+            };
+            let secs = t.elapsed().as_secs_f64();
+            let after = client.total("/api/v1/projects?per_page=1").await?;
+            if after - before != n as i64 {
+                bail!("the import of {n} rows added {} projects", after - before);
             }
-            (
-                "CLI `dongneng import projects` (file above the 20 MiB upload limit)".to_string(),
-                -1,
-            )
-        };
-        let secs = t.elapsed().as_secs_f64();
-        let after = client.total("/api/v1/projects?per_page=1").await?;
-        if after - before != n as i64 {
-            bail!("the import of {n} rows added {} projects", after - before);
+            let _ = created;
+            singles.push(SingleOp {
+                name: format!(
+                    "(d) import {} new projects, end to end",
+                    thousands(n as u64)
+                ),
+                rows: n,
+                seconds: secs,
+                bytes: bytes.len(),
+                note: via,
+            });
+            memory.push((format!("(d) import {n}"), sys::process_memory(pid)));
         }
-        let _ = created;
-        singles.push(SingleOp {
-            name: format!(
-                "(d) import {} new projects, end to end",
-                thousands(n as u64)
-            ),
-            rows: n,
-            seconds: secs,
-            bytes: bytes.len(),
-            note: via,
-        });
-        memory.push((format!("(d) import {n}"), sys::process_memory(pid)));
     }
-
     let (hwm, rss_end) = sys::process_memory(pid);
     let load_after = sys::loadavg();
     let exit = server.stop().await?;
-    let imported: usize = a.imports.iter().sum();
+    let imported: usize = if projects { a.imports.iter().sum() } else { 0 };
 
     // ------------------------------------------------------------------ report
     let mut o = String::new();
