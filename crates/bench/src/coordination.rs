@@ -513,11 +513,15 @@ impl Maker<'_> {
             ts(created),
             ts(closed_at.or(done_at).unwrap_or(created)),
         ]);
+        let mut co: Vec<i64> = Vec::new();
         for _ in 0..r.below(3) {
-            let co = *r.pick(&self.refs.departments);
-            if co != lead {
-                self.out.task_departments.push(vec![i(id), i(co)]);
+            let c = *r.pick(&self.refs.departments);
+            if c != lead && !co.contains(&c) {
+                co.push(c);
             }
+        }
+        for c in co {
+            self.out.task_departments.push(vec![i(id), i(c)]);
         }
         self.out.task_events.push(vec![
             i(id),

@@ -104,3 +104,31 @@ pub(crate) async fn replace_links(
     }
     Ok(())
 }
+
+/// Appends ` and (a or b …)`, the alternatives of a data scope, one [`AnyOf::or`] each; with
+/// none, ` and 1 = 0`. No constant term is written in front (`(1 = 0 or a)`): SQLite then
+/// plans a single alternative as a plain condition and uses its index, where the constant
+/// made it scan the whole table.
+pub(crate) struct AnyOf {
+    started: bool,
+}
+
+impl AnyOf {
+    pub(crate) fn new() -> AnyOf {
+        AnyOf { started: false }
+    }
+
+    /// Starts the next alternative; the caller then pushes its condition.
+    pub(crate) fn or<'a>(
+        &mut self,
+        qb: &'a mut sqlx::QueryBuilder<Db>,
+    ) -> &'a mut sqlx::QueryBuilder<Db> {
+        qb.push(if self.started { " or " } else { " and (" });
+        self.started = true;
+        qb
+    }
+
+    pub(crate) fn finish(self, qb: &mut sqlx::QueryBuilder<Db>) {
+        qb.push(if self.started { ")" } else { " and 1 = 0" });
+    }
+}

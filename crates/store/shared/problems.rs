@@ -6,7 +6,7 @@
 //! problem's settled state and earliest open deadline, and the audit row.
 
 use super::attachments::{file_with_content, insert_event, insert_file};
-use super::common::{Conn, Tx, begin_write, map_err, write_audit};
+use super::common::{AnyOf, Conn, Tx, begin_write, map_err, write_audit};
 use super::notify::{Audience, Notice, notify};
 use super::numbers::next_number;
 use super::projects::{in_chunks, like_escape, push_region_subtree};
@@ -117,22 +117,23 @@ pub(crate) fn push_scope(qb: &mut sqlx::QueryBuilder<Db>, scope: &DataScope) {
     if scope.all {
         return;
     }
-    qb.push(" and (1 = 0");
+    let mut any = AnyOf::new();
     if !scope.regions.is_empty() {
-        qb.push(" or ");
-        push_region_subtree(qb, "p", &scope.regions);
+        push_region_subtree(any.or(qb), "p", &scope.regions);
     }
     if !scope.industries.is_empty() {
-        qb.push(" or p.industry_id in (");
+        any.or(qb).push("p.industry_id in (");
         push_ids(qb, &scope.industries);
     }
     if !scope.departments.is_empty() {
-        qb.push(" or p.id in (select problem_id from problem_assignments where department_id in (");
+        any.or(qb)
+            .push("p.id in (select problem_id from problem_assignments where department_id in (");
         push_ids(qb, &scope.departments);
-        qb.push(") or p.raised_department_id in (");
+        qb.push(")");
+        any.or(qb).push("p.raised_department_id in (");
         push_ids(qb, &scope.departments);
     }
-    qb.push(")");
+    any.finish(qb);
 }
 
 /// `a, b, c)`.
@@ -843,20 +844,19 @@ impl ProblemStore for BackendStore {
             .push_bind(until);
         // A department counts only its own assignments; other scopes their problems'.
         if !scope.all {
-            qb.push(" and (1 = 0");
+            let mut any = AnyOf::new();
             if !scope.regions.is_empty() {
-                qb.push(" or ");
-                push_region_subtree(&mut qb, "p", &scope.regions);
+                push_region_subtree(any.or(&mut qb), "p", &scope.regions);
             }
             if !scope.industries.is_empty() {
-                qb.push(" or p.industry_id in (");
+                any.or(&mut qb).push("p.industry_id in (");
                 push_ids(&mut qb, &scope.industries);
             }
             if !scope.departments.is_empty() {
-                qb.push(" or a.department_id in (");
+                any.or(&mut qb).push("a.department_id in (");
                 push_ids(&mut qb, &scope.departments);
             }
-            qb.push(")");
+            any.finish(&mut qb);
         }
         qb.push(" group by a.department_id order by a.department_id");
         qb.build_query_as::<DepartmentCounts>()

@@ -2,7 +2,7 @@
 //! the units' replies, closing (销号), files, and what waits on a unit or the supervisor.
 
 use super::attachments::{file_with_content, insert_event, insert_file};
-use super::common::{Conn, Tx, begin_write, map_err, now, write_audit};
+use super::common::{AnyOf, Conn, Tx, begin_write, map_err, now, write_audit};
 use super::notify::{Audience, Notice, notify};
 use super::numbers::next_number;
 use super::projects::{in_chunks, like_escape, push_region_subtree};
@@ -93,21 +93,21 @@ fn push_ids(qb: &mut sqlx::QueryBuilder<Db>, ids: &[i64]) {
 fn push_filter(qb: &mut sqlx::QueryBuilder<Db>, f: &SupervisionFilter) {
     let scope = &f.scope;
     if !scope.all {
-        qb.push(" and (1 = 0");
+        let mut any = AnyOf::new();
         if !scope.regions.is_empty() {
-            qb.push(" or ");
-            push_region_subtree(qb, "s", &scope.regions);
+            push_region_subtree(any.or(qb), "s", &scope.regions);
         }
         if !scope.industries.is_empty() {
-            qb.push(" or s.industry_id in (");
+            any.or(qb).push("s.industry_id in (");
             push_ids(qb, &scope.industries);
         }
         if !scope.departments.is_empty() {
-            qb.push(" or s.id in (select item_id from supervision_units where department_id in (");
+            any.or(qb)
+                .push("s.id in (select item_id from supervision_units where department_id in (");
             push_ids(qb, &scope.departments);
             qb.push(")");
         }
-        qb.push(")");
+        any.finish(qb);
     }
     if let Some(s) = f.state {
         qb.push(" and s.state = ").push_bind(s.code());

@@ -4,7 +4,7 @@
 //!
 //! Other areas give tasks in their own transactions: [`insert_task`].
 
-use super::common::{Conn, Tx, begin_write, map_err, now, replace_links, write_audit};
+use super::common::{AnyOf, Conn, Tx, begin_write, map_err, now, replace_links, write_audit};
 use super::notify::{Audience, Notice, notify};
 use super::projects::{in_chunks, like_escape, push_region_subtree};
 use super::versioned::{Expected, NoChildren, Record, Removable, read, remove, versioned_rows};
@@ -262,28 +262,22 @@ fn codes_sql<T: Copy>(values: &[T], code: fn(T) -> &'static str) -> String {
 pub(crate) fn push_filter(qb: &mut sqlx::QueryBuilder<Db>, f: &TaskFilter, with_status: bool) {
     let s = &f.scope;
     if !s.all {
-        if s.regions.is_empty() && s.industries.is_empty() && s.departments.is_empty() {
-            qb.push(" and 1 = 0");
-        } else {
-            qb.push(" and (1 = 0");
-            if !s.regions.is_empty() {
-                qb.push(" or ");
-                push_region_subtree(qb, "t", &s.regions);
-            }
-            if !s.industries.is_empty() {
-                qb.push(" or t.industry_id in (");
-                let mut sep = qb.separated(", ");
-                for i in &s.industries {
-                    sep.push_bind(*i);
-                }
-                qb.push(")");
-            }
-            if !s.departments.is_empty() {
-                qb.push(" or ");
-                push_assigned(qb, &s.departments);
+        let mut any = AnyOf::new();
+        if !s.regions.is_empty() {
+            push_region_subtree(any.or(qb), "t", &s.regions);
+        }
+        if !s.industries.is_empty() {
+            any.or(qb).push("t.industry_id in (");
+            let mut sep = qb.separated(", ");
+            for i in &s.industries {
+                sep.push_bind(*i);
             }
             qb.push(")");
         }
+        if !s.departments.is_empty() {
+            push_assigned(any.or(qb), &s.departments);
+        }
+        any.finish(qb);
     }
     if with_status {
         if !f.statuses.is_empty() {
