@@ -70,7 +70,7 @@ pub const AREAS: &[Area] = &[
     },
     Area {
         key: "dispatch",
-        ready: false,
+        ready: true,
         permission: ViewDispatch,
         admin: false,
     },

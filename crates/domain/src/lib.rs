@@ -5,6 +5,7 @@ pub mod area;
 pub mod clock;
 pub mod code_list;
 pub mod codes;
+pub mod dispatch;
 pub mod document;
 pub mod meeting;
 pub mod money;
