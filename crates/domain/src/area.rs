@@ -70,7 +70,7 @@ pub const AREAS: &[Area] = &[
     },
     Area {
         key: "dispatch",
-        ready: true,
+        ready: false,
         permission: ViewDispatch,
         admin: false,
     },

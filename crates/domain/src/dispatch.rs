@@ -474,7 +474,7 @@ impl ReportEdit {
 /// The office sends a report back: why, and which sections it reopens.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
-pub struct ReturnInput {
+pub struct ReportReturn {
     pub reason: String,
     /// The sections reopened (a written report: at least one). An oral report reopens its
     /// record as a whole and names none.
@@ -482,7 +482,7 @@ pub struct ReturnInput {
     pub sections: Vec<Section>,
 }
 
-impl ReturnInput {
+impl ReportReturn {
     pub fn check(&self, form: ReportForm) -> Result<(String, Vec<Section>), FieldErrors> {
         let mut errs = FieldErrors::new();
         let reason = self.reason.trim().to_string();
@@ -722,7 +722,7 @@ mod tests {
 
     #[test]
     fn a_return_names_a_reason_and_sections() {
-        let r = ReturnInput {
+        let r = ReportReturn {
             reason: " ".into(),
             sections: vec![],
         };

@@ -5,6 +5,7 @@ mod harness;
 
 mod auth;
 mod cli;
+mod dispatch;
 mod documents;
 mod durability;
 mod hostile;

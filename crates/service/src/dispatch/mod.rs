@@ -12,7 +12,9 @@ mod jobs;
 mod write;
 
 pub use figures::{PlanMove, ProjectFigures, SystemFigures, TaskFigures};
-pub use write::{CreateReport, DispatchFiler, DispatchOffice, ReportFiler, ReportReviewer};
+pub use write::{
+    CreateReport, DispatchFiler, DispatchOffice, OpenPeriod, ReportFiler, ReportReviewer,
+};
 
 use crate::Service;
 use crate::access::Access;

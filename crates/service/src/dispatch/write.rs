@@ -11,8 +11,8 @@ use crate::access::Access;
 use crate::actor::Actor;
 use crate::error::{Result, ServiceError};
 use dongneng_domain::dispatch::{
-    DispatchSettings, ExtensionInput, LockInput, PeriodState, ReportEdit, ReportForm, ReportState,
-    ReportStep, ReturnInput,
+    DispatchSettings, ExtensionInput, LockInput, PeriodState, ReportEdit, ReportForm, ReportReturn,
+    ReportState, ReportStep,
 };
 use dongneng_domain::policy::Permission;
 use dongneng_domain::todo::NotificationKind;
@@ -231,7 +231,7 @@ impl ReportReviewer {
 
     /// Sends the report back with the reason, reopening the sections named (a written
     /// report must name at least one).
-    pub async fn return_report(&self, version: i64, input: ReturnInput) -> Result<DispatchReport> {
+    pub async fn return_report(&self, version: i64, input: ReportReturn) -> Result<DispatchReport> {
         let r = self.pending(version)?;
         let (reason, sections) = input.check(r.form)?;
         let svc = self.0.svc();
@@ -272,7 +272,47 @@ impl ReportReviewer {
     }
 }
 
+/// The office opens a period for a month that has begun (one missed before the system went
+/// live, or to record reports filed on paper).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct OpenPeriod {
+    pub year: i32,
+    /// 1–12.
+    pub month: u32,
+}
+
 impl DispatchOffice {
+    /// Opens the period of a month that has begun, with the deadline of the setting and the
+    /// task forces of today; a month's second period is a `duplicate` of `month`.
+    pub async fn open(&self, input: OpenPeriod) -> Result<Period> {
+        let mut errs = dongneng_domain::FieldErrors::new();
+        if !(2000..=2100).contains(&input.year) {
+            errs.add("year", "range");
+        }
+        if !(1..=12).contains(&input.month) {
+            errs.add("month", "range");
+        }
+        errs.into_result()?;
+        let today = dongneng_domain::clock::today();
+        use chrono::Datelike;
+        if (input.year, input.month) > (today.year(), today.month()) {
+            return Err(ServiceError::field("month", "future"));
+        }
+        let store = self.0.store();
+        let settings = store.dispatch_settings().await?.settings;
+        let deadline = settings
+            .deadline(input.year, input.month)
+            .ok_or_else(|| ServiceError::field("month", "range"))?;
+        let (period, created) = store
+            .open_period(input.year, input.month, deadline, &self.0.by())
+            .await?;
+        if !created {
+            return Err(ServiceError::field("month", "duplicate"));
+        }
+        Ok(period)
+    }
+
     pub async fn settings(&self) -> Result<StoredDispatchSettings> {
         Ok(self.0.store().dispatch_settings().await?)
     }
