@@ -260,8 +260,7 @@ async fn touch_period<P: serde::Serialize>(
     version: i64,
     sql: &'static str,
     bind: impl FnOnce(super::versioned::Statement) -> super::versioned::Statement,
-    action: &str,
-    part: &P,
+    (action, part): (&str, &P),
     by: &AuditBy,
 ) -> R<Period> {
     let at = Expected { id, version };
@@ -563,8 +562,7 @@ impl DispatchStore for BackendStore {
             "update dispatch_periods set version = version + 1, updated_at = $3 \
              where id = $1 and version = $2",
             |q| q.bind(t),
-            "extend",
-            &part,
+            ("extend", &part),
             by,
         )
         .await?;
@@ -594,8 +592,7 @@ impl DispatchStore for BackendStore {
             "update dispatch_periods set state = $3, lock_reason = $4, version = version + 1, \
              updated_at = $5 where id = $1 and version = $2",
             |q| q.bind(state.code()).bind(reason.clone()).bind(t),
-            action,
-            &reason,
+            (action, &reason),
             by,
         )
         .await?;
