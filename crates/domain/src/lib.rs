@@ -2,6 +2,7 @@
 //! directly, and every other crate builds on it.
 
 pub mod area;
+pub mod chart;
 pub mod clock;
 pub mod code_list;
 pub mod codes;

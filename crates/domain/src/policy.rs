@@ -49,6 +49,9 @@ pub enum Permission {
     ReplySupervision,
     /// 月度调度: the task forces' monthly reports.
     ViewDispatch,
+    /// 月度调度通报: read the month's dispatch digest (within scope: a district its
+    /// district's rows, a leader the industries it leads).
+    ViewDigest,
     /// 会议: joint meetings and quarterly on-site meetings (within scope: their industries,
     /// their district; a department those it organises or owns a decision of).
     ViewMeetings,
@@ -131,6 +134,7 @@ pub fn roles_with(permission: Permission) -> &'static [Role] {
         Permission::InstructProblems => &[Leader],
         Permission::ManageSupervision => &[Supervisor],
         Permission::ViewDispatch => &[Office, Leader, Supervisor, Taskforce],
+        Permission::ViewDigest => &[Office, Leader, Supervisor, Stats, District],
         Permission::ViewMeetings => &[Office, Leader, Supervisor, Taskforce, Dept, District],
         Permission::ManageMeetings => &[Office],
         Permission::ViewEvaluation => &[Office, Leader, Supervisor, Taskforce, District],

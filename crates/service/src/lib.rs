@@ -9,6 +9,7 @@ pub mod actor;
 pub mod auth;
 pub mod demo;
 mod demo_projects;
+pub mod digest;
 pub mod documents;
 pub mod error;
 mod files;

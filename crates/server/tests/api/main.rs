@@ -5,6 +5,7 @@ mod harness;
 
 mod auth;
 mod cli;
+mod digest;
 mod documents;
 mod durability;
 mod hostile;

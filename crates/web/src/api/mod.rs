@@ -250,6 +250,7 @@ pub fn router() -> (axum::Router<AppState>, utoipa::openapi::OpenApi) {
         .routes(routes!(transfer::progress_template))
         .routes(routes!(transfer::import_report))
         .routes(routes!(projects::projects_as_at))
+        .routes(routes!(projects::dispatch_figures))
         .routes(routes!(projects::get_project, projects::update_project))
         .routes(routes!(projects::move_stage))
         .routes(routes!(projects::leave_library))

@@ -116,6 +116,7 @@ pub const TABLE: &[(&str, &str)] = &[
     ("GET /api/v1/projects",                                                        "N  Y  Y  Y  Y  Y  Y  Y  Y  A"),
     ("GET /api/v1/projects/{id}",                                                   "N  Y  Y  Y  Y  Y  Y  Y  Y  A"),
     ("GET /api/v1/projects/as-at",                                                  "N  Y  Y  Y  Y  Y  Y  Y  Y  A"),
+    ("GET /api/v1/projects/dispatch",                                               "N  Y  Y  Y  Y  Y  Y  Y  Y  A"),
     ("GET /api/v1/projects/export.xlsx",                                            "N  Y  Y  Y  Y  Y  Y  Y  Y  A"),
     ("GET /api/v1/projects/progress-template.xlsx",                                 "N  Y  Y  Y  Y  Y  Y  Y  Y  A"),
     ("GET /api/v1/settings/warnings",                                               "N  Y  Y  Y  Y  Y  Y  Y  Y  A"),

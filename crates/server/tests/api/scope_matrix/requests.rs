@@ -232,6 +232,12 @@ impl World<'_> {
                 let (year, month) = last_month();
                 Call::read(format!("/api/v1/projects/as-at?year={year}&month={month}"))
             }
+            ("GET", "/api/v1/projects/dispatch") => {
+                let (year, month) = last_month();
+                Call::read(format!(
+                    "/api/v1/projects/dispatch?year={year}&month={month}"
+                ))
+            }
             ("GET", "/api/v1/projects/export.xlsx") => {
                 Call::read("/api/v1/projects/export.xlsx".into())
             }

@@ -1,0 +1,158 @@
+//! The month's project dispatch figures and the dispatch digest (月度调度通报), on both
+//! databases: the figures' city total equals the project library's totals for the same month
+//! and filter, per role and per filter; the rows add up to the total; bad months are refused
+//! naming the field.
+
+use crate::harness::{TestApp, each_backend, full_demo};
+use chrono::Datelike;
+use reqwest::StatusCode;
+use serde_json::Value;
+
+fn today() -> chrono::NaiveDate {
+    (chrono::Utc::now() + chrono::Duration::hours(8)).date_naive()
+}
+
+fn last_month() -> (i32, u32) {
+    let t = today();
+    if t.month() == 1 {
+        (t.year() - 1, 12)
+    } else {
+        (t.year(), t.month() - 1)
+    }
+}
+
+fn sum_of(rows: &Value, field: &str) -> i64 {
+    rows.as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r[field].as_i64().unwrap())
+        .sum()
+}
+
+fn field_error(body: &Value, field: &str) -> bool {
+    body["error"]["details"]
+        .as_array()
+        .is_some_and(|d| d.iter().any(|f| f["field"] == field))
+}
+
+async fn check_against_sums(app: &TestApp, user: &str, year: i32, month: u32, filter: &str) {
+    let t = app.token(user).await;
+    let (s, f) = app
+        .get(
+            &format!("/api/v1/projects/dispatch?year={year}&month={month}{filter}"),
+            &t,
+        )
+        .await;
+    assert_eq!(s, StatusCode::OK, "{f}");
+    let (s, a) = app
+        .get(
+            &format!("/api/v1/projects/as-at?year={year}&month={month}&per_page=1{filter}"),
+            &t,
+        )
+        .await;
+    assert_eq!(s, StatusCode::OK, "{a}");
+    let (total, sums) = (&f["total"], &a["sums"]);
+    assert_eq!(
+        total["year_completed"], sums["year_completed"],
+        "{user} {filter}"
+    );
+    assert_eq!(total["projects"], sums["count"], "{user} {filter}");
+    assert_eq!(total["year_plan"], sums["year_plan"], "{user} {filter}");
+    assert_eq!(total["total_investment"], sums["total_investment"]);
+    for rows in ["by_industry", "by_district"] {
+        for field in ["projects", "year_completed", "year_plan", "month_completed"] {
+            assert_eq!(
+                sum_of(&f[rows], field),
+                total[field].as_i64().unwrap(),
+                "{user} {filter}: {rows} {field}"
+            );
+        }
+    }
+    assert!(f["lagging"].as_array().unwrap().len() as i64 <= f["lagging_total"].as_i64().unwrap());
+}
+
+#[tokio::test]
+async fn dispatch_figures_equal_the_library_sums() {
+    each_backend(full_demo(), async |app| {
+        let (y, m) = last_month();
+        let office = app.token("office").await;
+        let industry = app
+            .find_id(&office, "/api/v1/industries", "key", "new_materials")
+            .await;
+        let zhangdian = app
+            .find_id(&office, "/api/v1/regions", "code", "370303")
+            .await;
+        for user in ["office", "leader", "district", "stats", "supervisor"] {
+            check_against_sums(app, user, y, m, "").await;
+        }
+        check_against_sums(app, "office", y, m, &format!("&industry={industry}")).await;
+        check_against_sums(app, "office", y, m, &format!("&region={zhangdian}")).await;
+        // Earlier months of the year too.
+        if m > 2 {
+            check_against_sums(app, "office", y, m - 2, "").await;
+        }
+        // The demo has completed investment and projects behind plan.
+        let (_, f) = app
+            .get(
+                &format!("/api/v1/projects/dispatch?year={y}&month={m}"),
+                &office,
+            )
+            .await;
+        assert!(f["total"]["projects"].as_i64().unwrap() > 0, "{f}");
+        assert!(!f["by_industry"].as_array().unwrap().is_empty());
+        assert!(!f["by_district"].as_array().unwrap().is_empty());
+        // A district's figures are its own.
+        let dt = app.token("district").await;
+        let (_, d) = app
+            .get(
+                &format!("/api/v1/projects/dispatch?year={y}&month={m}"),
+                &dt,
+            )
+            .await;
+        for row in d["by_district"].as_array().unwrap() {
+            assert_eq!(row["id"], zhangdian, "{d}");
+        }
+        for p in d["lagging"].as_array().unwrap() {
+            assert_eq!(p["region_id"], zhangdian);
+        }
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn dispatch_figures_refuse_bad_months() {
+    each_backend(full_demo(), async |app| {
+        let t = app.token("office").await;
+        let next = today().checked_add_months(chrono::Months::new(1)).unwrap();
+        for (q, field) in [
+            ("year=2026&month=13".to_string(), "month"),
+            ("year=2026&month=0".to_string(), "month"),
+            ("year=99999&month=1".to_string(), "year"),
+            (
+                format!("year={}&month={}", next.year(), next.month()),
+                "month",
+            ),
+        ] {
+            let (s, e) = app.get(&format!("/api/v1/projects/dispatch?{q}"), &t).await;
+            assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY, "{q}: {e}");
+            assert!(field_error(&e, field), "{q}: {e}");
+        }
+        let (s, _) = app
+            .get("/api/v1/projects/dispatch?year=abc&month=1", &t)
+            .await;
+        assert_eq!(s, StatusCode::BAD_REQUEST);
+        // The current month is the library as it stands.
+        let (s, f) = app
+            .get(
+                &format!(
+                    "/api/v1/projects/dispatch?year={}&month={}",
+                    today().year(),
+                    today().month()
+                ),
+                &t,
+            )
+            .await;
+        assert_eq!(s, StatusCode::OK, "{f}");
+    })
+    .await;
+}
