@@ -343,7 +343,8 @@ mod tests {
         assert!(xml.contains("<pic:pic"), "no picture");
         let zip = zip::ZipArchive::new(std::io::Cursor::new(&bytes)).unwrap();
         assert!(
-            zip.file_names().any(|n| n.starts_with("word/media/")),
+            zip.file_names()
+                .any(|n| n.is_ok_and(|n| n.starts_with("word/media/"))),
             "no image part"
         );
         // Without a picture the caption stays.

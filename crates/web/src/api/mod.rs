@@ -3,6 +3,7 @@
 
 mod audit;
 mod auth;
+pub mod digest;
 pub mod documents;
 pub(crate) mod files;
 mod health;
@@ -251,6 +252,7 @@ pub fn router() -> (axum::Router<AppState>, utoipa::openapi::OpenApi) {
         .routes(routes!(transfer::import_report))
         .routes(routes!(projects::projects_as_at))
         .routes(routes!(projects::dispatch_figures))
+        .routes(routes!(digest::digest))
         .routes(routes!(projects::get_project, projects::update_project))
         .routes(routes!(projects::move_stage))
         .routes(routes!(projects::leave_library))

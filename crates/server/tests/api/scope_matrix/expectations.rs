@@ -117,6 +117,9 @@ pub const TABLE: &[(&str, &str)] = &[
     ("GET /api/v1/projects/{id}",                                                   "N  Y  Y  Y  Y  Y  Y  Y  Y  A"),
     ("GET /api/v1/projects/as-at",                                                  "N  Y  Y  Y  Y  Y  Y  Y  Y  A"),
     ("GET /api/v1/projects/dispatch",                                               "N  Y  Y  Y  Y  Y  Y  Y  Y  A"),
+    // The month's dispatch digest: the office, leaders, the supervisor, districts (their
+    // rows) and the statistics bureau.
+    ("GET /api/v1/dispatch/digest/{file}",                                          "N  Y  Y  Y  N  N  Y  Y  N  A"),
     ("GET /api/v1/projects/export.xlsx",                                            "N  Y  Y  Y  Y  Y  Y  Y  Y  A"),
     ("GET /api/v1/projects/progress-template.xlsx",                                 "N  Y  Y  Y  Y  Y  Y  Y  Y  A"),
     ("GET /api/v1/settings/warnings",                                               "N  Y  Y  Y  Y  Y  Y  Y  Y  A"),

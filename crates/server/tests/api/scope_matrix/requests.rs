@@ -232,6 +232,10 @@ impl World<'_> {
                 let (year, month) = last_month();
                 Call::read(format!("/api/v1/projects/as-at?year={year}&month={month}"))
             }
+            ("GET", "/api/v1/dispatch/digest/{file}") => {
+                let (year, month) = last_month();
+                Call::read(format!("/api/v1/dispatch/digest/{year}-{month:02}"))
+            }
             ("GET", "/api/v1/projects/dispatch") => {
                 let (year, month) = last_month();
                 Call::read(format!(
