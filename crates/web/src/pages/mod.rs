@@ -1,6 +1,7 @@
 //! Server-rendered pages (askama templates in `crates/web/templates`). Pages call the same
 //! service methods as the API; they only turn form fields into inputs and results into HTML.
 
+mod digest;
 pub mod form;
 mod layout;
 pub mod list;
@@ -51,6 +52,7 @@ pub fn router() -> Router<AppState> {
         .merge(tasks::router())
         .merge(todo::router())
         .merge(meetings::router())
+        .merge(digest::router())
         .route("/{area}", get(area_page))
 }
 

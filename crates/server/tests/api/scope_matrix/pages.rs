@@ -173,6 +173,17 @@ async fn page_scope_matrix() {
                 ),
                 ("/tasks/new", r == Role::Office),
                 ("/todo", r != Role::Admin),
+                (
+                    "/dispatch/digest",
+                    matches!(
+                        r,
+                        Role::Office
+                            | Role::Leader
+                            | Role::Supervisor
+                            | Role::District
+                            | Role::Stats
+                    ),
+                ),
                 ("/notifications", true),
                 ("/admin/reminders", r == Role::Office),
                 ("/meetings", coordination(r)),
