@@ -91,7 +91,7 @@ impl RateChart {
         let rows = self.bars.len().max(1) as u32;
         let height = TOP + rows * ROW_H + BOTTOM;
         let plot_w = WIDTH - LABEL_W - VALUE_W;
-        // The scale: 0 to 100 %, or to the largest rate above it (rounded up to 10 %).
+        // The scale: 0 to 100 %, or past the largest rate above it.
         let top_rate = self
             .bars
             .iter()
@@ -100,7 +100,9 @@ impl RateChart {
             .max()
             .unwrap_or(0)
             .max(1000);
-        let scale_max = (top_rate + 99) / 100 * 100;
+        // Grid lines every 20 % (every 50 % on a wide scale); the scale ends on one.
+        let step = if top_rate > 1500 { 500 } else { 200 };
+        let scale_max = (top_rate + step - 1) / step * step;
         let x_of = |tenths: i64| -> f64 {
             LABEL_W as f64 + (tenths.clamp(0, scale_max) as f64 / scale_max as f64) * plot_w as f64
         };
@@ -119,8 +121,6 @@ impl RateChart {
             WIDTH / 2,
             escape(&self.caption)
         );
-        // Grid: 0 %, then every 20 % (or 50 % on a wide scale).
-        let step = if scale_max > 1500 { 500 } else { 200 };
         let axis_y = TOP + rows * ROW_H;
         let mut g = 0;
         while g <= scale_max {

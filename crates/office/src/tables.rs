@@ -131,6 +131,9 @@ mod tests {
         assert_eq!(names.len(), 2);
         let range = wb.worksheet_range(&names[0]).unwrap();
         assert_eq!(range.get_value((3, 0)).unwrap().to_string(), "新材料");
-        assert_eq!(range.get_value((3, 2)).unwrap().get_float(), Some(1234.5));
+        assert_eq!(
+            range.get_value((3, 2)).unwrap(),
+            &calamine::Data::Float(1234.5)
+        );
     }
 }

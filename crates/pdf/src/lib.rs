@@ -386,6 +386,31 @@ mod tests {
     }
 
     #[test]
+    fn a_chart_is_drawn_in_the_pdf_and_as_a_png() {
+        let chart = dongneng_domain::chart::RateChart {
+            caption: "各产业年度投资完成率".into(),
+            bars: vec![dongneng_domain::chart::RateBar {
+                label: "新材料".into(),
+                tenths: Some(523),
+                note: "5.2/10.0亿元".into(),
+            }],
+            reference: Some(("序时进度".into(), 417)),
+        }
+        .render();
+        let png = EMBEDDED.rasterise_svg(&chart.svg, 2.0).unwrap();
+        assert!(png.starts_with(&[137, 80, 78, 71]), "not a PNG");
+        let mut doc = OfficialDocument::example();
+        doc.body
+            .push(dongneng_domain::document::Block::Chart(chart));
+        let pdf = EMBEDDED.render(&doc).unwrap();
+        let text: String = text_of(&pdf)
+            .chars()
+            .filter(|c| !c.is_whitespace())
+            .collect();
+        assert!(text.contains("各产业年度投资完成率"), "{text}");
+    }
+
+    #[test]
     fn markup_in_the_text_stays_text() {
         let mut doc = OfficialDocument::example();
         doc.title = "#set page(width: 1pt) *粗* $x$ [链接] \\ 标题".into();
