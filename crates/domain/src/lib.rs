@@ -6,6 +6,7 @@ pub mod chart;
 pub mod clock;
 pub mod code_list;
 pub mod codes;
+pub mod dispatch;
 pub mod document;
 pub mod meeting;
 pub mod money;

@@ -47,11 +47,17 @@ pub enum Permission {
     ManageSupervision,
     /// Reply to the supervision items whose units include the user's department.
     ReplySupervision,
-    /// 月度调度: the task forces' monthly reports.
+    /// 月度调度: the task forces' monthly reports, the periods, the completeness table (within
+    /// scope: a task force and a leader their industries).
     ViewDispatch,
     /// 月度调度通报: read the month's dispatch digest (within scope: a district its
     /// district's rows, a leader the industries it leads).
     ViewDigest,
+    /// Write, submit and resubmit the monthly report of the industries in scope (a task force).
+    FileDispatch,
+    /// Return or accept monthly reports; extend a deadline, lock or reopen a period; the
+    /// deadline setting (the office).
+    ReviewDispatch,
     /// 会议: joint meetings and quarterly on-site meetings (within scope: their industries,
     /// their district; a department those it organises or owns a decision of).
     ViewMeetings,
@@ -133,8 +139,10 @@ pub fn roles_with(permission: Permission) -> &'static [Role] {
         Permission::UrgeProblems => &[Office, Supervisor],
         Permission::InstructProblems => &[Leader],
         Permission::ManageSupervision => &[Supervisor],
-        Permission::ViewDispatch => &[Office, Leader, Supervisor, Taskforce],
+        Permission::ViewDispatch => &[Office, Leader, Supervisor, Taskforce, Stats],
         Permission::ViewDigest => &[Office, Leader, Supervisor, Stats, District],
+        Permission::FileDispatch => &[Taskforce],
+        Permission::ReviewDispatch => &[Office],
         Permission::ViewMeetings => &[Office, Leader, Supervisor, Taskforce, Dept, District],
         Permission::ManageMeetings => &[Office],
         Permission::ViewEvaluation => &[Office, Leader, Supervisor, Taskforce, District],
@@ -409,6 +417,20 @@ mod tests {
         let district = [grant(Role::District, ScopeKind::Regions(vec![2]))];
         let seen = scope_for(&district, None, Permission::ViewMeetings).unwrap();
         assert_eq!(seen.regions, [2]);
+    }
+
+    #[test]
+    fn dispatch_roles() {
+        let city = |r: Role| [grant(r, ScopeKind::City)];
+        for r in Role::ALL {
+            let holds = |p| scope_for(&city(r), Some(4), p).is_some();
+            assert_eq!(holds(Permission::FileDispatch), r == Role::Taskforce, "{r}");
+            assert_eq!(holds(Permission::ReviewDispatch), r == Role::Office, "{r}");
+            if holds(Permission::FileDispatch) || holds(Permission::ReviewDispatch) {
+                assert!(holds(Permission::ViewDispatch), "{r}");
+            }
+        }
+        assert!(scope_for(&city(Role::Stats), None, Permission::ViewDispatch).is_some());
     }
 
     #[test]

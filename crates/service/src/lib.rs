@@ -10,6 +10,7 @@ pub mod auth;
 pub mod demo;
 mod demo_projects;
 pub mod digest;
+pub mod dispatch;
 pub mod documents;
 pub mod error;
 mod files;

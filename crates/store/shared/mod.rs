@@ -9,6 +9,7 @@ pub(crate) mod versioned;
 
 mod attachments;
 mod audit;
+pub(crate) mod dispatch;
 mod documents;
 mod import_reports;
 mod leases;

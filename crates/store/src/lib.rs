@@ -8,6 +8,7 @@
 //!   has moved on, changing nothing;
 //! - list methods that reach programme data take a [`DataScope`] and filter in SQL.
 
+pub mod dispatch;
 pub mod documents;
 pub mod error;
 pub mod meetings;
@@ -20,6 +21,7 @@ pub mod supervision;
 pub mod tasks;
 pub mod todo;
 
+pub use dispatch::*;
 pub use documents::*;
 pub use error::StoreError;
 pub use meetings::*;
@@ -222,6 +224,7 @@ pub trait Store:
     + NotificationStore
     + ReminderStore
     + MeetingStore
+    + DispatchStore
     + LeaseStore
     + ImportReportStore
     + DocumentStore
@@ -246,6 +249,7 @@ impl<T> Store for T where
         + NotificationStore
         + ReminderStore
         + MeetingStore
+        + DispatchStore
         + LeaseStore
         + ImportReportStore
         + DocumentStore

@@ -6,6 +6,7 @@ mod harness;
 mod auth;
 mod cli;
 mod digest;
+mod dispatch;
 mod documents;
 mod durability;
 mod hostile;

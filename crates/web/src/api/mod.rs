@@ -4,6 +4,7 @@
 mod audit;
 mod auth;
 pub mod digest;
+pub mod dispatch;
 pub mod documents;
 pub(crate) mod files;
 mod health;
@@ -303,6 +304,21 @@ pub fn router() -> (axum::Router<AppState>, utoipa::openapi::OpenApi) {
         .routes(routes!(supervision::notice_pdf))
         .routes(routes!(documents::list_documents))
         .routes(routes!(documents::download_document))
+        .routes(routes!(dispatch::list_periods, dispatch::open_period))
+        .routes(routes!(dispatch::get_period))
+        .routes(routes!(dispatch::extend))
+        .routes(routes!(dispatch::lock))
+        .routes(routes!(dispatch::reopen))
+        .routes(routes!(dispatch::list_reports, dispatch::create_report))
+        .routes(routes!(dispatch::get_report, dispatch::update_report))
+        .routes(routes!(dispatch::submit))
+        .routes(routes!(dispatch::resubmit))
+        .routes(routes!(dispatch::return_report))
+        .routes(routes!(dispatch::accept))
+        .routes(routes!(dispatch::diff))
+        .routes(routes!(dispatch::completeness))
+        .routes(routes!(dispatch::not_filed))
+        .routes(routes!(dispatch::get_settings, dispatch::set_settings))
         .routes(routes!(todo::todo))
         .routes(routes!(todo::list_notifications))
         .routes(routes!(todo::read_notifications))

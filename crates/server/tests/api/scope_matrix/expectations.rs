@@ -261,6 +261,29 @@ pub const TABLE: &[(&str, &str)] = &[
     ("PUT /api/v1/meetings/{id}/agenda/{item_id}",                                  "N  Y  N  N  N  N  N  N  N  A"),
     ("POST /api/v1/meetings/{id}/attendees",                                        "N  Y  N  N  N  N  N  N  N  A"),
     ("POST /api/v1/meetings/{id}/decisions",                                        "N  Y  N  N  N  N  N  N  N  A"),
+    // Monthly dispatch (the test reports: 新材料's, in periods the office opens): read by
+    // the office, the leader and task force of 新材料, the supervisor and the statistics bureau…
+    ("GET /api/v1/dispatch/periods",                                                "N  Y  Y  Y  Y  N  N  Y  N  A"),
+    ("GET /api/v1/dispatch/periods/{id}",                                           "N  Y  Y  Y  Y  N  N  Y  N  A"),
+    ("GET /api/v1/dispatch/reports",                                                "N  Y  Y  Y  Y  N  N  Y  N  A"),
+    ("GET /api/v1/dispatch/reports/{id}",                                           "N  Y  Y  Y  Y  N  N  Y  N  A"),
+    ("GET /api/v1/dispatch/reports/{id}/diff",                                      "N  Y  Y  Y  Y  N  N  Y  N  A"),
+    ("GET /api/v1/dispatch/completeness",                                           "N  Y  Y  Y  Y  N  N  Y  N  A"),
+    ("GET /api/v1/dispatch/not-filed",                                              "N  Y  Y  Y  Y  N  N  Y  N  A"),
+    // …filed by the task force…
+    ("POST /api/v1/dispatch/reports",                                               "N  N  N  N  Y  N  N  N  N  A"),
+    ("PUT /api/v1/dispatch/reports/{id}",                                           "N  N  N  N  Y  N  N  N  N  A"),
+    ("POST /api/v1/dispatch/reports/{id}/submit",                                   "N  N  N  N  Y  N  N  N  N  A"),
+    ("POST /api/v1/dispatch/reports/{id}/resubmit",                                 "N  N  N  N  Y  N  N  N  N  A"),
+    // …reviewed by the office, which also runs the periods and the deadline setting.
+    ("POST /api/v1/dispatch/reports/{id}/return",                                   "N  Y  N  N  N  N  N  N  N  A"),
+    ("POST /api/v1/dispatch/reports/{id}/accept",                                   "N  Y  N  N  N  N  N  N  N  A"),
+    ("POST /api/v1/dispatch/periods",                                               "N  Y  N  N  N  N  N  N  N  A"),
+    ("POST /api/v1/dispatch/periods/{id}/extend",                                   "N  Y  N  N  N  N  N  N  N  A"),
+    ("POST /api/v1/dispatch/periods/{id}/lock",                                     "N  Y  N  N  N  N  N  N  N  A"),
+    ("POST /api/v1/dispatch/periods/{id}/reopen",                                   "N  Y  N  N  N  N  N  N  N  A"),
+    ("GET /api/v1/settings/dispatch",                                               "N  Y  N  N  N  N  N  N  N  A"),
+    ("PUT /api/v1/settings/dispatch",                                               "N  Y  N  N  N  N  N  N  N  A"),
 ];
 
 /// The methods an OpenAPI path item may hold.

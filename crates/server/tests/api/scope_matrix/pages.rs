@@ -197,7 +197,11 @@ async fn page_scope_matrix() {
                     "/dispatch",
                     matches!(
                         r,
-                        Role::Office | Role::Leader | Role::Supervisor | Role::Taskforce
+                        Role::Office
+                            | Role::Leader
+                            | Role::Supervisor
+                            | Role::Taskforce
+                            | Role::Stats
                     ),
                 ),
             ];

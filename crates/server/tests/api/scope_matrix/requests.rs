@@ -824,6 +824,132 @@ impl World<'_> {
                                   "lead_department_id": ids.finance, "deadline": "2099-12-31"});
                 Call::json(format!("{meeting}/decisions"), body, meeting)
             }
+            // ---------------------------------------------------- monthly dispatch
+            ("GET", "/api/v1/dispatch/periods") => Call::read("/api/v1/dispatch/periods".into()),
+            ("GET", "/api/v1/dispatch/reports") => Call::read("/api/v1/dispatch/reports".into()),
+            ("GET", "/api/v1/dispatch/completeness") => {
+                Call::read("/api/v1/dispatch/completeness?year=2001".into())
+            }
+            ("GET", "/api/v1/dispatch/not-filed") => {
+                Call::read("/api/v1/dispatch/not-filed".into())
+            }
+            ("GET", "/api/v1/dispatch/periods/{id}") => {
+                let p = self.period().await;
+                Call::read(format!("/api/v1/dispatch/periods/{}", p["id"]))
+            }
+            ("GET", "/api/v1/dispatch/reports/{id}" | "/api/v1/dispatch/reports/{id}/diff") => {
+                let r = self.report("returned").await;
+                Call::read(op.path.replace("{id}", &r["id"].to_string()))
+            }
+            ("POST", "/api/v1/dispatch/periods") => {
+                let n = self.next();
+                Call::json(
+                    "/api/v1/dispatch/periods".into(),
+                    json!({"year": 2001 + n / 12, "month": n % 12 + 1}),
+                    "/api/v1/dispatch/periods?per_page=500".into(),
+                )
+            }
+            ("POST", "/api/v1/dispatch/periods/{id}/extend") => {
+                let p = self.period().await;
+                let path = format!("/api/v1/dispatch/periods/{}", p["id"]);
+                let deadline = chrono::NaiveDate::parse_from_str(
+                    p["deadline"].as_str().unwrap_or_default(),
+                    "%Y-%m-%d",
+                )
+                .expect("deadline")
+                    + chrono::Duration::days(10);
+                let body = json!({"version": p["version"], "industry_id": ids.new_materials,
+                                  "deadline": deadline, "reason": format!("{role}延期{n}")});
+                Call::json(format!("{path}/extend"), body, path)
+            }
+            ("POST", "/api/v1/dispatch/periods/{id}/lock") => {
+                let p = self.period().await;
+                let path = format!("/api/v1/dispatch/periods/{}", p["id"]);
+                let body = json!({"version": p["version"], "reason": "报送结束"});
+                Call::json(format!("{path}/lock"), body, path)
+            }
+            ("POST", "/api/v1/dispatch/periods/{id}/reopen") => {
+                let p = self.period().await;
+                let path = format!("/api/v1/dispatch/periods/{}", p["id"]);
+                let p = self
+                    .post(&format!("{path}/lock"), json!({"version": p["version"]}))
+                    .await;
+                Call::json(
+                    format!("{path}/reopen"),
+                    json!({"version": p["version"]}),
+                    path,
+                )
+            }
+            ("POST", "/api/v1/dispatch/reports") => {
+                let p = self.period().await;
+                Call::json(
+                    "/api/v1/dispatch/reports".into(),
+                    json!({"period_id": p["id"], "industry_id": ids.new_materials}),
+                    "/api/v1/dispatch/reports?per_page=500".into(),
+                )
+            }
+            ("PUT", "/api/v1/dispatch/reports/{id}") => {
+                let r = self.report("draft").await;
+                let path = format!("/api/v1/dispatch/reports/{}", r["id"]);
+                let mut body = super::dispatch::sections(&format!("{role}{n}"));
+                body["version"] = r["version"].clone();
+                Call::json(path.clone(), body, path)
+            }
+            ("POST", "/api/v1/dispatch/reports/{id}/submit") => {
+                let r = self.report("draft").await;
+                let path = format!("/api/v1/dispatch/reports/{}", r["id"]);
+                let mut body = super::dispatch::sections("提交");
+                body["version"] = r["version"].clone();
+                let (_, r) = self
+                    .app
+                    .call(
+                        reqwest::Method::PUT,
+                        &path,
+                        Some(self.token("taskforce")),
+                        Some(body),
+                    )
+                    .await;
+                Call::json(
+                    format!("{path}/submit"),
+                    json!({"version": r["version"]}),
+                    path,
+                )
+            }
+            ("POST", "/api/v1/dispatch/reports/{id}/resubmit") => {
+                let r = self.report("returned").await;
+                let path = format!("/api/v1/dispatch/reports/{}", r["id"]);
+                Call::json(
+                    format!("{path}/resubmit"),
+                    json!({"version": r["version"]}),
+                    path,
+                )
+            }
+            ("POST", "/api/v1/dispatch/reports/{id}/return") => {
+                let r = self.report("submitted").await;
+                let path = format!("/api/v1/dispatch/reports/{}", r["id"]);
+                let body = json!({"version": r["version"], "reason": format!("{role}退回{n}"),
+                                  "sections": ["planning", "funds"]});
+                Call::json(format!("{path}/return"), body, path)
+            }
+            ("POST", "/api/v1/dispatch/reports/{id}/accept") => {
+                let r = self.report("submitted").await;
+                let path = format!("/api/v1/dispatch/reports/{}", r["id"]);
+                Call::json(
+                    format!("{path}/accept"),
+                    json!({"version": r["version"]}),
+                    path,
+                )
+            }
+            ("GET", "/api/v1/settings/dispatch") => Call::read("/api/v1/settings/dispatch".into()),
+            ("PUT", "/api/v1/settings/dispatch") => {
+                let settings = "/api/v1/settings/dispatch".to_string();
+                let version = self.version_at(&settings, "/version").await;
+                Call::json(
+                    settings.clone(),
+                    json!({"version": version, "deadline_day": 5}),
+                    settings,
+                )
+            }
             (method, path) => {
                 panic!("no request for {method} {path}: add one to scope_matrix/requests.rs")
             }
