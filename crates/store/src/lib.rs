@@ -11,6 +11,7 @@
 pub mod documents;
 pub mod error;
 pub mod meetings;
+pub mod policies;
 pub mod problems;
 pub mod profiles;
 pub mod projects;
@@ -23,6 +24,7 @@ pub mod todo;
 pub use documents::*;
 pub use error::StoreError;
 pub use meetings::*;
+pub use policies::*;
 pub use problems::*;
 pub use profiles::*;
 pub use projects::*;
@@ -222,6 +224,7 @@ pub trait Store:
     + NotificationStore
     + ReminderStore
     + MeetingStore
+    + PolicyStore
     + LeaseStore
     + ImportReportStore
     + DocumentStore
@@ -246,6 +249,7 @@ impl<T> Store for T where
         + NotificationStore
         + ReminderStore
         + MeetingStore
+        + PolicyStore
         + LeaseStore
         + ImportReportStore
         + DocumentStore
