@@ -144,21 +144,16 @@ impl PolicyInput {
 
 /// Who a policy benefits, or what a fund invests in: an enterprise (name and 统一社会信用代码,
 /// with its district) or a project of the library.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Target {
     pub kind: TargetKind,
     /// The project (kind `project`).
-    #[serde(default)]
     pub project_id: Option<i64>,
     /// The enterprise's name (kind `enterprise`).
-    #[serde(default)]
     pub enterprise_name: Option<String>,
     /// 统一社会信用代码 (kind `enterprise`): 18 characters with a valid check character.
-    #[serde(default)]
     pub credit_code: Option<String>,
     /// The enterprise's district (kind `enterprise`, optional; a project's is its own).
-    #[serde(default)]
     pub region_id: Option<i64>,
 }
 
@@ -206,8 +201,19 @@ impl Target {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct BeneficiaryInput {
-    #[serde(flatten)]
-    pub target: Target,
+    pub kind: TargetKind,
+    /// The project (kind `project`).
+    #[serde(default)]
+    pub project_id: Option<i64>,
+    /// The enterprise's name (kind `enterprise`).
+    #[serde(default)]
+    pub enterprise_name: Option<String>,
+    /// 统一社会信用代码 (kind `enterprise`): 18 characters with a valid check character.
+    #[serde(default)]
+    pub credit_code: Option<String>,
+    /// The enterprise's district (kind `enterprise`, optional; a project's is its own).
+    #[serde(default)]
+    pub region_id: Option<i64>,
     /// Amount committed (分).
     #[schema(value_type = i64)]
     pub committed: Money,
@@ -217,18 +223,46 @@ pub struct BeneficiaryInput {
 
 impl BeneficiaryInput {
     pub fn tidy(&mut self) {
-        self.target.tidy();
+        let mut t = self.target();
+        t.tidy();
+        self.set_target(t);
         self.note = validate::tidy(&self.note).into_owned();
     }
 
     pub fn validate(&self) -> Result<(), FieldErrors> {
         let mut errs = FieldErrors::new();
-        self.target.validate(&mut errs);
+        self.target().validate(&mut errs);
         amount(&mut errs, "committed", self.committed, false);
         text(&mut errs, "note", &self.note, MAX_NOTE, false);
         errs.into_result()
     }
 }
+
+macro_rules! target_of {
+    ($t:ty) => {
+        impl $t {
+            /// Who or what it names.
+            pub fn target(&self) -> Target {
+                Target {
+                    kind: self.kind,
+                    project_id: self.project_id,
+                    enterprise_name: self.enterprise_name.clone(),
+                    credit_code: self.credit_code.clone(),
+                    region_id: self.region_id,
+                }
+            }
+            fn set_target(&mut self, t: Target) {
+                self.kind = t.kind;
+                self.project_id = t.project_id;
+                self.enterprise_name = t.enterprise_name;
+                self.credit_code = t.credit_code;
+                self.region_id = t.region_id;
+            }
+        }
+    };
+}
+target_of!(BeneficiaryInput);
+target_of!(InvestmentInput);
 
 /// A payment (兑现) to a beneficiary.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
@@ -423,8 +457,19 @@ impl SourceInput {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct InvestmentInput {
-    #[serde(flatten)]
-    pub target: Target,
+    pub kind: TargetKind,
+    /// The project (kind `project`).
+    #[serde(default)]
+    pub project_id: Option<i64>,
+    /// The enterprise's name (kind `enterprise`).
+    #[serde(default)]
+    pub enterprise_name: Option<String>,
+    /// 统一社会信用代码 (kind `enterprise`): 18 characters with a valid check character.
+    #[serde(default)]
+    pub credit_code: Option<String>,
+    /// The enterprise's district (kind `enterprise`, optional; a project's is its own).
+    #[serde(default)]
+    pub region_id: Option<i64>,
     /// The industry it counts in (an enterprise's; a project's is its own).
     #[serde(default)]
     pub industry_id: Option<i64>,
@@ -441,17 +486,19 @@ pub struct InvestmentInput {
 
 impl InvestmentInput {
     pub fn tidy(&mut self) {
-        self.target.tidy();
+        let mut t = self.target();
+        t.tidy();
+        self.set_target(t);
         self.note = validate::tidy(&self.note).into_owned();
-        if self.target.kind == TargetKind::Project {
+        if self.kind == TargetKind::Project {
             self.industry_id = None;
         }
     }
 
     pub fn validate(&self) -> Result<(), FieldErrors> {
         let mut errs = FieldErrors::new();
-        self.target.validate(&mut errs);
-        if self.target.kind == TargetKind::Enterprise && self.industry_id.is_none() {
+        self.target().validate(&mut errs);
+        if self.kind == TargetKind::Enterprise && self.industry_id.is_none() {
             errs.add("industry_id", "required");
         }
         date(&mut errs, "invested_on", self.invested_on);
@@ -617,21 +664,19 @@ mod tests {
     #[test]
     fn credit_codes_are_checked() {
         let mut b = BeneficiaryInput {
-            target: Target {
-                kind: TargetKind::Enterprise,
-                project_id: Some(3),
-                enterprise_name: Some("淄博某新材料有限公司".into()),
-                credit_code: Some(" 91350100m000100y43 ".into()),
-                region_id: None,
-            },
+            kind: TargetKind::Enterprise,
+            project_id: Some(3),
+            enterprise_name: Some("淄博某新材料有限公司".into()),
+            credit_code: Some(" 91350100m000100y43 ".into()),
+            region_id: None,
             committed: Money(100),
             note: String::new(),
         };
         b.tidy();
-        assert_eq!(b.target.project_id, None);
-        assert_eq!(b.target.credit_code.as_deref(), Some("91350100M000100Y43"));
+        assert_eq!(b.project_id, None);
+        assert_eq!(b.credit_code.as_deref(), Some("91350100M000100Y43"));
         assert!(b.validate().is_ok());
-        b.target.credit_code = Some("91350100M000100Y44".into());
+        b.credit_code = Some("91350100M000100Y44".into());
         assert_eq!(
             codes(b.validate()),
             [("credit_code".into(), "credit_code".into())]

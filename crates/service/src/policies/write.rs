@@ -239,18 +239,18 @@ impl PolicyEditor {
     ) -> Result<Beneficiary> {
         let input = prepared(input, BeneficiaryInput::tidy, BeneficiaryInput::validate)?;
         let svc = self.access.svc();
-        let target = svc.resolve_target(&input.target).await?;
+        let target = svc.resolve_target(&input.target()).await?;
         let existing = svc.store().policy_beneficiaries(self.id).await?;
-        let dup = existing.iter().any(|b| match input.target.kind {
+        let dup = existing.iter().any(|b| match input.kind {
             TargetKind::Project => {
-                b.project_id.is_some() && b.project_id == input.target.project_id
+                b.project_id.is_some() && b.project_id == input.project_id
             }
             TargetKind::Enterprise => {
-                b.credit_code.is_some() && b.credit_code == input.target.credit_code
+                b.credit_code.is_some() && b.credit_code == input.credit_code
             }
         });
         if dup {
-            let field = match input.target.kind {
+            let field = match input.kind {
                 TargetKind::Project => "project_id",
                 TargetKind::Enterprise => "credit_code",
             };
@@ -410,8 +410,8 @@ impl FundEditor {
     pub async fn add_investment(&self, version: i64, input: InvestmentInput) -> Result<Investment> {
         let input = prepared(input, InvestmentInput::tidy, InvestmentInput::validate)?;
         let svc = self.access.svc();
-        let target = svc.resolve_target(&input.target).await?;
-        if input.target.kind == TargetKind::Enterprise {
+        let target = svc.resolve_target(&input.target()).await?;
+        if input.kind == TargetKind::Enterprise {
             let mut errs = FieldErrors::new();
             let id = input.industry_id.unwrap_or_default();
             svc.check_industries(&[id], &mut errs).await?;
