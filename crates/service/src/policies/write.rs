@@ -242,12 +242,8 @@ impl PolicyEditor {
         let target = svc.resolve_target(&input.target()).await?;
         let existing = svc.store().policy_beneficiaries(self.id).await?;
         let dup = existing.iter().any(|b| match input.kind {
-            TargetKind::Project => {
-                b.project_id.is_some() && b.project_id == input.project_id
-            }
-            TargetKind::Enterprise => {
-                b.credit_code.is_some() && b.credit_code == input.credit_code
-            }
+            TargetKind::Project => b.project_id.is_some() && b.project_id == input.project_id,
+            TargetKind::Enterprise => b.credit_code.is_some() && b.credit_code == input.credit_code,
         });
         if dup {
             let field = match input.kind {

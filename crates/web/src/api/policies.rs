@@ -15,10 +15,11 @@ use axum::http::StatusCode;
 use dongneng_domain::money::Money;
 use dongneng_domain::paging::Page;
 use dongneng_domain::policies::{
-    BeneficiaryInput, FundInput, FundKind, InvestmentInput, PaymentInput, PolicyInput,
-    SourceInput,
+    BeneficiaryInput, FundInput, FundKind, InvestmentInput, PaymentInput, PolicyInput, SourceInput,
 };
-use dongneng_service::policies::{FundDetail, FundQuery, PaymentOutcome, PolicyDetail, PolicyQuery};
+use dongneng_service::policies::{
+    FundDetail, FundQuery, PaymentOutcome, PolicyDetail, PolicyQuery,
+};
 use dongneng_store::{
     Beneficiary, Fund, FundTotals, Investment, Policy, PolicyFundMonth, PolicyFundMonthItems,
     PolicyTotals, Source,
@@ -211,7 +212,10 @@ pub async fn get_policy(
     Id(id): Id,
 ) -> AppResult<Json<PolicyDetail>> {
     Ok(Json(
-        app.service.policy_reader(&s.actor)?.policy_detail(id).await?,
+        app.service
+            .policy_reader(&s.actor)?
+            .policy_detail(id)
+            .await?,
     ))
 }
 
@@ -362,7 +366,9 @@ pub async fn get_fund(
     s: Signed,
     Id(id): Id,
 ) -> AppResult<Json<FundDetail>> {
-    Ok(Json(app.service.policy_reader(&s.actor)?.fund_detail(id).await?))
+    Ok(Json(
+        app.service.policy_reader(&s.actor)?.fund_detail(id).await?,
+    ))
 }
 
 /// Changes the fund, from the `version` read; its size not below what it invested.
