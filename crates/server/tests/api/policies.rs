@@ -516,3 +516,38 @@ async fn who_reads_and_records_policies() {
     })
     .await;
 }
+
+#[tokio::test]
+async fn the_demo_has_policies_and_funds() {
+    each_backend(crate::harness::full_demo(), async |app| {
+        let o = app.token("office").await;
+        let (status, list) = app.get("/api/v1/policies?per_page=50", &o).await;
+        assert_eq!(status, StatusCode::OK, "{list}");
+        assert_eq!(list["total"], 8);
+        let (_, funds) = app.get("/api/v1/funds", &o).await;
+        assert_eq!(funds["total"], 3);
+        // The sub-fund names its parent; the adjustment is above its commitment.
+        assert!(
+            funds["items"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .any(|f| f["kind"] == "sub_fund" && f["parent_fund_id"].is_i64())
+        );
+        let (_, t) = app.get("/api/v1/policies/totals?year=2026", &o).await;
+        assert!(t["paid"].as_i64().unwrap() > 0, "{t}");
+        assert_eq!(t["by_month"].as_array().unwrap().len() >= 8, true, "{t}");
+        // The task force (新材料) and the finance bureau see theirs; the month answers.
+        let tf = app.token("taskforce").await;
+        let (_, mine) = app.get("/api/v1/policies", &tf).await;
+        assert_eq!(mine["total"], 3, "{mine}");
+        let (status, m) = app
+            .get("/api/v1/policies/month?year=2026&month=10", &tf)
+            .await;
+        assert_eq!(status, StatusCode::OK, "{m}");
+        let city = m["figures"].as_array().unwrap().last().cloned().unwrap();
+        assert!(city["industry_id"].is_null());
+        assert!(city["paid_month"].as_i64().unwrap() > 0, "{m}");
+    })
+    .await;
+}

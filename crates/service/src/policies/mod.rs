@@ -6,6 +6,7 @@
 //! record, `write.rs`). Who reaches which record is decided here only: [`reaches_policy`],
 //! [`covers_policy`], [`reaches_fund`], [`covers_fund`].
 
+mod demo;
 mod write;
 
 pub use write::{FundEditor, PaymentOutcome, PolicyDesk, PolicyEditor};
