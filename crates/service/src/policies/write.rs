@@ -35,6 +35,17 @@ impl Service {
         Ok(PolicyDesk(self.grant(actor, Permission::ManagePolicies)?))
     }
 
+    /// Records new funds: the grant must reach industries (a department's, which reaches only
+    /// the policies it issues, does not).
+    pub fn fund_desk(&self, actor: &Actor) -> Result<PolicyDesk> {
+        let access = self.grant(actor, Permission::ManagePolicies)?;
+        let s = access.scope();
+        if !s.all && s.industries.is_empty() {
+            return Err(ServiceError::Forbidden);
+        }
+        Ok(PolicyDesk(access))
+    }
+
     /// Changes policy `id`: 404 when there is none, 403 unless the grant reaches it.
     pub async fn policy_editor(&self, actor: &Actor, id: i64) -> Result<PolicyEditor> {
         let access = self.grant(actor, Permission::ManagePolicies)?;

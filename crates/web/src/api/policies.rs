@@ -340,7 +340,7 @@ pub async fn create_fund(
     s: Signed,
     body: Unread,
 ) -> AppResult<(StatusCode, Json<Fund>)> {
-    let desk = app.service.policy_desk(&s.actor)?;
+    let desk = app.service.fund_desk(&s.actor)?;
     let ApiJson(input) = body.read::<ApiJson<FundInput>>().await?;
     Ok((StatusCode::CREATED, Json(desk.create_fund(input).await?)))
 }

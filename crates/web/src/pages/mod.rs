@@ -5,6 +5,7 @@ pub mod form;
 mod layout;
 pub mod list;
 mod meetings;
+mod policies;
 mod problems;
 mod profiles;
 mod projects;
@@ -51,6 +52,7 @@ pub fn router() -> Router<AppState> {
         .merge(tasks::router())
         .merge(todo::router())
         .merge(meetings::router())
+        .merge(policies::router())
         .route("/{area}", get(area_page))
 }
 
