@@ -551,3 +551,122 @@ async fn the_demo_has_policies_and_funds() {
     })
     .await;
 }
+
+/// Every body endpoint of policies and funds, each field spoilt in turn: never a 5xx, and a
+/// refused body writes nothing.
+#[tokio::test]
+async fn hostile_bodies_never_5xx_and_never_write() {
+    each_backend(reference_data(), async |app| {
+        let r = refs(app).await;
+        let o = &r.office;
+        let p = created(
+            app,
+            o,
+            "/api/v1/policies",
+            policy(&r, "淄抗干扰〔2026〕1号", &[r.new_materials], &[r.finance]),
+        )
+        .await;
+        let path = format!("/api/v1/policies/{}", p["id"]);
+        let b = created(
+            app,
+            o,
+            &format!("{path}/beneficiaries"),
+            json!({"version": p["version"], "kind": "enterprise", "enterprise_name": "抗干扰企业",
+                   "credit_code": "91350100M000100Y43", "committed": wan(100)}),
+        )
+        .await;
+        let f = created(
+            app,
+            o,
+            "/api/v1/funds",
+            json!({"name": "抗干扰基金", "kind": "industry", "size": wan(1000),
+                   "manager": "抗干扰管理人", "industry_ids": [r.new_materials]}),
+        )
+        .await;
+        let fund = format!("/api/v1/funds/{}", f["id"]);
+        let mut targets: Vec<(Method, String, Value, Option<String>)> = vec![
+            (
+                Method::POST,
+                "/api/v1/policies".into(),
+                policy(&r, "淄抗干扰〔2026〕2号", &[r.new_materials], &[r.finance]),
+                None,
+            ),
+            (
+                Method::PUT,
+                path.clone(),
+                policy(&r, "淄抗干扰〔2026〕1号", &[r.new_materials], &[r.finance]),
+                Some(path.clone()),
+            ),
+            (
+                Method::POST,
+                format!("{path}/beneficiaries"),
+                json!({"kind": "project", "project_id": 1, "committed": wan(5)}),
+                Some(path.clone()),
+            ),
+            (
+                Method::PUT,
+                format!("{path}/beneficiaries/{}", b["id"]),
+                json!({"committed": wan(200), "note": "调整"}),
+                Some(path.clone()),
+            ),
+            (
+                Method::POST,
+                format!("{path}/payments"),
+                json!({"beneficiary_id": b["id"], "paid_on": "2026-05-01", "amount": 100,
+                       "adjustment": false, "reason": null}),
+                Some(path.clone()),
+            ),
+            (
+                Method::POST,
+                "/api/v1/funds".into(),
+                json!({"name": "抗干扰基金二", "kind": "sub_fund", "parent_fund_id": f["id"],
+                       "size": wan(10), "manager": "某管理人", "industry_ids": [r.new_materials],
+                       "provincial_applied": 0, "provincial_won": 0}),
+                None,
+            ),
+            (
+                Method::PUT,
+                fund.clone(),
+                json!({"name": "抗干扰基金", "kind": "industry", "size": wan(1000),
+                       "manager": "抗干扰管理人", "industry_ids": [r.new_materials]}),
+                Some(fund.clone()),
+            ),
+            (
+                Method::POST,
+                format!("{fund}/sources"),
+                json!({"source": "city", "amount": 100, "note": ""}),
+                Some(fund.clone()),
+            ),
+            (
+                Method::POST,
+                format!("{fund}/investments"),
+                json!({"kind": "enterprise", "enterprise_name": "被投企业",
+                       "credit_code": "91110000802100433B", "industry_id": r.new_materials,
+                       "invested_on": "2026-05-01", "amount": 100, "stake_bp": 100}),
+                Some(fund.clone()),
+            ),
+        ];
+        for (method, target, valid, parent) in targets.drain(..) {
+            for (spoilt, mut body) in crate::hostile::hostile_bodies(&valid) {
+                if let Some(parent) = &parent
+                    && body.is_object()
+                    && spoilt.as_deref() != Some("version")
+                {
+                    body["version"] = json!(version(app, o, parent).await);
+                }
+                let before = app.audit_count().await;
+                let (status, resp) = app
+                    .call(method.clone(), &target, Some(o), Some(body.clone()))
+                    .await;
+                assert!(
+                    !status.is_server_error(),
+                    "{target} {body}: {status} {resp}"
+                );
+                if !status.is_success() {
+                    assert_eq!(app.audit_count().await, before, "{target} {body} wrote");
+                }
+            }
+        }
+    })
+    .await;
+}
