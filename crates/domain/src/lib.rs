@@ -11,6 +11,7 @@ pub mod document;
 pub mod meeting;
 pub mod money;
 pub mod paging;
+pub mod policies;
 pub mod policy;
 pub mod problem;
 pub mod profile;

@@ -17,6 +17,7 @@ mod files;
 pub mod jobs;
 pub mod mail;
 pub mod meetings;
+pub mod policies;
 pub mod problems;
 pub mod profiles;
 pub mod projects;

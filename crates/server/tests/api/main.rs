@@ -12,6 +12,7 @@ mod durability;
 mod hostile;
 mod meetings;
 mod openapi;
+mod policies;
 mod problems;
 mod profiles;
 mod projects;

@@ -10,6 +10,7 @@ pub(crate) mod files;
 mod health;
 pub mod meetings;
 pub mod openapi;
+pub mod policies;
 pub mod problems;
 pub(crate) mod profiles;
 pub mod projects;
@@ -300,6 +301,26 @@ pub fn router() -> (axum::Router<AppState>, utoipa::openapi::OpenApi) {
         .routes(routes!(meetings::add_decision))
         .routes(routes!(meetings::pack))
         .routes(routes!(meetings::document))
+        .routes(routes!(policies::list_policies, policies::create_policy))
+        .routes(routes!(policies::policy_totals))
+        .routes(routes!(policies::policy_month))
+        .routes(routes!(
+            policies::get_policy,
+            policies::update_policy,
+            policies::delete_policy
+        ))
+        .routes(routes!(policies::add_beneficiary))
+        .routes(routes!(policies::update_beneficiary))
+        .routes(routes!(policies::add_payment))
+        .routes(routes!(policies::list_funds, policies::create_fund))
+        .routes(routes!(policies::fund_totals))
+        .routes(routes!(
+            policies::get_fund,
+            policies::update_fund,
+            policies::delete_fund
+        ))
+        .routes(routes!(policies::add_source))
+        .routes(routes!(policies::add_investment))
         .routes(routes!(supervision::notice_docx))
         .routes(routes!(supervision::notice_pdf))
         .routes(routes!(documents::list_documents))

@@ -6,6 +6,7 @@ pub mod form;
 mod layout;
 pub mod list;
 mod meetings;
+mod policies;
 mod problems;
 mod profiles;
 mod projects;
@@ -53,6 +54,7 @@ pub fn router() -> Router<AppState> {
         .merge(todo::router())
         .merge(meetings::router())
         .merge(digest::router())
+        .merge(policies::router())
         .route("/{area}", get(area_page))
 }
 
