@@ -257,7 +257,9 @@ async fn page_scope_matrix() {
                 ),
                 (
                     "/funds/new",
-                    matches!(r, Role::Office | Role::Taskforce | Role::Dept),
+                    // Funds are recorded only by grants reaching industries (as the API's
+                    // `POST /api/v1/funds` row says): not by departments.
+                    matches!(r, Role::Office | Role::Taskforce),
                 ),
                 (
                     &policy_edit,
