@@ -84,6 +84,12 @@ impl PdfRenderer for TypstPdf {
     fn render_pdf(&self, doc: &OfficialDocument) -> Result<Vec<u8>, String> {
         self.writer().render(doc).map_err(|e| e.to_string())
     }
+
+    fn rasterise_svg(&self, svg: &str, scale: f32) -> Result<Vec<u8>, String> {
+        self.writer()
+            .rasterise_svg(svg, scale)
+            .map_err(|e| e.to_string())
+    }
 }
 
 /// A running server.

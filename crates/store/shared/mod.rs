@@ -16,6 +16,7 @@ mod leases;
 mod meetings;
 mod notify;
 mod numbers;
+mod policies;
 mod problems;
 mod profiles;
 pub(crate) mod projects;

@@ -12,6 +12,7 @@ pub mod dispatch;
 pub mod documents;
 pub mod error;
 pub mod meetings;
+pub mod policies;
 pub mod problems;
 pub mod profiles;
 pub mod projects;
@@ -25,6 +26,7 @@ pub use dispatch::*;
 pub use documents::*;
 pub use error::StoreError;
 pub use meetings::*;
+pub use policies::*;
 pub use problems::*;
 pub use profiles::*;
 pub use projects::*;
@@ -225,6 +227,7 @@ pub trait Store:
     + ReminderStore
     + MeetingStore
     + DispatchStore
+    + PolicyStore
     + LeaseStore
     + ImportReportStore
     + DocumentStore
@@ -250,6 +253,7 @@ impl<T> Store for T where
         + ReminderStore
         + MeetingStore
         + DispatchStore
+        + PolicyStore
         + LeaseStore
         + ImportReportStore
         + DocumentStore

@@ -3,12 +3,14 @@
 
 mod audit;
 mod auth;
+pub mod digest;
 pub mod dispatch;
 pub mod documents;
 pub(crate) mod files;
 mod health;
 pub mod meetings;
 pub mod openapi;
+pub mod policies;
 pub mod problems;
 pub(crate) mod profiles;
 pub mod projects;
@@ -251,6 +253,8 @@ pub fn router() -> (axum::Router<AppState>, utoipa::openapi::OpenApi) {
         .routes(routes!(transfer::progress_template))
         .routes(routes!(transfer::import_report))
         .routes(routes!(projects::projects_as_at))
+        .routes(routes!(projects::dispatch_figures))
+        .routes(routes!(digest::digest))
         .routes(routes!(projects::get_project, projects::update_project))
         .routes(routes!(projects::move_stage))
         .routes(routes!(projects::leave_library))
@@ -297,6 +301,26 @@ pub fn router() -> (axum::Router<AppState>, utoipa::openapi::OpenApi) {
         .routes(routes!(meetings::add_decision))
         .routes(routes!(meetings::pack))
         .routes(routes!(meetings::document))
+        .routes(routes!(policies::list_policies, policies::create_policy))
+        .routes(routes!(policies::policy_totals))
+        .routes(routes!(policies::policy_month))
+        .routes(routes!(
+            policies::get_policy,
+            policies::update_policy,
+            policies::delete_policy
+        ))
+        .routes(routes!(policies::add_beneficiary))
+        .routes(routes!(policies::update_beneficiary))
+        .routes(routes!(policies::add_payment))
+        .routes(routes!(policies::list_funds, policies::create_fund))
+        .routes(routes!(policies::fund_totals))
+        .routes(routes!(
+            policies::get_fund,
+            policies::update_fund,
+            policies::delete_fund
+        ))
+        .routes(routes!(policies::add_source))
+        .routes(routes!(policies::add_investment))
         .routes(routes!(supervision::notice_docx))
         .routes(routes!(supervision::notice_pdf))
         .routes(routes!(documents::list_documents))
