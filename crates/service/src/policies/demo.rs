@@ -18,6 +18,23 @@ use dongneng_domain::policy::DataScope;
 use dongneng_store::{AuditBy, ProjectFilter, ResolvedTarget};
 use std::collections::HashMap;
 
+/// An enterprise beneficiary: name, district code, committed (万元), payments (day, 万元).
+type Enterprise = (
+    &'static str,
+    &'static str,
+    i64,
+    &'static [(&'static str, i64)],
+);
+/// An enterprise investment: name, district, industry, day, 万元, stake (hundredths of a %).
+type Stake = (
+    &'static str,
+    &'static str,
+    &'static str,
+    &'static str,
+    i64,
+    i64,
+);
+
 struct PolicyPlan {
     title: &'static str,
     doc_number: &'static str,
@@ -27,12 +44,7 @@ struct PolicyPlan {
     industries: &'static [&'static str],
     measures: &'static [&'static str],
     /// Enterprises: name, district code, committed (万元), payments (day, 万元).
-    enterprises: &'static [(
-        &'static str,
-        &'static str,
-        i64,
-        &'static [(&'static str, i64)],
-    )],
+    enterprises: &'static [Enterprise],
     /// Projects of the first industry from the demo library: committed (万元) and payments.
     projects: &'static [(i64, &'static [(&'static str, i64)])],
 }
@@ -259,14 +271,7 @@ struct FundPlan {
     industries: &'static [&'static str],
     sources: &'static [(FundSource, Option<&'static str>, i64)],
     /// Enterprises: name, district, industry, day, 万元, stake in hundredths of a percent.
-    investments: &'static [(
-        &'static str,
-        &'static str,
-        &'static str,
-        &'static str,
-        i64,
-        i64,
-    )],
+    investments: &'static [Stake],
     /// Projects of the fund's first industry: day, 万元, stake.
     project_investments: &'static [(&'static str, i64, i64)],
 }
