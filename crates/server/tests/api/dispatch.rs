@@ -225,7 +225,39 @@ async fn a_report_from_draft_to_accepted() {
                 "accepted"
             ]
         );
-        assert!(detail["figures"]["projects"].is_object(), "{detail}");
+        // The system figures are the digest's and §3's for the industry and month.
+        let f = &detail["figures"];
+        let d = get(
+            app,
+            "office",
+            &format!("/api/v1/projects/dispatch?year=2024&month=3&industry={industry}"),
+        )
+        .await;
+        for (mine, theirs) in [
+            ("count", "projects"),
+            ("total_investment", "total_investment"),
+            ("year_plan", "year_plan"),
+            ("month_completed", "month_completed"),
+            ("year_completed", "year_completed"),
+            ("started_month", "started_month"),
+            ("finished_ytd", "finished_ytd"),
+        ] {
+            assert_eq!(f["projects"][mine], d["total"][theirs], "{mine}: {f} {d}");
+        }
+        assert_eq!(f["projects"]["behind_total"], d["lagging_total"]);
+        let m = get(
+            app,
+            "office",
+            &format!("/api/v1/policies/month?year=2024&month=3&industry={industry}"),
+        )
+        .await;
+        let row = m["figures"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|r| r["industry_id"] == industry)
+            .unwrap();
+        assert_eq!(&f["policies"]["month"], row, "{f} {m}");
         // Filed late (the deadline of March 2024 passed long ago).
         assert_eq!(detail["filing"], "late");
 

@@ -11,7 +11,7 @@ mod figures;
 mod jobs;
 mod write;
 
-pub use figures::{PlanMove, ProjectFigures, SystemFigures, TaskFigures};
+pub use figures::{PlanMove, PolicyFigures, ProjectFigures, SystemFigures, TaskFigures};
 pub use write::{
     CreateReport, DispatchFiler, DispatchOffice, OpenPeriod, ReportFiler, ReportReviewer,
 };
@@ -293,8 +293,13 @@ impl DispatchReader {
         let (zh, en) = names(&industries, report.industry_id);
         let figures = if report.state.editable() {
             Some(
-                svc.system_figures(report.industry_id, period.year as i32, period.month as u32)
-                    .await?,
+                svc.system_figures(
+                    &self.0,
+                    report.industry_id,
+                    period.year as i32,
+                    period.month as u32,
+                )
+                .await?,
             )
         } else {
             report

@@ -82,9 +82,9 @@ impl Service {
     }
 
     /// The figures kept with a submission.
-    async fn figures_json(&self, r: &DispatchReport) -> Result<serde_json::Value> {
+    async fn figures_json(&self, access: &Access, r: &DispatchReport) -> Result<serde_json::Value> {
         let f: SystemFigures = self
-            .system_figures(r.industry_id, r.year as i32, r.month as u32)
+            .system_figures(access, r.industry_id, r.year as i32, r.month as u32)
             .await?;
         serde_json::to_value(f).map_err(|e| ServiceError::Internal(e.to_string()))
     }
@@ -185,7 +185,7 @@ impl ReportFiler {
             to,
             reason: None,
             sections: vec![],
-            system_figures: Some(svc.figures_json(r).await?),
+            system_figures: Some(svc.figures_json(&self.0, r).await?),
             notice: Some(NotificationKind::DispatchSubmitted),
             title: svc.report_title(r).await?,
         };
