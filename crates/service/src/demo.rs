@@ -343,6 +343,9 @@ impl Service {
             // year (policies/demo.rs).
             self.load_demo_policies(&industry_ids, &dept_ids, &region_ids, &by)
                 .await?;
+            // Twelve months of the task forces' monthly reports and the current month open
+            // (dispatch/demo.rs); their figures read the projects and policies above.
+            self.load_demo_dispatch(&industry_ids, &by).await?;
         }
 
         self.store.set_meta(DEMO_MARKER, "1").await?;

@@ -764,6 +764,48 @@ impl DispatchStore for BackendStore {
         Ok(after)
     }
 
+    async fn date_report_steps(&self, id: i64, times: &[DateTime<Utc>]) -> R<()> {
+        let Some(last) = times.last() else {
+            return Ok(());
+        };
+        let mut tx = begin_write(&self.pool).await?;
+        let steps: Vec<i64> = sqlx::query_scalar::<Db, i64>(
+            "select id from dispatch_report_steps where report_id = $1 order by id",
+        )
+        .bind(id)
+        .fetch_all(&mut *tx)
+        .await
+        .map_err(map_err)?;
+        for (i, step) in steps.iter().enumerate() {
+            sqlx::query::<Db>("update dispatch_report_steps set at = $2 where id = $1")
+                .bind(step)
+                .bind(times.get(i).unwrap_or(last))
+                .execute(&mut *tx)
+                .await
+                .map_err(map_err)?;
+        }
+        sqlx::query::<Db>(
+            "update dispatch_reports set \
+             created_at = coalesce((select min(at) from dispatch_report_steps s \
+                where s.report_id = $1), created_at), \
+             first_submitted_at = (select min(at) from dispatch_report_steps s \
+                where s.report_id = $1 and s.step = 'submitted'), \
+             submitted_at = (select max(at) from dispatch_report_steps s \
+                where s.report_id = $1 and s.step in ('submitted', 'resubmitted')), \
+             accepted_at = (select max(at) from dispatch_report_steps s \
+                where s.report_id = $1 and s.step = 'accepted'), \
+             updated_at = coalesce((select max(at) from dispatch_report_steps s \
+                where s.report_id = $1), updated_at) \
+             where id = $1",
+        )
+        .bind(id)
+        .execute(&mut *tx)
+        .await
+        .map_err(map_err)?;
+        tx.commit().await.map_err(map_err)?;
+        Ok(())
+    }
+
     async fn move_report(
         &self,
         id: i64,

@@ -229,6 +229,11 @@ pub trait DispatchStore {
         by: &AuditBy,
     ) -> Result<DispatchReport>;
 
+    /// Dates a report's timeline after the fact (the demo's past months only): the steps in
+    /// order take the times given (the last time for any further step), and the report's
+    /// creation, first and last submission and acceptance follow its steps.
+    async fn date_report_steps(&self, id: i64, times: &[DateTime<Utc>]) -> Result<()>;
+
     /// Every task force of every period of `year` within `scope`, with its report if any.
     async fn filings(&self, year: i32, scope: &DataScope) -> Result<Vec<FilingRow>>;
     /// The task forces of one period within `scope`, with their reports if any.

@@ -470,3 +470,64 @@ async fn periods_lock_extend_and_open_once() {
     })
     .await;
 }
+
+/// The demo: twelve months of the four task forces' reports (most on time, some late, one
+/// returned and resubmitted with a diff, one oral) and the current month open with 电子信息
+/// not yet filed.
+#[tokio::test]
+async fn the_demo_has_a_year_of_reports() {
+    each_backend(crate::harness::full_demo(), async |app| {
+        let periods = get(app, "office", "/api/v1/dispatch/periods?per_page=50").await;
+        assert_eq!(periods["total"], 13, "{periods}");
+        let reports = get(app, "office", "/api/v1/dispatch/reports?per_page=100").await;
+        assert_eq!(reports["total"], 51);
+        let items = reports["items"].as_array().unwrap();
+        assert_eq!(
+            items.iter().filter(|r| r["state"] == "accepted").count(),
+            48
+        );
+        assert!(items.iter().any(|r| r["form"] == "oral"));
+        // The returned one shows its diff: 项目推进 changed.
+        let mut diffs = 0;
+        for r in items {
+            let d = get(
+                app,
+                "office",
+                &format!("/api/v1/dispatch/reports/{}/diff", r["id"]),
+            )
+            .await;
+            if d.to_string().contains("projects") {
+                diffs += 1;
+            }
+        }
+        assert_eq!(diffs, 1);
+        // Late ones in the completeness tables; the task force reads its own.
+        let mut late = 0;
+        let this_year: i64 = periods["items"][0]["year"].as_i64().unwrap();
+        for year in [this_year - 1, this_year] {
+            let t = get(
+                app,
+                "office",
+                &format!("/api/v1/dispatch/completeness?year={year}"),
+            )
+            .await;
+            late += t["rows"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|r| r["late"].as_i64().unwrap())
+                .sum::<i64>();
+        }
+        assert_eq!(late, 4);
+        let mine = get(app, "taskforce", "/api/v1/dispatch/reports?per_page=100").await;
+        assert_eq!(mine["total"], 13);
+        let nf = get(app, "office", "/api/v1/dispatch/not-filed").await;
+        assert_eq!(nf["total"], 1, "{nf}");
+        assert_eq!(nf["items"][0]["industry_zh"], "电子信息");
+        // A submitted report keeps the figures it was filed with.
+        let id = items[0]["id"].as_i64().unwrap();
+        let d = get(app, "office", &format!("/api/v1/dispatch/reports/{id}")).await;
+        assert!(d["figures"]["projects"]["count"].is_i64(), "{d}");
+    })
+    .await;
+}

@@ -7,6 +7,7 @@
 //! themselves and the reminders go out from `jobs.rs`; the figures from the system are read
 //! in `figures.rs`.
 
+mod demo;
 mod figures;
 mod jobs;
 mod write;
