@@ -531,3 +531,152 @@ async fn the_demo_has_a_year_of_reports() {
     })
     .await;
 }
+
+/// Every body endpoint of dispatch, each field spoilt in turn (and bodies that are no
+/// object at all): never a 5xx, and a refused body writes nothing; an accepted one writes
+/// once, audited.
+#[tokio::test]
+async fn hostile_bodies_never_5xx_and_never_write() {
+    each_backend(reference_data(), async |app| {
+        let industry = new_materials(app).await;
+        let (_, p) = post(
+            app,
+            "office",
+            "/api/v1/dispatch/periods",
+            json!({"year": 2024, "month": 3}),
+        )
+        .await;
+        let period = format!("/api/v1/dispatch/periods/{}", p["id"]);
+        let (_, r) = post(
+            app,
+            "taskforce",
+            "/api/v1/dispatch/reports",
+            json!({"period_id": p["id"], "industry_id": industry}),
+        )
+        .await;
+        let report = format!("/api/v1/dispatch/reports/{}", r["id"]);
+        let settings = "/api/v1/settings/dispatch".to_string();
+        // (role, method, path, where its version is read, a valid body)
+        let targets = [
+            (
+                "office",
+                Method::POST,
+                "/api/v1/dispatch/periods".to_string(),
+                None,
+                json!({"year": 2024, "month": 4}),
+            ),
+            (
+                "office",
+                Method::POST,
+                format!("{period}/extend"),
+                Some(period.clone()),
+                json!({"version": 0, "industry_id": industry, "deadline": "2024-04-20", "reason": "专班调整"}),
+            ),
+            (
+                "office",
+                Method::POST,
+                format!("{period}/lock"),
+                Some(period.clone()),
+                json!({"version": 0, "reason": "本期结束"}),
+            ),
+            (
+                "office",
+                Method::POST,
+                format!("{period}/reopen"),
+                Some(period.clone()),
+                json!({"version": 0}),
+            ),
+            (
+                "office",
+                Method::PUT,
+                settings.clone(),
+                Some(settings.clone()),
+                json!({"version": 0, "deadline_day": 6}),
+            ),
+            (
+                "taskforce",
+                Method::POST,
+                "/api/v1/dispatch/reports".to_string(),
+                None,
+                json!({"period_id": p["id"], "industry_id": industry, "form": "written"}),
+            ),
+            (
+                "taskforce",
+                Method::PUT,
+                report.clone(),
+                Some(report.clone()),
+                {
+                    let mut b = sections("甲");
+                    b["version"] = json!(0);
+                    b
+                },
+            ),
+            (
+                "taskforce",
+                Method::POST,
+                format!("{report}/submit"),
+                Some(report.clone()),
+                json!({"version": 0}),
+            ),
+            (
+                "taskforce",
+                Method::POST,
+                format!("{report}/resubmit"),
+                Some(report.clone()),
+                json!({"version": 0}),
+            ),
+            (
+                "office",
+                Method::POST,
+                format!("{report}/return"),
+                Some(report.clone()),
+                json!({"version": 0, "reason": "请补充", "sections": ["projects"]}),
+            ),
+            (
+                "office",
+                Method::POST,
+                format!("{report}/accept"),
+                Some(report.clone()),
+                json!({"version": 0}),
+            ),
+        ];
+        for (role, method, path, versioned, valid) in &targets {
+            let token = app.token(role).await;
+            for (spoilt, mut body) in crate::hostile::hostile_bodies(valid) {
+                if let Some(read) = versioned
+                    && spoilt.as_ref().is_some_and(|k| k != "version")
+                {
+                    body["version"] = get(app, "office", read).await["version"].clone();
+                }
+                let before = app.audit_count().await;
+                let (status, resp) = app
+                    .call(method.clone(), path, Some(&token), Some(body.clone()))
+                    .await;
+                assert!(
+                    !status.is_server_error(),
+                    "{method} {path} {body}: {status} {resp}"
+                );
+                let after = app.audit_count().await;
+                if status.is_success() {
+                    assert!(spoilt.is_some(), "{method} {path} {body}");
+                    assert!(after > before, "{method} {path} {body}: audited");
+                } else {
+                    assert!(resp["error"]["code"].is_string(), "{resp}");
+                    assert_eq!(after, before, "{method} {path} {body} wrote");
+                }
+            }
+            for (ctype, raw) in [
+                ("application/json", b"{not json".to_vec()),
+                ("application/json", Vec::new()),
+                ("text/plain", b"{}".to_vec()),
+                ("application/json", vec![b' '; 300 * 1024]),
+            ] {
+                let before = app.audit_count().await;
+                let (status, _) = app.raw(method.clone(), path, Some(&token), ctype, raw).await;
+                assert!(status.is_client_error(), "{method} {path} {ctype}: {status}");
+                assert_eq!(app.audit_count().await, before);
+            }
+        }
+    })
+    .await;
+}
