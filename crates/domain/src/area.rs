@@ -130,7 +130,7 @@ pub const AREAS: &[Area] = &[
     },
     Area {
         key: "policies",
-        ready: false,
+        ready: true,
         permission: ViewPolicies,
         admin: false,
     },

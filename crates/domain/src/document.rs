@@ -22,6 +22,8 @@ code_list! {
         MeetingPack = "meeting_pack" / "会议材料",
         /// 督办通知单 of a supervision item.
         SupervisionNotice = "supervision_notice" / "督办通知单",
+        /// 月度调度通报: the month's dispatch digest.
+        DispatchDigest = "dispatch_digest" / "月度调度通报",
     }
 }
 
@@ -30,6 +32,8 @@ code_list! {
     SourceKind in "document.source" {
         SupervisionItem = "supervision_item",
         Meeting = "meeting",
+        /// A month's dispatch digest as one reader's scope sees it (`digest_editions`).
+        DigestEdition = "digest_edition",
     }
 }
 
@@ -89,6 +93,8 @@ pub enum Block {
     /// A paragraph, indented two characters.
     Paragraph(String),
     Table(Table),
+    /// A chart drawn as SVG (`crate::chart`), with its caption below it.
+    Chart(crate::chart::Chart),
 }
 
 /// A Chinese official document, plain data.
@@ -119,6 +125,7 @@ pub enum Part<'a> {
     Heading { level: HeadingLevel, text: String },
     Paragraph(&'a str),
     Table(&'a Table),
+    Chart(&'a crate::chart::Chart),
 }
 
 /// The longest text of a line (title, number, names) and of a paragraph or cell.
@@ -128,6 +135,9 @@ pub const MAX_TEXT: usize = 20_000;
 pub const MAX_BLOCKS: usize = 2_000;
 pub const MAX_ROWS: usize = 5_000;
 pub const MAX_COLUMNS: usize = 12;
+/// The largest SVG of a chart, and its largest side in pixels.
+pub const MAX_SVG: usize = 512 * 1024;
+pub const MAX_CHART_SIDE: u32 = 4000;
 
 impl OfficialDocument {
     /// The body with the headings numbered: a heading's number counts the headings of its
@@ -150,6 +160,7 @@ impl OfficialDocument {
                 }
                 Block::Paragraph(p) => Part::Paragraph(p),
                 Block::Table(t) => Part::Table(t),
+                Block::Chart(c) => Part::Chart(c),
             })
             .collect()
     }
@@ -218,6 +229,7 @@ impl OfficialDocument {
                     out.extend(t.header.iter().cloned());
                     out.extend(t.rows.iter().flatten().cloned());
                 }
+                Part::Chart(c) => out.push(c.caption.clone()),
             }
         }
         out.extend(self.attachment_lines());
@@ -271,6 +283,20 @@ impl OfficialDocument {
             match b {
                 Block::Heading { text, .. } => line(&mut errors, &field, text, true),
                 Block::Paragraph(p) => text(&mut errors, &field, p),
+                Block::Chart(c) => {
+                    line(&mut errors, &format!("{field}.caption"), &c.caption, true);
+                    if c.svg.len() > MAX_SVG || !c.svg.starts_with("<svg") {
+                        errors.push(
+                            FieldError::new(format!("{field}.svg"), "too_long")
+                                .with("max", MAX_SVG),
+                        );
+                    }
+                    if !(1..=MAX_CHART_SIDE).contains(&c.width)
+                        || !(1..=MAX_CHART_SIDE).contains(&c.height)
+                    {
+                        errors.add(&format!("{field}.width"), "range");
+                    }
+                }
                 Block::Table(t) => {
                     if t.header.is_empty() || t.header.len() > MAX_COLUMNS {
                         errors.push(

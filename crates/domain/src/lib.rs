@@ -2,13 +2,16 @@
 //! directly, and every other crate builds on it.
 
 pub mod area;
+pub mod chart;
 pub mod clock;
 pub mod code_list;
 pub mod codes;
+pub mod dispatch;
 pub mod document;
 pub mod meeting;
 pub mod money;
 pub mod paging;
+pub mod policies;
 pub mod policy;
 pub mod problem;
 pub mod profile;

@@ -47,8 +47,17 @@ pub enum Permission {
     ManageSupervision,
     /// Reply to the supervision items whose units include the user's department.
     ReplySupervision,
-    /// 月度调度: the task forces' monthly reports.
+    /// 月度调度: the task forces' monthly reports, the periods, the completeness table (within
+    /// scope: a task force and a leader their industries).
     ViewDispatch,
+    /// 月度调度通报: read the month's dispatch digest (within scope: a district its
+    /// district's rows, a leader the industries it leads).
+    ViewDigest,
+    /// Write, submit and resubmit the monthly report of the industries in scope (a task force).
+    FileDispatch,
+    /// Return or accept monthly reports; extend a deadline, lock or reopen a period; the
+    /// deadline setting (the office).
+    ReviewDispatch,
     /// 会议: joint meetings and quarterly on-site meetings (within scope: their industries,
     /// their district; a department those it organises or owns a decision of).
     ViewMeetings,
@@ -81,8 +90,12 @@ pub enum Permission {
     ViewTalent,
     /// 放管服改革: reform items.
     ViewReform,
-    /// 政策与基金: policies landed and industry funds.
+    /// 政策与基金: policies landed and industry funds (within scope: their industries).
     ViewPolicies,
+    /// Record and change policies (beneficiaries, payments) and funds (sources, investments):
+    /// the office all; a task force those of its industries; a department the policies it
+    /// issued.
+    ManagePolicies,
     /// 市县联动: city–district linkage.
     ViewLinkage,
     /// 宣传: publicity.
@@ -130,7 +143,10 @@ pub fn roles_with(permission: Permission) -> &'static [Role] {
         Permission::UrgeProblems => &[Office, Supervisor],
         Permission::InstructProblems => &[Leader],
         Permission::ManageSupervision => &[Supervisor],
-        Permission::ViewDispatch => &[Office, Leader, Supervisor, Taskforce],
+        Permission::ViewDispatch => &[Office, Leader, Supervisor, Taskforce, Stats],
+        Permission::ViewDigest => &[Office, Leader, Supervisor, Stats, District],
+        Permission::FileDispatch => &[Taskforce],
+        Permission::ReviewDispatch => &[Office],
         Permission::ViewMeetings => &[Office, Leader, Supervisor, Taskforce, Dept, District],
         Permission::ManageMeetings => &[Office],
         Permission::ViewEvaluation => &[Office, Leader, Supervisor, Taskforce, District],
@@ -141,7 +157,10 @@ pub fn roles_with(permission: Permission) -> &'static [Role] {
         Permission::ViewAttraction | Permission::ViewTalent => {
             &[Office, Leader, Taskforce, District]
         }
-        Permission::ViewPolicies => &[Office, Leader, Taskforce, Dept],
+        // The supervisor and the statistics bureau read all (SPEC §1: read-all; the monthly
+        // dispatch's 政策落地/基金运作 figures).
+        Permission::ViewPolicies => &[Office, Leader, Supervisor, Taskforce, Dept, Stats],
+        Permission::ManagePolicies => &[Office, Taskforce, Dept],
         Permission::ViewLinkage => &[Office, Leader, District],
         Permission::ViewPublicity => &[Office, Supervisor],
         // Not Admin: nothing of the programme waits on the system administrator.
@@ -176,7 +195,8 @@ pub fn reach(role: Role, permission: Permission) -> Reach {
             | Permission::ViewCoordination
             | Permission::AnswerProblems
             | Permission::ReplySupervision
-            | Permission::ViewMeetings,
+            | Permission::ViewMeetings
+            | Permission::ManagePolicies,
         ) => Reach::OwnDepartment,
         _ => Reach::Grant,
     }
@@ -405,6 +425,38 @@ mod tests {
         let district = [grant(Role::District, ScopeKind::Regions(vec![2]))];
         let seen = scope_for(&district, None, Permission::ViewMeetings).unwrap();
         assert_eq!(seen.regions, [2]);
+    }
+
+    #[test]
+    fn dispatch_roles() {
+        let city = |r: Role| [grant(r, ScopeKind::City)];
+        for r in Role::ALL {
+            let holds = |p| scope_for(&city(r), Some(4), p).is_some();
+            assert_eq!(holds(Permission::FileDispatch), r == Role::Taskforce, "{r}");
+            assert_eq!(holds(Permission::ReviewDispatch), r == Role::Office, "{r}");
+            if holds(Permission::FileDispatch) || holds(Permission::ReviewDispatch) {
+                assert!(holds(Permission::ViewDispatch), "{r}");
+            }
+        }
+        assert!(scope_for(&city(Role::Stats), None, Permission::ViewDispatch).is_some());
+    }
+
+    #[test]
+    fn policies_roles() {
+        let city = |r: Role| [grant(r, ScopeKind::City)];
+        for r in Role::ALL {
+            if scope_for(&city(r), Some(4), Permission::ManagePolicies).is_some() {
+                assert!(scope_for(&city(r), Some(4), Permission::ViewPolicies).is_some());
+            }
+        }
+        // A department manages the policies its own department issued, nothing else.
+        let dept = scope_for(&city(Role::Dept), Some(4), Permission::ManagePolicies).unwrap();
+        assert_eq!((dept.all, dept.departments.as_slice()), (false, &[4][..]));
+        let tf = [grant(Role::Taskforce, ScopeKind::Industries(vec![7]))];
+        let s = scope_for(&tf, None, Permission::ManagePolicies).unwrap();
+        assert_eq!(s.industries, [7]);
+        assert!(scope_for(&city(Role::Leader), None, Permission::ManagePolicies).is_none());
+        assert!(scope_for(&city(Role::Stats), None, Permission::ViewPolicies).is_some());
     }
 
     #[test]

@@ -27,6 +27,11 @@ code_list! {
         SupervisionReply = "supervision_reply",
         /// A supervision item replied to (or past its deadline) the supervisor must close.
         SupervisionClose = "supervision_close",
+        /// A monthly report the task force has not filed yet, or that was returned to it (the
+        /// record is the period).
+        DispatchReport = "dispatch_report",
+        /// A monthly report submitted or resubmitted, for the office to review.
+        DispatchReview = "dispatch_review",
     }
 }
 
@@ -43,10 +48,13 @@ code_list! {
 impl TodoKind {
     pub fn waiting_on(self) -> WaitingOn {
         match self {
-            TodoKind::Task | TodoKind::Assignment | TodoKind::SupervisionReply => {
-                WaitingOn::Department
+            TodoKind::Task
+            | TodoKind::Assignment
+            | TodoKind::SupervisionReply
+            | TodoKind::DispatchReport => WaitingOn::Department,
+            TodoKind::ProblemToAssign | TodoKind::AnswerToReview | TodoKind::DispatchReview => {
+                WaitingOn::Office
             }
-            TodoKind::ProblemToAssign | TodoKind::AnswerToReview => WaitingOn::Office,
             TodoKind::Instruction => WaitingOn::Leader,
             TodoKind::SupervisionClose => WaitingOn::Supervisor,
             // Whoever issued it checks it: the office, or the supervisor for supervision
@@ -66,6 +74,8 @@ impl TodoKind {
             TodoKind::SupervisionReply | TodoKind::SupervisionClose => {
                 format!("/supervision/{record_id}")
             }
+            TodoKind::DispatchReport => format!("/dispatch/periods/{record_id}"),
+            TodoKind::DispatchReview => format!("/dispatch/reports/{record_id}"),
         }
     }
 }
@@ -105,6 +115,9 @@ code_list! {
         ReminderDue = "reminder_due",
         ReminderAfter = "reminder_after",
         ReminderEscalated = "reminder_escalated",
+        DispatchSubmitted = "dispatch_submitted",
+        DispatchReturned = "dispatch_returned",
+        DispatchAccepted = "dispatch_accepted",
     }
 }
 

@@ -9,7 +9,7 @@
 use crate::OfficeError;
 use docx_rs::{
     AlignmentType, BorderType, Docx, Footer, LineSpacing, LineSpacingType, PageMargin, PageNum,
-    Paragraph, Run, RunFonts, SpecialIndentType, Table, TableBorder, TableBorderPosition,
+    Paragraph, Pic, Run, RunFonts, SpecialIndentType, Table, TableBorder, TableBorderPosition,
     TableCell, TableRow, WidthType,
 };
 use dongneng_domain::document::{HeadingLevel, OfficialDocument, Part};
@@ -89,8 +89,31 @@ fn cell(text: &str, header: bool) -> TableCell {
     }))
 }
 
-/// The document as a `.docx` file.
+/// A chart's picture for a Word file: its SVG rasterised (PNG), in the order of the
+/// document's charts.
+#[derive(Debug, Clone)]
+pub struct Picture {
+    pub png: Vec<u8>,
+    pub width_px: u32,
+    pub height_px: u32,
+}
+
+/// EMU (1/914,400 inch) per millimetre.
+const EMU_PER_MM: f64 = 36_000.0;
+
+/// The document as a `.docx` file (a chart shows as its caption: use
+/// [`write_docx_with_pictures`] to place its picture).
 pub fn write_docx(doc: &OfficialDocument) -> Result<Vec<u8>, OfficeError> {
+    write_docx_with_pictures(doc, &[])
+}
+
+/// The document as a `.docx` file, the `n`th chart drawn as `pictures[n]` (scaled to the
+/// width of the text block, at most its own size at 96 dpi).
+pub fn write_docx_with_pictures(
+    doc: &OfficialDocument,
+    pictures: &[Picture],
+) -> Result<Vec<u8>, OfficeError> {
+    let mut charts = 0usize;
     let text_width = PAGE_W as i32 - mm(28.0) - mm(26.0);
     let mut d = Docx::new()
         .page_size(PAGE_W, PAGE_H)
@@ -168,6 +191,32 @@ pub fn write_docx(doc: &OfficialDocument) -> Result<Vec<u8>, OfficeError> {
                 for p in text.split('\n').filter(|p| !p.trim().is_empty()) {
                     d = d.add_paragraph(body(p.trim()));
                 }
+            }
+            Part::Chart(c) => {
+                if let Some(pic) = pictures.get(charts).filter(|p| p.width_px > 0) {
+                    // The chart's own size at 96 dpi, or the text block's width.
+                    let own_mm = c.width as f64 * 25.4 / 96.0;
+                    let w_mm = own_mm.min(156.0);
+                    let h_mm = w_mm * pic.height_px as f64 / pic.width_px as f64;
+                    let image =
+                        Pic::new_with_dimensions(pic.png.clone(), pic.width_px, pic.height_px)
+                            .size(
+                                (w_mm * EMU_PER_MM).round() as u32,
+                                (h_mm * EMU_PER_MM).round() as u32,
+                            );
+                    d = d.add_paragraph(
+                        Paragraph::new()
+                            .align(AlignmentType::Center)
+                            .add_run(Run::new().add_image(image))
+                            .keep_next(true),
+                    );
+                }
+                charts += 1;
+                d = d.add_paragraph(Paragraph::new().align(AlignmentType::Center).add_run(run(
+                    &c.caption,
+                    HEADING_FONT,
+                    SIZE_4,
+                )));
             }
             Part::Table(t) => {
                 let cols = t.header.len().max(1);
@@ -260,6 +309,47 @@ mod tests {
         assert!(xml.contains("w:w=\"11906\""), "A4 width");
         assert!(xml.contains("w:top=\"2098\""), "37 mm top margin");
         assert!(xml.contains("w:left=\"1587\""), "28 mm left margin");
+    }
+
+    #[test]
+    fn a_chart_is_a_picture_with_its_caption() {
+        let mut doc = OfficialDocument::example();
+        let chart = dongneng_domain::chart::RateChart {
+            caption: "各产业年度投资完成情况".into(),
+            bars: vec![],
+            reference: None,
+        }
+        .render();
+        doc.body
+            .push(dongneng_domain::document::Block::Chart(chart.clone()));
+        // A 1×1 white PNG stands in for the rasterised chart.
+        let png = vec![
+            137, 80, 78, 71, 13, 10, 26, 10, 0, 0, 0, 13, 73, 72, 68, 82, 0, 0, 0, 1, 0, 0, 0, 1,
+            8, 2, 0, 0, 0, 144, 119, 83, 222, 0, 0, 0, 12, 73, 68, 65, 84, 8, 215, 99, 248, 255,
+            255, 63, 0, 5, 254, 2, 254, 167, 53, 129, 132, 0, 0, 0, 0, 73, 69, 78, 68, 174, 66, 96,
+            130,
+        ];
+        let bytes = write_docx_with_pictures(
+            &doc,
+            &[Picture {
+                png,
+                width_px: 1,
+                height_px: 1,
+            }],
+        )
+        .unwrap();
+        let xml = part(&bytes, "word/document.xml");
+        assert!(xml.contains("各产业年度投资完成情况"));
+        assert!(xml.contains("<pic:pic"), "no picture");
+        let zip = zip::ZipArchive::new(std::io::Cursor::new(&bytes)).unwrap();
+        assert!(
+            zip.file_names()
+                .any(|n| n.is_ok_and(|n| n.starts_with("word/media/"))),
+            "no image part"
+        );
+        // Without a picture the caption stays.
+        let xml = part(&write_docx(&doc).unwrap(), "word/document.xml");
+        assert!(xml.contains("各产业年度投资完成情况"));
     }
 
     #[test]

@@ -49,8 +49,12 @@ mod projects;
 mod read;
 mod report;
 mod supervision;
+mod tables;
 
-pub use docx::{BODY_FONT, HEADING_FONT, SUBHEADING_FONT, TITLE_FONT, write_docx};
+pub use docx::{
+    BODY_FONT, HEADING_FONT, Picture, SUBHEADING_FONT, TITLE_FONT, write_docx,
+    write_docx_with_pictures,
+};
 pub use messages::{ERROR_CODES, FILE_ERROR_CODES, message_zh};
 pub use progress::{
     PROGRESS_HEADERS, PROGRESS_SHEET, ProgressSheetRow, read_progress, write_progress,
@@ -62,6 +66,7 @@ pub use projects::{
 pub use read::{CellValue, MAX_COLUMNS, MAX_ERRORS, MAX_ROWS, SheetCells, column_letter};
 pub use report::error_report;
 pub use supervision::{LEDGER_HEADERS, LEDGER_SHEET, LedgerRow, LedgerWriter};
+pub use tables::write_tables_xlsx;
 
 use std::collections::BTreeMap;
 

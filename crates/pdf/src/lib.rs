@@ -83,6 +83,10 @@ pub enum PdfError {
 pub struct PdfWriter {
     engine: TypstEngine<TypstTemplateMainFile>,
     found: Vec<String>,
+    /// The font files given to typst, for the chart rasteriser's font database.
+    font_data: Vec<Bytes>,
+    /// The rasteriser's font database, made at the first chart.
+    chart_fonts: std::sync::OnceLock<std::sync::Arc<resvg::usvg::fontdb::Database>>,
 }
 
 impl std::fmt::Debug for PdfWriter {
@@ -138,7 +142,7 @@ fn font_files(dir: &Path, depth: usize, out: &mut Vec<PathBuf>) {
 }
 
 /// The faces of the wanted families in the directories, and their family names.
-fn machine_fonts(dirs: &[PathBuf]) -> (Vec<Font>, Vec<String>) {
+fn machine_fonts(dirs: &[PathBuf]) -> (Vec<Font>, Vec<String>, Vec<Bytes>) {
     let wanted: Vec<String> = WANTED_FAMILIES.iter().map(|f| key(f)).collect();
     let mut files = vec![];
     for d in dirs {
@@ -146,16 +150,21 @@ fn machine_fonts(dirs: &[PathBuf]) -> (Vec<Font>, Vec<String>) {
     }
     let mut fonts = vec![];
     let mut found: Vec<String> = vec![];
+    let mut files_kept = vec![];
     for path in files {
         let Ok(data) = std::fs::read(&path) else {
             continue;
         };
-        let faces: Vec<Font> = Font::iter(Bytes::new(data))
+        let data = Bytes::new(data);
+        let faces: Vec<Font> = Font::iter(data.clone())
             .filter(|f| wanted.contains(&key(&f.info().family)))
             // Regular faces only: a CJK collection holds tens of MB, and the layout needs
             // no bold (the title font is heavy by design; headings use 黑体).
             .filter(|f| f.info().variant.weight.to_number() < 600)
             .collect();
+        if !faces.is_empty() {
+            files_kept.push(data);
+        }
         for f in faces {
             let family = f.info().family.clone();
             if !found.contains(&family) {
@@ -164,7 +173,7 @@ fn machine_fonts(dirs: &[PathBuf]) -> (Vec<Font>, Vec<String>) {
             fonts.push(f);
         }
     }
-    (fonts, found)
+    (fonts, found, files_kept)
 }
 
 impl PdfWriter {
@@ -174,14 +183,65 @@ impl PdfWriter {
         if options.system_fonts {
             dirs.extend(system_dirs());
         }
-        let (mut fonts, found) = machine_fonts(&dirs);
-        fonts.extend(Font::iter(Bytes::new(EMBEDDED_SERIF)));
-        fonts.extend(Font::iter(Bytes::new(EMBEDDED_SANS)));
+        let (mut fonts, found, mut font_data) = machine_fonts(&dirs);
+        for embedded in [EMBEDDED_SERIF, EMBEDDED_SANS] {
+            let data = Bytes::new(embedded);
+            fonts.extend(Font::iter(data.clone()));
+            font_data.push(data);
+        }
         let engine = TypstEngine::builder()
             .main_file(TEMPLATE)
             .fonts(fonts)
             .build();
-        PdfWriter { engine, found }
+        PdfWriter {
+            engine,
+            found,
+            font_data,
+            chart_fonts: std::sync::OnceLock::new(),
+        }
+    }
+
+    /// A chart's SVG as a PNG at `scale` times its size, its text drawn with the fonts the
+    /// PDF uses (for Word files, which take pictures, not SVG).
+    pub fn rasterise_svg(&self, svg: &str, scale: f32) -> Result<Vec<u8>, PdfError> {
+        use resvg::{tiny_skia, usvg};
+        let fontdb = self
+            .chart_fonts
+            .get_or_init(|| {
+                let mut db = usvg::fontdb::Database::new();
+                for data in &self.font_data {
+                    db.load_font_source(usvg::fontdb::Source::Binary(std::sync::Arc::new(
+                        data.clone(),
+                    )));
+                }
+                db.set_sans_serif_family("Noto Sans CJK SC");
+                db.set_serif_family("Noto Serif CJK SC");
+                std::sync::Arc::new(db)
+            })
+            .clone();
+        let options = usvg::Options {
+            fontdb,
+            font_family: "Noto Sans CJK SC".into(),
+            ..usvg::Options::default()
+        };
+        let tree = usvg::Tree::from_str(svg, &options)
+            .map_err(|e| PdfError::Typst(format!("chart: {e}")))?;
+        let size = tree
+            .size()
+            .to_int_size()
+            .scale_by(scale)
+            .ok_or_else(|| PdfError::Typst("chart: empty size".into()))?;
+        let mut pixmap = tiny_skia::Pixmap::new(size.width(), size.height())
+            .ok_or_else(|| PdfError::Typst("chart: size".into()))?;
+        pixmap.fill(tiny_skia::Color::WHITE);
+        resvg::render(
+            &tree,
+            tiny_skia::Transform::from_scale(scale, scale),
+            &mut pixmap.as_mut(),
+        );
+        pixmap
+            .encode_png()
+            .map_err(|e| PdfError::Typst(format!("chart: {e}")))
     }
 
     /// The families found on the machine (the log says which are used).
@@ -244,6 +304,12 @@ fn inputs(doc: &OfficialDocument) -> Dict {
                 .filter(|p| !p.is_empty())
                 .map(|p| dict([("kind", s("p")), ("text", s(p))]))
                 .collect(),
+            Part::Chart(c) => vec![dict([
+                ("kind", s("chart")),
+                ("svg", s(&c.svg)),
+                ("caption", s(&c.caption)),
+                ("width", Value::Int(i64::from(c.width))),
+            ])],
             Part::Table(t) => vec![dict([
                 ("kind", s("table")),
                 ("header", list(&t.header)),
@@ -317,6 +383,31 @@ mod tests {
         ] {
             assert!(text.contains(whole), "{whole} missing");
         }
+    }
+
+    #[test]
+    fn a_chart_is_drawn_in_the_pdf_and_as_a_png() {
+        let chart = dongneng_domain::chart::RateChart {
+            caption: "各产业年度投资完成率".into(),
+            bars: vec![dongneng_domain::chart::RateBar {
+                label: "新材料".into(),
+                tenths: Some(523),
+                note: "5.2/10.0亿元".into(),
+            }],
+            reference: Some(("序时进度".into(), 417)),
+        }
+        .render();
+        let png = EMBEDDED.rasterise_svg(&chart.svg, 2.0).unwrap();
+        assert!(png.starts_with(&[137, 80, 78, 71]), "not a PNG");
+        let mut doc = OfficialDocument::example();
+        doc.body
+            .push(dongneng_domain::document::Block::Chart(chart));
+        let pdf = EMBEDDED.render(&doc).unwrap();
+        let text: String = text_of(&pdf)
+            .chars()
+            .filter(|c| !c.is_whitespace())
+            .collect();
+        assert!(text.contains("各产业年度投资完成率"), "{text}");
     }
 
     #[test]

@@ -84,6 +84,12 @@ impl PdfRenderer for TypstPdf {
     fn render_pdf(&self, doc: &OfficialDocument) -> Result<Vec<u8>, String> {
         self.writer().render(doc).map_err(|e| e.to_string())
     }
+
+    fn rasterise_svg(&self, svg: &str, scale: f32) -> Result<Vec<u8>, String> {
+        self.writer()
+            .rasterise_svg(svg, scale)
+            .map_err(|e| e.to_string())
+    }
 }
 
 /// A running server.
@@ -130,10 +136,21 @@ where
         // may do it; the daily warning re-evaluation (deadlines pass without anyone writing)
         // takes a lease in the database so that one instance does it however many run.
         let mut tick = tokio::time::interval(std::time::Duration::from_secs(3600));
-        // The first tick is immediate; start after an hour instead of slowing the start.
+        // The first tick is immediate; start after an hour instead of slowing the start. The
+        // month's dispatch period is opened at once (one small transaction).
         tick.tick().await;
+        if let Err(e) = sweeper.open_dispatch_period(&holder).await {
+            tracing::warn!(error = %e, "opening the dispatch period failed");
+        }
         loop {
             tick.tick().await;
+            // The month's dispatch period opens by itself, once (lease + unique month).
+            if let Err(e) = sweeper.open_dispatch_period(&holder).await {
+                tracing::warn!(error = %e, "opening the dispatch period failed");
+            }
+            if let Err(e) = sweeper.send_dispatch_reminders(&holder).await {
+                tracing::warn!(error = %e, "dispatch reminders failed");
+            }
             if let Err(e) = sweeper.delete_expired_sessions().await {
                 tracing::warn!(error = %e, "session sweep failed");
             }

@@ -339,6 +339,13 @@ impl Service {
             // Meetings over the year, their decisions key tasks (meetings/demo.rs).
             self.load_demo_meetings(&industry_ids, &dept_ids, &region_ids, &by)
                 .await?;
+            // Policies with their payments and funds with their investments over the demo
+            // year (policies/demo.rs).
+            self.load_demo_policies(&industry_ids, &dept_ids, &region_ids, &by)
+                .await?;
+            // Twelve months of the task forces' monthly reports and the current month open
+            // (dispatch/demo.rs); their figures read the projects and policies above.
+            self.load_demo_dispatch(&industry_ids, &by).await?;
         }
 
         self.store.set_meta(DEMO_MARKER, "1").await?;

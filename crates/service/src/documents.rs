@@ -25,6 +25,44 @@ use utoipa::ToSchema;
 /// CPU-bound: the service calls it off the async runtime.
 pub trait PdfRenderer: Send + Sync {
     fn render_pdf(&self, doc: &OfficialDocument) -> std::result::Result<Vec<u8>, String>;
+    /// A chart's SVG as a PNG at `scale` times its size, drawn with the PDF's fonts (for the
+    /// Word file). A renderer that cannot leaves the Word file with the chart's caption only.
+    fn rasterise_svg(&self, _svg: &str, _scale: f32) -> std::result::Result<Vec<u8>, String> {
+        Err("no rasteriser".into())
+    }
+}
+
+/// How much finer than its own size a chart is rasterised for Word (sharp when printed).
+const CHART_SCALE: f32 = 2.0;
+
+/// The document's charts as pictures for the Word file, in order (an empty picture when one
+/// cannot be drawn: the Word file then shows its caption).
+fn chart_pictures(
+    renderer: &dyn PdfRenderer,
+    doc: &OfficialDocument,
+) -> Vec<dongneng_office::Picture> {
+    doc.body
+        .iter()
+        .filter_map(|b| match b {
+            dongneng_domain::document::Block::Chart(c) => Some(c),
+            _ => None,
+        })
+        .map(|c| match renderer.rasterise_svg(&c.svg, CHART_SCALE) {
+            Ok(png) => dongneng_office::Picture {
+                png,
+                width_px: (c.width as f32 * CHART_SCALE) as u32,
+                height_px: (c.height as f32 * CHART_SCALE) as u32,
+            },
+            Err(e) => {
+                tracing::warn!(error = %e, "chart not rasterised for Word");
+                dongneng_office::Picture {
+                    png: vec![],
+                    width_px: 0,
+                    height_px: 0,
+                }
+            }
+        })
+        .collect()
 }
 
 /// The record a document is made from, at the version read.
@@ -95,7 +133,9 @@ impl Service {
         let doc = Arc::new(doc);
         let for_pdf = doc.clone();
         let (docx, pdf) = tokio::task::spawn_blocking(move || {
-            let docx = dongneng_office::write_docx(&for_pdf).map_err(|e| e.to_string());
+            let pictures = chart_pictures(renderer.as_ref(), &for_pdf);
+            let docx = dongneng_office::write_docx_with_pictures(&for_pdf, &pictures)
+                .map_err(|e| e.to_string());
             let pdf = renderer.render_pdf(&for_pdf);
             (docx, pdf)
         })
@@ -148,6 +188,8 @@ impl Service {
                 self.meeting_within(&access, id).await?;
                 Ok(access)
             }
+            // The digest's scope must be the reader's (or the reader sees the whole city).
+            SourceKind::DigestEdition => self.digest_edition_access(actor, id).await,
         }
     }
 

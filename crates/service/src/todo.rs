@@ -163,6 +163,8 @@ impl TodoReader {
             instruct: scope_of(a, Permission::InstructProblems),
             replies_of: own_of(Permission::ReplySupervision),
             supervisor: scope_of(a, Permission::ManageSupervision).is_some(),
+            dispatch_file: scope_of(a, Permission::FileDispatch),
+            dispatch_review: scope_of(a, Permission::ReviewDispatch),
             today: clock::today(),
             limit,
         }

@@ -121,4 +121,44 @@ impl DocumentStore for BackendStore {
         .await
         .map_err(map_err)
     }
+
+    async fn digest_edition(&self, ym: i32, scope_key: &str) -> R<i64> {
+        let find = async || {
+            sqlx::query_scalar::<Db, i64>(
+                "select id from digest_editions where ym = $1 and scope_key = $2",
+            )
+            .bind(ym)
+            .bind(scope_key)
+            .fetch_optional(&self.pool)
+            .await
+            .map_err(map_err)
+        };
+        if let Some(id) = find().await? {
+            return Ok(id);
+        }
+        // Two readers at once: one insert wins, the other finds its row.
+        sqlx::query::<Db>(
+            "insert into digest_editions (ym, scope_key, created_at) values ($1, $2, $3) \
+             on conflict (ym, scope_key) do nothing",
+        )
+        .bind(ym)
+        .bind(scope_key)
+        .bind(now())
+        .execute(&self.pool)
+        .await
+        .map_err(map_err)?;
+        find()
+            .await?
+            .ok_or_else(|| StoreError::Internal("digest edition not written".into()))
+    }
+
+    async fn get_digest_edition(&self, id: i64) -> R<Option<(i32, String)>> {
+        sqlx::query_as::<Db, (i32, String)>(
+            "select ym, scope_key from digest_editions where id = $1",
+        )
+        .bind(id)
+        .fetch_optional(&self.pool)
+        .await
+        .map_err(map_err)
+    }
 }

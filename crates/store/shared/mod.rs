@@ -9,12 +9,14 @@ pub(crate) mod versioned;
 
 mod attachments;
 mod audit;
+pub(crate) mod dispatch;
 mod documents;
 mod import_reports;
 mod leases;
 mod meetings;
 mod notify;
 mod numbers;
+mod policies;
 mod problems;
 mod profiles;
 pub(crate) mod projects;

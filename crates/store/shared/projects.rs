@@ -21,6 +21,7 @@ use dongneng_store::{
     ProjectAsAt, ProjectEvent, ProjectFilter, ProjectKey, ProjectSort, ProjectStore, ProjectSums,
     StoreError, WARNING_RULES_KEY, WarningContext,
 };
+use dongneng_store::{DispatchCell, LaggingProject};
 use sqlx::Row;
 use sqlx::query_builder::Separated;
 
@@ -1249,8 +1250,10 @@ fn as_at_select(
              case when g.year = ",
     )
     .push_bind(year)
+    .push(" then g.ytd_investment else 0 end as year_completed, case when g.ym = ")
+    .push_bind(at_ym)
     .push(
-        " then g.ytd_investment else 0 end as year_completed, \
+        " then g.month_investment else 0 end as month_completed, \
              coalesce((select b.planned_investment from project_batches b \
              where b.project_id = p.project_id and b.year = ",
     )
@@ -1814,5 +1817,164 @@ impl ProjectStore for BackendStore {
                    where year = $1 and valid_to is null";
         let rows: Vec<(i64, i64)> = rows_for(&self.pool, sql, year).await?;
         Ok(rows.into_iter().map(|(id, p)| (id, Money(p))).collect())
+    }
+
+    async fn dispatch_cells(
+        &self,
+        filter: &ProjectFilter,
+        at: DateTime<Utc>,
+        year: i32,
+        at_ym: i32,
+    ) -> R<Vec<DispatchCell>> {
+        let mut qb = sqlx::QueryBuilder::<Db>::new(
+            "select x.industry_id, x.region_id, count(*) as n, \
+             cast(coalesce(sum(x.total_investment), 0) as bigint) as total, \
+             cast(coalesce(sum(x.year_plan), 0) as bigint) as plan, \
+             cast(coalesce(sum(x.month_completed), 0) as bigint) as month_done, \
+             cast(coalesce(sum(x.year_completed), 0) as bigint) as year_done from (",
+        );
+        as_at_select(&mut qb, filter, at, year, at_ym);
+        qb.push(") x group by x.industry_id, x.region_id");
+        let rows = qb.build().fetch_all(&self.pool).await.map_err(map_err)?;
+        let mut cells: Vec<DispatchCell> = rows
+            .iter()
+            .map(|r| DispatchCell {
+                industry_id: r.get("industry_id"),
+                region_id: r.get("region_id"),
+                projects: r.try_get::<i64, _>("n").unwrap_or(0),
+                total_investment: Money(r.try_get("total").unwrap_or(0)),
+                year_plan: Money(r.try_get("plan").unwrap_or(0)),
+                month_completed: Money(r.try_get("month_done").unwrap_or(0)),
+                year_completed: Money(r.try_get("year_done").unwrap_or(0)),
+                ..Default::default()
+            })
+            .collect();
+        // Starts and completions: the stage moves dated in the year up to the month's end.
+        let month = (at_ym % 100) as u32;
+        let first = NaiveDate::from_ymd_opt(year, month, 1)
+            .ok_or_else(|| StoreError::Internal(format!("no month {at_ym}")))?;
+        let year_first = NaiveDate::from_ymd_opt(year, 1, 1)
+            .ok_or_else(|| StoreError::Internal(format!("no year {year}")))?;
+        let last = first
+            .checked_add_months(chrono::Months::new(1))
+            .and_then(|d| d.pred_opt())
+            .ok_or_else(|| StoreError::Internal(format!("no month {at_ym}")))?;
+        let mut qb = sqlx::QueryBuilder::<Db>::new(
+            "select p.industry_id, p.region_id, \
+             cast(count(distinct case when e.to_stage = 'started' and e.on_date >= ",
+        );
+        qb.push_bind(first)
+            .push(
+                " then e.project_id end) as bigint) as sm, \
+                 cast(count(distinct case when e.to_stage = 'started' then e.project_id end) as bigint) as sy, \
+                 cast(count(distinct case when e.to_stage = 'completed' and e.on_date >= ",
+            )
+            .push_bind(first)
+            .push(
+                " then e.project_id end) as bigint) as fm, \
+                 cast(count(distinct case when e.to_stage = 'completed' then e.project_id end) as bigint) as fy \
+                 from project_events e join projects p on p.id = e.project_id \
+                 where e.kind = 'stage' and e.on_date >= ",
+            )
+            .push_bind(year_first)
+            .push(" and e.on_date <= ")
+            .push_bind(last);
+        push_filter(&mut qb, filter, "p", false);
+        qb.push(" group by p.industry_id, p.region_id");
+        let rows = qb.build().fetch_all(&self.pool).await.map_err(map_err)?;
+        for r in &rows {
+            let (industry_id, region_id): (i64, i64) = (r.get("industry_id"), r.get("region_id"));
+            let i = match cells
+                .iter()
+                .position(|c| c.industry_id == industry_id && c.region_id == region_id)
+            {
+                Some(i) => i,
+                None => {
+                    cells.push(DispatchCell {
+                        industry_id,
+                        region_id,
+                        ..Default::default()
+                    });
+                    cells.len() - 1
+                }
+            };
+            let c = &mut cells[i];
+            c.started_month = r.try_get("sm").unwrap_or(0);
+            c.started_ytd = r.try_get("sy").unwrap_or(0);
+            c.finished_month = r.try_get("fm").unwrap_or(0);
+            c.finished_ytd = r.try_get("fy").unwrap_or(0);
+        }
+        cells.sort_by_key(|c| (c.industry_id, c.region_id));
+        Ok(cells)
+    }
+
+    async fn lagging_as_at(
+        &self,
+        filter: &ProjectFilter,
+        at: DateTime<Utc>,
+        year: i32,
+        at_ym: i32,
+        points: u32,
+        limit: i64,
+    ) -> R<(Vec<LaggingProject>, i64)> {
+        // Behind the time progress m/12 by more than `points` percentage points, in
+        // integers: 100·m/12 − 100·done/plan > points ⇔ 1200·done < plan·(100·m − 12·points).
+        let month = i64::from(at_ym % 100);
+        let factor = 100 * month - 12 * i64::from(points);
+        if factor <= 0 {
+            return Ok((vec![], 0));
+        }
+        let mut qb = sqlx::QueryBuilder::<Db>::new(
+            "select x.id, x.code, x.name, x.owner_name, x.region_id, x.industry_id, \
+             x.year_plan, x.year_completed, q.warning_level, q.warning_reasons, \
+             r.id as report_id, r.problems, count(*) over () as total from (",
+        );
+        as_at_select(&mut qb, filter, at, year, at_ym);
+        qb.push(
+            ") x join projects q on q.id = x.id left join project_progress r \
+             on r.project_id = x.id and r.valid_to is null and r.ym = ",
+        )
+        .push_bind(at_ym)
+        .push(" where x.stage = 'started' and x.in_library = ")
+        .push_bind(true)
+        .push(" and x.year_plan > 0 and x.year_completed * 1200 < x.year_plan * ")
+        .push_bind(factor)
+        .push(" order by x.year_plan * ")
+        .push_bind(month)
+        .push(" - x.year_completed * 12 desc, x.id limit ")
+        .push_bind(limit);
+        let rows = qb.build().fetch_all(&self.pool).await.map_err(map_err)?;
+        let total = rows
+            .first()
+            .map(|r| r.try_get::<i64, _>("total").unwrap_or(0))
+            .unwrap_or(0);
+        let items = rows
+            .iter()
+            .map(|r| LaggingProject {
+                id: r.get("id"),
+                code: r.get("code"),
+                name: r.get("name"),
+                owner_name: r.get("owner_name"),
+                region_id: r.get("region_id"),
+                industry_id: r.get("industry_id"),
+                year_plan: Money(r.try_get("year_plan").unwrap_or(0)),
+                year_completed: Money(r.try_get("year_completed").unwrap_or(0)),
+                warning_level: Level::parse(&r.get::<String, _>("warning_level"))
+                    .unwrap_or(Level::Green),
+                warning_reasons: serde_json::from_str(&r.get::<String, _>("warning_reasons"))
+                    .unwrap_or_default(),
+                reported: r
+                    .try_get::<Option<i64>, _>("report_id")
+                    .ok()
+                    .flatten()
+                    .is_some(),
+                reported_problems: r
+                    .try_get::<Option<String>, _>("problems")
+                    .ok()
+                    .flatten()
+                    .unwrap_or_default(),
+            })
+            .collect();
+        Ok((items, total))
     }
 }

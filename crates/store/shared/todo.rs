@@ -2,6 +2,7 @@
 //! notifications, the reminder calendar and the reminders sent.
 
 use super::common::{begin_write, map_err, now, write_audit};
+use super::dispatch::push_industry_scope;
 use super::notify::{Audience, Notice, notify};
 use super::problems::{push_ids, push_scope};
 use super::tasks::push_filter as push_task_filter;
@@ -110,6 +111,43 @@ const TO_CLOSE: Source = Source {
     ..TO_REPLY
 };
 
+/// A task force's month: the industry's name and the month.
+macro_rules! month_title {
+    () => {
+        "i.name_zh || ' ' || cast(p.year as varchar(4)) || '年' || cast(p.month as varchar(2)) \
+         || '月'"
+    };
+}
+const TO_FILE: Source = Source {
+    kind: "dispatch_report",
+    id: "x.period_id",
+    number: None,
+    deadline: "x.deadline",
+    department: NONE,
+    from: concat!(
+        "from (select m.period_id, m.industry_id, m.deadline, ",
+        month_title!(),
+        " as title from dispatch_period_industries m join dispatch_periods p \
+         on p.id = m.period_id join industries i on i.id = m.industry_id \
+         left join dispatch_reports r on r.period_id = m.period_id \
+         and r.industry_id = m.industry_id where p.state = 'open' \
+         and (r.id is null or r.state in ('draft', 'returned'))) x where 1 = 1"
+    ),
+};
+const TO_REVIEW_REPORT: Source = Source {
+    kind: "dispatch_review",
+    id: "x.id",
+    deadline: "cast(null as date)",
+    from: concat!(
+        "from (select r.id, r.industry_id, ",
+        month_title!(),
+        " as title from dispatch_reports r join dispatch_periods p on p.id = r.period_id \
+         join industries i on i.id = r.industry_id \
+         where r.state in ('submitted', 'resubmitted')) x where 1 = 1"
+    ),
+    ..TO_FILE
+};
+
 #[async_trait]
 impl TodoStore for BackendStore {
     async fn todo(&self, q: &TodoQuery) -> R<Vec<TodoRow>> {
@@ -148,6 +186,21 @@ impl TodoStore for BackendStore {
             if let Some(scope) = scope {
                 let mut qb = source.query();
                 push_scope(&mut qb, scope);
+                qb.push(order);
+                queries.push(qb);
+            }
+        }
+        for (source, scope, order) in [
+            (
+                &TO_FILE,
+                &q.dispatch_file,
+                " order by x.deadline, x.period_id",
+            ),
+            (&TO_REVIEW_REPORT, &q.dispatch_review, " order by x.id"),
+        ] {
+            if let Some(scope) = scope {
+                let mut qb = source.query();
+                push_industry_scope(&mut qb, "x", scope);
                 qb.push(order);
                 queries.push(qb);
             }

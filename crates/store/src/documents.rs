@@ -61,4 +61,9 @@ pub trait DocumentStore {
     /// The documents of one record, oldest first.
     async fn documents_of(&self, source: SourceKind, source_id: i64)
     -> Result<Vec<StoredDocument>>;
+    /// The id of the dispatch digest's edition for month `ym` (yyyymm) and a reader's scope
+    /// key, made the first time it is asked for.
+    async fn digest_edition(&self, ym: i32, scope_key: &str) -> Result<i64>;
+    /// An edition's month and scope key.
+    async fn get_digest_edition(&self, id: i64) -> Result<Option<(i32, String)>>;
 }

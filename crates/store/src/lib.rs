@@ -8,9 +8,11 @@
 //!   has moved on, changing nothing;
 //! - list methods that reach programme data take a [`DataScope`] and filter in SQL.
 
+pub mod dispatch;
 pub mod documents;
 pub mod error;
 pub mod meetings;
+pub mod policies;
 pub mod problems;
 pub mod profiles;
 pub mod projects;
@@ -20,9 +22,11 @@ pub mod supervision;
 pub mod tasks;
 pub mod todo;
 
+pub use dispatch::*;
 pub use documents::*;
 pub use error::StoreError;
 pub use meetings::*;
+pub use policies::*;
 pub use problems::*;
 pub use profiles::*;
 pub use projects::*;
@@ -222,6 +226,8 @@ pub trait Store:
     + NotificationStore
     + ReminderStore
     + MeetingStore
+    + DispatchStore
+    + PolicyStore
     + LeaseStore
     + ImportReportStore
     + DocumentStore
@@ -246,6 +252,8 @@ impl<T> Store for T where
         + NotificationStore
         + ReminderStore
         + MeetingStore
+        + DispatchStore
+        + PolicyStore
         + LeaseStore
         + ImportReportStore
         + DocumentStore

@@ -410,4 +410,70 @@ pub trait ProjectStore {
     async fn factors_for(&self, ids: &[i64]) -> Result<Vec<Factor>>;
     /// Every project's planned investment in one year's batch.
     async fn batches_for_year(&self, year: i32) -> Result<Vec<(i64, Money)>>;
+    /// The month's project dispatch figures (月度调度), one cell per industry and region, from
+    /// the library as it stood at `at` (the month's end): the same select as
+    /// [`ProjectStore::sums_as_at`], so the cells add up to its totals exactly.
+    async fn dispatch_cells(
+        &self,
+        filter: &ProjectFilter,
+        at: DateTime<Utc>,
+        year: i32,
+        ym: i32,
+    ) -> Result<Vec<DispatchCell>>;
+    /// The projects of the filter, as at `at`, started and in that year's batch whose
+    /// completion is behind the time progress of month `ym` by more than `points` percentage
+    /// points; the most behind (planned to date − completed) first, at most `limit`, with how
+    /// many there are in all.
+    async fn lagging_as_at(
+        &self,
+        filter: &ProjectFilter,
+        at: DateTime<Utc>,
+        year: i32,
+        ym: i32,
+        points: u32,
+        limit: i64,
+    ) -> Result<(Vec<LaggingProject>, i64)>;
+}
+
+/// One cell of a month's project dispatch figures: the projects of one industry in one region
+/// (not its subtree), as the library stood at the month's end.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, ToSchema)]
+pub struct DispatchCell {
+    pub industry_id: i64,
+    pub region_id: i64,
+    pub projects: i64,
+    /// 总投资 (fen).
+    pub total_investment: Money,
+    /// 年度计划投资 of the year (fen).
+    pub year_plan: Money,
+    /// Completed in the month itself (fen: the month's reports).
+    pub month_completed: Money,
+    /// 本年累计完成 up to the month (fen).
+    pub year_completed: Money,
+    /// Projects that moved to "started" in the month, and in the year up to it.
+    pub started_month: i64,
+    pub started_ytd: i64,
+    /// Projects that moved to "completed" in the month, and in the year up to it.
+    pub finished_month: i64,
+    pub finished_ytd: i64,
+}
+
+/// A project behind the time progress at a month's end, with what is known of why.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
+pub struct LaggingProject {
+    pub id: i64,
+    pub code: Option<String>,
+    pub name: String,
+    pub owner_name: String,
+    pub region_id: i64,
+    pub industry_id: i64,
+    pub year_plan: Money,
+    pub year_completed: Money,
+    /// The project's warning now, with its reasons.
+    pub warning_level: Level,
+    pub warning_reasons: Vec<Reason>,
+    /// Whether the month's progress report is in.
+    pub reported: bool,
+    /// The problems the month's report names (empty when none or not reported).
+    pub reported_problems: String,
 }

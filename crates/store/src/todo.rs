@@ -34,6 +34,10 @@ pub struct TodoQuery {
     pub replies_of: Option<i64>,
     /// Supervision items replied to, or past their deadline on `today`, to close.
     pub supervisor: bool,
+    /// Monthly reports to file (not filed, or returned) of the task forces within the scope.
+    pub dispatch_file: Option<DataScope>,
+    /// Monthly reports submitted or resubmitted, to review, within the scope.
+    pub dispatch_review: Option<DataScope>,
     pub today: NaiveDate,
     /// At most this many entries of each source.
     pub limit: i64,

@@ -128,7 +128,7 @@ impl Lang {
 /// The catalogue sections of areas that keep their own field labels (`<area>.field.…`) and
 /// validation messages (`<area>.validation.…`), tried after the common `field` and
 /// `validation` sections.
-const AREA_SECTIONS: &[&str] = &["meetings"];
+const AREA_SECTIONS: &[&str] = &["meetings", "dispatch", "digest", "policies"];
 
 /// A moment as Beijing time (UTC+8), which is how every user of the system reads the clock.
 pub fn china_time(at: chrono::DateTime<chrono::Utc>) -> String {

@@ -42,6 +42,8 @@ pub fn all() -> Vec<Test> {
     all.extend(crate::coordination::all());
     // Issue 8 §3: meetings.
     all.extend(crate::meetings::all());
+    // Issue 9 §3: policies and funds.
+    all.extend(crate::policies::all());
     all.extend(crate::security::all());
     all
 }

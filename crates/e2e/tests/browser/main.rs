@@ -14,6 +14,7 @@ mod harness;
 mod industry;
 mod library;
 mod meetings;
+mod policies;
 mod security;
 
 use dongneng_service::ServiceConfig;

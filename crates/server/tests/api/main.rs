@@ -5,11 +5,14 @@ mod harness;
 
 mod auth;
 mod cli;
+mod digest;
+mod dispatch;
 mod documents;
 mod durability;
 mod hostile;
 mod meetings;
 mod openapi;
+mod policies;
 mod problems;
 mod profiles;
 mod projects;

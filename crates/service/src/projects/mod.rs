@@ -2,10 +2,12 @@
 //! by those whose scope covers the project (`edit`: [`LibraryEditor`], [`ProjectEditor`]),
 //! warnings and their thresholds (`warnings`), totals (`sums`) and the "as at" view.
 
+mod dispatch;
 mod edit;
 mod sums;
 mod warnings;
 
+pub use dispatch::{DispatchFigures, FigureRow, LAGGING_LIMIT, check_month, tenths_percent};
 pub use edit::{LibraryEditor, ProjectEditor};
 pub(crate) use sums::SumsCache;
 pub use warnings::SettingsEditor;
@@ -104,6 +106,11 @@ impl Service {
 pub struct ProgrammeReader(Access);
 
 impl ProgrammeReader {
+    /// The library within another grant's scope (the digest reads its figures this way).
+    pub(crate) fn within(access: Access) -> ProgrammeReader {
+        ProgrammeReader(access)
+    }
+
     pub(crate) fn grant(&self) -> &Access {
         &self.0
     }

@@ -3,11 +3,14 @@
 
 mod audit;
 mod auth;
+pub mod digest;
+pub mod dispatch;
 pub mod documents;
 pub(crate) mod files;
 mod health;
 pub mod meetings;
 pub mod openapi;
+pub mod policies;
 pub mod problems;
 pub(crate) mod profiles;
 pub mod projects;
@@ -250,6 +253,8 @@ pub fn router() -> (axum::Router<AppState>, utoipa::openapi::OpenApi) {
         .routes(routes!(transfer::progress_template))
         .routes(routes!(transfer::import_report))
         .routes(routes!(projects::projects_as_at))
+        .routes(routes!(projects::dispatch_figures))
+        .routes(routes!(digest::digest))
         .routes(routes!(projects::get_project, projects::update_project))
         .routes(routes!(projects::move_stage))
         .routes(routes!(projects::leave_library))
@@ -296,10 +301,45 @@ pub fn router() -> (axum::Router<AppState>, utoipa::openapi::OpenApi) {
         .routes(routes!(meetings::add_decision))
         .routes(routes!(meetings::pack))
         .routes(routes!(meetings::document))
+        .routes(routes!(policies::list_policies, policies::create_policy))
+        .routes(routes!(policies::policy_totals))
+        .routes(routes!(policies::policy_month))
+        .routes(routes!(
+            policies::get_policy,
+            policies::update_policy,
+            policies::delete_policy
+        ))
+        .routes(routes!(policies::add_beneficiary))
+        .routes(routes!(policies::update_beneficiary))
+        .routes(routes!(policies::add_payment))
+        .routes(routes!(policies::list_funds, policies::create_fund))
+        .routes(routes!(policies::fund_totals))
+        .routes(routes!(
+            policies::get_fund,
+            policies::update_fund,
+            policies::delete_fund
+        ))
+        .routes(routes!(policies::add_source))
+        .routes(routes!(policies::add_investment))
         .routes(routes!(supervision::notice_docx))
         .routes(routes!(supervision::notice_pdf))
         .routes(routes!(documents::list_documents))
         .routes(routes!(documents::download_document))
+        .routes(routes!(dispatch::list_periods, dispatch::open_period))
+        .routes(routes!(dispatch::get_period))
+        .routes(routes!(dispatch::extend))
+        .routes(routes!(dispatch::lock))
+        .routes(routes!(dispatch::reopen))
+        .routes(routes!(dispatch::list_reports, dispatch::create_report))
+        .routes(routes!(dispatch::get_report, dispatch::update_report))
+        .routes(routes!(dispatch::submit))
+        .routes(routes!(dispatch::resubmit))
+        .routes(routes!(dispatch::return_report))
+        .routes(routes!(dispatch::accept))
+        .routes(routes!(dispatch::diff))
+        .routes(routes!(dispatch::completeness))
+        .routes(routes!(dispatch::not_filed))
+        .routes(routes!(dispatch::get_settings, dispatch::set_settings))
         .routes(routes!(todo::todo))
         .routes(routes!(todo::list_notifications))
         .routes(routes!(todo::read_notifications))

@@ -334,6 +334,39 @@ pub async fn set_factor(
     Ok(Json(editor.set_factor(b).await?))
 }
 
+/// A month and an optional industry or region (with its subtree).
+#[derive(Debug, Deserialize, IntoParams)]
+pub struct DispatchQuery {
+    pub year: i32,
+    pub month: u32,
+    pub industry: Option<i64>,
+    pub region: Option<i64>,
+}
+
+/// The month's project dispatch figures (项目推进 of 月度调度) within the caller's scope: per
+/// industry, per district and in total — projects, total and yearly planned investment,
+/// completed in the month and the year to date, completion rate against the time progress —
+/// and the projects behind plan with their causes. From the library as it stood at the
+/// month's end: the total equals `GET /api/v1/projects/as-at` for the same month and filter.
+/// The current month reads the library as it stands; a future month is refused (422).
+#[utoipa::path(get, path = "/api/v1/projects/dispatch", tag = "projects", params(DispatchQuery),
+    responses((status = 200, body = dongneng_service::projects::DispatchFigures), (status = 422)))]
+pub async fn dispatch_figures(
+    State(app): State<AppState>,
+    s: Signed,
+    Query(q): Query<DispatchQuery>,
+) -> AppResult<Json<dongneng_service::projects::DispatchFigures>> {
+    let reader = app.service.programme(&s.actor)?;
+    let query = dongneng_service::projects::ProjectQuery {
+        industry_id: q.industry,
+        region_id: q.region,
+        ..Default::default()
+    };
+    Ok(Json(
+        reader.dispatch_figures(q.year, q.month, &query).await?,
+    ))
+}
+
 /// The month plus the list filters (no warning filter: past warnings are not kept).
 #[derive(Debug, Deserialize, IntoParams)]
 pub struct AsAtQuery {

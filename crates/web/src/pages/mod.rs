@@ -1,10 +1,12 @@
 //! Server-rendered pages (askama templates in `crates/web/templates`). Pages call the same
 //! service methods as the API; they only turn form fields into inputs and results into HTML.
 
+mod digest;
 pub mod form;
 mod layout;
 pub mod list;
 mod meetings;
+mod policies;
 mod problems;
 mod profiles;
 mod projects;
@@ -51,6 +53,8 @@ pub fn router() -> Router<AppState> {
         .merge(tasks::router())
         .merge(todo::router())
         .merge(meetings::router())
+        .merge(digest::router())
+        .merge(policies::router())
         .route("/{area}", get(area_page))
 }
 

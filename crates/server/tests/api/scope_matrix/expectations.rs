@@ -116,6 +116,10 @@ pub const TABLE: &[(&str, &str)] = &[
     ("GET /api/v1/projects",                                                        "N  Y  Y  Y  Y  Y  Y  Y  Y  A"),
     ("GET /api/v1/projects/{id}",                                                   "N  Y  Y  Y  Y  Y  Y  Y  Y  A"),
     ("GET /api/v1/projects/as-at",                                                  "N  Y  Y  Y  Y  Y  Y  Y  Y  A"),
+    ("GET /api/v1/projects/dispatch",                                               "N  Y  Y  Y  Y  Y  Y  Y  Y  A"),
+    // The month's dispatch digest: the office, leaders, the supervisor, districts (their
+    // rows) and the statistics bureau.
+    ("GET /api/v1/dispatch/digest/{file}",                                          "N  Y  Y  Y  N  N  Y  Y  N  A"),
     ("GET /api/v1/projects/export.xlsx",                                            "N  Y  Y  Y  Y  Y  Y  Y  Y  A"),
     ("GET /api/v1/projects/progress-template.xlsx",                                 "N  Y  Y  Y  Y  Y  Y  Y  Y  A"),
     ("GET /api/v1/settings/warnings",                                               "N  Y  Y  Y  Y  Y  Y  Y  Y  A"),
@@ -257,6 +261,52 @@ pub const TABLE: &[(&str, &str)] = &[
     ("PUT /api/v1/meetings/{id}/agenda/{item_id}",                                  "N  Y  N  N  N  N  N  N  N  A"),
     ("POST /api/v1/meetings/{id}/attendees",                                        "N  Y  N  N  N  N  N  N  N  A"),
     ("POST /api/v1/meetings/{id}/decisions",                                        "N  Y  N  N  N  N  N  N  N  A"),
+    // Monthly dispatch (the test reports: 新材料's, in periods the office opens): read by
+    // the office, the leader and task force of 新材料, the supervisor and the statistics bureau…
+    ("GET /api/v1/dispatch/periods",                                                "N  Y  Y  Y  Y  N  N  Y  N  A"),
+    ("GET /api/v1/dispatch/periods/{id}",                                           "N  Y  Y  Y  Y  N  N  Y  N  A"),
+    ("GET /api/v1/dispatch/reports",                                                "N  Y  Y  Y  Y  N  N  Y  N  A"),
+    ("GET /api/v1/dispatch/reports/{id}",                                           "N  Y  Y  Y  Y  N  N  Y  N  A"),
+    ("GET /api/v1/dispatch/reports/{id}/diff",                                      "N  Y  Y  Y  Y  N  N  Y  N  A"),
+    ("GET /api/v1/dispatch/completeness",                                           "N  Y  Y  Y  Y  N  N  Y  N  A"),
+    ("GET /api/v1/dispatch/not-filed",                                              "N  Y  Y  Y  Y  N  N  Y  N  A"),
+    // …filed by the task force…
+    ("POST /api/v1/dispatch/reports",                                               "N  N  N  N  Y  N  N  N  N  A"),
+    ("PUT /api/v1/dispatch/reports/{id}",                                           "N  N  N  N  Y  N  N  N  N  A"),
+    ("POST /api/v1/dispatch/reports/{id}/submit",                                   "N  N  N  N  Y  N  N  N  N  A"),
+    ("POST /api/v1/dispatch/reports/{id}/resubmit",                                 "N  N  N  N  Y  N  N  N  N  A"),
+    // …reviewed by the office, which also runs the periods and the deadline setting.
+    ("POST /api/v1/dispatch/reports/{id}/return",                                   "N  Y  N  N  N  N  N  N  N  A"),
+    ("POST /api/v1/dispatch/reports/{id}/accept",                                   "N  Y  N  N  N  N  N  N  N  A"),
+    ("POST /api/v1/dispatch/periods",                                               "N  Y  N  N  N  N  N  N  N  A"),
+    ("POST /api/v1/dispatch/periods/{id}/extend",                                   "N  Y  N  N  N  N  N  N  N  A"),
+    ("POST /api/v1/dispatch/periods/{id}/lock",                                     "N  Y  N  N  N  N  N  N  N  A"),
+    ("POST /api/v1/dispatch/periods/{id}/reopen",                                   "N  Y  N  N  N  N  N  N  N  A"),
+    ("GET /api/v1/settings/dispatch",                                               "N  Y  N  N  N  N  N  N  N  A"),
+    ("PUT /api/v1/settings/dispatch",                                               "N  Y  N  N  N  N  N  N  N  A"),
+    // Policies and funds (the test policy: 新材料, issued by 市财政局; the test fund: 新材料):
+    // read by the office, the leader, the supervisor, the task force, departments and the
+    // statistics bureau…
+    ("GET /api/v1/policies",                                                        "N  Y  Y  Y  Y  Y  N  Y  N  A"),
+    ("GET /api/v1/policies/totals",                                                 "N  Y  Y  Y  Y  Y  N  Y  N  A"),
+    ("GET /api/v1/policies/month",                                                  "N  Y  Y  Y  Y  Y  N  Y  N  A"),
+    ("GET /api/v1/policies/{id}",                                                   "N  Y  Y  Y  Y  Y  N  Y  N  A"),
+    ("GET /api/v1/funds",                                                           "N  Y  Y  Y  Y  Y  N  Y  N  A"),
+    ("GET /api/v1/funds/totals",                                                    "N  Y  Y  Y  Y  Y  N  Y  N  A"),
+    ("GET /api/v1/funds/{id}",                                                      "N  Y  Y  Y  Y  Y  N  Y  N  A"),
+    // …recorded by the office, the task force of the industry and the issuing department…
+    ("POST /api/v1/policies",                                                       "N  Y  N  N  Y  Y  N  N  N  A"),
+    ("PUT /api/v1/policies/{id}",                                                   "N  Y  N  N  Y  Y  N  N  N  A"),
+    ("DELETE /api/v1/policies/{id}",                                                "N  Y  N  N  Y  Y  N  N  N  A"),
+    ("POST /api/v1/policies/{id}/beneficiaries",                                    "N  Y  N  N  Y  Y  N  N  N  A"),
+    ("PUT /api/v1/policies/{id}/beneficiaries/{beneficiary_id}",                    "N  Y  N  N  Y  Y  N  N  N  A"),
+    ("POST /api/v1/policies/{id}/payments",                                         "N  Y  N  N  Y  Y  N  N  N  A"),
+    // …and the funds by the office and the task force of the industry.
+    ("POST /api/v1/funds",                                                          "N  Y  N  N  Y  N  N  N  N  A"),
+    ("PUT /api/v1/funds/{id}",                                                      "N  Y  N  N  Y  N  N  N  N  A"),
+    ("DELETE /api/v1/funds/{id}",                                                   "N  Y  N  N  Y  N  N  N  N  A"),
+    ("POST /api/v1/funds/{id}/sources",                                             "N  Y  N  N  Y  N  N  N  N  A"),
+    ("POST /api/v1/funds/{id}/investments",                                         "N  Y  N  N  Y  N  N  N  N  A"),
 ];
 
 /// The methods an OpenAPI path item may hold.

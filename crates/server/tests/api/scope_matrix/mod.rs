@@ -7,6 +7,7 @@
 //! as they were. Every body sent is first checked against the document's schema for the
 //! operation.
 
+mod dispatch;
 pub mod expectations;
 mod pages;
 pub mod requests;

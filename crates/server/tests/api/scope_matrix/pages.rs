@@ -100,12 +100,66 @@ async fn meeting_record(app: &TestApp) -> String {
     format!("/meetings/{}", m["id"])
 }
 
+/// A policy of 新材料 issued by 市财政局 with a beneficiary, and a fund of 新材料: their
+/// pages' paths.
+async fn policy_records(app: &TestApp) -> (String, String) {
+    let office = app.token("office").await;
+    let find =
+        async |list: &str, field: &str, value: &str| app.find_id(&office, list, field, value).await;
+    let new_materials = find("/api/v1/industries", "key", "new_materials").await;
+    let body = json!({"title": "页面矩阵政策", "doc_number": "淄页面〔2026〕1号",
+        "issued_on": "2026-01-05", "valid_from": "2026-01-05",
+        "department_ids": [find("/api/v1/departments", "name_zh", "市财政局").await],
+        "industry_ids": [new_materials], "measures": ["页面矩阵措施"]});
+    let (status, p) = app
+        .call(Method::POST, "/api/v1/policies", Some(&office), Some(body))
+        .await;
+    assert_eq!(status, StatusCode::CREATED, "{p}");
+    let (status, b) = app
+        .call(
+            Method::POST,
+            &format!("/api/v1/policies/{}/beneficiaries", p["id"]),
+            Some(&office),
+            Some(json!({"version": p["version"], "kind": "enterprise",
+                "enterprise_name": "页面矩阵企业", "credit_code": "91350100M000100Y43",
+                "committed": 1_000_000})),
+        )
+        .await;
+    assert_eq!(status, StatusCode::CREATED, "{b}");
+    let body = json!({"name": "页面矩阵基金", "kind": "industry", "size": 1_000_000_000i64,
+        "manager": "页面矩阵管理人", "industry_ids": [new_materials]});
+    let (status, f) = app
+        .call(Method::POST, "/api/v1/funds", Some(&office), Some(body))
+        .await;
+    assert_eq!(status, StatusCode::CREATED, "{f}");
+    (
+        format!("/policies/{}", p["id"]),
+        format!("/funds/{}", f["id"]),
+    )
+}
+
 /// The pages: administration for its roles only, programme areas for programme roles.
 #[tokio::test]
 async fn page_scope_matrix() {
     each_backend(reference_data(), async |app| {
         let (problem, item) = coordination_records(app).await;
         let meeting = meeting_record(app).await;
+        let (policy, fund) = policy_records(app).await;
+        let (policy_edit, fund_edit) = (format!("{policy}/edit"), format!("{fund}/edit"));
+        // 政策与基金: read by the office, leaders, the supervisor, task forces, departments and
+        // the statistics bureau; recorded by the office, the task force of the industry and
+        // (policies only) the issuing department.
+        let policy_readers = |r: Role| {
+            matches!(
+                r,
+                Role::Office
+                    | Role::Leader
+                    | Role::Supervisor
+                    | Role::Taskforce
+                    | Role::Dept
+                    | Role::Stats
+            )
+        };
         let (meeting_pack, meeting_edit) = (format!("{meeting}/pack"), format!("{meeting}/edit"));
         let (problem_edit, item_edit) = (format!("{problem}/edit"), format!("{item}/edit"));
         let item_notice = format!("{item}/notice.docx");
@@ -173,6 +227,17 @@ async fn page_scope_matrix() {
                 ),
                 ("/tasks/new", r == Role::Office),
                 ("/todo", r != Role::Admin),
+                (
+                    "/dispatch/digest",
+                    matches!(
+                        r,
+                        Role::Office
+                            | Role::Leader
+                            | Role::Supervisor
+                            | Role::District
+                            | Role::Stats
+                    ),
+                ),
                 ("/notifications", true),
                 ("/admin/reminders", r == Role::Office),
                 ("/meetings", coordination(r)),
@@ -182,11 +247,34 @@ async fn page_scope_matrix() {
                 (&meeting, coordination(r)),
                 (&meeting_pack, coordination(r)),
                 (&meeting_edit, r == Role::Office),
+                ("/policies", policy_readers(r)),
+                ("/funds", policy_readers(r)),
+                (&policy, policy_readers(r)),
+                (&fund, policy_readers(r)),
+                (
+                    "/policies/new",
+                    matches!(r, Role::Office | Role::Taskforce | Role::Dept),
+                ),
+                (
+                    "/funds/new",
+                    // Funds are recorded only by grants reaching industries (as the API's
+                    // `POST /api/v1/funds` row says): not by departments.
+                    matches!(r, Role::Office | Role::Taskforce),
+                ),
+                (
+                    &policy_edit,
+                    matches!(r, Role::Office | Role::Taskforce | Role::Dept),
+                ),
+                (&fund_edit, matches!(r, Role::Office | Role::Taskforce)),
                 (
                     "/dispatch",
                     matches!(
                         r,
-                        Role::Office | Role::Leader | Role::Supervisor | Role::Taskforce
+                        Role::Office
+                            | Role::Leader
+                            | Role::Supervisor
+                            | Role::Taskforce
+                            | Role::Stats
                     ),
                 ),
             ];

@@ -91,6 +91,8 @@ impl World<'_> {
         let task = format!("/api/v1/tasks/{}", ids.task);
         let tasks = "/api/v1/tasks?per_page=500".to_string();
         let meeting = format!("/api/v1/meetings/{}", ids.meeting);
+        let policy = format!("/api/v1/policies/{}", ids.policy);
+        let fund = format!("/api/v1/funds/{}", ids.fund);
         match (op.method.as_str(), op.path.as_str()) {
             // ---------------------------------------------------- open, session, reference
             ("GET", "/healthz") => Call::read("/healthz".into()),
@@ -231,6 +233,16 @@ impl World<'_> {
             ("GET", "/api/v1/projects/as-at") => {
                 let (year, month) = last_month();
                 Call::read(format!("/api/v1/projects/as-at?year={year}&month={month}"))
+            }
+            ("GET", "/api/v1/dispatch/digest/{file}") => {
+                let (year, month) = last_month();
+                Call::read(format!("/api/v1/dispatch/digest/{year}-{month:02}"))
+            }
+            ("GET", "/api/v1/projects/dispatch") => {
+                let (year, month) = last_month();
+                Call::read(format!(
+                    "/api/v1/projects/dispatch?year={year}&month={month}"
+                ))
             }
             ("GET", "/api/v1/projects/export.xlsx") => {
                 Call::read("/api/v1/projects/export.xlsx".into())
@@ -813,6 +825,217 @@ impl World<'_> {
                 let body = json!({"version": version, "title": format!("{role}议定{n}"),
                                   "lead_department_id": ids.finance, "deadline": "2099-12-31"});
                 Call::json(format!("{meeting}/decisions"), body, meeting)
+            }
+            // ---------------------------------------------------- monthly dispatch
+            ("GET", "/api/v1/dispatch/periods") => Call::read("/api/v1/dispatch/periods".into()),
+            ("GET", "/api/v1/dispatch/reports") => Call::read("/api/v1/dispatch/reports".into()),
+            ("GET", "/api/v1/dispatch/completeness") => {
+                Call::read("/api/v1/dispatch/completeness?year=2001".into())
+            }
+            ("GET", "/api/v1/dispatch/not-filed") => {
+                Call::read("/api/v1/dispatch/not-filed".into())
+            }
+            ("GET", "/api/v1/dispatch/periods/{id}") => {
+                let p = self.period().await;
+                Call::read(format!("/api/v1/dispatch/periods/{}", p["id"]))
+            }
+            ("GET", "/api/v1/dispatch/reports/{id}" | "/api/v1/dispatch/reports/{id}/diff") => {
+                let r = self.report("returned").await;
+                Call::read(op.path.replace("{id}", &r["id"].to_string()))
+            }
+            ("POST", "/api/v1/dispatch/periods") => {
+                let n = self.next();
+                Call::json(
+                    "/api/v1/dispatch/periods".into(),
+                    json!({"year": 2001 + n / 12, "month": n % 12 + 1}),
+                    "/api/v1/dispatch/periods?per_page=500".into(),
+                )
+            }
+            ("POST", "/api/v1/dispatch/periods/{id}/extend") => {
+                let p = self.period().await;
+                let path = format!("/api/v1/dispatch/periods/{}", p["id"]);
+                let deadline = chrono::NaiveDate::parse_from_str(
+                    p["deadline"].as_str().unwrap_or_default(),
+                    "%Y-%m-%d",
+                )
+                .expect("deadline")
+                    + chrono::Duration::days(10);
+                let body = json!({"version": p["version"], "industry_id": ids.new_materials,
+                                  "deadline": deadline, "reason": format!("{role}延期{n}")});
+                Call::json(format!("{path}/extend"), body, path)
+            }
+            ("POST", "/api/v1/dispatch/periods/{id}/lock") => {
+                let p = self.period().await;
+                let path = format!("/api/v1/dispatch/periods/{}", p["id"]);
+                let body = json!({"version": p["version"], "reason": "报送结束"});
+                Call::json(format!("{path}/lock"), body, path)
+            }
+            ("POST", "/api/v1/dispatch/periods/{id}/reopen") => {
+                let p = self.period().await;
+                let path = format!("/api/v1/dispatch/periods/{}", p["id"]);
+                let p = self
+                    .post(&format!("{path}/lock"), json!({"version": p["version"]}))
+                    .await;
+                Call::json(
+                    format!("{path}/reopen"),
+                    json!({"version": p["version"]}),
+                    path,
+                )
+            }
+            ("POST", "/api/v1/dispatch/reports") => {
+                let p = self.period().await;
+                Call::json(
+                    "/api/v1/dispatch/reports".into(),
+                    json!({"period_id": p["id"], "industry_id": ids.new_materials}),
+                    "/api/v1/dispatch/reports?per_page=500".into(),
+                )
+            }
+            ("PUT", "/api/v1/dispatch/reports/{id}") => {
+                let r = self.report("draft").await;
+                let path = format!("/api/v1/dispatch/reports/{}", r["id"]);
+                let mut body = super::dispatch::sections(&format!("{role}{n}"));
+                body["version"] = r["version"].clone();
+                Call::json(path.clone(), body, path)
+            }
+            ("POST", "/api/v1/dispatch/reports/{id}/submit") => {
+                let r = self.report("draft").await;
+                let path = format!("/api/v1/dispatch/reports/{}", r["id"]);
+                let mut body = super::dispatch::sections("提交");
+                body["version"] = r["version"].clone();
+                let (_, r) = self
+                    .app
+                    .call(
+                        reqwest::Method::PUT,
+                        &path,
+                        Some(self.token("taskforce")),
+                        Some(body),
+                    )
+                    .await;
+                Call::json(
+                    format!("{path}/submit"),
+                    json!({"version": r["version"]}),
+                    path,
+                )
+            }
+            ("POST", "/api/v1/dispatch/reports/{id}/resubmit") => {
+                let r = self.report("returned").await;
+                let path = format!("/api/v1/dispatch/reports/{}", r["id"]);
+                Call::json(
+                    format!("{path}/resubmit"),
+                    json!({"version": r["version"]}),
+                    path,
+                )
+            }
+            ("POST", "/api/v1/dispatch/reports/{id}/return") => {
+                let r = self.report("submitted").await;
+                let path = format!("/api/v1/dispatch/reports/{}", r["id"]);
+                let body = json!({"version": r["version"], "reason": format!("{role}退回{n}"),
+                                  "sections": ["planning", "funds"]});
+                Call::json(format!("{path}/return"), body, path)
+            }
+            ("POST", "/api/v1/dispatch/reports/{id}/accept") => {
+                let r = self.report("submitted").await;
+                let path = format!("/api/v1/dispatch/reports/{}", r["id"]);
+                Call::json(
+                    format!("{path}/accept"),
+                    json!({"version": r["version"]}),
+                    path,
+                )
+            }
+            ("GET", "/api/v1/settings/dispatch") => Call::read("/api/v1/settings/dispatch".into()),
+            ("PUT", "/api/v1/settings/dispatch") => {
+                let settings = "/api/v1/settings/dispatch".to_string();
+                let version = self.version_at(&settings, "/version").await;
+                Call::json(
+                    settings.clone(),
+                    json!({"version": version, "deadline_day": 5}),
+                    settings,
+                )
+            }
+            // ---------------------------------------------------- policies and funds
+            ("GET", "/api/v1/policies") => Call::read("/api/v1/policies".into()),
+            ("GET", "/api/v1/policies/totals") => {
+                Call::read("/api/v1/policies/totals?year=2020".into())
+            }
+            ("GET", "/api/v1/policies/month") => {
+                Call::read("/api/v1/policies/month?year=2020&month=6".into())
+            }
+            ("GET", "/api/v1/policies/{id}") => Call::read(policy.clone()),
+            ("POST", "/api/v1/policies") => Call::json(
+                "/api/v1/policies".into(),
+                self.policy_fields(),
+                "/api/v1/policies?per_page=500".into(),
+            ),
+            ("PUT", "/api/v1/policies/{id}") => {
+                let (_, current) = self.app.get(&policy, self.token("office")).await;
+                let mut body = self.policy_fields();
+                body["doc_number"] = current["doc_number"].clone();
+                body["title"] = json!(format!("{role}改政策{n}"));
+                body["version"] = current["version"].clone();
+                Call::json(policy.clone(), body, policy)
+            }
+            ("DELETE", "/api/v1/policies/{id}") => {
+                let p = self.policy().await;
+                let path = format!("/api/v1/policies/{}", p["id"]);
+                Call::delete(path.clone(), &p["version"], path)
+            }
+            ("POST", "/api/v1/policies/{id}/beneficiaries") => {
+                let version = self.version_at(&policy, "/version").await;
+                let body = json!({"version": version, "kind": "enterprise",
+                                  "enterprise_name": format!("{role}受益企业{n}"),
+                                  "credit_code": self.credit_code(), "committed": 1_000_000});
+                Call::json(format!("{policy}/beneficiaries"), body, policy)
+            }
+            ("PUT", "/api/v1/policies/{id}/beneficiaries/{beneficiary_id}") => {
+                let version = self.version_at(&policy, "/version").await;
+                let body = json!({"version": version, "committed": 100_000_000_000i64 + n,
+                                  "note": format!("{role}调整{n}")});
+                Call::json(
+                    format!("{policy}/beneficiaries/{}", ids.beneficiary),
+                    body,
+                    policy,
+                )
+            }
+            ("POST", "/api/v1/policies/{id}/payments") => {
+                let version = self.version_at(&policy, "/version").await;
+                let body = json!({"version": version, "beneficiary_id": ids.beneficiary,
+                                  "paid_on": "2020-06-15", "amount": 100});
+                Call::json(format!("{policy}/payments"), body, policy)
+            }
+            ("GET", "/api/v1/funds") => Call::read("/api/v1/funds".into()),
+            ("GET", "/api/v1/funds/totals") => Call::read("/api/v1/funds/totals?year=2020".into()),
+            ("GET", "/api/v1/funds/{id}") => Call::read(fund.clone()),
+            ("POST", "/api/v1/funds") => Call::json(
+                "/api/v1/funds".into(),
+                self.fund_fields(),
+                "/api/v1/funds?per_page=500".into(),
+            ),
+            ("PUT", "/api/v1/funds/{id}") => {
+                let (_, current) = self.app.get(&fund, self.token("office")).await;
+                let mut body = self.fund_fields();
+                body["name"] = current["name"].clone();
+                body["manager"] = json!(format!("{role}管理人{n}"));
+                body["version"] = current["version"].clone();
+                Call::json(fund.clone(), body, fund)
+            }
+            ("DELETE", "/api/v1/funds/{id}") => {
+                let f = self.fund().await;
+                let path = format!("/api/v1/funds/{}", f["id"]);
+                Call::delete(path.clone(), &f["version"], path)
+            }
+            ("POST", "/api/v1/funds/{id}/sources") => {
+                let version = self.version_at(&fund, "/version").await;
+                let body = json!({"version": version, "source": "social", "amount": 100 + n});
+                Call::json(format!("{fund}/sources"), body, fund)
+            }
+            ("POST", "/api/v1/funds/{id}/investments") => {
+                let version = self.version_at(&fund, "/version").await;
+                let body = json!({"version": version, "kind": "enterprise",
+                                  "enterprise_name": format!("{role}被投企业{n}"),
+                                  "credit_code": self.credit_code(),
+                                  "industry_id": ids.new_materials,
+                                  "invested_on": "2020-06-15", "amount": 100, "stake_bp": 10});
+                Call::json(format!("{fund}/investments"), body, fund)
             }
             (method, path) => {
                 panic!("no request for {method} {path}: add one to scope_matrix/requests.rs")

@@ -44,6 +44,11 @@ pub(super) struct Ids {
     pub(super) agenda_item: i64,
     /// The test item's notice as a stored Word file.
     pub(super) document: i64,
+    /// A policy of 新材料 issued by 市财政局, with a beneficiary.
+    pub(super) policy: i64,
+    pub(super) beneficiary: i64,
+    /// A fund of 新材料.
+    pub(super) fund: i64,
 }
 
 /// The server with its demo accounts signed in and the records the requests act on.
@@ -153,6 +158,10 @@ impl<'a> World<'a> {
         world.ids.meeting = id(meeting.clone());
         world.ids.agenda_item = world.meeting_agenda_item(&meeting).await;
         world.ids.document = world.notice_document().await;
+        let policy = world.policy().await;
+        world.ids.policy = id(policy.clone());
+        world.ids.beneficiary = world.beneficiary(&policy).await;
+        world.ids.fund = id(world.fund().await);
         world
     }
 
@@ -431,6 +440,55 @@ impl<'a> World<'a> {
         .await;
         let (_, m) = self.app.get(&path, self.token("office")).await;
         m
+    }
+
+    /// The fields of a policy of 新材料 issued by 市财政局 (a unique 文号).
+    pub(super) fn policy_fields(&self) -> Value {
+        json!({"title": "矩阵政策", "doc_number": format!("淄矩阵〔2020〕{}号", self.next()),
+               "issued_on": "2020-03-01", "valid_from": "2020-03-01", "valid_to": null,
+               "department_ids": [self.ids.finance], "industry_ids": [self.ids.new_materials],
+               "measures": ["矩阵措施"], "summary": ""})
+    }
+
+    /// A new policy of 新材料 issued by 市财政局.
+    pub(super) async fn policy(&self) -> Value {
+        let body = self.policy_fields();
+        self.post("/api/v1/policies", body).await
+    }
+
+    /// A valid 统一社会信用代码, different on every call.
+    pub(super) fn credit_code(&self) -> String {
+        let first = format!("9137030000{:07}", self.next());
+        let check = dongneng_domain::codes::credit_code_check_char(&first).expect("code");
+        format!("{first}{check}")
+    }
+
+    /// A beneficiary of `policy` with a large commitment: its id.
+    pub(super) async fn beneficiary(&self, policy: &Value) -> i64 {
+        let path = format!("/api/v1/policies/{}/beneficiaries", policy["id"]);
+        let b = self
+            .post(
+                &path,
+                json!({"version": policy["version"], "kind": "enterprise",
+                       "enterprise_name": "淄博矩阵新材料有限公司",
+                       "credit_code": self.credit_code(), "region_id": self.ids.zhangdian,
+                       "committed": 100_000_000_000i64}),
+            )
+            .await;
+        b["id"].as_i64().expect("id")
+    }
+
+    /// The fields of a fund of 新材料 (a unique name).
+    pub(super) fn fund_fields(&self) -> Value {
+        json!({"name": format!("矩阵基金{}", self.next()), "kind": "industry",
+               "size": 100_000_000_000i64, "manager": "淄博矩阵基金管理有限公司",
+               "industry_ids": [self.ids.new_materials]})
+    }
+
+    /// A new fund of 新材料.
+    pub(super) async fn fund(&self) -> Value {
+        let body = self.fund_fields();
+        self.post("/api/v1/funds", body).await
     }
 
     /// An agenda item of `meeting`: its id.
