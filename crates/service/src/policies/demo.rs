@@ -27,6 +27,7 @@ struct PolicyPlan {
     industries: &'static [&'static str],
     measures: &'static [&'static str],
     /// Enterprises: name, district code, committed (万元), payments (day, 万元).
+    #[allow(clippy::type_complexity)]
     enterprises: &'static [(
         &'static str,
         &'static str,
