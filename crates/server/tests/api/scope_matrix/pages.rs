@@ -244,10 +244,7 @@ async fn page_scope_matrix() {
                     "/policies/new",
                     matches!(r, Role::Office | Role::Taskforce | Role::Dept),
                 ),
-                (
-                    "/funds/new",
-                    matches!(r, Role::Office | Role::Taskforce | Role::Dept),
-                ),
+                ("/funds/new", matches!(r, Role::Office | Role::Taskforce)),
                 (
                     &policy_edit,
                     matches!(r, Role::Office | Role::Taskforce | Role::Dept),
