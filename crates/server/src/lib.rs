@@ -131,17 +131,18 @@ where
     let app = dongneng_web::app(state);
     let sweeper = service.clone();
     let holder = format!("{}:{}", std::process::id(), addr);
+    // The month's dispatch period opens before the first request is served (one small
+    // transaction under a lease), so no request races the opening.
+    if let Err(e) = sweeper.open_dispatch_period(&holder).await {
+        tracing::warn!(error = %e, "opening the dispatch period failed");
+    }
     tokio::spawn(async move {
         // Hourly housekeeping. Deleting expired sessions twice is harmless, so every instance
         // may do it; the daily warning re-evaluation (deadlines pass without anyone writing)
         // takes a lease in the database so that one instance does it however many run.
         let mut tick = tokio::time::interval(std::time::Duration::from_secs(3600));
-        // The first tick is immediate; start after an hour instead of slowing the start. The
-        // month's dispatch period is opened at once (one small transaction).
+        // The first tick is immediate; start after an hour instead of slowing the start.
         tick.tick().await;
-        if let Err(e) = sweeper.open_dispatch_period(&holder).await {
-            tracing::warn!(error = %e, "opening the dispatch period failed");
-        }
         loop {
             tick.tick().await;
             // The month's dispatch period opens by itself, once (lease + unique month).
