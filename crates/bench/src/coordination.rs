@@ -102,12 +102,12 @@ impl Table {
 
 /// Binds rows on either backend (the same body, two `Database` types).
 macro_rules! write_rows {
-    ($name:ident, $db:ty, $conn:ty) => {
+    ($name:ident, $db:ty, $conn:ty, $values:expr) => {
         async fn $name(conn: &mut $conn, table: &Table) -> anyhow::Result<()> {
             // Under both backends' limits on bound parameters per statement.
             let per = (30_000 / table.cols).max(1);
             for part in table.rows.chunks(per) {
-                let mut qb = QueryBuilder::<$db>::new(&table.head);
+                let mut qb = QueryBuilder::<$db>::new(format!("{}{}", table.head, $values));
                 qb.push_values(part, |mut b, row| {
                     for v in row {
                         match v {
@@ -128,8 +128,9 @@ macro_rules! write_rows {
         }
     };
 }
-write_rows!(write_sqlite, Sqlite, SqliteConnection);
-write_rows!(write_pg, Postgres, PgConnection);
+write_rows!(write_sqlite, Sqlite, SqliteConnection, "");
+// The ids are the generator's: PostgreSQL's identity columns take them only when told.
+write_rows!(write_pg, Postgres, PgConnection, "overriding system value ");
 
 /// What the rows refer to, read from the generated database.
 struct Refs {
