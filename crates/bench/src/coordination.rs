@@ -11,11 +11,9 @@ use crate::db::Backend;
 use crate::model::Rng;
 use anyhow::Context;
 use chrono::{DateTime, Datelike, Duration, NaiveDate, TimeZone, Utc};
-use dongneng_store::Store;
 use sqlx::postgres::PgConnection;
 use sqlx::sqlite::SqliteConnection;
 use sqlx::{Connection, Postgres, QueryBuilder, Sqlite};
-use std::sync::Arc;
 use std::time::Instant;
 
 /// Marks the coordination data set as made (its parameters, as JSON).
@@ -143,6 +141,18 @@ struct Refs {
     users: Vec<i64>,
     today: NaiveDate,
     now: DateTime<Utc>,
+}
+
+/// `n` different values picked from `from` (all of them when it holds fewer).
+fn distinct(r: &mut Rng, from: &[i64], n: usize) -> Vec<i64> {
+    let mut out: Vec<i64> = Vec::new();
+    while out.len() < n.min(from.len()) {
+        let x = *r.pick(from);
+        if !out.contains(&x) {
+            out.push(x);
+        }
+    }
+    out
 }
 
 /// Noon in China of a day, as UTC.
@@ -631,14 +641,7 @@ impl Maker<'_> {
         let mut open_deadlines = Vec::new();
         if state != "raised" {
             let n = 1 + r.below(2) as usize;
-            let mut depts: Vec<i64> = Vec::new();
-            while depts.len() < n {
-                let dpt = *r.pick(&self.refs.departments);
-                if !depts.contains(&dpt) {
-                    depts.push(dpt);
-                }
-            }
-            for dpt in depts {
+            for dpt in distinct(r, &self.refs.departments, n) {
                 let assigned_at = raised_at + Duration::hours(r.range(2, 72));
                 let deadline = assigned_at.date_naive() + Duration::days(r.range(10, 45));
                 let a_state = match state {
@@ -789,14 +792,7 @@ impl Maker<'_> {
             ts(closed_at.unwrap_or(issued_at)),
         ]);
         let n = 1 + r.below(3) as usize;
-        let mut depts: Vec<i64> = Vec::new();
-        while depts.len() < n {
-            let dpt = *r.pick(&self.refs.departments);
-            if !depts.contains(&dpt) {
-                depts.push(dpt);
-            }
-        }
-        for dpt in depts {
+        for dpt in distinct(r, &self.refs.departments, n) {
             let replied = state != "issued" || r.chance(0.3);
             let replied_at =
                 replied.then(|| (issued_at + Duration::days(r.range(3, 30))).min(self.refs.now));
@@ -879,13 +875,7 @@ impl Maker<'_> {
             ts(published.unwrap_or(created)),
         ]);
         let n_ind = 1 + r.below(2) as usize;
-        let mut inds: Vec<i64> = Vec::new();
-        while inds.len() < n_ind.min(self.refs.industries.len()) {
-            let x = *r.pick(&self.refs.industries);
-            if !inds.contains(&x) {
-                inds.push(x);
-            }
-        }
+        let inds = distinct(r, &self.refs.industries, n_ind);
         for x in &inds {
             self.out.meeting_industries.push(vec![i(id), i(*x)]);
         }
@@ -956,8 +946,6 @@ impl Maker<'_> {
 }
 
 async fn read_refs(url: &str, backend: Backend) -> anyhow::Result<Refs> {
-    let store: Arc<dyn Store> = dongneng::open_store(url).await?;
-    store.close().await;
     let mut refs = Refs {
         departments: Vec::new(),
         industries: Vec::new(),
@@ -1014,11 +1002,10 @@ async fn read_refs(url: &str, backend: Backend) -> anyhow::Result<Refs> {
         !refs.departments.is_empty() && !refs.industries.is_empty() && !refs.districts.is_empty(),
         "the data set has no departments, industries or districts"
     );
-    if refs.projects.is_empty() {
-        refs.projects
-            .push((0, refs.industries[0], refs.districts[0]));
-        anyhow::bail!("the data set has no projects: run the project generator first");
-    }
+    anyhow::ensure!(
+        !refs.projects.is_empty(),
+        "the data set has no projects: run the project generator first"
+    );
     Ok(refs)
 }
 
